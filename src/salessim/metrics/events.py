@@ -1,0 +1,52 @@
+"""The typed events the model emits, and the bus recorders subscribe to.
+
+Behaviour code calls ``bus.emit(Event.X, ...)`` and never touches a collector; recorders
+subscribe to the events they need. Each event's arguments are fixed and listed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import IntEnum
+from typing import Any
+
+
+class Event(IntEnum):
+    """Event kinds and their arguments (after the time, always first)."""
+
+    LEAD_CREATED = 0  # (t, lead)
+    WORK_STARTED = 1  # (t, role, rep, item, wait_days)
+    LEAD_WENT_COLD = 2  # (t, lead)
+    STAGE_DONE = 3  # (t, lead, stage_index, converted)
+    OPPORTUNITY_CREATED = 4  # (t, lead)
+    LEAD_CLOSED = 5  # (t, lead)  status says how
+    ACCOUNT_OPENED = 6  # (t, account)
+    ACCOUNT_RENEWED = 7  # (t, account, arr_before, arr_after)
+    ACCOUNT_CHURNED = 8  # (t, account, arr_lost)
+    MONTH_END = 9  # (t, month_index)
+    QUARTER_END = 10  # (t, label)
+    YEAR_END = 11  # (t, label)
+    MEASURE_START = 12  # (t,)
+
+
+Handler = Callable[..., Any]
+
+
+class Bus:
+    """Delivers each emitted event to the handlers subscribed to its kind, in order."""
+
+    def __init__(self) -> None:
+        self._handlers: list[list[Handler]] = [[] for _ in Event]
+
+    def subscribe(self, kind: Event, handler: Handler) -> None:
+        """Call ``handler(*args)`` whenever ``kind`` is emitted."""
+        self._handlers[kind].append(handler)
+
+    def emit(self, kind: Event, *args: Any) -> None:
+        """Deliver an event to its subscribers."""
+        for handler in self._handlers[kind]:
+            handler(*args)
+
+    def wants(self, kind: Event) -> bool:
+        """Whether anyone listens to ``kind`` (lets hot paths skip building arguments)."""
+        return bool(self._handlers[kind])

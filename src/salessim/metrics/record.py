@@ -1,0 +1,71 @@
+"""The record of one run: plain counters, columns and rows, with no model objects.
+
+A ``Record`` is what recorders leave behind; KPIs are pure functions of it. It holds
+only numbers, strings and lists, so it pickles cheaply between processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RoleQueue:
+    """Queue statistics of one team over the measured period."""
+
+    headcount: int = 0
+    started: int = 0
+    wait_days_sum: float = 0.0
+    waited: int = 0
+    gone_cold: int = 0
+    cold_wait_days_sum: float = 0.0
+    waiting_area: float = 0.0
+    busy_area: float = 0.0
+
+
+@dataclass
+class CohortYear:
+    """One measured year of the customer book, for gross and net retention."""
+
+    start_arr: float = 0.0
+    start_logos: int = 0
+    churned_arr: float = 0.0
+    contraction_arr: float = 0.0
+    expansion_arr: float = 0.0
+    churned_logos: int = 0
+    complete: bool = False
+
+
+@dataclass
+class Record:
+    """Everything measured in one run."""
+
+    measured_days: float = 0.0
+    stage_names: list[str] = field(default_factory=list)
+    stage_roles: list[str] = field(default_factory=list)
+    leads_by_source: dict[str, int] = field(default_factory=dict)
+    closed_by_status: dict[str, int] = field(default_factory=dict)
+    opportunities: int = 0
+    stage_done: list[int] = field(default_factory=list)
+    stage_converted: list[int] = field(default_factory=list)
+    cycle_days: list[float] = field(default_factory=list)
+    closed_time_in_funnel_days: float = 0.0
+    closed_after_start: int = 0
+    open_leads_area: float = 0.0
+    open_leads_end: int = 0
+    pipeline_count_end: list[int] = field(default_factory=list)
+    pipeline_value_end: list[float] = field(default_factory=list)
+    bookings_new_arr: float = 0.0
+    bookings_expansion_arr: float = 0.0
+    churned_arr: float = 0.0
+    contraction_arr: float = 0.0
+    churned_logos: int = 0
+    new_logos: int = 0
+    starting_arr: float = 0.0
+    ending_arr: float = 0.0
+    starting_logos: int = 0
+    ending_logos: int = 0
+    queues: dict[str, RoleQueue] = field(default_factory=dict)
+    years: list[CohortYear] = field(default_factory=list)
+    monthly: list[dict[str, float | str]] = field(default_factory=list)
+    weekly_new_arr: list[float] = field(default_factory=list)

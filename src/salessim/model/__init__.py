@@ -1,0 +1,1 @@
+"""The discrete-event model of a sales organisation."""

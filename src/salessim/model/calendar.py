@@ -1,0 +1,79 @@
+"""The calendar: months, fiscal quarters and fiscal years on the simulation clock.
+
+Time is measured in days from the scenario's start date. One process fires every
+boundary in order, month before quarter before year, on the bus: quotas, payouts,
+attrition checks, policy hooks and game turns hang off these events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Generator
+
+import simpy
+
+from salessim.metrics.events import Bus, Event
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The first of the month ``months`` after ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+class Calendar:
+    """Converts between simulation days and dates and fires period boundaries."""
+
+    def __init__(self, start_date: dt.date, fiscal_year_start_month: int) -> None:
+        self.start_date = start_date
+        self.fiscal_year_start_month = fiscal_year_start_month
+        self._first_month = dt.date(start_date.year, start_date.month, 1)
+
+    def date(self, day: float) -> dt.date:
+        """The date of simulation day ``day``."""
+        return self.start_date + dt.timedelta(days=int(day))
+
+    def day_of(self, date: dt.date) -> float:
+        """The simulation day a date starts."""
+        return float((date - self.start_date).days)
+
+    def month_start(self, index: int) -> float:
+        """Day on which month ``index`` starts (0 is the month containing the start date)."""
+        return max(0.0, self.day_of(add_months(self._first_month, index)))
+
+    def month_index(self, day: float) -> int:
+        """Index of the month containing simulation day ``day``."""
+        date = self.date(day)
+        return (date.year - self._first_month.year) * 12 + date.month - self._first_month.month
+
+    def calendar_month(self, index: int) -> int:
+        """Calendar month (1 to 12) of month ``index``."""
+        return add_months(self._first_month, index).month
+
+    def fiscal_label(self, month_start: dt.date) -> tuple[int, int]:
+        """(fiscal year, fiscal quarter) of a month; the fiscal year is named by its end."""
+        offset = (month_start.month - self.fiscal_year_start_month) % 12
+        year = month_start.year + (1 if month_start.month >= self.fiscal_year_start_month and
+                                   self.fiscal_year_start_month != 1 else 0)
+        return year, offset // 3 + 1
+
+    def quarter_label(self, day: float) -> str:
+        """The fiscal quarter containing ``day``, e.g. ``2027Q3``."""
+        year, quarter = self.fiscal_label(self.date(day).replace(day=1))
+        return f"{year}Q{quarter}"
+
+    def run(self, env: simpy.Environment, bus: Bus) -> Generator[simpy.Event, None, None]:
+        """Process: emit month, quarter and year ends as they come."""
+        index = 0
+        while True:
+            end = self.month_start(index + 1)
+            yield env.timeout(end - env.now)
+            ending = add_months(self._first_month, index)
+            bus.emit(Event.MONTH_END, env.now, index)
+            year, quarter = self.fiscal_label(ending)
+            offset = (ending.month - self.fiscal_year_start_month) % 12
+            if offset % 3 == 2:
+                bus.emit(Event.QUARTER_END, env.now, f"{year}Q{quarter}")
+            if offset == 11:
+                bus.emit(Event.YEAR_END, env.now, f"FY{year}")
+            index += 1

@@ -1,0 +1,211 @@
+"""The simulation engine: one SimPy environment, its components, and the clock.
+
+``Simulation`` is built from a scenario and a seed, advances to a time, accepts
+parameter and policy changes between advances, and continues: the game plays a
+quarter at a time on it. The same scenario, seed and changes always give the same run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import simpy
+
+from salessim.metrics.events import Bus, Event
+from salessim.metrics.record import Record
+from salessim.metrics.recorder import Probe, Recorder
+from salessim.model.calendar import Calendar
+from salessim.model.customers import CustomerBook
+from salessim.model.entities import Source
+from salessim.model.funnel import Funnel
+from salessim.model.organisation import Organisation
+from salessim.model.sources import LeadFactory, outbound_rate, poisson_arrivals
+from salessim.model.streams import Streams
+from salessim.scenario.schema import Role, Scenario
+from salessim.scenario.units import DAYS_PER_YEAR
+
+Progress = Callable[[float, float], None]
+"""Called with (days simulated, days to simulate) as a run advances."""
+
+
+class Simulation:
+    """A running model of one sales organisation."""
+
+    def __init__(self, scenario: Scenario, seed: int) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.env = env = simpy.Environment()
+        self.bus = bus = Bus()
+        self.streams = streams = Streams(seed)
+        self.calendar = Calendar(
+            scenario.calendar.start_date, scenario.calendar.fiscal_year_start_month
+        )
+        self.organisation = Organisation(env, streams, scenario)
+        teams = self.organisation.teams
+        self.customers = CustomerBook(env, bus, streams, scenario, teams[Role.CSM])
+        self.funnel = Funnel(env, bus, streams, scenario, teams, self.customers.win)
+        self.leads = LeadFactory(scenario, streams)
+        stages = scenario.funnel.stages
+        self.recorder = Recorder(
+            bus, self.probe, [s.name for s in stages], [s.role.value for s in stages]
+        )
+        bus.subscribe(Event.MONTH_END, self._month_end)
+        self.customers.seed_initial_book(scenario)
+        self._start_sources()
+        env.process(self.calendar.run(env, bus))
+        self.measure_from = scenario.calendar.warmup
+        if self.measure_from == 0:
+            self.recorder.start()
+        else:
+            env.timeout(self.measure_from).callbacks.append(lambda _e: self.recorder.start())
+
+    # ------------------------------------------------------------------ time
+    @property
+    def now(self) -> float:
+        """Days since the start date."""
+        return self.env.now
+
+    @property
+    def end(self) -> float:
+        """The day the scenario's horizon ends (warm-up included)."""
+        return self.scenario.calendar.warmup + self.scenario.calendar.horizon
+
+    def run_until(self, day: float, progress: Progress | None = None) -> None:
+        """Advance the clock to ``day`` (days since the start date)."""
+        if day < self.env.now:
+            raise ValueError(f"cannot go back in time: now is day {self.env.now:g}, asked {day:g}")
+        if progress is None:
+            self.env.run(until=day)
+            return
+        start = self.env.now
+        step = 7.0
+        while self.env.now < day:
+            self.env.run(until=min(day, self.env.now + step))
+            progress(self.env.now - start, day - start)
+
+    def run(self, progress: Progress | None = None) -> Record:
+        """Run to the end of the horizon and return the record."""
+        self.run_until(self.end, progress)
+        return self.finish()
+
+    def finish(self) -> Record:
+        """Close the books now and return the record of the measured period."""
+        if not self.recorder.measuring:
+            raise ValueError(f"nothing measured yet: the warm-up ends on day {self.measure_from:g}")
+        return self.recorder.finish()
+
+    # ------------------------------------------------------------------ changes
+    def apply(self, scenario: Scenario) -> None:
+        """Continue with the parameters and policies of ``scenario`` from now on.
+
+        The organisation's shape must stay the same: the same stages with the same roles,
+        the same segments and the same headcount.
+        """
+        old = self.scenario
+        shape = _shape(old)
+        if _shape(scenario) != shape:
+            raise ValueError(
+                "a running simulation can change parameters and policies, not its shape "
+                "(stages, segments, headcount)"
+            )
+        self.scenario = scenario
+        self.organisation.reconfigure(scenario)
+        self.funnel.reconfigure(scenario, self.streams)
+        self.customers.configure(scenario)
+        self.leads = LeadFactory(scenario, self.streams)
+
+    # ------------------------------------------------------------------ wiring
+    def _start_sources(self) -> None:
+        env, calendar = self.env, self.calendar
+        for index, segment in enumerate(self.scenario.market.segments.values()):
+            name = list(self.scenario.market.segments)[index]
+            if segment.inbound.rate > 0:
+                env.process(
+                    poisson_arrivals(
+                        env,
+                        calendar,
+                        lambda month, i=index: self._inbound_rate(i, month),
+                        self._exponentials(f"arrivals/inbound/{name}"),
+                        lambda i=index: self._admit(i, Source.INBOUND),
+                    )
+                )
+            env.process(
+                poisson_arrivals(
+                    env,
+                    calendar,
+                    lambda month, i=index: self._referral_rate(i),
+                    self._exponentials(f"arrivals/referral/{name}"),
+                    lambda i=index: self._admit(i, Source.REFERRAL),
+                )
+            )
+        segment_pick = self.streams.uniforms("arrivals/outbound/segment")
+        env.process(
+            poisson_arrivals(
+                env,
+                calendar,
+                lambda month: outbound_rate(self.scenario, len(self.organisation.teams[Role.SDR].reps)),
+                self._exponentials("arrivals/outbound"),
+                lambda: self._admit(self._outbound_segment(segment_pick()), Source.OUTBOUND),
+            )
+        )
+
+    def _exponentials(self, name: str) -> Callable[[], float]:
+        rng = self.streams.generator(name)
+        block: list[float] = []
+
+        def draw() -> float:
+            if not block:
+                block.extend(rng.standard_exponential(512)[::-1].tolist())
+            return block.pop()
+
+        return draw
+
+    def _admit(self, segment: int, source: Source) -> None:
+        self.funnel.admit(self.leads.make(segment, source, self.env.now))
+
+    def _inbound_rate(self, segment: int, month: int) -> float:
+        spec = list(self.scenario.market.segments.values())[segment].inbound
+        return spec.rate * spec.seasonality[self.calendar.calendar_month(month) - 1]
+
+    def _referral_rate(self, segment: int) -> float:
+        per_day = self.scenario.customers.referrals_per_account_per_year / DAYS_PER_YEAR
+        if per_day == 0:
+            return 0.0
+        return per_day * self.customers.healthy_accounts(segment)
+
+    def _outbound_segment(self, u: float) -> int:
+        weights = [s.outbound_weight for s in self.scenario.market.segments.values()]
+        target = u * sum(weights)
+        for index, weight in enumerate(weights):
+            target -= weight
+            if target < 0:
+                return index
+        return len(weights) - 1
+
+    def _month_end(self, now: float, index: int) -> None:
+        self.customers.review_attention()
+
+    def probe(self) -> Probe:
+        """The model's state now, for recorders."""
+        teams = self.organisation.teams
+        areas = {role.value: team.areas() for role, team in teams.items()}
+        return Probe(
+            now=self.env.now,
+            label=self.calendar.date(max(0.0, self.env.now - 1e-9)).strftime("%Y-%m"),
+            arr=self.customers.arr,
+            logos=len(self.customers.accounts),
+            open_leads=self.funnel.open_leads,
+            stage_count=list(self.funnel.stage_count),
+            stage_value=list(self.funnel.stage_value),
+            headcount=self.organisation.headcount(),
+            waiting_area={role: a[0] for role, a in areas.items()},
+            busy_area={role: a[1] for role, a in areas.items()},
+        )
+
+
+def _shape(scenario: Scenario) -> tuple[object, ...]:
+    return (
+        tuple((s.name, s.role) for s in scenario.funnel.stages),
+        tuple(scenario.market.segments),
+        tuple(scenario.roles.of(role).headcount for role in Role),
+    )

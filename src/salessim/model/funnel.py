@@ -1,0 +1,218 @@
+"""The funnel: leads move stage by stage through the SDR, AE and specialist teams.
+
+At each stage a lead queues for a rep of the stage's role, is worked, waits on the
+customer (the lag), then converts with a probability set in odds form::
+
+    odds = convert / (1 - convert) * segment.conversion_odds
+           * skill ** skill_elasticity * (fit / mean_fit) ** fit_elasticity
+
+or follows the stage's fixed ``routes``. Leads that wait longer than the stage's
+patience go cold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import simpy
+
+from salessim.metrics.events import Bus, Event
+from salessim.model.entities import Lead, LeadStatus, Rep
+from salessim.model.streams import Streams
+from salessim.model.teams import Team
+from salessim.scenario.schema import Outcome, Role, Scenario, Stage, When
+
+OUTCOME_STATUS = {
+    Outcome.WON: LeadStatus.WON,
+    Outcome.LOST: LeadStatus.LOST,
+    Outcome.DISQUALIFIED: LeadStatus.DISQUALIFIED,
+}
+Target = int | LeadStatus  # a stage index, or the status a lead closes with
+
+
+def _target(name: str | None, default: Target, names: list[str]) -> Target:
+    if name is None:
+        return default
+    if name in names:
+        return names.index(name)
+    return OUTCOME_STATUS[Outcome(name)]
+
+
+class StagePlan:
+    """One stage compiled for fast use: its team, samplers and where leads go next."""
+
+    __slots__ = (
+        "base_odds",
+        "convert",
+        "fail",
+        "index",
+        "lag",
+        "name",
+        "patience",
+        "role",
+        "routes",
+        "skip",
+        "success",
+        "team",
+        "uniform",
+        "work",
+    )
+
+    def __init__(
+        self, index: int, stage: Stage, names: list[str], team: Team, streams: Streams
+    ) -> None:
+        prefix = f"stage/{stage.name}"
+        self.index = index
+        self.name = stage.name
+        self.role = stage.role
+        self.team = team
+        self.work = streams.sampler(f"{prefix}/work", stage.work)
+        self.lag = None if stage.lag.mean == 0 else streams.sampler(f"{prefix}/lag", stage.lag)
+        self.patience = None if stage.patience is None else streams.sampler(
+            f"{prefix}/patience", stage.patience
+        )
+        self.uniform = streams.uniforms(f"{prefix}/outcome")
+        self.convert = stage.convert
+        self.base_odds = stage.convert / (1 - stage.convert) if 0 < stage.convert < 1 else None
+        following = index + 1 if index + 1 < len(names) else LeadStatus.WON
+        self.success = _target(stage.next, following, names)
+        self.fail = OUTCOME_STATUS[stage.on_fail]
+        self.skip = stage.when == When.NEEDS_SPECIALIST
+        self.routes: list[tuple[float, Target]] | None = None
+        if stage.routes is not None:
+            cumulative, self.routes = 0.0, []
+            for name, probability in stage.routes.items():
+                cumulative += probability
+                self.routes.append((cumulative, _target(name, self.fail, names)))
+
+
+class Funnel:
+    """Moves leads through the stages; the handler of the SDR, AE and specialist teams."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        bus: Bus,
+        streams: Streams,
+        scenario: Scenario,
+        teams: dict[Role, Team],
+        on_won: Callable[[Lead], None],
+    ) -> None:
+        self.env = env
+        self.bus = bus
+        self.on_won = on_won
+        self.teams = teams
+        self.open_leads = 0
+        self.stage_count = [0] * len(scenario.funnel.stages)
+        self.stage_value = [0.0] * len(scenario.funnel.stages)
+        names = [s.name for s in scenario.funnel.stages]
+        self.plans = [
+            StagePlan(i, stage, names, teams[stage.role], streams)
+            for i, stage in enumerate(scenario.funnel.stages)
+        ]
+        for role in {stage.role for stage in scenario.funnel.stages}:
+            teams[role].handler = self
+
+    def reconfigure(self, scenario: Scenario, streams: Streams) -> None:
+        """Take new stage parameters from ``scenario`` (same stage names and roles)."""
+        names = [s.name for s in scenario.funnel.stages]
+        self.plans = [
+            StagePlan(i, stage, names, self.teams[stage.role], streams)
+            for i, stage in enumerate(scenario.funnel.stages)
+        ]
+
+    # ------------------------------------------------------------------ flow
+    def admit(self, lead: Lead) -> None:
+        """A new lead enters the first stage."""
+        self.open_leads += 1
+        self.bus.emit(Event.LEAD_CREATED, self.env.now, lead)
+        self._go(lead, 0)
+
+    def _go(self, lead: Lead, target: Target) -> None:
+        plans = self.plans
+        while type(target) is int and plans[target].skip and not lead.needs_specialist:
+            target = plans[target].success
+        if type(target) is not int:
+            self._close(lead, target)
+            return
+        plan = plans[target]
+        if lead.stage >= 0:
+            self.stage_count[lead.stage] -= 1
+            self.stage_value[lead.stage] -= lead.deal_value
+        self.stage_count[target] += 1
+        self.stage_value[target] += lead.deal_value
+        lead.stage = target
+        team = plan.team
+        owner = None
+        if plan.role is Role.AE:
+            if lead.opportunity_at is None:
+                lead.opportunity_at = self.env.now
+                self.bus.emit(Event.OPPORTUNITY_CREATED, self.env.now, lead)
+            if team.sticky:
+                owner = lead.owner
+                if owner is None:
+                    owner = lead.owner = team.assign(lead)
+                    owner.load += 1
+        patience = plan.patience
+        team.push(lead, owner, None if patience is None else patience())
+
+    def work_days(self, lead: Lead, rep: Rep) -> float:
+        """Work the lead's current stage needs."""
+        return self.plans[lead.stage].work()
+
+    def started(self, lead: Lead, rep: Rep, wait_days: float) -> None:
+        """A rep picked up the lead; a pooled AE becomes the deal's owner."""
+        plan = self.plans[lead.stage]
+        if plan.role is Role.AE and lead.owner is None:
+            lead.owner = rep
+            rep.load += 1
+        self.bus.emit(Event.WORK_STARTED, self.env.now, plan.role, rep, lead, wait_days)
+
+    def finished(self, lead: Lead, rep: Rep) -> None:
+        """The rep's work is done; the customer takes the lag, then the stage resolves."""
+        lag = self.plans[lead.stage].lag
+        if lag is None:
+            self._resolve(lead, rep)
+        else:
+            self.env.timeout(lag()).callbacks.append(  # type: ignore[union-attr]
+                lambda _event: self._resolve(lead, rep)
+            )
+
+    def gave_up(self, lead: Lead) -> None:
+        """The lead waited past its patience and went cold."""
+        self.bus.emit(Event.LEAD_WENT_COLD, self.env.now, lead)
+        self._close(lead, LeadStatus.GONE_COLD)
+
+    def _resolve(self, lead: Lead, rep: Rep) -> None:
+        plan = self.plans[lead.stage]
+        u = plan.uniform()
+        routes = plan.routes
+        if routes is not None:
+            target: Target = plan.fail
+            for cumulative, destination in routes:
+                if u < cumulative:
+                    target = destination
+                    break
+            converted = target is not plan.fail
+        else:
+            p = plan.convert
+            base_odds = plan.base_odds
+            if base_odds is not None:
+                odds = base_odds * rep.skill_odds * lead.fit_odds
+                p = odds / (1 + odds)
+            converted = u < p
+            target = plan.success if converted else plan.fail
+        self.bus.emit(Event.STAGE_DONE, self.env.now, lead, plan.index, converted)
+        self._go(lead, target)
+
+    def _close(self, lead: Lead, status: LeadStatus) -> None:
+        lead.status = status
+        self.open_leads -= 1
+        if lead.stage >= 0:
+            self.stage_count[lead.stage] -= 1
+            self.stage_value[lead.stage] -= lead.deal_value
+        if lead.owner is not None:
+            lead.owner.load -= 1
+        self.bus.emit(Event.LEAD_CLOSED, self.env.now, lead)
+        if status is LeadStatus.WON:
+            self.on_won(lead)

@@ -1,0 +1,182 @@
+"""A team: the reps of one role and the queue of work waiting for them.
+
+Work waits first come, first served. In a pooled team any idle rep takes the next item
+(M/M/c when work times are exponential); in a team where work stays with its owner, each
+item is routed to one rep on arrival and waits for that rep. Items that give up waiting
+(leads going cold) are dropped lazily: the timer marks them, takers skip them, so leaving
+a queue costs O(1) whatever its length.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any, Protocol
+
+import simpy
+
+from salessim.model.entities import Rep
+from salessim.policies.routing import RoutingPolicy
+
+
+class Work(Protocol):
+    """What a team asks of the work it queues."""
+
+    queued_at: float
+    waiting: bool
+
+
+class Handler(Protocol):
+    """The process a team's work belongs to."""
+
+    def work_days(self, item: Any, rep: Rep) -> float:
+        """Work the item needs from ``rep``, in days at full speed."""
+
+    def started(self, item: Any, rep: Rep, wait_days: float) -> None:
+        """``rep`` starts on ``item`` after it waited ``wait_days``."""
+
+    def finished(self, item: Any, rep: Rep) -> None:
+        """``rep`` finished ``item``."""
+
+    def gave_up(self, item: Any) -> None:
+        """``item`` waited longer than its patience."""
+
+
+class Team:
+    """The reps of one role, their queues and the time-weighted counts a queue needs."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        reps: list[Rep],
+        routing: RoutingPolicy,
+        *,
+        sticky: bool,
+    ) -> None:
+        self.env = env
+        self.reps = reps
+        self.routing = routing
+        self.sticky = sticky
+        self.handler: Handler | None = None
+        self.shared: deque[Any] = deque()
+        self.idle: list[Rep] = list(reps)
+        self.waiting = 0
+        self.busy = 0
+        self.waiting_area = 0.0
+        self.busy_area = 0.0
+        self._last_change = env.now
+
+    # ------------------------------------------------------------------ bookkeeping
+    def _tick(self) -> None:
+        now = self.env.now
+        elapsed = now - self._last_change
+        if elapsed:
+            self.waiting_area += self.waiting * elapsed
+            self.busy_area += self.busy * elapsed
+            self._last_change = now
+
+    def areas(self) -> tuple[float, float]:
+        """Time integrals of the number waiting and the number busy, up to now."""
+        self._tick()
+        return self.waiting_area, self.busy_area
+
+    # ------------------------------------------------------------------ flow
+    def assign(self, item: Any) -> Rep:
+        """The rep new owned work goes to, chosen by the routing policy from the whole team."""
+        return self.routing(self.reps)
+
+    def push(self, item: Work, owner: Rep | None = None, patience_days: float | None = None) -> None:
+        """Queue ``item`` for ``owner`` (or for anyone), starting it at once if possible."""
+        item.queued_at = self.env.now
+        if owner is None:
+            if self.idle:
+                rep = self.routing(self.idle) if len(self.idle) > 1 else self.idle[0]
+                self._start(rep, item)
+                return
+            queue = self.shared
+        else:
+            if not owner.busy:
+                self._start(owner, item)
+                return
+            queue = owner.queue
+        self._tick()
+        self.waiting += 1
+        item.waiting = True
+        queue.append(item)
+        if patience_days is not None:
+            self._watch(item, patience_days)
+
+    def _watch(self, item: Work, patience_days: float) -> None:
+        queued_at = item.queued_at
+
+        def give_up(_event: simpy.Event) -> None:
+            if item.waiting and item.queued_at == queued_at:
+                self._tick()
+                item.waiting = False
+                self.waiting -= 1
+                self.handler.gave_up(item)  # type: ignore[union-attr]
+
+        self.env.timeout(patience_days).callbacks.append(give_up)  # type: ignore[union-attr]
+
+    def _start(self, rep: Rep, item: Any) -> None:
+        self._tick()
+        handler = self.handler
+        now = self.env.now
+        if rep.busy is False:
+            rep.busy = True
+            self.busy += 1
+            self.idle.remove(rep)
+        handler.started(item, rep, now - item.queued_at)  # type: ignore[union-attr]
+        elapsed = handler.work_days(item, rep) / rep.speed  # type: ignore[union-attr]
+        rep.busy_days += elapsed
+        self.env.timeout(elapsed).callbacks.append(  # type: ignore[union-attr]
+            lambda _event: self._finish(rep, item)
+        )
+
+    def _finish(self, rep: Rep, item: Any) -> None:
+        self.handler.finished(item, rep)  # type: ignore[union-attr]
+        nxt = self._next_for(rep)
+        if nxt is not None:
+            self._start(rep, nxt)
+            return
+        self._tick()
+        rep.busy = False
+        self.busy -= 1
+        self._make_idle(rep)
+
+    def _make_idle(self, rep: Rep) -> None:
+        idle = self.idle
+        if not idle or idle[-1].id < rep.id:
+            idle.append(rep)
+            return
+        for i, other in enumerate(idle):
+            if other.id > rep.id:
+                idle.insert(i, rep)
+                return
+
+    def _next_for(self, rep: Rep) -> Any:
+        """The oldest live item ``rep`` may take: its own or the shared queue's."""
+        own, shared = rep.queue, self.shared
+        while own and not own[0].waiting:
+            own.popleft()
+        while shared and not shared[0].waiting:
+            shared.popleft()
+        if own and (not shared or own[0].queued_at <= shared[0].queued_at):
+            queue = own
+        elif shared:
+            queue = shared
+        else:
+            return None
+        item = queue.popleft()
+        self._tick()
+        item.waiting = False
+        self.waiting -= 1
+        return item
+
+    def set_routing(self, routing: RoutingPolicy) -> None:
+        """Use another routing policy from now on."""
+        self.routing = routing
+
+    def __repr__(self) -> str:
+        return f"Team({len(self.reps)} reps, waiting={self.waiting}, routing={self.routing!r})"
+
+

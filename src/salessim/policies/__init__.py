@@ -1,0 +1,1 @@
+"""Manager policies: small typed callables chosen by name."""

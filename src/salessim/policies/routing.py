@@ -1,0 +1,79 @@
+"""Routing policies: which rep of a team gets the next piece of work.
+
+A policy is called with the candidate reps (the idle reps of a pooled team, or every
+rep of a team whose work stays with its owner) and returns one of them. Candidates
+arrive sorted by rep id, so every policy is deterministic given its random stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from salessim.model.entities import Rep
+from salessim.scenario.schema import Routing
+
+
+class RoundRobin:
+    """Take turns: the first candidate after the rep chosen last time, by id."""
+
+    def __init__(self, uniform: Callable[[], float]) -> None:
+        self._last = -1
+
+    def __call__(self, candidates: Sequence[Rep]) -> Rep:
+        chosen = candidates[0]
+        for rep in candidates:
+            if rep.id > self._last:
+                chosen = rep
+                break
+        self._last = chosen.id
+        return chosen
+
+    def __repr__(self) -> str:
+        return "RoundRobin()"
+
+
+class LeastLoaded:
+    """The candidate owning the fewest open items (deals or accounts); lowest id on ties."""
+
+    def __init__(self, uniform: Callable[[], float]) -> None:
+        pass
+
+    def __call__(self, candidates: Sequence[Rep]) -> Rep:
+        return min(candidates, key=lambda rep: rep.load)
+
+    def __repr__(self) -> str:
+        return "LeastLoaded()"
+
+
+class SkillWeighted:
+    """A random candidate, chosen with probability proportional to skill."""
+
+    def __init__(self, uniform: Callable[[], float]) -> None:
+        self._uniform = uniform
+
+    def __call__(self, candidates: Sequence[Rep]) -> Rep:
+        if len(candidates) == 1:
+            return candidates[0]
+        target = self._uniform() * sum(rep.skill for rep in candidates)
+        for rep in candidates:
+            target -= rep.skill
+            if target < 0:
+                return rep
+        return candidates[-1]
+
+    def __repr__(self) -> str:
+        return "SkillWeighted()"
+
+
+RoutingPolicy = Callable[[Sequence[Rep]], Rep]
+
+ROUTING_POLICIES: dict[Routing, Callable[[Callable[[], float]], RoutingPolicy]] = {
+    Routing.ROUND_ROBIN: RoundRobin,
+    Routing.LEAST_LOADED: LeastLoaded,
+    Routing.SKILL_WEIGHTED: SkillWeighted,
+}
+
+
+def make_routing(name: Routing, uniform: Callable[[], float]) -> RoutingPolicy:
+    """The routing policy registered under ``name``, drawing from ``uniform`` if it needs to."""
+    return ROUTING_POLICIES[name](uniform)
