@@ -24,6 +24,7 @@ class RunResult:
     kpis: dict[str, float]
     record: Record
     monthly: list[dict[str, float | str]] = field(default_factory=list)
+    events: dict[str, list[object]] | None = None
 
     @property
     def weekly_new_arr(self) -> list[float]:
@@ -36,10 +37,19 @@ def simulate(
     seed: int = 0,
     *,
     years: float | None = None,
+    record_events: bool = False,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Run ``scenario`` with ``seed`` to the end of its horizon (or ``years`` after warm-up)."""
-    sim = Simulation(scenario, seed)
+    """Run ``scenario`` with ``seed`` to the end of its horizon (or ``years`` after warm-up).
+
+    Args:
+        scenario: the validated scenario.
+        seed: the root seed of every random stream.
+        years: simulate this long after the warm-up instead of the scenario's horizon.
+        record_events: keep the full event log in ``RunResult.events``.
+        progress: called with (days done, days to do) about once a simulated week.
+    """
+    sim = Simulation(scenario, seed, record_events=record_events)
     end = sim.end if years is None else scenario.calendar.warmup + years * DAYS_PER_YEAR
     sim.run_until(end, progress)
     return result_of(sim)
@@ -54,4 +64,5 @@ def result_of(sim: Simulation) -> RunResult:
         kpis=compute(record),
         record=record,
         monthly=record.monthly,
+        events=sim.event_log.columns if sim.event_log is not None else None,
     )

@@ -69,3 +69,4 @@ class Record:
     years: list[CohortYear] = field(default_factory=list)
     monthly: list[dict[str, float | str]] = field(default_factory=list)
     weekly_new_arr: list[float] = field(default_factory=list)
+    quarter_ends: list[tuple[float, str]] = field(default_factory=list)

@@ -63,6 +63,7 @@ class Recorder:
             (Event.ACCOUNT_RENEWED, self._account_renewed),
             (Event.ACCOUNT_CHURNED, self._account_churned),
             (Event.MONTH_END, self._month_end),
+            (Event.QUARTER_END, self._quarter_end),
         ):
             bus.subscribe(kind, handler)
 
@@ -215,6 +216,10 @@ class Recorder:
         self._year_start = probe.now
         self._months_in_year = 0
         self.record.years.append(CohortYear(start_arr=probe.arr, start_logos=probe.logos))
+
+    def _quarter_end(self, now: float, label: str) -> None:
+        if self._start is not None:
+            self.record.quarter_ends.append((now - self._start.now, label))
 
     def _bump(self, key: str, amount: float = 1.0) -> None:
         self._month_counts[key] = self._month_counts.get(key, 0.0) + amount

@@ -7,10 +7,11 @@ quarter at a time on it. The same scenario, seed and changes always give the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import simpy
 
+from salessim.metrics.eventlog import EventLog
 from salessim.metrics.events import Bus, Event
 from salessim.metrics.record import Record
 from salessim.metrics.recorder import Probe, Recorder
@@ -21,6 +22,7 @@ from salessim.model.funnel import Funnel
 from salessim.model.organisation import Organisation
 from salessim.model.sources import LeadFactory, outbound_rate, poisson_arrivals
 from salessim.model.streams import Streams
+from salessim.scenario.load import apply_overrides
 from salessim.scenario.schema import Role, Scenario
 from salessim.scenario.units import DAYS_PER_YEAR
 
@@ -31,7 +33,7 @@ Progress = Callable[[float, float], None]
 class Simulation:
     """A running model of one sales organisation."""
 
-    def __init__(self, scenario: Scenario, seed: int) -> None:
+    def __init__(self, scenario: Scenario, seed: int, *, record_events: bool = False) -> None:
         self.scenario = scenario
         self.seed = seed
         self.env = env = simpy.Environment()
@@ -49,6 +51,7 @@ class Simulation:
         self.recorder = Recorder(
             bus, self.probe, [s.name for s in stages], [s.role.value for s in stages]
         )
+        self.event_log = EventLog(bus) if record_events else None
         bus.subscribe(Event.MONTH_END, self._month_end)
         self.customers.seed_initial_book(scenario)
         self._start_sources()
@@ -95,6 +98,15 @@ class Simulation:
         return self.recorder.finish()
 
     # ------------------------------------------------------------------ changes
+    def change(self, overrides: Mapping[str, object] | Sequence[str]) -> None:
+        """Change parameters or policies from now on, e.g. ``{"policies.routing.ae": "round_robin"}``.
+
+        Raises:
+            ScenarioError: an unknown key or an invalid value.
+            ValueError: a change to the organisation's shape.
+        """
+        self.apply(apply_overrides(self.scenario, overrides))
+
     def apply(self, scenario: Scenario) -> None:
         """Continue with the parameters and policies of ``scenario`` from now on.
 

@@ -271,14 +271,48 @@ class RoleSpec(Frozen):
         return self
 
 
+class SdrSpec(RoleSpec):
+    """SDRs: half their time on the lead queue, 30% prospecting outbound."""
+
+    headcount: int = Field(default=8, ge=0)
+    selling_share: Share = 0.5
+    prospecting_share: Share = 0.3
+
+
+class AeSpec(RoleSpec):
+    """Account executives."""
+
+    headcount: int = Field(default=20, ge=0)
+
+
+class SpecialistSpec(RoleSpec):
+    """Sales engineers, a shared pool."""
+
+    headcount: int = Field(default=3, ge=0)
+
+
+class CsmSpec(RoleSpec):
+    """Customer-success managers: ``selling_share`` bounds time on onboarding and renewals."""
+
+    headcount: int = Field(default=6, ge=0)
+    selling_share: Share = 0.3
+
+
+class ManagerSpec(RoleSpec):
+    """First-line managers; they work no queue."""
+
+    headcount: int = Field(default=3, ge=0)
+    selling_share: Share = 0.0
+
+
 class Roles(Frozen):
     """Every role in the organisation."""
 
-    sdr: RoleSpec = RoleSpec(headcount=8, selling_share=0.5, prospecting_share=0.3)
-    ae: RoleSpec = RoleSpec(headcount=20)
-    specialist: RoleSpec = RoleSpec(headcount=3)
-    csm: RoleSpec = RoleSpec(headcount=6, selling_share=0.3)
-    manager: RoleSpec = RoleSpec(headcount=3, selling_share=0.0)
+    sdr: SdrSpec = SdrSpec()
+    ae: AeSpec = AeSpec()
+    specialist: SpecialistSpec = SpecialistSpec()
+    csm: CsmSpec = CsmSpec()
+    manager: ManagerSpec = ManagerSpec()
 
     def of(self, role: Role) -> RoleSpec:
         """The spec of ``role``."""

@@ -1,0 +1,216 @@
+"""The ``salessim`` command line: parse input, call the library, print or write results.
+
+No model logic lives here. Scenario problems print as ``file:line: key: message`` lines
+on stderr with exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from salessim import __version__
+from salessim.model.engine import Progress as ProgressCallback
+from salessim.run import RunResult, simulate
+from salessim.scenario.load import (
+    ScenarioError,
+    bundled_scenarios,
+    load_scenario,
+    resolve_scenario,
+    scenario_json_schema,
+)
+from salessim.scenario.schema import Scenario
+
+app = typer.Typer(
+    help="salessim: simulate a B2B sales organisation, compare policies, practise managing.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stderr = Console(stderr=True, soft_wrap=True)
+PROGRESS_AFTER_SECONDS = 1.5
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        "-s",
+        metavar="KEY=VALUE",
+        help="Override a scenario value, e.g. --set roles.ae.headcount=25 (repeatable).",
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"salessim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Simulate a sales organisation."""
+
+
+def _fail(error: ScenarioError) -> typer.Exit:
+    for line in str(error).splitlines():
+        stderr.print(line, markup=False, highlight=False)
+    return typer.Exit(code=2)
+
+
+def _load(name: str | None, overrides: list[str] | None) -> tuple[Path, Scenario]:
+    try:
+        path = resolve_scenario(name)
+        return path, load_scenario(path, overrides or [])
+    except ScenarioError as error:
+        raise _fail(error) from None
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[ProgressCallback]:
+    """A progress callback that shows a bar on stderr once a run takes a while."""
+    started = time.perf_counter()
+    bar: Progress | None = None
+    task = None
+
+    def update(done: float, total: float) -> None:
+        nonlocal bar, task
+        if bar is None:
+            if time.perf_counter() - started < PROGRESS_AFTER_SECONDS:
+                return
+            bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeRemainingColumn(),
+                console=stderr,
+                transient=True,
+            )
+            bar.start()
+            task = bar.add_task(label, total=total)
+        bar.update(task, completed=done)  # type: ignore[arg-type]
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        str | None,
+        typer.Argument(help="Scenario file or bundled name (default: the bundled baseline)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(min=0, help="Root random seed.")] = 0,
+    years: Annotated[
+        float | None, typer.Option(min=0.01, help="Simulate this many years instead of the horizon.")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write kpis.json, timeseries.csv and plots to this directory."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the KPIs as one JSON object.")] = False,
+    events: Annotated[
+        bool, typer.Option(help="Also write the full event log (events.csv) to --out.")
+    ] = False,
+    overrides: SetOption = None,
+) -> None:
+    """Run one replication of a scenario and summarise what happened."""
+    from salessim.report.tables import kpis_json, summary_table, write_kpis_json, write_timeseries_csv
+
+    if events and out is None:
+        stderr.print("--events needs --out DIR to write the event log to")
+        raise typer.Exit(code=2)
+    path, loaded = _load(scenario, overrides)
+    with _progress(f"Simulating {loaded.meta.name}") as progress:
+        result = simulate(loaded, seed, years=years, record_events=events, progress=progress)
+    if out is not None:
+        written = _write_outputs(result, out, events)
+        write_kpis_json(result, out / "kpis.json")
+        write_timeseries_csv(result, out / "timeseries.csv")
+    if as_json:
+        print(json.dumps(kpis_json(result), allow_nan=False))
+        return
+    console = Console()
+    console.print(summary_table(result))
+    console.print(f"[dim]scenario {path} · seed {seed}[/dim]")
+    if out is not None:
+        console.print(f"Wrote {len(written) + 2} files to {out}/")
+
+
+def _write_outputs(result: RunResult, out: Path, events: bool) -> list[Path]:
+    from salessim.report.plots import write_plots
+    from salessim.report.tables import write_events_csv
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_plots(result, out)
+    if events and result.events is not None:
+        written.append(write_events_csv(result, out / "events.csv"))
+    return written
+
+
+@app.command()
+def validate(
+    files: Annotated[list[str], typer.Argument(help="Scenario files or bundled names to check.")],
+    overrides: SetOption = None,
+) -> None:
+    """Check scenario files and report every problem at once."""
+    failed = False
+    for name in files:
+        try:
+            load_scenario(resolve_scenario(name), overrides or [])
+        except ScenarioError as error:
+            failed = True
+            for line in str(error).splitlines():
+                stderr.print(line, markup=False, highlight=False)
+            continue
+        print(f"{name}: ok")
+    if failed:
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def schema(
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the JSON Schema of scenario files, for editor completion and checks."""
+    text = json.dumps(scenario_json_schema(), indent=2)
+    if out is None:
+        print(text)
+    else:
+        out.write_text(text + "\n")
+
+
+@app.command()
+def scenarios() -> None:
+    """List the scenarios bundled with salessim."""
+    for name in bundled_scenarios():
+        try:
+            title = load_scenario(resolve_scenario(name)).meta.name
+        except ScenarioError:
+            title = "(does not load)"
+        print(f"{name:40s} {title}")
+
+
+def entry() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(app())

@@ -1,0 +1,198 @@
+"""Scenario problems: where each one is and what it says, translated from pydantic's errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from salessim.scenario.keys import (
+    SET,
+    KeyPath,
+    Origin,
+    Origins,
+    child_type,
+    close_match,
+    dotted,
+    enum_of,
+    field_at,
+    model_of,
+    schema_at,
+    unknown_key,
+)
+from salessim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where (file and line, or ``--set``) and what."""
+
+    file: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be loaded; ``problems`` lists everything found wrong with it."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+_EXPECTED = {
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys",
+    "model_type": "a mapping of keys",
+    "model_attributes_type": "a mapping of keys",
+    "date_type": "a date such as 2027-01-01",
+    "date_parsing": "a date such as 2027-01-01",
+    "date_from_datetime_parsing": "a date such as 2027-01-01",
+    "date_from_datetime_inexact": "a date without a time of day",
+}
+_BOUNDS = {
+    "greater_than": ("gt", ">"),
+    "greater_than_equal": ("ge", ">="),
+    "less_than": ("lt", "<"),
+    "less_than_equal": ("le", "<="),
+}
+_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def _show(value: Any) -> str:
+    """A short rendering of a value as the user wrote it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, int | float):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    try:
+        text = yaml.safe_dump(value, default_flow_style=True, width=1000).strip()
+    except yaml.YAMLError:
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _yaml_path(loc: tuple[str | int, ...], *, extra: bool = False) -> KeyPath:
+    """Pydantic's error location as the YAML key path (aliases; no union or key tags).
+
+    With ``extra`` the last item is a key as written in the file, kept as it is.
+    """
+    tp: Any = Scenario
+    path: list[str | int] = []
+    for i, item in enumerate(loc):
+        model = model_of(tp)
+        as_written = extra and i == len(loc) - 1
+        found = None if model is None or as_written else field_at(model, item)
+        key = (found[1].alias or found[0]) if found else item
+        child = child_type(tp, key)
+        if (child is None and i < len(loc) - 1) or item == "[key]":
+            continue  # a tag such as 'function-after[...]', not a key
+        path.append(key)
+        tp = child
+    return tuple(path)
+
+
+def _existing(data: Any, path: KeyPath) -> KeyPath:
+    """The longest start of ``path`` that is present in ``data``."""
+    for depth, key in enumerate(path):
+        in_list = isinstance(data, list) and isinstance(key, int) and key < len(data)
+        if not (in_list or (isinstance(data, dict) and key in data)):
+            return path[:depth]
+        data = data[key]
+    return path
+
+
+def _value_at(data: Any, path: KeyPath) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _origin(origins: Origins, path: KeyPath) -> Origin:
+    for depth in range(len(path), -1, -1):
+        if path[:depth] in origins:
+            return origins[path[:depth]]
+    return Origin(SET, None)
+
+
+def _message(error: ErrorDetails, path: KeyPath, value: Any) -> str:
+    """Plain English for one pydantic error about ``value`` at ``path``."""
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        model = model_of(schema_at(path[:-1]))
+        return unknown_key(str(path[-1]), model) if model else f"unknown key {path[-1]!r}"
+    if kind in _BOUNDS:
+        bound_name, op = _BOUNDS[kind]
+        bound = ctx[bound_name]
+        if kind == "greater_than_equal" and bound == 0:
+            return f"must not be negative, got {_show(value)}"
+        return f"must be {op} {_number(bound)}, got {_show(value)}"
+    if kind in ("too_short", "too_long"):
+        limit = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        side = "at least" if kind == "too_short" else "at most"
+        return f"needs {side} {limit} items, got {ctx.get('actual_length')}"
+    if kind == "enum":
+        return _enum_message(path, value, ctx.get("expected", ""))
+    if kind == "string_pattern_mismatch":
+        return f"must match the pattern {ctx['pattern']}, got {_show(value)}"
+    if kind in _EXPECTED:
+        reason = f" ({ctx['error']})" if "error" in ctx else ""
+        return f"expected {_EXPECTED[kind]}, got {_show(value)}{reason}"
+    text = error["msg"]
+    for prefix in _PREFIXES:
+        text = text.removeprefix(prefix)
+    if kind in ("value_error", "assertion_error"):
+        return text
+    return f"{text[:1].lower()}{text[1:]}, got {_show(value)}"
+
+
+def _enum_message(path: KeyPath, value: Any, expected: str) -> str:
+    enum = enum_of(schema_at(path))
+    choices = [str(member.value) for member in enum] if enum else []
+    text = f"expected one of {', '.join(choices) or expected}, got {_show(value)}"
+    guess = close_match(value, choices) if isinstance(value, str) else None
+    return f"{text}; did you mean {guess!r}?" if guess else text
+
+
+def problems_from(exc: ValidationError, data: dict[str, Any], origins: Origins) -> list[Problem]:
+    """Every pydantic error as a problem located at the key path and line it concerns."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        path = _yaml_path(error["loc"], extra=error["type"] == "extra_forbidden")
+        if error["type"] not in ("missing", "extra_forbidden"):
+            path = _existing(data, path)  # e.g. `work: 2h`, not `work.constant.value`
+        exact = _existing(data, path) == path
+        value = _value_at(data, path) if exact else error["input"]
+        file, line = _origin(origins, path)
+        problems.append(Problem(file, line, dotted(path), _message(error, path, value)))
+    return problems

@@ -1,0 +1,81 @@
+"""Imports point down the layers: a module may import only its own layer and those below."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "salessim"
+
+# Each layer and the layers it may import from (its own included).
+LAYERS: dict[str, set[str]] = {
+    "scenario": {"scenario"},
+    "model": {"scenario", "model", "policies", "metrics"},
+    "policies": {"scenario", "model", "policies"},
+    "metrics": {"scenario", "model", "metrics"},
+    "run": {"scenario", "model", "policies", "metrics", "run"},
+    "report": {"scenario", "model", "policies", "metrics", "run", "report", "__init__"},
+    "experiments": {"scenario", "model", "policies", "metrics", "run", "report", "experiments",
+                    "__init__"},
+    "game": {"scenario", "model", "policies", "metrics", "run", "report", "game", "__init__"},
+    "cli": {"scenario", "model", "policies", "metrics", "run", "report", "experiments", "game",
+            "cli", "__init__"},
+    "__init__": {"scenario", "model", "policies", "metrics", "run", "__init__"},
+}
+
+
+def layer_of(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return parts[0]
+
+
+def salessim_imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(), str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "salessim":
+                found.append((node.lineno, parts[1] if len(parts) > 1 else "__init__"))
+    return found
+
+
+def test_every_module_has_a_layer():
+    unknown = {layer_of(p) for p in PACKAGE.rglob("*.py")} - set(LAYERS)
+    assert not unknown, f"modules outside the known layers: {unknown}"
+
+
+def test_imports_point_down():
+    upward = [
+        f"{path.relative_to(PACKAGE)}:{line} imports salessim.{target}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for line, target in salessim_imports(path)
+        if target not in LAYERS[layer_of(path)]
+    ]
+    assert not upward, "upward imports:\n" + "\n".join(upward)
+
+
+def test_scenario_layer_needs_no_simulation_library():
+    heavy = [
+        f"{path.name} imports {name}"
+        for path in (PACKAGE / "scenario").glob("*.py")
+        for name in ("simpy", "matplotlib")
+        if f"import {name}" in path.read_text()
+    ]
+    assert not heavy
+
+
+def test_no_global_random_state_in_the_package():
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if "import random" in path.read_text() or "np.random.seed" in path.read_text()
+        or "np.random.rand" in path.read_text()
+    ]
+    assert not offenders

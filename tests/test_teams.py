@@ -1,0 +1,110 @@
+"""Teams and routing: FIFO service, ownership, lazy abandonment and the routing policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import simpy
+
+from salessim.model.entities import Rep
+from salessim.model.teams import Team
+from salessim.policies.routing import LeastLoaded, RoundRobin, SkillWeighted
+from salessim.scenario.schema import Role
+
+
+class Item:
+    def __init__(self, name: str, work: float) -> None:
+        self.name, self.work, self.queued_at, self.waiting = name, work, 0.0, False
+
+
+class Log:
+    """A handler that records who did what when."""
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self.env, self.events = env, []
+
+    def work_days(self, item: Item, rep: Rep) -> float:
+        return item.work
+
+    def started(self, item: Item, rep: Rep, wait: float) -> None:
+        self.events.append(("start", item.name, rep.id, self.env.now, wait))
+
+    def finished(self, item: Item, rep: Rep) -> None:
+        self.events.append(("done", item.name, rep.id, self.env.now))
+
+    def gave_up(self, item: Item) -> None:
+        self.events.append(("cold", item.name, self.env.now))
+
+
+def team(n: int, routing: Any = None, sticky: bool = False, speed: float = 1.0) -> tuple:
+    env = simpy.Environment()
+    reps = [Rep(i + 1, Role.SDR, 1.0 + i, 1.0, speed, 0.0) for i in range(n)]
+    t = Team(env, reps, routing or RoundRobin(lambda: 0.5), sticky=sticky)
+    t.handler = log = Log(env)
+    return env, t, log
+
+
+def test_items_are_served_first_come_first_served():
+    env, t, log = team(1)
+    for name in "abc":
+        t.push(Item(name, 1.0))
+    env.run()
+    assert [e[1] for e in log.events if e[0] == "start"] == ["a", "b", "c"]
+    assert [e[3] for e in log.events if e[0] == "done"] == [1.0, 2.0, 3.0]
+
+
+def test_speed_stretches_work_into_calendar_time():
+    env, t, log = team(1, speed=0.25)
+    t.push(Item("a", 1.0))
+    env.run()
+    assert log.events[-1] == ("done", "a", 1, 4.0)
+
+
+def test_impatient_items_leave_and_are_skipped():
+    env, t, log = team(1)
+    t.push(Item("a", 2.0))
+    t.push(Item("b", 1.0), patience_days=1.0)
+    t.push(Item("c", 1.0))
+    env.run()
+    assert ("cold", "b", 1.0) in log.events
+    starts = [(e[1], e[3]) for e in log.events if e[0] == "start"]
+    assert starts == [("a", 0.0), ("c", 2.0)]
+    assert t.waiting == 0
+
+
+def test_queue_integrals_match_a_hand_computed_schedule():
+    """Two items on one rep: the second waits 1 day; the rep is busy 3 days of 3."""
+    env, t, _ = team(1)
+    t.push(Item("a", 1.0))
+    t.push(Item("b", 2.0))
+    env.run()
+    assert t.areas() == (1.0, 3.0)
+
+
+def test_owned_work_waits_for_its_owner_even_when_others_are_idle():
+    env, t, log = team(2, sticky=True)
+    owner = t.reps[0]
+    t.push(Item("a", 1.0), owner)
+    t.push(Item("b", 1.0), owner)
+    env.run()
+    assert {e[2] for e in log.events if e[0] == "start"} == {1}
+    assert log.events[-1][3] == 2.0
+
+
+def test_round_robin_takes_turns():
+    policy = RoundRobin(lambda: 0.0)
+    reps = [Rep(i, Role.AE, 1.0, 1.0, 1.0, 0.0) for i in (1, 2, 3)]
+    assert [policy(reps).id for _ in range(4)] == [1, 2, 3, 1]
+    assert policy([reps[0], reps[2]]).id == 3
+
+
+def test_least_loaded_picks_the_smallest_book_then_the_lowest_id():
+    reps = [Rep(i, Role.AE, 1.0, 1.0, 1.0, 0.0) for i in (1, 2, 3)]
+    reps[0].load, reps[1].load, reps[2].load = 4, 2, 2
+    assert LeastLoaded(lambda: 0.0)(reps).id == 2
+
+
+def test_skill_weighted_chooses_in_proportion_to_skill():
+    reps = [Rep(1, Role.AE, 1.0, 1.0, 1.0, 0.0), Rep(2, Role.AE, 3.0, 1.0, 1.0, 0.0)]
+    assert SkillWeighted(lambda: 0.2)(reps).id == 1
+    assert SkillWeighted(lambda: 0.3)(reps).id == 2
