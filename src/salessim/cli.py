@@ -148,7 +148,8 @@ def run(
         return
     console = Console()
     console.print(summary_table(result))
-    console.print(f"[dim]scenario {path} · seed {seed}[/dim]")
+    shown = path if scenario is not None else "baseline (bundled)"
+    console.print(f"[dim]scenario {shown} · seed {seed}[/dim]", highlight=False)
     if out is not None:
         console.print(f"Wrote {len(written) + 2} files to {out}/")
 
