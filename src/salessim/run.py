@@ -6,7 +6,8 @@ pickles to any executor and is identical for the same scenario and seed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from salessim.metrics.kpis import compute
 from salessim.metrics.record import Record
@@ -23,11 +24,15 @@ class RunResult:
     seed: int
     kpis: dict[str, float]
     record: Record
-    monthly: list[dict[str, float | str]] = field(default_factory=list)
     events: dict[str, list[object]] | None = None
 
     @property
-    def weekly_new_arr(self) -> list[float]:
+    def monthly(self) -> list[dict[str, float | str]]:
+        """One row per measured month: counts, ARR, pipeline by stage, team figures."""
+        return self.record.monthly
+
+    @property
+    def weekly_new_arr(self) -> Sequence[float]:
         """New ARR booked in each week of the measured period."""
         return self.record.weekly_new_arr
 
@@ -63,6 +68,5 @@ def result_of(sim: Simulation) -> RunResult:
         seed=sim.seed,
         kpis=compute(record),
         record=record,
-        monthly=record.monthly,
         events=sim.event_log.columns if sim.event_log is not None else None,
     )

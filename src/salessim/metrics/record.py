@@ -6,6 +6,7 @@ only numbers, strings and lists, so it pickles cheaply between processes.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 
@@ -48,7 +49,7 @@ class Record:
     opportunities: int = 0
     stage_done: list[int] = field(default_factory=list)
     stage_converted: list[int] = field(default_factory=list)
-    cycle_days: list[float] = field(default_factory=list)
+    cycle_days: array[float] = field(default_factory=lambda: array("d"))
     closed_time_in_funnel_days: float = 0.0
     closed_after_start: int = 0
     open_leads_area: float = 0.0
@@ -67,6 +68,22 @@ class Record:
     ending_logos: int = 0
     queues: dict[str, RoleQueue] = field(default_factory=dict)
     years: list[CohortYear] = field(default_factory=list)
-    monthly: list[dict[str, float | str]] = field(default_factory=list)
-    weekly_new_arr: list[float] = field(default_factory=list)
+    monthly_columns: dict[str, array[float] | list[str]] = field(default_factory=dict)
+    weekly_new_arr: array[float] = field(default_factory=lambda: array("d"))
     quarter_ends: list[tuple[float, str]] = field(default_factory=list)
+
+    def add_month(self, row: dict[str, float | str]) -> None:
+        """Append one month's row to the monthly columns."""
+        columns = self.monthly_columns
+        for key, value in row.items():
+            column = columns.get(key)
+            if column is None:
+                column = columns[key] = [] if isinstance(value, str) else array("d")
+            column.append(value)  # type: ignore[arg-type]
+
+    @property
+    def monthly(self) -> list[dict[str, float | str]]:
+        """The monthly time series as rows (one dict per month, columns in a stable order)."""
+        columns = self.monthly_columns
+        n = len(next(iter(columns.values()))) if columns else 0
+        return [{key: column[i] for key, column in columns.items()} for i in range(n)]

@@ -249,7 +249,7 @@ class Recorder:
             waiting = probe.waiting_area[role] - last.waiting_area[role]
             row[f"utilisation_{role}"] = busy / (heads * days) if heads else float("nan")
             row[f"queue_length_{role}"] = waiting / days
-        self.record.monthly.append(row)
+        self.record.add_month(row)
         self._month_counts = {}
         self._month = probe
         self._months_in_year += 1

@@ -15,11 +15,10 @@ expansion.attention_elasticity`` by a drawn uplift, or else contracts with
 
 from __future__ import annotations
 
-from collections.abc import Generator
-
 import simpy
 
 from salessim.metrics.events import Bus, Event
+from salessim.model.agenda import Agenda
 from salessim.model.entities import Account, AccountTask, Lead, Rep
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
@@ -42,6 +41,7 @@ class CustomerBook:
         self.bus = bus
         self.team = team
         team.handler = self
+        self.agenda = Agenda(env)
         self.accounts: dict[int, Account] = {}
         self.arr = 0.0
         self._next_id = 0
@@ -107,22 +107,24 @@ class CustomerBook:
             account.csm = csm
             if onboard:
                 self.team.push(AccountTask(account, "onboarding", self.env.now), csm)
-        account.process = self.env.process(self._renewals(account))
+        self._plan_renewal(account)
         self.bus.emit(Event.ACCOUNT_OPENED, self.env.now, account)
 
-    def _renewals(self, account: Account) -> Generator[simpy.Event, None, None]:
-        """Process: prepare each renewal, then renew, grow, shrink or churn."""
-        env = self.env
-        while True:
-            prepare_at = account.renewal_at - self.spec.renewal_lead_time
-            if prepare_at > env.now:
-                yield env.timeout(prepare_at - env.now)
-            if account.csm is not None:
-                self.team.push(AccountTask(account, "renewal", env.now), account.csm)
-            yield env.timeout(max(0.0, account.renewal_at - env.now))
-            if not self._renew(account):
-                return
+    def _plan_renewal(self, account: Account) -> None:
+        """Put the next renewal's preparation on the agenda."""
+        self.agenda.at(account.renewal_at - self.spec.renewal_lead_time, self._prepare, account)
+
+    def _prepare(self, account: Account) -> None:
+        """Renewal preparation: the CSM queues the work, the renewal itself follows."""
+        if account.csm is not None:
+            self.team.push(AccountTask(account, "renewal", self.env.now), account.csm)
+        self.agenda.at(account.renewal_at, self._renewal, account)
+
+    def _renewal(self, account: Account) -> None:
+        """Renewal day: renew, grow, shrink or churn; a renewing account plans the next one."""
+        if self._renew(account):
             account.renewal_at += self._segments[account.segment].contract_term
+            self._plan_renewal(account)
 
     def churn_probability(self, account: Account) -> float:
         """The chance ``account`` leaves at renewal, given its CSM's attention now."""

@@ -12,8 +12,6 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import simpy
-
     from salessim.scenario.schema import Role
 
 
@@ -134,7 +132,6 @@ class Account:
         "id",
         "lead_id",
         "opened_at",
-        "process",
         "renewal_at",
         "segment",
     )
@@ -159,7 +156,6 @@ class Account:
         self.lead_id = lead_id
         self.discount = discount
         self.csm: Rep | None = None
-        self.process: simpy.Process | None = None
 
     def __repr__(self) -> str:
         return f"Account({self.id}, arr={self.arr:.0f})"
