@@ -50,6 +50,7 @@ class CustomerBook:
         self._streams = streams
         self._uniform = streams.uniforms("customers/outcome")
         self._month_busy: dict[int, float] = {}
+        self._health: list[float] = []
         self.configure(scenario)
 
     def configure(self, scenario: Scenario) -> None:
@@ -83,6 +84,7 @@ class CustomerBook:
             account = self._new_account(segment, arr(), fit(), None, 0.0)
             account.renewal_at = phase() * spec.contract_term
             self._place(account, onboard=False)
+        self._review_health()
 
     def win(self, lead: Lead) -> None:
         """A won deal becomes an account."""
@@ -193,9 +195,14 @@ class CustomerBook:
             task_hours = busy * rep.speed * HOURS_PER_DAY
             free = max(0.0, hours - task_hours)
             rep.attention_ratio = free / max(1, rep.load) / required
+        self._review_health()
 
     def healthy_accounts(self, segment: int) -> float:
-        """Sum over the segment's accounts of the chance each renews (its health)."""
-        return sum(
-            1.0 - self.churn_probability(a) for a in self.accounts.values() if a.segment == segment
-        )
+        """Sum over the segment's accounts of the chance each renews, as of the last month end."""
+        return self._health[segment] if segment < len(self._health) else 0.0
+
+    def _review_health(self) -> None:
+        health = [0.0] * len(self._segments)
+        for account in self.accounts.values():
+            health[account.segment] += 1.0 - self.churn_probability(account)
+        self._health = health

@@ -3,12 +3,15 @@
 Work waits first come, first served. In a pooled team any idle rep takes the next item
 (M/M/c when work times are exponential); in a team where work stays with its owner, each
 item is routed to one rep on arrival and waits for that rep. Items that give up waiting
-(leads going cold) are dropped lazily: the timer marks them, takers skip them, so leaving
-a queue costs O(1) whatever its length.
+(leads going cold) are dropped lazily: one alarm per team rings at the earliest deadline
+in a heap of (deadline, item) entries, marks the item, and takers skip marked items; the
+queue is compacted when marked items outnumber live ones. Leaving a queue costs O(log n)
+in the heap and nothing in the queue, however long it is.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from typing import Any, Protocol
 
@@ -64,6 +67,9 @@ class Team:
         self.waiting_area = 0.0
         self.busy_area = 0.0
         self._last_change = env.now
+        self._deadlines: list[tuple[float, int, Any, float]] = []
+        self._deadline_count = 0
+        self._alarm: float | None = None
 
     # ------------------------------------------------------------------ bookkeeping
     def _tick(self) -> None:
@@ -106,16 +112,32 @@ class Team:
             self._watch(item, patience_days)
 
     def _watch(self, item: Work, patience_days: float) -> None:
-        queued_at = item.queued_at
+        deadline = self.env.now + patience_days
+        self._deadline_count += 1
+        heapq.heappush(self._deadlines, (deadline, self._deadline_count, item, item.queued_at))
+        if self._alarm is None or deadline < self._alarm:
+            self._set_alarm(deadline)
 
-        def give_up(_event: simpy.Event) -> None:
+    def _set_alarm(self, deadline: float) -> None:
+        self._alarm = deadline
+        self.env.timeout(deadline - self.env.now).callbacks.append(self._ring)  # type: ignore[union-attr]
+
+    def _ring(self, _event: simpy.Event) -> None:
+        """Items past their deadline that are still waiting give up."""
+        now, deadlines = self.env.now, self._deadlines
+        while deadlines and deadlines[0][0] <= now:
+            _deadline, _n, item, queued_at = heapq.heappop(deadlines)
             if item.waiting and item.queued_at == queued_at:
                 self._tick()
                 item.waiting = False
                 self.waiting -= 1
                 self.handler.gave_up(item)  # type: ignore[union-attr]
-
-        self.env.timeout(patience_days).callbacks.append(give_up)  # type: ignore[union-attr]
+        if len(self.shared) > 2 * self.waiting + 64:
+            self.shared = deque(item for item in self.shared if item.waiting)
+        if self._alarm is not None and self._alarm <= now:
+            self._alarm = None
+        if deadlines and (self._alarm is None or deadlines[0][0] < self._alarm):
+            self._set_alarm(deadlines[0][0])
 
     def _start(self, rep: Rep, item: Any) -> None:
         self._tick()

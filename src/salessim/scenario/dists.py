@@ -8,6 +8,7 @@ number or duration means a constant. Parameters accept units (``2h``, ``45k``).
 from __future__ import annotations
 
 import math
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -278,7 +279,7 @@ class Dist(Frozen):
             )
         return self
 
-    @property
+    @cached_property
     def family(self) -> str:
         """The family name, e.g. ``"lognormal"``."""
         return next(name for name in FAMILIES if getattr(self, name) is not None)
@@ -288,12 +289,12 @@ class Dist(Frozen):
         """The family's parameter object."""
         return getattr(self, self.family)
 
-    @property
+    @cached_property
     def mean(self) -> float:
         """The distribution's mean."""
         return float(self.spec.mean)
 
-    @property
+    @cached_property
     def variance(self) -> float:
         """The distribution's variance."""
         return float(self.spec.variance)
