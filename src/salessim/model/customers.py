@@ -42,6 +42,9 @@ class CustomerBook:
         self.team = team
         team.handler = self
         self.agenda = Agenda(env)
+        # Bound once: the agenda holds one entry per account, a method object each adds up.
+        self._prepare_action = self._prepare
+        self._renewal_action = self._renewal
         self.accounts: dict[int, Account] = {}
         self.arr = 0.0
         self._next_id = 0
@@ -114,13 +117,15 @@ class CustomerBook:
 
     def _plan_renewal(self, account: Account) -> None:
         """Put the next renewal's preparation on the agenda."""
-        self.agenda.at(account.renewal_at - self.spec.renewal_lead_time, self._prepare, account)
+        self.agenda.at(
+            account.renewal_at - self.spec.renewal_lead_time, self._prepare_action, account
+        )
 
     def _prepare(self, account: Account) -> None:
         """Renewal preparation: the CSM queues the work, the renewal itself follows."""
         if account.csm is not None:
             self.team.push(AccountTask(account, "renewal", self.env.now), account.csm)
-        self.agenda.at(account.renewal_at, self._renewal, account)
+        self.agenda.at(account.renewal_at, self._renewal_action, account)
 
     def _renewal(self, account: Account) -> None:
         """Renewal day: renew, grow, shrink or churn; a renewing account plans the next one."""
