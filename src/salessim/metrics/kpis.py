@@ -119,7 +119,9 @@ def compute(record: Record) -> dict[str, float]:
     for role in ROLES:
         q = r.queues.get(role)
         capacity = q.headcount * r.measured_days if q else 0
-        kpis[f"utilisation_{role}"] = _ratio(q.busy_area, capacity) if q else NAN
+        # A team busy the whole time can sum to 1 + 1e-15 in floating point.
+        utilisation = _ratio(q.busy_area, capacity) if q else NAN
+        kpis[f"utilisation_{role}"] = 1.0 if utilisation > 1.0 else utilisation
         kpis[f"mean_wait_days_{role}"] = _ratio(q.wait_days_sum, q.started) if q else NAN
         kpis[f"queue_length_mean_{role}"] = _ratio(q.waiting_area, r.measured_days) if q else NAN
     for name, done, converted in zip(r.stage_names, r.stage_done, r.stage_converted, strict=True):
