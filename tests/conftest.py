@@ -10,8 +10,12 @@ import pytest
 from salessim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-NO_OTHER_ROLES = {"ae": {"headcount": 0}, "specialist": {"headcount": 0},
-                  "csm": {"headcount": 0}, "manager": {"headcount": 0}}
+NO_OTHER_ROLES = {
+    "ae": {"headcount": 0},
+    "specialist": {"headcount": 0},
+    "csm": {"headcount": 0},
+    "manager": {"headcount": 0},
+}
 
 
 def one_queue(
@@ -32,8 +36,12 @@ def one_queue(
         "customers": {"referrals_per_account_per_year": 0},
         "funnel": {"stages": [stage], "conversion": {"skill_elasticity": 0, "fit_elasticity": 0}},
         "roles": {
-            "sdr": {"headcount": servers, "hours_per_week": 168, "selling_share": 1,
-                    "prospecting_share": 0},
+            "sdr": {
+                "headcount": servers,
+                "hours_per_week": 168,
+                "selling_share": 1,
+                "prospecting_share": 0,
+            },
             **NO_OTHER_ROLES,
         },
         **extra,
@@ -47,11 +55,17 @@ def small_org() -> Scenario:
     return Scenario.model_validate(
         {
             "calendar": {"horizon": "1y"},
-            "market": {"segments": {"mid_market": {"inbound": {"rate": "120/mo"}}},
-                       "outbound": {"leads_per_prospecting_hour": 0.3}},
-            "roles": {"sdr": {"headcount": 3, "selling_share": 0.5, "prospecting_share": 0.3},
-                      "ae": {"headcount": 6}, "specialist": {"headcount": 1},
-                      "csm": {"headcount": 2}, "manager": {"headcount": 1}},
+            "market": {
+                "segments": {"mid_market": {"inbound": {"rate": "120/mo"}}},
+                "outbound": {"leads_per_prospecting_hour": 0.3},
+            },
+            "roles": {
+                "sdr": {"headcount": 3, "selling_share": 0.5, "prospecting_share": 0.3},
+                "ae": {"headcount": 6},
+                "specialist": {"headcount": 1},
+                "csm": {"headcount": 2},
+                "manager": {"headcount": 1},
+            },
             "customers": {"initial": {"accounts": 150}},
         }
     )

@@ -6,9 +6,9 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT
 from typer.testing import CliRunner
 
+from conftest import ROOT
 from salessim.cli import app
 
 runner = CliRunner()
@@ -44,15 +44,31 @@ def test_run_out_writes_kpis_timeseries_plots_and_events(tmp_path):
     result = invoke("run", "--years", "0.3", "--out", str(out), "--events")
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
-    assert {"kpis.json", "timeseries.csv", "events.csv", "funnel.png", "pipeline.png",
-            "bookings_by_week.png", "utilisation.png", "arr.png"} <= names
+    assert {
+        "kpis.json",
+        "timeseries.csv",
+        "events.csv",
+        "funnel.png",
+        "pipeline.png",
+        "bookings_by_week.png",
+        "utilisation.png",
+        "arr.png",
+    } <= names
     header = (out / "events.csv").read_text().splitlines()[0]
     assert header == "day,event,lead,rep,account,stage,value"
 
 
 def test_set_overrides_reach_the_model():
-    small = invoke("run", "--years", "0.2", "--json", "--set", "roles.sdr.headcount=1",
-                   "--set", "market.segments.mid_market.inbound.rate=2000/mo")
+    small = invoke(
+        "run",
+        "--years",
+        "0.2",
+        "--json",
+        "--set",
+        "roles.sdr.headcount=1",
+        "--set",
+        "market.segments.mid_market.inbound.rate=2000/mo",
+    )
     assert small.exit_code == 0, small.output
     assert json.loads(small.stdout)["kpis"]["leads_gone_cold"] > 100
 
@@ -73,7 +89,9 @@ def test_validate_reports_every_problem_with_file_and_line(tmp_path):
 
 
 def test_validate_accepts_good_files():
-    result = invoke("validate", "baseline", str(ROOT / "scenarios" / "queue" / "mmc_l9_m1_c10.yaml"))
+    result = invoke(
+        "validate", "baseline", str(ROOT / "scenarios" / "queue" / "mmc_l9_m1_c10.yaml")
+    )
     assert result.exit_code == 0
     assert result.output.count(": ok") == 2
 
@@ -92,7 +110,9 @@ def test_a_missing_file_is_one_line_and_no_traceback():
     """Run as a real process: the user sees one line on stderr and exit code 2."""
     proc = subprocess.run(
         [sys.executable, "-m", "salessim.cli", "run", "no/such/file.yaml"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-
 from salessim.metrics.kpis import KPI_DEFINITIONS, ROLES
 
-GENERIC = {f"{prefix}_{role}": f"{prefix}_<role>" for role in ROLES
-           for prefix in ("utilisation", "mean_wait_days", "queue_length_mean")}
+GENERIC = {
+    f"{prefix}_{role}": f"{prefix}_<role>"
+    for role in ROLES
+    for prefix in ("utilisation", "mean_wait_days", "queue_length_mean")
+}
 
 
 def test_every_kpi_is_documented_in_the_model_page():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import pickle
 
@@ -45,8 +46,9 @@ def test_result_pickles_for_any_executor(small_org: Scenario):
 
 def test_a_change_between_advances_takes_effect(small_org: Scenario):
     """Halving every stage's conversion mid-run lowers wins against the unchanged run."""
-    half = {f"funnel.stages.{i}.convert": s.convert / 2
-            for i, s in enumerate(small_org.funnel.stages)}
+    half = {
+        f"funnel.stages.{i}.convert": s.convert / 2 for i, s in enumerate(small_org.funnel.stages)
+    }
     changed, unchanged = Simulation(small_org, 9), Simulation(small_org, 9)
     for sim in (changed, unchanged):
         sim.run_until(120)
@@ -97,7 +99,7 @@ def test_progress_reports_reach_the_end(small_org: Scenario):
     seen: list[tuple[float, float]] = []
     simulate(small_org, 1, years=0.5, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1][0] == pytest.approx(seen[-1][1])
-    assert all(b >= a for (a, _), (b, _) in zip(seen, seen[1:], strict=False))
+    assert all(b >= a for (a, _), (b, _) in itertools.pairwise(seen))
 
 
 def test_event_log_is_opt_in_and_complete(small_org: Scenario):

@@ -15,11 +15,29 @@ LAYERS: dict[str, set[str]] = {
     "metrics": {"scenario", "model", "metrics"},
     "run": {"scenario", "model", "policies", "metrics", "run"},
     "report": {"scenario", "model", "policies", "metrics", "run", "report", "__init__"},
-    "experiments": {"scenario", "model", "policies", "metrics", "run", "report", "experiments",
-                    "__init__"},
+    "experiments": {
+        "scenario",
+        "model",
+        "policies",
+        "metrics",
+        "run",
+        "report",
+        "experiments",
+        "__init__",
+    },
     "game": {"scenario", "model", "policies", "metrics", "run", "report", "game", "__init__"},
-    "cli": {"scenario", "model", "policies", "metrics", "run", "report", "experiments", "game",
-            "cli", "__init__"},
+    "cli": {
+        "scenario",
+        "model",
+        "policies",
+        "metrics",
+        "run",
+        "report",
+        "experiments",
+        "game",
+        "cli",
+        "__init__",
+    },
     "__init__": {"scenario", "model", "policies", "metrics", "run", "__init__"},
 }
 
@@ -75,7 +93,8 @@ def test_no_global_random_state_in_the_package():
     offenders = [
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")
-        if "import random" in path.read_text() or "np.random.seed" in path.read_text()
+        if "import random" in path.read_text()
+        or "np.random.seed" in path.read_text()
         or "np.random.rand" in path.read_text()
     ]
     assert not offenders

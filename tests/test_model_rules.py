@@ -19,8 +19,9 @@ def with_(scenario: Scenario, **changes: Any) -> Scenario:
 def workers_by_lead(result, role_stages: set[int]) -> dict[int, set[int]]:
     events = result.events
     seen: dict[int, set[int]] = defaultdict(set)
-    for kind, lead, rep, stage in zip(events["event"], events["lead"], events["rep"],
-                                      events["stage"], strict=True):
+    for kind, lead, rep, stage in zip(
+        events["event"], events["lead"], events["rep"], events["stage"], strict=True
+    ):
         if kind == "work_started" and lead is not None and stage in role_stages:
             seen[lead].add(rep)
     return seen
@@ -57,7 +58,7 @@ def test_no_prospecting_means_no_outbound_leads(small_org: Scenario):
 
 
 def test_outbound_leads_scale_with_sdr_prospecting_time(small_org: Scenario):
-    """Outbound rate = SDRs x hours x prospecting share x leads per hour: doubling SDRs doubles it."""
+    """Outbound = SDRs x hours x prospecting share x leads/hour; twice the SDRs, twice the leads."""
     one = simulate(with_(small_org, roles__sdr__headcount=2), 3, years=1).kpis["leads_outbound"]
     two = simulate(with_(small_org, roles__sdr__headcount=4), 3, years=1).kpis["leads_outbound"]
     expected_one = 2 * 40 * 0.3 / 7 * 0.3 * 365.25  # SDRs x h/week x share / 7 x leads/h x days
@@ -66,23 +67,30 @@ def test_outbound_leads_scale_with_sdr_prospecting_time(small_org: Scenario):
 
 
 def test_referrals_come_from_customers(small_org: Scenario):
-    none = with_(small_org, customers__initial__accounts=0, customers__referrals_per_account_per_year=0)
+    none = with_(
+        small_org, customers__initial__accounts=0, customers__referrals_per_account_per_year=0
+    )
     many = with_(small_org, customers__initial__accounts=600)
     assert simulate(none, 1, years=1).kpis["leads_referral"] == 0
-    assert simulate(many, 1, years=1).kpis["leads_referral"] > simulate(small_org, 1, years=1).kpis[
-        "leads_referral"
-    ]
+    assert (
+        simulate(many, 1, years=1).kpis["leads_referral"]
+        > simulate(small_org, 1, years=1).kpis["leads_referral"]
+    )
 
 
 def test_seasonality_shapes_monthly_inbound():
     """A month with multiplier 3 gets about three times the leads of a month with 1."""
     seasonality = [3.0] + [1.0] * 11
-    scenario = Scenario.model_validate({
-        "calendar": {"horizon": "2y"},
-        "market": {"segments": {"m": {"inbound": {"rate": "600/mo", "seasonality": seasonality}}}},
-        "roles": {"sdr": {"headcount": 30}},
-        "customers": {"referrals_per_account_per_year": 0},
-    })
+    scenario = Scenario.model_validate(
+        {
+            "calendar": {"horizon": "2y"},
+            "market": {
+                "segments": {"m": {"inbound": {"rate": "600/mo", "seasonality": seasonality}}}
+            },
+            "roles": {"sdr": {"headcount": 30}},
+            "customers": {"referrals_per_account_per_year": 0},
+        }
+    )
     rows = simulate(scenario, 4).monthly
     january = sum(r["leads_created"] for r in rows if str(r["month"]).endswith("-01"))
     other = sum(r["leads_created"] for r in rows if str(r["month"]).endswith("-02"))
@@ -100,8 +108,11 @@ def test_more_csm_attention_means_less_churn(small_org: Scenario):
 
 def test_fit_counts_relative_to_its_segment_mean(small_org: Scenario):
     def run(mean: float) -> dict[str, float]:
-        scenario = with_(small_org, market__segments__mid_market__fit={"beta": {"mean": mean, "sd": 0.1}},
-                         customers__initial__accounts=0)
+        scenario = with_(
+            small_org,
+            market__segments__mid_market__fit={"beta": {"mean": mean, "sd": 0.1}},
+            customers__initial__accounts=0,
+        )
         return simulate(scenario, 6, years=1).kpis
 
     # Fit enters as fit / mean fit, so shifting the whole distribution changes nothing:

@@ -39,30 +39,43 @@ from salessim.scenario.schema import Scenario
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PLOTS = (funnel, pipeline_over_time, bookings_by_week, utilisation, arr_over_time)
-PLOT_FILES = ("funnel.png", "pipeline.png", "bookings_by_week.png", "utilisation.png",
-              "arr.png")
+PLOT_FILES = ("funnel.png", "pipeline.png", "bookings_by_week.png", "utilisation.png", "arr.png")
 
 
 def one_sdr_stage(horizon: str) -> Scenario:
     """A queue-only organisation: one SDR stage, no AEs, specialists or CSMs."""
-    return Scenario.model_validate({
-        "meta": {"name": "One SDR queue"},
-        "calendar": {"horizon": horizon, "warmup": "8h"},
-        "market": {"segments": {"all": {"inbound": {"rate": "2/h"}}}},
-        "customers": {"referrals_per_account_per_year": 0},
-        "funnel": {
-            "conversion": {"skill_elasticity": 0, "fit_elasticity": 0},
-            "stages": [{"name": "qualification", "role": "sdr",
+    return Scenario.model_validate(
+        {
+            "meta": {"name": "One SDR queue"},
+            "calendar": {"horizon": horizon, "warmup": "8h"},
+            "market": {"segments": {"all": {"inbound": {"rate": "2/h"}}}},
+            "customers": {"referrals_per_account_per_year": 0},
+            "funnel": {
+                "conversion": {"skill_elasticity": 0, "fit_elasticity": 0},
+                "stages": [
+                    {
+                        "name": "qualification",
+                        "role": "sdr",
                         "work": {"exponential": {"mean": "1h"}},
-                        "convert": 0, "on_fail": "disqualified"}],
-        },
-        "roles": {
-            "sdr": {"headcount": 3, "hours_per_week": 168, "selling_share": 1,
-                    "prospecting_share": 0},
-            "ae": {"headcount": 0}, "specialist": {"headcount": 0},
-            "csm": {"headcount": 0}, "manager": {"headcount": 0},
-        },
-    })
+                        "convert": 0,
+                        "on_fail": "disqualified",
+                    }
+                ],
+            },
+            "roles": {
+                "sdr": {
+                    "headcount": 3,
+                    "hours_per_week": 168,
+                    "selling_share": 1,
+                    "prospecting_share": 0,
+                },
+                "ae": {"headcount": 0},
+                "specialist": {"headcount": 0},
+                "csm": {"headcount": 0},
+                "manager": {"headcount": 0},
+            },
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -178,8 +191,16 @@ def test_timeseries_csv_has_one_row_per_month_in_first_row_column_order(
     assert header == list(default_run.monthly[0])
     assert len(rows) == len(default_run.monthly) == 12
     assert [r["month"] for r in rows] == [m["month"] for m in default_run.monthly]
-    for expected in ("leads_created", "deals_won", "bookings_new_arr", "arr", "customers",
-                     "pipeline_value_discovery", "utilisation_ae", "headcount_sdr"):
+    for expected in (
+        "leads_created",
+        "deals_won",
+        "bookings_new_arr",
+        "arr",
+        "customers",
+        "pipeline_value_discovery",
+        "utilisation_ae",
+        "headcount_sdr",
+    ):
         assert expected in header
     assert float(rows[-1]["arr"]) == pytest.approx(default_run.monthly[-1]["arr"])
 
@@ -235,24 +256,30 @@ def test_summary_marks_unknown_and_skips_teams_without_staff(tiny_run: RunResult
     sections = dict(summary_sections(tiny_run))
     assert dict(sections["Funnel"])["Win rate"] == fmt.MISSING
     assert [name for name, _ in sections["Teams"]] == [
-        "SDR utilisation", "SDR mean wait", "SDR mean queue length"]
+        "SDR utilisation",
+        "SDR mean wait",
+        "SDR mean queue length",
+    ]
     assert [name for name, _ in sections["Stage conversions"]] == ["Qualification (SDR)"]
     assert "nan" not in render(tiny_run).lower()
 
 
 # ----------------------------------------------------------------------------- formatting
-@pytest.mark.parametrize(("value", "text"), [
-    (12_345_678, "$12.3M"),
-    (450_000, "$450k"),
-    (45_600, "$45.6k"),
-    (999_999, "$1.0M"),
-    (1_500_000_000, "$1.5B"),
-    (123, "$123"),
-    (0, "$0"),
-    (-2_500_000, "-$2.5M"),
-    (math.nan, "–"),
-    (None, "–"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (12_345_678, "$12.3M"),
+        (450_000, "$450k"),
+        (45_600, "$45.6k"),
+        (999_999, "$1.0M"),
+        (1_500_000_000, "$1.5B"),
+        (123, "$123"),
+        (0, "$0"),
+        (-2_500_000, "-$2.5M"),
+        (math.nan, "–"),
+        (None, "–"),
+    ],
+)
 def test_money(value: float | None, text: str):
     assert fmt.money(value) == text
 
@@ -262,9 +289,16 @@ def test_money_for_axis_ticks_drops_trailing_zeros():
     assert fmt.money(1_250_000, decimals=2, trim=True) == "$1.25M"
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (0.1234, "12.3%"), (1.0, "100.0%"), (0.0, "0.0%"), (math.nan, "–"), (math.inf, "–"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.1234, "12.3%"),
+        (1.0, "100.0%"),
+        (0.0, "0.0%"),
+        (math.nan, "–"),
+        (math.inf, "–"),
+    ],
+)
 def test_percent(value: float, text: str):
     assert fmt.percent(value) == text
 

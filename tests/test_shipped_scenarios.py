@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from salessim import simulate
 from salessim.scenario.load import bundled_scenarios, load_scenario, resolve_scenario
 
@@ -21,7 +21,9 @@ def test_there_are_shipped_scenarios_and_all_are_bundled():
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(ROOT / "scenarios")))
 def test_shipped_scenario_opens_with_a_comment_and_runs(path):
-    assert path.read_text().startswith("#"), "each scenario opens with a comment saying what it shows"
+    assert path.read_text().startswith("#"), (
+        "each scenario opens with a comment saying what it shows"
+    )
     result = simulate(load_scenario(path), seed=1, years=0.1)
     assert result.kpis["leads_created"] > 0
     assert not math.isnan(result.kpis["measured_days"])

@@ -118,20 +118,28 @@ def run(
     ] = None,
     seed: Annotated[int, typer.Option(min=0, help="Root random seed.")] = 0,
     years: Annotated[
-        float | None, typer.Option(min=0.01, help="Simulate this many years instead of the horizon.")
+        float | None,
+        typer.Option(min=0.01, help="Simulate this many years instead of the horizon."),
     ] = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Write kpis.json, timeseries.csv and plots to this directory."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the KPIs as one JSON object.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the KPIs as one JSON object.")
+    ] = False,
     events: Annotated[
         bool, typer.Option(help="Also write the full event log (events.csv) to --out.")
     ] = False,
     overrides: SetOption = None,
 ) -> None:
     """Run one replication of a scenario and summarise what happened."""
-    from salessim.report.tables import kpis_json, summary_table, write_kpis_json, write_timeseries_csv
+    from salessim.report.tables import (
+        kpis_json,
+        summary_table,
+        write_kpis_json,
+        write_timeseries_csv,
+    )
 
     if events and out is None:
         stderr.print("--events needs --out DIR to write the event log to")

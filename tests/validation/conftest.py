@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -10,62 +9,40 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from salessim.scenario.load import apply_overrides, load_scenario
 from salessim.scenario.schema import Scenario
 
+from .analytic import CONFIGS
 from .support import REPO_ROOT
 
 REFERENCE = REPO_ROOT.parent / "shared" / "reference"
 ANALYTIC_JSON = REFERENCE / "analytic.json"
-REFERENCE_SCRIPT = REFERENCE / "queue_reference.py"
 WORKERS = 2
 
 
 def load_scenario_file(path: str | Path) -> Scenario:
-    """Load and validate a scenario file with the project's loader when it exists."""
-    try:
-        from salessim.scenario.load import load_scenario
-    except ImportError:
-        with open(path, encoding="utf-8") as file:
-            return Scenario.model_validate(yaml.safe_load(file))
+    """Load and validate a scenario file."""
     return load_scenario(path)
 
 
 def override_scenario(scenario: Scenario, overrides: Mapping[str, object]) -> Scenario:
     """A new validated scenario with dotted-path overrides, e.g. ``{"roles.ae.headcount": 8}``."""
-    try:
-        from salessim.scenario.load import apply_overrides
-    except ImportError:
-        data: dict[str, Any] = scenario.model_dump(by_alias=True, exclude_none=True)
-        for dotted, value in overrides.items():
-            *parents, leaf = dotted.split(".")
-            node = data
-            for key in parents:
-                node = node.setdefault(key, {})
-            node[leaf] = value
-        return Scenario.model_validate(data)
     return apply_overrides(scenario, overrides)
 
 
-def _analytic_values() -> dict[str, dict[str, Any]]:
-    """Analytic values by configuration name (times in hours), or skip if no reference."""
-    if ANALYTIC_JSON.exists():
-        document = json.loads(ANALYTIC_JSON.read_text(encoding="utf-8"))
-        return {entry["name"]: entry["analytic"] for entry in document["configs"]}
-    if REFERENCE_SCRIPT.exists():
-        spec = importlib.util.spec_from_file_location("queue_reference", REFERENCE_SCRIPT)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return {cfg["name"]: module.analytic(cfg) for cfg in module.CONFIGS}
-    pytest.skip(f"no analytic reference: neither {ANALYTIC_JSON} nor {REFERENCE_SCRIPT} exists")
+def shared_reference() -> dict[str, dict[str, Any]] | None:
+    """The shared analytic reference by configuration name, when it is beside the repo."""
+    if not ANALYTIC_JSON.exists():
+        return None
+    document = json.loads(ANALYTIC_JSON.read_text(encoding="utf-8"))
+    return {entry["name"]: entry["analytic"] for entry in document["configs"]}
 
 
 @pytest.fixture(scope="session")
 def analytic() -> dict[str, dict[str, Any]]:
-    """The analytic reference values by configuration name, times in hours."""
-    return _analytic_values()
+    """The analytic values by configuration name, times in hours."""
+    return CONFIGS
 
 
 @pytest.fixture(scope="session")

@@ -23,8 +23,11 @@ from .support import SCENARIOS, agreement, binomial_interval, paired_ci
 SEEDS = range(30)
 """Paired seeds for metamorphic comparisons (the project's convention: at least 30)."""
 
-NO_OTHER_ROLES = {"specialist": {"headcount": 0}, "csm": {"headcount": 0},
-                  "manager": {"headcount": 0}}
+NO_OTHER_ROLES = {
+    "specialist": {"headcount": 0},
+    "csm": {"headcount": 0},
+    "manager": {"headcount": 0},
+}
 REAL_TIME = {"hours_per_week": 168, "selling_share": 1, "prospecting_share": 0}
 
 
@@ -39,24 +42,38 @@ def _baseline(load: Callable[[str | Path], Scenario]) -> Scenario:
     return load(path) if path.exists() else Scenario()
 
 
-def one_stage(convert: float, *, skill: Any = None, elasticity: Mapping[str, float] | None = None,
-              rate: str = "9/h", horizon: str = "30d") -> Scenario:
+def one_stage(
+    convert: float,
+    *,
+    skill: Any = None,
+    elasticity: Mapping[str, float] | None = None,
+    rate: str = "9/h",
+    horizon: str = "30d",
+) -> Scenario:
     """Leads through one SDR stage that converts (to won) with a fixed probability."""
     sdr: dict[str, Any] = {"headcount": 10, **REAL_TIME}
     if skill is not None:
         sdr["skill"] = skill
-    return Scenario.model_validate({
-        "calendar": {"horizon": horizon},
-        "market": {"segments": {"all": {"inbound": {"rate": rate}}}},
-        "customers": {"referrals_per_account_per_year": 0},
-        "funnel": {
-            "conversion": dict(elasticity or {"skill_elasticity": 0, "fit_elasticity": 0}),
-            "stages": [{"name": "qualification", "role": "sdr",
+    return Scenario.model_validate(
+        {
+            "calendar": {"horizon": horizon},
+            "market": {"segments": {"all": {"inbound": {"rate": rate}}}},
+            "customers": {"referrals_per_account_per_year": 0},
+            "funnel": {
+                "conversion": dict(elasticity or {"skill_elasticity": 0, "fit_elasticity": 0}),
+                "stages": [
+                    {
+                        "name": "qualification",
+                        "role": "sdr",
                         "work": {"exponential": {"mean": "1h"}},
-                        "convert": convert, "on_fail": "disqualified"}],
-        },
-        "roles": {"sdr": sdr, "ae": {"headcount": 0}, **NO_OTHER_ROLES},
-    })
+                        "convert": convert,
+                        "on_fail": "disqualified",
+                    }
+                ],
+            },
+            "roles": {"sdr": sdr, "ae": {"headcount": 0}, **NO_OTHER_ROLES},
+        }
+    )
 
 
 # ----------------------------------------------------------------------------- Little's law
@@ -113,19 +130,32 @@ def test_each_stage_of_a_funnel_converts_binomially():
     probabilities = (0.35, 0.6, 0.85)
     stages = [
         {"name": name, "role": role, "work": {"exponential": {"mean": "1h"}}, "convert": p}
-        for name, role, p in zip(("qualification", "discovery", "technical_validation"),
-                                 ("sdr", "ae", "specialist"), probabilities, strict=True)
+        for name, role, p in zip(
+            ("qualification", "discovery", "technical_validation"),
+            ("sdr", "ae", "specialist"),
+            probabilities,
+            strict=True,
+        )
     ]
-    scenario = Scenario.model_validate({
-        "calendar": {"horizon": "60d"},
-        "market": {"segments": {"all": {"inbound": {"rate": "9/h"}}}},
-        "customers": {"referrals_per_account_per_year": 0},
-        "funnel": {"conversion": {"skill_elasticity": 0, "fit_elasticity": 0}, "stages": stages},
-        "roles": {"sdr": {"headcount": 12, **REAL_TIME}, "ae": {"headcount": 6, **REAL_TIME},
-                  "specialist": {"headcount": 4, **REAL_TIME}, "csm": {"headcount": 0},
-                  "manager": {"headcount": 0}},
-        "policies": {"deal_ownership": "pooled"},
-    })
+    scenario = Scenario.model_validate(
+        {
+            "calendar": {"horizon": "60d"},
+            "market": {"segments": {"all": {"inbound": {"rate": "9/h"}}}},
+            "customers": {"referrals_per_account_per_year": 0},
+            "funnel": {
+                "conversion": {"skill_elasticity": 0, "fit_elasticity": 0},
+                "stages": stages,
+            },
+            "roles": {
+                "sdr": {"headcount": 12, **REAL_TIME},
+                "ae": {"headcount": 6, **REAL_TIME},
+                "specialist": {"headcount": 4, **REAL_TIME},
+                "csm": {"headcount": 0},
+                "manager": {"headcount": 0},
+            },
+            "policies": {"deal_ownership": "pooled"},
+        }
+    )
     record = simulate(scenario, seed=11).record
     for i, p in enumerate(probabilities):
         n, converted = record.stage_done[i], record.stage_converted[i]
@@ -146,8 +176,12 @@ def test_more_skilled_reps_convert_more():
     """
     elasticity = {"skill_elasticity": 1, "fit_elasticity": 1}
     arms = {
-        mean: one_stage(0.35, skill={"lognormal": {"mean": mean, "cv": 0.25}},
-                        elasticity=elasticity, horizon="10d")
+        mean: one_stage(
+            0.35,
+            skill={"lognormal": {"mean": mean, "cv": 0.25}},
+            elasticity=elasticity,
+            horizon="10d",
+        )
         for mean in (1.0, 1.5)
     }
     rates: dict[float, list[float]] = {mean: [] for mean in arms}
@@ -166,8 +200,15 @@ def test_skill_does_not_convert_when_its_elasticity_is_zero():
     """Control for the skill test: with skill_elasticity 0, scaling skill changes nothing."""
     elasticity = {"skill_elasticity": 0, "fit_elasticity": 1}
     counts = [
-        simulate(one_stage(0.35, skill={"lognormal": {"mean": mean, "cv": 0.25}},
-                           elasticity=elasticity, horizon="10d"), 3).record.stage_converted[0]
+        simulate(
+            one_stage(
+                0.35,
+                skill={"lognormal": {"mean": mean, "cv": 0.25}},
+                elasticity=elasticity,
+                horizon="10d",
+            ),
+            3,
+        ).record.stage_converted[0]
         for mean in (1.0, 1.5)
     ]
     assert counts[0] == counts[1]
@@ -227,19 +268,31 @@ def pooled_ae_queue(routing: str) -> Scenario:
     Each deal then waits a day on the customer (the lag) while its AE owns it, so
     least-loaded routing sees different loads; the queue itself is the same M/M/c.
     """
-    return Scenario.model_validate({
-        "calendar": {"horizon": "30d", "warmup": "8h"},
-        "market": {"segments": {"all": {"inbound": {"rate": "9/h"}}}},
-        "customers": {"referrals_per_account_per_year": 0},
-        "funnel": {
-            "conversion": {"skill_elasticity": 0, "fit_elasticity": 0},
-            "stages": [{"name": "discovery", "role": "ae", "work": {"exponential": {"mean": "1h"}},
-                        "lag": {"exponential": {"mean": "1d"}}, "convert": 0}],
-        },
-        "roles": {"sdr": {"headcount": 0}, "ae": {"headcount": 10, "skill": 1, **REAL_TIME},
-                  **NO_OTHER_ROLES},
-        "policies": {"deal_ownership": "pooled", "routing": {"ae": routing}},
-    })
+    return Scenario.model_validate(
+        {
+            "calendar": {"horizon": "30d", "warmup": "8h"},
+            "market": {"segments": {"all": {"inbound": {"rate": "9/h"}}}},
+            "customers": {"referrals_per_account_per_year": 0},
+            "funnel": {
+                "conversion": {"skill_elasticity": 0, "fit_elasticity": 0},
+                "stages": [
+                    {
+                        "name": "discovery",
+                        "role": "ae",
+                        "work": {"exponential": {"mean": "1h"}},
+                        "lag": {"exponential": {"mean": "1d"}},
+                        "convert": 0,
+                    }
+                ],
+            },
+            "roles": {
+                "sdr": {"headcount": 0},
+                "ae": {"headcount": 10, "skill": 1, **REAL_TIME},
+                **NO_OTHER_ROLES,
+            },
+            "policies": {"deal_ownership": "pooled", "routing": {"ae": routing}},
+        }
+    )
 
 
 def _ae_queue(job: tuple[Scenario, int, float]) -> dict[str, float]:
@@ -267,13 +320,15 @@ def test_routing_policies_leave_a_homogeneous_pool_mmc(routing, pool, analytic):
     """
     years = ROUTING_ARRIVALS / (9 * 24) / DAYS_PER_YEAR
     scenario = pooled_ae_queue(routing)
-    runs = list(pool.map(_ae_queue, [(scenario, seed, years)
-                                     for seed in range(ROUTING_REPLICATIONS)]))
+    runs = list(
+        pool.map(_ae_queue, [(scenario, seed, years) for seed in range(ROUTING_REPLICATIONS)])
+    )
     reference = analytic["mmc_l9_m1_c10"]
     failures = [
         str(result)
         for metric in runs[0]
-        if not (result := agreement(f"{routing} {metric}", [r[metric] for r in runs],
-                                    reference[metric])).ok
+        if not (
+            result := agreement(f"{routing} {metric}", [r[metric] for r in runs], reference[metric])
+        ).ok
     ]
     assert not failures, "; ".join(failures)

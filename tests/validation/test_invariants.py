@@ -20,9 +20,7 @@ from salessim.run import simulate
 from salessim.scenario.schema import Ownership, Routing, Scenario
 
 PROBABILITY = st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0.05, 0.95))
-EXAMPLES = settings(
-    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+EXAMPLES = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FLOAT_SLACK = 1e-9
 """Relative slack for sums of floats (ARR, time integrals); counts are compared exactly."""
 
@@ -38,18 +36,26 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     patience = draw(st.booleans())
     prospecting = draw(st.sampled_from([0.0, 0.3]))
     qualification: dict[str, Any] = {
-        "name": "qualification", "role": "sdr", "work": _exp(1 / 24),
-        "convert": draw(PROBABILITY), "on_fail": "disqualified",
+        "name": "qualification",
+        "role": "sdr",
+        "work": _exp(1 / 24),
+        "convert": draw(PROBABILITY),
+        "on_fail": "disqualified",
     }
     discovery: dict[str, Any] = {
-        "name": "discovery", "role": "ae", "work": _exp(2 / 24),
-        "lag": _exp(draw(st.floats(0.5, 10))), "convert": draw(PROBABILITY),
+        "name": "discovery",
+        "role": "ae",
+        "work": _exp(2 / 24),
+        "lag": _exp(draw(st.floats(0.5, 10))),
+        "convert": draw(PROBABILITY),
     }
     if patience:
         qualification["patience"] = _exp(draw(st.floats(0.05, 5)))
         discovery["patience"] = _exp(draw(st.floats(0.5, 20)))
     negotiation: dict[str, Any] = {
-        "name": "negotiation", "role": "ae", "work": _exp(3 / 24),
+        "name": "negotiation",
+        "role": "ae",
+        "work": _exp(3 / 24),
         "lag": _exp(draw(st.floats(0.5, 10))),
     }
     if draw(st.booleans()):  # fixed routes with feedback to an earlier stage
@@ -60,47 +66,63 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     stages = [
         qualification,
         discovery,
-        {"name": "technical_validation", "role": "specialist", "work": _exp(4 / 24),
-         "lag": _exp(draw(st.floats(0.5, 5))), "convert": draw(PROBABILITY),
-         "when": draw(st.sampled_from(["all", "needs_specialist"]))},
+        {
+            "name": "technical_validation",
+            "role": "specialist",
+            "work": _exp(4 / 24),
+            "lag": _exp(draw(st.floats(0.5, 5))),
+            "convert": draw(PROBABILITY),
+            "when": draw(st.sampled_from(["all", "needs_specialist"])),
+        },
         negotiation,
     ]
     routing = st.sampled_from([r.value for r in Routing])
-    return Scenario.model_validate({
-        "calendar": {"horizon": draw(st.integers(60, 120)), "warmup": 0},
-        "market": {
-            "segments": {"mid": {
-                "inbound": {"rate": draw(st.floats(1, 25))},
-                "deal_value": {"lognormal": {"mean": draw(st.floats(5e3, 1e5)), "cv": 0.5}},
-                "contract_term": draw(st.sampled_from([30, 90, 365.25])),
-            }},
-            "outbound": {"leads_per_prospecting_hour": draw(st.floats(0, 0.5))},
-        },
-        "funnel": {
-            "stages": stages,
-            "conversion": {"skill_elasticity": draw(st.floats(0, 2)),
-                           "fit_elasticity": draw(st.floats(0, 2))},
-        },
-        "roles": {
-            "sdr": {"headcount": draw(st.integers(1, 4)), "selling_share": 0.6,
-                    "prospecting_share": prospecting},
-            "ae": {"headcount": draw(st.integers(1, 5))},
-            "specialist": {"headcount": draw(st.integers(1, 2))},
-            "csm": {"headcount": draw(st.integers(1 if accounts else 0, 3))},
-            "manager": {"headcount": draw(st.integers(0, 1))},
-        },
-        "customers": {
-            "initial": {"accounts": accounts},
-            "referrals_per_account_per_year": draw(st.floats(0, 2)),
-            "churn": {"base": draw(st.floats(0, 0.5))},
-            "expansion": {"probability": draw(st.floats(0, 0.8)),
-                          "contraction_probability": draw(st.floats(0, 0.3))},
-        },
-        "policies": {
-            "routing": {role: draw(routing) for role in ("sdr", "ae", "specialist", "csm")},
-            "deal_ownership": draw(st.sampled_from([o.value for o in Ownership])),
-        },
-    })
+    return Scenario.model_validate(
+        {
+            "calendar": {"horizon": draw(st.integers(60, 120)), "warmup": 0},
+            "market": {
+                "segments": {
+                    "mid": {
+                        "inbound": {"rate": draw(st.floats(1, 25))},
+                        "deal_value": {"lognormal": {"mean": draw(st.floats(5e3, 1e5)), "cv": 0.5}},
+                        "contract_term": draw(st.sampled_from([30, 90, 365.25])),
+                    }
+                },
+                "outbound": {"leads_per_prospecting_hour": draw(st.floats(0, 0.5))},
+            },
+            "funnel": {
+                "stages": stages,
+                "conversion": {
+                    "skill_elasticity": draw(st.floats(0, 2)),
+                    "fit_elasticity": draw(st.floats(0, 2)),
+                },
+            },
+            "roles": {
+                "sdr": {
+                    "headcount": draw(st.integers(1, 4)),
+                    "selling_share": 0.6,
+                    "prospecting_share": prospecting,
+                },
+                "ae": {"headcount": draw(st.integers(1, 5))},
+                "specialist": {"headcount": draw(st.integers(1, 2))},
+                "csm": {"headcount": draw(st.integers(1 if accounts else 0, 3))},
+                "manager": {"headcount": draw(st.integers(0, 1))},
+            },
+            "customers": {
+                "initial": {"accounts": accounts},
+                "referrals_per_account_per_year": draw(st.floats(0, 2)),
+                "churn": {"base": draw(st.floats(0, 0.5))},
+                "expansion": {
+                    "probability": draw(st.floats(0, 0.8)),
+                    "contraction_probability": draw(st.floats(0, 0.3)),
+                },
+            },
+            "policies": {
+                "routing": {role: draw(routing) for role in ("sdr", "ae", "specialist", "csm")},
+                "deal_ownership": draw(st.sampled_from([o.value for o in Ownership])),
+            },
+        }
+    )
 
 
 SEEDS = st.integers(0, 2**32 - 1)
@@ -131,8 +153,12 @@ def test_arr_balances(scenario, seed):
     k = simulate(scenario, seed).kpis
     inflow = k["starting_arr"] + k["bookings_new_arr"] + k["bookings_expansion_arr"]
     outflow = k["churned_arr"] + k["contraction_arr"]
-    assert math.isclose(inflow - outflow, k["ending_arr"],
-                        rel_tol=FLOAT_SLACK, abs_tol=FLOAT_SLACK * max(1.0, inflow))
+    assert math.isclose(
+        inflow - outflow,
+        k["ending_arr"],
+        rel_tol=FLOAT_SLACK,
+        abs_tol=FLOAT_SLACK * max(1.0, inflow),
+    )
     assert k["customers_end"] == k["customers_start"] + k["new_logos"] - k["churned_logos"]
 
 

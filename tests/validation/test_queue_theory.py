@@ -30,8 +30,18 @@ ARRIVALS = 80_000
 """External arrivals measured per replication (Jackson visits are about 1.7 times more)."""
 
 MMC = ("P_wait", "Wq", "W", "Lq", "L", "utilisation", "throughput")
-ERLANG_A = ("P_wait", "P_abandon", "Wq_all", "Wq_served", "Wq_abandoned", "Lq", "L",
-            "utilisation", "throughput_served", "W_all")
+ERLANG_A = (
+    "P_wait",
+    "P_abandon",
+    "Wq_all",
+    "Wq_served",
+    "Wq_abandoned",
+    "Lq",
+    "L",
+    "utilisation",
+    "throughput_served",
+    "W_all",
+)
 STATION = ("lambda", "P_wait", "Wq", "W", "Lq", "L", "utilisation", "exit_prob")
 JACKSON_STATIONS = {"SDR": "sdr", "AE": "ae", "specialist": "specialist"}
 NETWORK = ("network_L", "network_sojourn", "network_throughput")
@@ -126,8 +136,11 @@ def replications(
     def get(name: str) -> list[dict[str, float]]:
         if name not in cache:
             scenario = load(SCENARIOS / "queue" / f"{name}.yaml")
-            kind = "jackson" if name == JACKSON_CONFIG else (
-                "erlang_a" if name in ERLANG_A_CONFIGS else "mmc")
+            kind = (
+                "jackson"
+                if name == JACKSON_CONFIG
+                else ("erlang_a" if name in ERLANG_A_CONFIGS else "mmc")
+            )
             per_day = sum(s.inbound.rate for s in scenario.market.segments.values())
             years = ARRIVALS / per_day / DAYS_PER_YEAR
             jobs = [(kind, scenario, seed, years) for seed in range(REPLICATIONS)]
@@ -198,3 +211,33 @@ def test_funnel_matches_jackson_network(metric, replications, analytic):
     the analytic value).
     """
     _check(JACKSON_CONFIG, metric, replications, analytic)
+
+
+def _compare(ours: object, theirs: object, where: str) -> list[str]:
+    if isinstance(ours, dict):
+        return [p for key in ours for p in _compare(ours[key], theirs[key], f"{where}.{key}")]
+    if isinstance(ours, list):
+        return [
+            p
+            for i, (a, b) in enumerate(zip(ours, theirs, strict=True))
+            for p in _compare(a, b, f"{where}.{i}")
+        ]
+    return (
+        []
+        if abs(ours - theirs) <= 1e-9 * max(1.0, abs(theirs))
+        else [f"{where}: {ours} != {theirs}"]
+    )
+
+
+def test_our_analytic_values_match_the_shared_reference():
+    """The formulas in analytic.py reproduce the shared reference's values, key by key."""
+    from .analytic import CONFIGS
+    from .conftest import shared_reference
+
+    reference = shared_reference()
+    if reference is None:
+        pytest.skip("the shared analytic reference is not beside this checkout")
+    mismatches = [
+        p for name, ours in CONFIGS.items() for p in _compare(ours, reference[name], name)
+    ]
+    assert not mismatches, "\n".join(mismatches)

@@ -53,8 +53,10 @@ KPI_DEFINITIONS: dict[str, str] = {
     "lead_days_in_funnel_mean": "Mean days from creation to close of leads created and closed "
     "in the period (W in Little's law).",
     **{f"utilisation_{r}": f"Share of {r} selling time spent working queued items." for r in ROLES},
-    **{f"mean_wait_days_{r}": f"Mean days an item waited for a {r} (zero waits included)."
-       for r in ROLES},
+    **{
+        f"mean_wait_days_{r}": f"Mean days an item waited for a {r} (zero waits included)."
+        for r in ROLES
+    },
     **{f"queue_length_mean_{r}": f"Time-average number of items waiting for a {r}." for r in ROLES},
 }
 
@@ -104,12 +106,16 @@ def compute(record: Record) -> dict[str, float]:
         "customers_end": r.ending_logos,
         "new_logos": r.new_logos,
         "churned_logos": r.churned_logos,
-        "grr": _mean([(y.start_arr - y.churned_arr - y.contraction_arr) / y.start_arr
-                      for y in years]),
-        "nrr": _mean([(y.start_arr - y.churned_arr - y.contraction_arr + y.expansion_arr)
-                      / y.start_arr for y in years]),
-        "logo_churn_rate": _mean([y.churned_logos / y.start_logos for y in years
-                                  if y.start_logos]),
+        "grr": _mean(
+            [(y.start_arr - y.churned_arr - y.contraction_arr) / y.start_arr for y in years]
+        ),
+        "nrr": _mean(
+            [
+                (y.start_arr - y.churned_arr - y.contraction_arr + y.expansion_arr) / y.start_arr
+                for y in years
+            ]
+        ),
+        "logo_churn_rate": _mean([y.churned_logos / y.start_logos for y in years if y.start_logos]),
         "pipeline_open_end": _pipeline_count(r),
         "pipeline_value_end": _pipeline_value(r),
         "open_leads_mean": _ratio(r.open_leads_area, r.measured_days),

@@ -53,8 +53,12 @@ class Calendar:
     def fiscal_label(self, month_start: dt.date) -> tuple[int, int]:
         """(fiscal year, fiscal quarter) of a month; the fiscal year is named by its end."""
         offset = (month_start.month - self.fiscal_year_start_month) % 12
-        year = month_start.year + (1 if month_start.month >= self.fiscal_year_start_month and
-                                   self.fiscal_year_start_month != 1 else 0)
+        year = month_start.year + (
+            1
+            if month_start.month >= self.fiscal_year_start_month
+            and self.fiscal_year_start_month != 1
+            else 0
+        )
         return year, offset // 3 + 1
 
     def quarter_label(self, day: float) -> str:

@@ -141,11 +141,11 @@ class CustomerBook:
         churn = self.spec.churn
         segment = self._segments[account.segment]
         ratio = self._attention_ratio(account)
-        odds *= ratio ** -churn.attention_elasticity
+        odds *= ratio**-churn.attention_elasticity
         if churn.fit_elasticity and account.fit > 0:
             odds *= (account.fit / segment.fit.mean) ** -churn.fit_elasticity
         if churn.skill_elasticity and account.csm is not None:
-            odds *= account.csm.skill ** -churn.skill_elasticity
+            odds *= account.csm.skill**-churn.skill_elasticity
         return odds / (1 + odds)
 
     def _attention_ratio(self, account: Account) -> float:

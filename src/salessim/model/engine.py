@@ -99,7 +99,9 @@ class Simulation:
 
     # ------------------------------------------------------------------ changes
     def change(self, overrides: Mapping[str, object] | Sequence[str]) -> None:
-        """Change parameters or policies from now on, e.g. ``{"policies.routing.ae": "round_robin"}``.
+        """Change parameters or policies from now on.
+
+        Example: ``sim.change({"policies.routing.ae": "round_robin"})``.
 
         Raises:
             ScenarioError: an unknown key or an invalid value.
@@ -155,7 +157,9 @@ class Simulation:
             poisson_arrivals(
                 env,
                 calendar,
-                lambda month: outbound_rate(self.scenario, len(self.organisation.teams[Role.SDR].reps)),
+                lambda month: outbound_rate(
+                    self.scenario, len(self.organisation.teams[Role.SDR].reps)
+                ),
                 self._exponentials("arrivals/outbound"),
                 lambda: self._admit(self._outbound_segment(segment_pick()), Source.OUTBOUND),
             )

@@ -56,7 +56,7 @@ class Lead:
 
     def __init__(
         self,
-        id: int,  # noqa: A002
+        id: int,
         segment: int,
         source: Source,
         created_at: float,
@@ -103,7 +103,7 @@ class Rep:
     )
 
     def __init__(
-        self, id: int, role: Role, skill: float, skill_odds: float, speed: float, hired_at: float  # noqa: A002
+        self, id: int, role: Role, skill: float, skill_odds: float, speed: float, hired_at: float
     ) -> None:
         self.id = id
         self.role = role
@@ -138,7 +138,7 @@ class Account:
 
     def __init__(
         self,
-        id: int,  # noqa: A002
+        id: int,
         segment: int,
         arr: float,
         fit: float,

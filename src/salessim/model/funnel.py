@@ -68,8 +68,10 @@ class StagePlan:
         self.team = team
         self.work = streams.sampler(f"{prefix}/work", stage.work)
         self.lag = None if stage.lag.mean == 0 else streams.sampler(f"{prefix}/lag", stage.lag)
-        self.patience = None if stage.patience is None else streams.sampler(
-            f"{prefix}/patience", stage.patience
+        self.patience = (
+            None
+            if stage.patience is None
+            else streams.sampler(f"{prefix}/patience", stage.patience)
         )
         self.uniform = streams.uniforms(f"{prefix}/outcome")
         self.convert = stage.convert

@@ -65,9 +65,12 @@ class BlockSampler:
         self._block: list[float] = []
 
     def __call__(self) -> float:
+        """The next draw."""
         block = self._block
         if not block:
-            values = self._rng.random(BLOCK) if self._dist is None else self._dist.draw(self._rng, BLOCK)
+            values = (
+                self._rng.random(BLOCK) if self._dist is None else self._dist.draw(self._rng, BLOCK)
+            )
             block.extend(values[::-1].tolist())
         return block.pop()
 

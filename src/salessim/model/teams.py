@@ -90,7 +90,9 @@ class Team:
         """The rep new owned work goes to, chosen by the routing policy from the whole team."""
         return self.routing(self.reps)
 
-    def push(self, item: Work, owner: Rep | None = None, patience_days: float | None = None) -> None:
+    def push(
+        self, item: Work, owner: Rep | None = None, patience_days: float | None = None
+    ) -> None:
         """Queue ``item`` for ``owner`` (or for anyone), starting it at once if possible."""
         item.queued_at = self.env.now
         if owner is None:
@@ -200,5 +202,3 @@ class Team:
 
     def __repr__(self) -> str:
         return f"Team({len(self.reps)} reps, waiting={self.waiting}, routing={self.routing!r})"
-
-

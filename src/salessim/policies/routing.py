@@ -20,6 +20,7 @@ class RoundRobin:
         self._last = -1
 
     def __call__(self, candidates: Sequence[Rep]) -> Rep:
+        """The first candidate after the last choice, wrapping around."""
         chosen = candidates[0]
         for rep in candidates:
             if rep.id > self._last:
@@ -39,6 +40,7 @@ class LeastLoaded:
         pass
 
     def __call__(self, candidates: Sequence[Rep]) -> Rep:
+        """The candidate with the smallest load."""
         return min(candidates, key=lambda rep: rep.load)
 
     def __repr__(self) -> str:
@@ -52,6 +54,7 @@ class SkillWeighted:
         self._uniform = uniform
 
     def __call__(self, candidates: Sequence[Rep]) -> Rep:
+        """A candidate drawn with probability proportional to skill."""
         if len(candidates) == 1:
             return candidates[0]
         target = self._uniform() * sum(rep.skill for rep in candidates)

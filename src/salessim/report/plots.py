@@ -69,8 +69,7 @@ NEW_COLOUR, EXPANSION_COLOUR = "#2E8B57", "#9BD39B"
 CHURN_COLOUR, CONTRACTION_COLOUR = "#C44E52", "#F0A35E"
 ARR_COLOUR, QUARTER_COLOUR = "#1F3B5C", "#555555"
 _EXTRA_COLOURS = ("#DA8BC3", "#8C8C8C", "#CCB974", "#64B5CD")
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # ----------------------------------------------------------------------------- colours
@@ -109,8 +108,16 @@ def _style(ax: Axes, grid: Literal["x", "y"] = "y") -> None:
 
 
 def _no_data(ax: Axes, message: str) -> None:
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes,
-            color="#666666", fontsize=11)
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        color="#666666",
+        fontsize=11,
+    )
     ax.set_axis_off()
 
 
@@ -121,8 +128,16 @@ def _money_axis(axis: Axis) -> None:
 
 def _note(ax: Axes, message: str, y: float = 0.5) -> None:
     """A grey note across an axes whose data are all zero."""
-    ax.text(0.5, y, message, ha="center", va="center", transform=ax.transAxes,
-            color="#666666", fontsize=10)
+    ax.text(
+        0.5,
+        y,
+        message,
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        color="#666666",
+        fontsize=10,
+    )
 
 
 def _titles(fig: Figure, title: str, ax: Axes, result: RunResult) -> None:
@@ -166,7 +181,6 @@ def _month_ticks(ax: Axes, months: Sequence[str], max_ticks: int = 12) -> None:
     ax.set_xticks(positions, labels)
 
 
-
 # ----------------------------------------------------------------------------- funnel
 def funnel(result: RunResult) -> Figure:
     """Leads completing and converting at each stage, and how every lead ended."""
@@ -189,18 +203,25 @@ def funnel(result: RunResult) -> Figure:
         y = range(len(names))
         top.barh(y, rec.stage_done, color=[_lighten(c) for c in colours], height=0.75)
         top.barh(y, rec.stage_converted, color=colours, height=0.75)
-        for i, (done, converted) in enumerate(zip(rec.stage_done, rec.stage_converted,
-                                                  strict=True)):
+        for i, (done, converted) in enumerate(
+            zip(rec.stage_done, rec.stage_converted, strict=True)
+        ):
             rate = percent(converted / done) if done else "–"
             text = f"{count(converted)} of {count(done)} converted ({rate})"
             top.text(done + widest * 0.01, i, text, va="center", fontsize=9)
-        top.set_yticks(list(y), [f"{label(n)} · {role_label(r)}" for n, r in
-                                 zip(names, roles, strict=True)])
+        top.set_yticks(
+            list(y), [f"{label(n)} · {role_label(r)}" for n, r in zip(names, roles, strict=True)]
+        )
         top.invert_yaxis()
         fig.legend(
-            handles=[Patch(color=_lighten("#666666"), label="Completed the stage"),
-                     Patch(color="#666666", label="Converted (moved on; won, at the last stage)")],
-            loc="outside lower center", ncols=2, fontsize=9, frameon=False,
+            handles=[
+                Patch(color=_lighten("#666666"), label="Completed the stage"),
+                Patch(color="#666666", label="Converted (moved on; won, at the last stage)"),
+            ],
+            loc="outside lower center",
+            ncols=2,
+            fontsize=9,
+            frameon=False,
         )
     else:
         _no_data(top, "No funnel stages")
@@ -209,15 +230,20 @@ def funnel(result: RunResult) -> Figure:
 
     total = sum(v for _, v in outcomes)
     y = range(len(outcomes))
-    bottom.barh(y, [v for _, v in outcomes], height=0.7,
-                color=[OUTCOME_COLOURS.get(k, "#BBBBBB") for k, _ in outcomes])
+    bottom.barh(
+        y,
+        [v for _, v in outcomes],
+        height=0.7,
+        color=[OUTCOME_COLOURS.get(k, "#BBBBBB") for k, _ in outcomes],
+    )
     for i, (_, value) in enumerate(outcomes):
         share = f" ({percent(value / total)})" if total else ""
         bottom.text(value + widest * 0.01, i, f"{count(value)}{share}", va="center", fontsize=9)
     bottom.set_yticks(list(y), [OUTCOME_LABELS.get(k, label(k)) for k, _ in outcomes])
     bottom.invert_yaxis()
-    bottom.set_title("How leads ended (closed in the measured period, or still open)",
-                     loc="left", fontsize=10)
+    bottom.set_title(
+        "How leads ended (closed in the measured period, or still open)", loc="left", fontsize=10
+    )
     bottom.set_xlim(0, widest * 1.4)
     bottom.set_xlabel("Leads (count)")
     bottom.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
@@ -243,8 +269,10 @@ def pipeline_over_time(result: RunResult) -> Figure:
     ax = fig.add_subplot()
     what = "Open pipeline value by stage" if in_value else "Open leads by stage"
     _titles(fig, f"{what} (at month end)", ax, result)
-    series = [[_zero_if_missing(_value(row, prefix + rec.stage_names[i]))
-               for row in result.monthly] for i in shown]
+    series = [
+        [_zero_if_missing(_value(row, prefix + rec.stage_names[i])) for row in result.monthly]
+        for i in shown
+    ]
     names = [label(rec.stage_names[i]) for i in shown]
     fills = [colours[i] for i in shown]
     if not months or not shown:
@@ -257,8 +285,15 @@ def pipeline_over_time(result: RunResult) -> Figure:
             base += values[0]
         ax.set_xlim(-1, 1)
     else:
-        ax.stackplot(range(len(months)), series, labels=names, colors=fills, alpha=0.9,
-                     edgecolor="white", linewidth=0.5)
+        ax.stackplot(
+            range(len(months)),
+            series,
+            labels=names,
+            colors=fills,
+            alpha=0.9,
+            edgecolor="white",
+            linewidth=0.5,
+        )
         ax.set_xlim(0, len(months) - 1)
     _month_ticks(ax, months)
     ax.set_ylim(bottom=0)
@@ -270,8 +305,14 @@ def pipeline_over_time(result: RunResult) -> Figure:
         ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Month")
-    ax.legend(title="Stage", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-              reverse=True, fontsize=9)
+    ax.legend(
+        title="Stage",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        reverse=True,
+        fontsize=9,
+    )
     _style(ax)
     return fig
 
@@ -289,8 +330,14 @@ def bookings_by_week(result: RunResult) -> Figure:
     if not weeks:
         _no_data(ax, "No complete week to show")
         return fig
-    ax.bar(range(weeks), values, width=0.85, align="edge", color=NEW_COLOUR,
-           label="New ARR won that week")
+    ax.bar(
+        range(weeks),
+        values,
+        width=0.85,
+        align="edge",
+        color=NEW_COLOUR,
+        label="New ARR won that week",
+    )
     peak = max(values)
     if peak > 0:
         ax.set_ylim(0, peak * 1.15)
@@ -302,9 +349,17 @@ def bookings_by_week(result: RunResult) -> Figure:
         x = day / 7
         ax.axvline(x, color=QUARTER_COLOUR, linestyle="--", linewidth=1)
         if (len(rec.quarter_ends) - 1 - i) % every == 0:
-            ax.text(x, 0.99, quarter, transform=ax.get_xaxis_transform(), ha="center",
-                    va="top", fontsize=8, color=QUARTER_COLOUR,
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
+            ax.text(
+                x,
+                0.99,
+                quarter,
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="top",
+                fontsize=8,
+                color=QUARTER_COLOUR,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+            )
     ax.set_xlim(0, weeks)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12, steps=[1, 2, 4, 5, 10]))
     ax.set_xlabel("Week of the measured period")
@@ -312,10 +367,17 @@ def bookings_by_week(result: RunResult) -> Figure:
     _money_axis(ax.yaxis)
     handles, _ = ax.get_legend_handles_labels()
     if rec.quarter_ends:
-        handles.append(Line2D([], [], color=QUARTER_COLOUR, linestyle="--",
-                                        label="Fiscal quarter end"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.13), ncols=2,
-              frameon=False, fontsize=9)
+        handles.append(
+            Line2D([], [], color=QUARTER_COLOUR, linestyle="--", label="Fiscal quarter end")
+        )
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.13),
+        ncols=2,
+        frameon=False,
+        fontsize=9,
+    )
     _style(ax)
     return fig
 
@@ -338,13 +400,19 @@ def utilisation(result: RunResult) -> Figure:
         heads = _value(result.monthly[-1], f"headcount_{role}")
         mean = known(result.kpis.get(f"utilisation_{role}"))
         name = f"{role_label(role)} ({count(heads)} people, mean {percent(mean)})"
-        ax.plot(range(len(values)), values, marker="o", markersize=4, linewidth=2,
-                color=role_colour(role), label=name)
+        ax.plot(
+            range(len(values)),
+            values,
+            marker="o",
+            markersize=4,
+            linewidth=2,
+            color=role_colour(role),
+            label=name,
+        )
         top = max(top, *(v for v in values if not math.isnan(v)))
         drawn += 1
     if not drawn:
-        _no_data(ax, "No complete month to show" if not months
-                 else "No role had staff")
+        _no_data(ax, "No complete month to show" if not months else "No role had staff")
         return fig
     ax.set_ylim(0, min(top * 1.02, 1.5) if top > 1 else 1.0)
     ax.set_xlim(-0.3, len(months) - 0.7)
@@ -352,8 +420,7 @@ def utilisation(result: RunResult) -> Figure:
     _month_ticks(ax, months)
     ax.set_xlabel("Month")
     ax.set_ylabel("Utilisation (% of selling time)")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9,
-              title="Role")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9, title="Role")
     _style(ax)
     return fig
 
@@ -374,19 +441,35 @@ def arr_over_time(result: RunResult) -> Figure:
     start = _zero_if_missing(result.kpis.get("starting_arr", math.nan))
     arr = [start, *(_zero_if_missing(_value(r, "arr")) for r in rows)]
     edges = [i - 0.5 for i in range(n + 1)]
-    top.plot(edges, arr, color=ARR_COLOUR, linewidth=2.2, marker="o", markersize=3.5,
-             label="ARR at month end")
+    top.plot(
+        edges,
+        arr,
+        color=ARR_COLOUR,
+        linewidth=2.2,
+        marker="o",
+        markersize=3.5,
+        label="ARR at month end",
+    )
     top.fill_between(edges, arr, color=ARR_COLOUR, alpha=0.08)
     for edge, value, align in ((edges[0], arr[0], "left"), (edges[-1], arr[-1], "right")):
-        top.annotate(money(value), (edge, value), xytext=(0, 8), textcoords="offset points",
-                     ha=align, fontsize=9, color=ARR_COLOUR, fontweight="bold")
+        top.annotate(
+            money(value),
+            (edge, value),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha=align,
+            fontsize=9,
+            color=ARR_COLOUR,
+            fontweight="bold",
+        )
     top.set_ylim(0, max(arr) * 1.15 or 1.0)
     if not any(arr):
         _note(top, "No ARR: no starting customers and no deals won")
     top.set_ylabel("ARR (USD)")
     _money_axis(top.yaxis)
-    top.set_title("Annual recurring revenue (starting book, then each month end)", loc="left",
-                  fontsize=10)
+    top.set_title(
+        "Annual recurring revenue (starting book, then each month end)", loc="left", fontsize=10
+    )
     _style(top)
 
     x = list(range(n))
@@ -398,11 +481,11 @@ def arr_over_time(result: RunResult) -> Figure:
     bottom.bar(x, new, width, color=NEW_COLOUR, label="New logos")
     bottom.bar(x, expansion, width, bottom=new, color=EXPANSION_COLOUR, label="Expansion")
     bottom.bar(x, churn, width, color=CHURN_COLOUR, label="Churn")
-    bottom.bar(x, contraction, width, bottom=churn, color=CONTRACTION_COLOUR,
-               label="Contraction")
+    bottom.bar(x, contraction, width, bottom=churn, color=CONTRACTION_COLOUR, label="Contraction")
     net = [a + b + c + d for a, b, c, d in zip(new, expansion, churn, contraction, strict=True)]
-    bottom.plot(x, net, linestyle="none", marker="D", markersize=4, color="black",
-                label="Net change")
+    bottom.plot(
+        x, net, linestyle="none", marker="D", markersize=4, color="black", label="Net change"
+    )
     bottom.axhline(0, color="#333333", linewidth=0.8)
     high = max(a + b for a, b in zip(new, expansion, strict=True))
     low = min(c + d for c, d in zip(churn, contraction, strict=True))

@@ -62,8 +62,9 @@ def _funnel(result: RunResult) -> Section:
     created = k["leads_created"]
     sources = [*SOURCES, *sorted(set(rec.leads_by_source) - set(SOURCES))]
     rows = [("Leads created", count(created))]
-    rows += [(f"  {label(s).lower()}", _of(rec.leads_by_source.get(s, 0), created))
-             for s in sources]
+    rows += [
+        (f"  {label(s).lower()}", _of(rec.leads_by_source.get(s, 0), created)) for s in sources
+    ]
     rows += [
         ("Lead response time, mean", duration(k["lead_response_days_mean"])),
         ("Leads gone cold", _of(k["leads_gone_cold"], created)),
@@ -75,8 +76,10 @@ def _funnel(result: RunResult) -> Section:
         ("Win rate", percent(k["win_rate"])),
         ("Sales cycle, median", days(k["sales_cycle_days_median"])),
         ("Sales cycle, mean", days(k["sales_cycle_days_mean"])),
-        ("Open pipeline at end",
-         f"{count(k['pipeline_open_end'])} deals, {money(k['pipeline_value_end'])}"),
+        (
+            "Open pipeline at end",
+            f"{count(k['pipeline_open_end'])} deals, {money(k['pipeline_value_end'])}",
+        ),
     ]
     return "Funnel", rows
 
@@ -126,8 +129,9 @@ def _stages(result: RunResult) -> Section:
         rec.stage_names, rec.stage_roles, rec.stage_done, rec.stage_converted, strict=True
     ):
         rate = percent(k.get(f"stage_conversion_{name}"))
-        rows.append((f"{label(name)} ({role_label(role)})",
-                     f"{rate} ({count(converted)} of {count(done)})"))
+        rows.append(
+            (f"{label(name)} ({role_label(role)})", f"{rate} ({count(converted)} of {count(done)})")
+        )
     return "Stage conversions", rows
 
 

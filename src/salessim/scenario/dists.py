@@ -274,9 +274,7 @@ class Dist(Frozen):
     def _exactly_one(self) -> Dist:
         given = [name for name in FAMILIES if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError(
-                "give exactly one distribution family, one of: " + ", ".join(FAMILIES)
-            )
+            raise ValueError("give exactly one distribution family, one of: " + ", ".join(FAMILIES))
         return self
 
     @cached_property
@@ -319,11 +317,14 @@ class Dist(Frozen):
 
     def __str__(self) -> str:
         params = self.spec.model_dump(by_alias=True, exclude_none=True)
-        return f"{self.family}({', '.join(f'{k}={v:g}' if isinstance(v, float) else f'{k}={v}' for k, v in params.items())})"
+        shown = (f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
+        return f"{self.family}({', '.join(shown)})"
 
 
 def non_negative(dist: Dist) -> Dist:
     """Validator: refuse a distribution that can draw negative values."""
     if dist.can_be_negative:
-        raise ValueError(f"{dist.family} can draw negative values here; durations and amounts must be >= 0")
+        raise ValueError(
+            f"{dist.family} can draw negative values here; durations and amounts must be >= 0"
+        )
     return dist

@@ -210,8 +210,15 @@ def _default_stages() -> list[Stage]:
         )
 
     return [
-        stage("qualification", Role.SDR, "1.5h", 0, 0.35, on_fail="disqualified",
-              patience={"exponential": {"mean": "5d"}}),
+        stage(
+            "qualification",
+            Role.SDR,
+            "1.5h",
+            0,
+            0.35,
+            on_fail="disqualified",
+            patience={"exponential": {"mean": "5d"}},
+        ),
         stage("discovery", Role.AE, "1.5h", 7, 0.6),
         stage("demo", Role.AE, "3h", 12, 0.6),
         stage("technical_validation", Role.SPECIALIST, "4h", 7, 0.85, when="needs_specialist"),
@@ -419,10 +426,13 @@ class Scenario(Frozen):
         problems = []
         for stage in self.funnel.stages:
             if self.roles.of(stage.role).headcount == 0:
-                problems.append(f"stage {stage.name!r} needs a {stage.role.value} but headcount is 0")
+                problems.append(
+                    f"stage {stage.name!r} needs a {stage.role.value} but headcount is 0"
+                )
             if self.roles.of(stage.role).selling_share == 0:
                 problems.append(
-                    f"stage {stage.name!r} needs {stage.role.value} selling time but selling_share is 0"
+                    f"stage {stage.name!r} needs {stage.role.value} selling time "
+                    "but selling_share is 0"
                 )
         segment = self.customers.initial.segment
         if segment is not None and segment not in self.market.segments:
