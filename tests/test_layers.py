@@ -11,8 +11,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "salessim"
 LAYERS: dict[str, set[str]] = {
     "scenario": {"scenario"},
     "model": {"scenario", "model", "policies", "metrics"},
-    "policies": {"scenario", "model", "policies"},
-    "metrics": {"scenario", "model", "metrics"},
+    "policies": {"scenario", "policies"},
+    "metrics": {"scenario", "metrics"},
     "run": {"scenario", "model", "policies", "metrics", "run"},
     "report": {"scenario", "model", "policies", "metrics", "run", "report", "__init__"},
     "experiments": {

@@ -1,4 +1,4 @@
-"""The typed events the model emits, and the bus recorders subscribe to.
+"""The typed events the model emits, the bus recorders subscribe to, and their vocabulary.
 
 Behaviour code calls ``bus.emit(Event.X, ...)`` and never touches a collector; recorders
 subscribe to the events they need. Each event's arguments are fixed and listed here.
@@ -26,7 +26,24 @@ class Event(IntEnum):
     MONTH_END = 9  # (t, month_index)
     QUARTER_END = 10  # (t, label)
     YEAR_END = 11  # (t, label)
-    MEASURE_START = 12  # (t,)
+
+
+class Source(IntEnum):
+    """Where a lead came from."""
+
+    INBOUND = 0
+    OUTBOUND = 1
+    REFERRAL = 2
+
+
+class LeadStatus(IntEnum):
+    """Where a lead is in its life."""
+
+    OPEN = 0
+    WON = 1
+    LOST = 2
+    GONE_COLD = 3
+    DISQUALIFIED = 4
 
 
 Handler = Callable[..., Any]

@@ -12,9 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from salessim.metrics.events import Bus, Event
+from salessim.metrics.events import Bus, Event, LeadStatus, Source
 from salessim.metrics.record import CohortYear, Record, RoleQueue
-from salessim.model.entities import Lead, LeadStatus, Source
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ class Recorder:
         self.record.open_leads_area += self._open * (now - self._open_since)
         self._open_since = now
 
-    def _lead_created(self, now: float, lead: Lead) -> None:
+    def _lead_created(self, now: float, lead: Any) -> None:
         if self._start is None:
             return
         self._tick_open(now)
@@ -123,7 +122,7 @@ class Recorder:
             queue.waited += 1
             queue.wait_days_sum += wait_days
 
-    def _went_cold(self, now: float, lead: Lead) -> None:
+    def _went_cold(self, now: float, lead: Any) -> None:
         if self._start is not None:
             role = self._stage_role(lead)
             if role is not None:
@@ -131,22 +130,22 @@ class Recorder:
                 queue.gone_cold += 1
                 queue.cold_wait_days_sum += now - lead.queued_at
 
-    def _stage_role(self, lead: Lead) -> str | None:
+    def _stage_role(self, lead: Any) -> str | None:
         return self._stage_roles[lead.stage] if 0 <= lead.stage < len(self._stage_roles) else None
 
-    def _stage_done(self, now: float, lead: Lead, index: int, converted: bool) -> None:
+    def _stage_done(self, now: float, lead: Any, index: int, converted: bool) -> None:
         if self._start is None:
             return
         self.record.stage_done[index] += 1
         if converted:
             self.record.stage_converted[index] += 1
 
-    def _opportunity(self, now: float, lead: Lead) -> None:
+    def _opportunity(self, now: float, lead: Any) -> None:
         if self._start is not None:
             self.record.opportunities += 1
             self._bump("opportunities")
 
-    def _lead_closed(self, now: float, lead: Lead) -> None:
+    def _lead_closed(self, now: float, lead: Any) -> None:
         if self._start is None:
             return
         rec = self.record

@@ -12,12 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 import simpy
 
 from salessim.metrics.eventlog import EventLog
-from salessim.metrics.events import Bus, Event
+from salessim.metrics.events import Bus, Event, Source
 from salessim.metrics.record import Record
 from salessim.metrics.recorder import Probe, Recorder
 from salessim.model.calendar import Calendar
 from salessim.model.customers import CustomerBook
-from salessim.model.entities import Source
 from salessim.model.funnel import Funnel
 from salessim.model.organisation import Organisation
 from salessim.model.sources import LeadFactory, outbound_rate, poisson_arrivals

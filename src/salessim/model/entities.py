@@ -8,29 +8,12 @@ it then has an owner, and its value and specialist need matter.
 from __future__ import annotations
 
 from collections import deque
-from enum import IntEnum
 from typing import TYPE_CHECKING
+
+from salessim.metrics.events import LeadStatus, Source
 
 if TYPE_CHECKING:
     from salessim.scenario.schema import Role
-
-
-class Source(IntEnum):
-    """Where a lead came from."""
-
-    INBOUND = 0
-    OUTBOUND = 1
-    REFERRAL = 2
-
-
-class LeadStatus(IntEnum):
-    """Where a lead is in its life."""
-
-    OPEN = 0
-    WON = 1
-    LOST = 2
-    GONE_COLD = 3
-    DISQUALIFIED = 4
 
 
 class Lead:

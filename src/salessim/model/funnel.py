@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 import simpy
 
-from salessim.metrics.events import Bus, Event
-from salessim.model.entities import Lead, LeadStatus, Rep
+from salessim.metrics.events import Bus, Event, LeadStatus
+from salessim.model.entities import Lead, Rep
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
 from salessim.scenario.schema import Outcome, Role, Scenario, Stage, When

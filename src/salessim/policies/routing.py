@@ -8,9 +8,17 @@ arrive sorted by rep id, so every policy is deterministic given its random strea
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from salessim.model.entities import Rep
 from salessim.scenario.schema import Routing
+
+
+class Rep(Protocol):
+    """What routing needs to know of a rep."""
+
+    id: int
+    load: int
+    skill: float
 
 
 class RoundRobin:
