@@ -61,19 +61,19 @@ def _fields(kind: Event, args: tuple[Any, ...]) -> tuple[Any, ...]:
     if kind is Event.WORK_STARTED:
         _role, rep, item, wait = args
         lead = getattr(item, "id", None) if hasattr(item, "stage") else None
-        account = item.account.id if hasattr(item, "account") else None
+        account = getattr(item, "account_id", None)
         stage = item.stage if lead is not None else getattr(item, "kind", None)
         return lead, rep.id, account, stage, wait
     if kind is Event.STAGE_DONE:
         lead, index, converted = args
         return lead.id, None, None, index, float(converted)
     if kind is Event.ACCOUNT_OPENED:
-        account = args[0]
-        return account.lead_id, None, account.id, None, account.arr
+        account_id, lead_id, arr = args
+        return lead_id, None, account_id, None, arr
     if kind is Event.ACCOUNT_RENEWED:
-        account, before, after = args
-        return None, None, account.id, None, after - before
+        account_id, _opened_at, before, after = args
+        return None, None, account_id, None, after - before
     if kind is Event.ACCOUNT_CHURNED:
-        account, arr = args
-        return None, None, account.id, None, -arr
+        account_id, _opened_at, arr = args
+        return None, None, account_id, None, -arr
     return None, None, None, args[0] if args else None, None

@@ -20,9 +20,9 @@ class Event(IntEnum):
     STAGE_DONE = 3  # (t, lead, stage_index, converted)
     OPPORTUNITY_CREATED = 4  # (t, lead)
     LEAD_CLOSED = 5  # (t, lead)  status says how
-    ACCOUNT_OPENED = 6  # (t, account)
-    ACCOUNT_RENEWED = 7  # (t, account, arr_before, arr_after)
-    ACCOUNT_CHURNED = 8  # (t, account, arr_lost)
+    ACCOUNT_OPENED = 6  # (t, account_id, lead_id or None for the initial book, arr)
+    ACCOUNT_RENEWED = 7  # (t, account_id, opened_at, arr_before, arr_after)
+    ACCOUNT_CHURNED = 8  # (t, account_id, opened_at, arr_lost)
     MONTH_END = 9  # (t, month_index)
     QUARTER_END = 10  # (t, label)
     YEAR_END = 11  # (t, label)

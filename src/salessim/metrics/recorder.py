@@ -174,20 +174,22 @@ class Recorder:
             self._bump("leads_gone_cold")
 
     # ------------------------------------------------------------------ accounts
-    def _account_opened(self, now: float, account: Any) -> None:
-        if self._start is not None and account.lead_id is not None:
+    def _account_opened(self, now: float, account_id: int, lead_id: int | None, arr: float) -> None:
+        if self._start is not None and lead_id is not None:
             self.record.new_logos += 1
 
-    def _cohort(self, account: Any) -> CohortYear | None:
-        year = self.record.years[-1] if self.record.years else None
-        if year is None or account.opened_at > self._year_start:
+    def _cohort(self, opened_at: float) -> CohortYear | None:
+        """The measured year whose starting book the account belongs to, if any."""
+        if not self.record.years or opened_at > self._year_start:
             return None
-        return year
+        return self.record.years[-1]
 
-    def _account_renewed(self, now: float, account: Any, before: float, after: float) -> None:
+    def _account_renewed(
+        self, now: float, account_id: int, opened_at: float, before: float, after: float
+    ) -> None:
         if self._start is None:
             return
-        rec, cohort = self.record, self._cohort(account)
+        rec, cohort = self.record, self._cohort(opened_at)
         if after > before:
             rec.bookings_expansion_arr += after - before
             self._bump("bookings_expansion_arr", after - before)
@@ -199,10 +201,10 @@ class Recorder:
             if cohort is not None:
                 cohort.contraction_arr += before - after
 
-    def _account_churned(self, now: float, account: Any, arr: float) -> None:
+    def _account_churned(self, now: float, account_id: int, opened_at: float, arr: float) -> None:
         if self._start is None:
             return
-        rec, cohort = self.record, self._cohort(account)
+        rec, cohort = self.record, self._cohort(opened_at)
         rec.churned_arr += arr
         rec.churned_logos += 1
         self._bump("churned_arr", arr)

@@ -1,55 +1,58 @@
-"""An agenda for far-future events of many entities, at O(1) memory per entry.
+"""An agenda for far-future events of many entities, at 16 bytes an entry.
 
-A SimPy process or timeout per account costs about a kilobyte while it waits for a
-renewal months away. The agenda keeps such entries in one heap of plain tuples and, once
-a day, hands the entries due within the next day to SimPy as exact timeouts, so only a
-day's worth of events is ever live. Times are kept exactly.
+A SimPy process or timeout per account costs hundreds of bytes while it waits months for
+a renewal. The agenda keeps entries as (time, code) pairs in compact per-day columns
+and, at the start of each day, hands that day's entries to SimPy as exact timeouts in
+time order, so only a day's worth of events is ever live. ``action(code)`` runs at each
+entry's exact time.
 """
 
 from __future__ import annotations
 
-import heapq
+from array import array
 from collections.abc import Callable, Generator
-from typing import Any
 
 import simpy
 
-Action = Callable[[Any], None]
-
 
 class Agenda:
-    """Call ``action(subject)`` at a given time, for many subjects far in the future."""
+    """Call ``action(code)`` at given times, for many integer codes far in the future."""
 
-    def __init__(self, env: simpy.Environment, window_days: float = 1.0) -> None:
+    def __init__(self, env: simpy.Environment, action: Callable[[int], None]) -> None:
         self.env = env
-        self.window_days = window_days
-        self._heap: list[tuple[float, int, Action, Any]] = []
-        self._sequence = 0
-        self._horizon = env.now
+        self.action = action
+        self._times: dict[int, array[float]] = {}
+        self._codes: dict[int, array[int]] = {}
+        self._next_day = int(env.now)
         env.process(self._release())
 
     def __len__(self) -> int:
-        return len(self._heap)
+        return sum(len(codes) for codes in self._codes.values())
 
-    def at(self, time: float, action: Action, subject: Any) -> None:
-        """Call ``action(subject)`` at ``time`` (not before now)."""
+    def at(self, time: float, code: int) -> None:
+        """Call ``action(code)`` at ``time`` (or now, if that has passed)."""
         time = max(time, self.env.now)
-        if time < self._horizon:
-            self._schedule(time, action, subject)
+        day = int(time)
+        if day < self._next_day:
+            self._schedule(time, code)
             return
-        self._sequence += 1
-        heapq.heappush(self._heap, (time, self._sequence, action, subject))
+        if day not in self._codes:
+            self._times[day], self._codes[day] = array("d"), array("q")
+        self._times[day].append(time)
+        self._codes[day].append(code)
 
-    def _schedule(self, time: float, action: Action, subject: Any) -> None:
+    def _schedule(self, time: float, code: int) -> None:
+        action = self.action
         self.env.timeout(time - self.env.now).callbacks.append(  # type: ignore[union-attr]
-            lambda _event: action(subject)
+            lambda _event: action(code)
         )
 
     def _release(self) -> Generator[simpy.Event, None, None]:
-        heap = self._heap
         while True:
-            self._horizon = self.env.now + self.window_days
-            while heap and heap[0][0] < self._horizon:
-                time, _sequence, action, subject = heapq.heappop(heap)
-                self._schedule(time, action, subject)
-            yield self.env.timeout(self.window_days)
+            day = self._next_day
+            self._next_day = day + 1
+            times, codes = self._times.pop(day, None), self._codes.pop(day, None)
+            if times is not None and codes is not None:
+                for i in sorted(range(len(codes)), key=lambda i: (times[i], i)):
+                    self._schedule(times[i], codes[i])
+            yield self.env.timeout(self._next_day - self.env.now)

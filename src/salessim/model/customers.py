@@ -18,16 +18,19 @@ from __future__ import annotations
 import simpy
 
 from salessim.metrics.events import Bus, Event
+from salessim.model.accounts import NO_ID, AccountBook
 from salessim.model.agenda import Agenda
-from salessim.model.entities import Account, AccountTask, Lead, Rep
+from salessim.model.entities import AccountTask, Lead, Rep
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
 from salessim.scenario.schema import Customers, Scenario
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK, HOURS_PER_DAY
 
+PREPARE, RENEW = 0, 1  # agenda codes are slot * 2 + what is due
+
 
 class CustomerBook:
-    """The accounts, their CSMs, and the renewal process of each account."""
+    """The accounts, their CSMs, and every account's renewals."""
 
     def __init__(
         self,
@@ -41,13 +44,10 @@ class CustomerBook:
         self.bus = bus
         self.team = team
         team.handler = self
-        self.agenda = Agenda(env)
-        # Bound once: the agenda holds one entry per account, a method object each adds up.
-        self._prepare_action = self._prepare
-        self._renewal_action = self._renewal
-        self.accounts: dict[int, Account] = {}
+        self.book = AccountBook()
+        self.agenda = Agenda(env, self._due)
         self.arr = 0.0
-        self._next_id = 0
+        self._csms = {rep.id: rep for rep in team.reps}
         self._segments = list(scenario.market.segments.values())
         self._segment_names = list(scenario.market.segments)
         self._streams = streams
@@ -71,6 +71,11 @@ class CustomerBook:
         churn = spec.churn
         self._churn_odds = churn.base / (1 - churn.base) if churn.base < 1 else None
 
+    @property
+    def accounts(self) -> int:
+        """The number of live accounts."""
+        return len(self.book)
+
     # ------------------------------------------------------------------ accounts
     def seed_initial_book(self, scenario: Scenario) -> None:
         """Create the customers the company starts with, renewals spread over a term."""
@@ -84,95 +89,100 @@ class CustomerBook:
         fit = self._streams.sampler("customers/initial/fit", spec.fit)
         phase = self._streams.uniforms("customers/initial/renewal_phase")
         for _ in range(initial.accounts):
-            account = self._new_account(segment, arr(), fit(), None, 0.0)
-            account.renewal_at = phase() * spec.contract_term
-            self._place(account, onboard=False)
+            self._open(segment, arr(), fit(), 0.0, NO_ID, phase() * spec.contract_term)
         self._review_health()
 
     def win(self, lead: Lead) -> None:
-        """A won deal becomes an account."""
+        """A won deal becomes an account, and its CSM onboards it."""
         arr = lead.deal_value * (1 - lead.discount)
-        account = self._new_account(lead.segment, arr, lead.fit, lead.id, lead.discount)
-        self._place(account, onboard=True)
+        renewal_at = self.env.now + self._segments[lead.segment].contract_term
+        slot = self._open(lead.segment, arr, lead.fit, lead.discount, lead.id, renewal_at)
+        csm = self._csms.get(self.book.csm[slot])
+        if csm is not None:
+            self.team.push(AccountTask(slot, self.book.id[slot], "onboarding", self.env.now), csm)
 
-    def _new_account(
-        self, segment: int, arr: float, fit: float, lead_id: int | None, discount: float
-    ) -> Account:
-        self._next_id += 1
-        now = self.env.now
-        term = self._segments[segment].contract_term
-        return Account(self._next_id, segment, arr, fit, now, now + term, lead_id, discount)
-
-    def _place(self, account: Account, *, onboard: bool) -> None:
-        self.accounts[account.id] = account
-        self.arr += account.arr
+    def _open(
+        self, segment: int, arr: float, fit: float, discount: float, lead_id: int, renewal_at: float
+    ) -> int:
+        csm = NO_ID
         if self.team.reps:
-            csm = self.team.assign(account)
-            csm.load += 1
-            account.csm = csm
-            if onboard:
-                self.team.push(AccountTask(account, "onboarding", self.env.now), csm)
-        self._plan_renewal(account)
-        self.bus.emit(Event.ACCOUNT_OPENED, self.env.now, account)
-
-    def _plan_renewal(self, account: Account) -> None:
-        """Put the next renewal's preparation on the agenda."""
-        self.agenda.at(
-            account.renewal_at - self.spec.renewal_lead_time, self._prepare_action, account
+            rep = self.team.assign(None)
+            rep.load += 1
+            csm = rep.id
+        now = self.env.now
+        book = self.book
+        slot = book.open(segment, arr, fit, discount, now, renewal_at, csm, lead_id)
+        self.arr += arr
+        self._plan_renewal(slot)
+        self.bus.emit(
+            Event.ACCOUNT_OPENED, now, book.id[slot], lead_id if lead_id != NO_ID else None, arr
         )
+        return slot
 
-    def _prepare(self, account: Account) -> None:
-        """Renewal preparation: the CSM queues the work, the renewal itself follows."""
-        if account.csm is not None:
-            self.team.push(AccountTask(account, "renewal", self.env.now), account.csm)
-        self.agenda.at(account.renewal_at, self._renewal_action, account)
+    def _plan_renewal(self, slot: int) -> None:
+        """Put the next renewal's preparation on the agenda."""
+        prepare_at = self.book.renewal_at[slot] - self.spec.renewal_lead_time
+        self.agenda.at(prepare_at, slot * 2 + PREPARE)
 
-    def _renewal(self, account: Account) -> None:
-        """Renewal day: renew, grow, shrink or churn; a renewing account plans the next one."""
-        if self._renew(account):
-            account.renewal_at += self._segments[account.segment].contract_term
-            self._plan_renewal(account)
+    def _due(self, code: int) -> None:
+        slot, what = divmod(code, 2)
+        if what == PREPARE:
+            csm = self._csms.get(self.book.csm[slot])
+            renewal_at = self.book.renewal_at[slot]
+            if csm is not None:
+                # Preparation not started by the renewal date is moot: the task lapses.
+                task = AccountTask(slot, self.book.id[slot], "renewal", self.env.now)
+                self.team.push(task, csm, patience_days=max(0.0, renewal_at - self.env.now))
+            self.agenda.at(renewal_at, slot * 2 + RENEW)
+        elif self._renew(slot):
+            self.book.renewal_at[slot] += self._segments[self.book.segment[slot]].contract_term
+            self._plan_renewal(slot)
 
-    def churn_probability(self, account: Account) -> float:
-        """The chance ``account`` leaves at renewal, given its CSM's attention now."""
+    def churn_probability(self, slot: int) -> float:
+        """The chance the account in ``slot`` leaves at renewal, given its CSM's attention now."""
         odds = self._churn_odds
         if odds is None:
             return 1.0
-        churn = self.spec.churn
-        segment = self._segments[account.segment]
-        ratio = self._attention_ratio(account)
-        odds *= ratio**-churn.attention_elasticity
-        if churn.fit_elasticity and account.fit > 0:
-            odds *= (account.fit / segment.fit.mean) ** -churn.fit_elasticity
-        if churn.skill_elasticity and account.csm is not None:
-            odds *= account.csm.skill**-churn.skill_elasticity
+        churn, book = self.spec.churn, self.book
+        csm = self._csms.get(book.csm[slot])
+        odds *= self._attention_ratio(csm) ** -churn.attention_elasticity
+        fit = book.fit[slot]
+        if churn.fit_elasticity and fit > 0:
+            mean_fit = self._segments[book.segment[slot]].fit.mean
+            odds *= (fit / mean_fit) ** -churn.fit_elasticity
+        if churn.skill_elasticity and csm is not None:
+            odds *= csm.skill**-churn.skill_elasticity
         return odds / (1 + odds)
 
-    def _attention_ratio(self, account: Account) -> float:
-        ratio = account.csm.attention_ratio if account.csm is not None else 0.0
+    def _attention_ratio(self, csm: Rep | None) -> float:
+        ratio = csm.attention_ratio if csm is not None else 0.0
         return max(self.spec.churn.min_attention_ratio, min(1.0, ratio))
 
-    def _renew(self, account: Account) -> bool:
-        now = self.env.now
-        before = account.arr
-        if self._uniform() < self.churn_probability(account):
-            del self.accounts[account.id]
+    def _renew(self, slot: int) -> bool:
+        now, book = self.env.now, self.book
+        before = book.arr[slot]
+        account_id, opened_at = book.id[slot], book.opened_at[slot]
+        csm = self._csms.get(book.csm[slot])
+        if self._uniform() < self.churn_probability(slot):
+            book.close(slot)
             self.arr -= before
-            if account.csm is not None:
-                account.csm.load -= 1
-            self.bus.emit(Event.ACCOUNT_CHURNED, now, account, before)
+            if csm is not None:
+                csm.load -= 1
+            self.bus.emit(Event.ACCOUNT_CHURNED, now, account_id, opened_at, before)
             return False
         expansion = self.spec.expansion
-        grow = expansion.probability * self._attention_ratio(account) ** (
+        grow = expansion.probability * self._attention_ratio(csm) ** (
             expansion.attention_elasticity
         )
         u = self._uniform()
+        after = before
         if u < grow:
-            account.arr *= 1 + self._uplift()
+            after = before * (1 + self._uplift())
         elif u < grow + (1 - grow) * expansion.contraction_probability:
-            account.arr *= max(0.0, 1 - self._contraction())
-        self.arr += account.arr - before
-        self.bus.emit(Event.ACCOUNT_RENEWED, now, account, before, account.arr)
+            after = before * max(0.0, 1 - self._contraction())
+        book.arr[slot] = after
+        self.arr += after - before
+        self.bus.emit(Event.ACCOUNT_RENEWED, now, account_id, opened_at, before, after)
         return True
 
     # ------------------------------------------------------------------ CSM work
@@ -188,7 +198,7 @@ class CustomerBook:
         """Nothing follows a finished task: its effect is the time it took."""
 
     def gave_up(self, task: AccountTask) -> None:
-        """CSM tasks have no patience; never called."""
+        """Renewal preparation the CSM never reached before the renewal date lapses."""
 
     def review_attention(self) -> None:
         """Month end: each CSM's attention per account from the time tasks left over."""
@@ -208,6 +218,7 @@ class CustomerBook:
 
     def _review_health(self) -> None:
         health = [0.0] * len(self._segments)
-        for account in self.accounts.values():
-            health[account.segment] += 1.0 - self.churn_probability(account)
+        segments = self.book.segment
+        for slot in self.book.slots():
+            health[segments[slot]] += 1.0 - self.churn_probability(slot)
         self._health = health

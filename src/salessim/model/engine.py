@@ -208,7 +208,7 @@ class Simulation:
             now=self.env.now,
             label=self.calendar.date(max(0.0, self.env.now - 1e-9)).strftime("%Y-%m"),
             arr=self.customers.arr,
-            logos=len(self.customers.accounts),
+            logos=self.customers.accounts,
             open_leads=self.funnel.open_leads,
             stage_count=list(self.funnel.stage_count),
             stage_value=list(self.funnel.stage_value),

@@ -1,4 +1,4 @@
-"""The things the model moves around: leads, reps and accounts.
+"""The things the model moves around: leads, reps and CSM tasks (accounts are columns).
 
 Slotted classes, no behaviour: processes in the other model modules act on them.
 A *deal* (opportunity) is a lead that has reached its first account-executive stage;
@@ -104,53 +104,14 @@ class Rep:
         return f"Rep({self.id}, {self.role.value}, skill={self.skill:.2f})"
 
 
-class Account:
-    """A customer: recurring revenue with a renewal date and an owning CSM."""
-
-    __slots__ = (
-        "arr",
-        "csm",
-        "discount",
-        "fit",
-        "id",
-        "lead_id",
-        "opened_at",
-        "renewal_at",
-        "segment",
-    )
-
-    def __init__(
-        self,
-        id: int,
-        segment: int,
-        arr: float,
-        fit: float,
-        opened_at: float,
-        renewal_at: float,
-        lead_id: int | None,
-        discount: float = 0.0,
-    ) -> None:
-        self.id = id
-        self.segment = segment
-        self.arr = arr
-        self.fit = fit
-        self.opened_at = opened_at
-        self.renewal_at = renewal_at
-        self.lead_id = lead_id
-        self.discount = discount
-        self.csm: Rep | None = None
-
-    def __repr__(self) -> str:
-        return f"Account({self.id}, arr={self.arr:.0f})"
-
-
 class AccountTask:
     """Queued CSM work on one account (onboarding or renewal preparation)."""
 
-    __slots__ = ("account", "kind", "queued_at", "waiting")
+    __slots__ = ("account_id", "kind", "queued_at", "slot", "waiting")
 
-    def __init__(self, account: Account, kind: str, queued_at: float) -> None:
-        self.account = account
+    def __init__(self, slot: int, account_id: int, kind: str, queued_at: float) -> None:
+        self.slot = slot
+        self.account_id = account_id
         self.kind = kind
         self.queued_at = queued_at
         self.waiting = False

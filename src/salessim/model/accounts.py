@@ -1,0 +1,87 @@
+"""The account book as columns: a few numbers per live account, no object per account.
+
+A customer book grows with the business, so its cost per account decides how memory
+grows with the horizon. Each live account occupies one slot across typed arrays; a
+churned account's slot is reused by the next new one. Ids stay unique.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator
+
+NO_ID = -1
+
+
+class AccountBook:
+    """Live accounts by slot: id, segment, ARR, fit, discount, dates, CSM and origin lead."""
+
+    def __init__(self) -> None:
+        self.id = array("q")
+        self.segment = array("h")
+        self.arr = array("d")
+        self.fit = array("d")
+        self.discount = array("d")
+        self.opened_at = array("d")
+        self.renewal_at = array("d")
+        self.csm = array("q")
+        self.lead_id = array("q")
+        self.live = bytearray()
+        self._free: list[int] = []
+        self._next_id = 0
+        self.count = 0
+
+    def open(
+        self,
+        segment: int,
+        arr: float,
+        fit: float,
+        discount: float,
+        opened_at: float,
+        renewal_at: float,
+        csm: int,
+        lead_id: int,
+    ) -> int:
+        """Add an account; return its slot."""
+        self._next_id += 1
+        values = (self._next_id, segment, arr, fit, discount, opened_at, renewal_at, csm, lead_id)
+        columns = self._columns()
+        if self._free:
+            slot = self._free.pop()
+            for column, value in zip(columns, values, strict=True):
+                column[slot] = value
+            self.live[slot] = 1
+        else:
+            slot = len(self.id)
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
+            self.live.append(1)
+        self.count += 1
+        return slot
+
+    def close(self, slot: int) -> None:
+        """Remove the account in ``slot`` (it churned)."""
+        self.live[slot] = 0
+        self._free.append(slot)
+        self.count -= 1
+
+    def slots(self) -> Iterator[int]:
+        """The slots of live accounts, in slot order."""
+        live = self.live
+        return (slot for slot in range(len(live)) if live[slot])
+
+    def __len__(self) -> int:
+        return self.count
+
+    def _columns(self) -> tuple[array, ...]:  # type: ignore[type-arg]
+        return (
+            self.id,
+            self.segment,
+            self.arr,
+            self.fit,
+            self.discount,
+            self.opened_at,
+            self.renewal_at,
+            self.csm,
+            self.lead_id,
+        )
