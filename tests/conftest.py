@@ -1,52 +1,14 @@
-"""Shared test helpers: small scenarios built from dicts."""
+"""Shared test fixtures: the repository root and a small organisation."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from salessim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-NO_OTHER_ROLES = {
-    "ae": {"headcount": 0},
-    "specialist": {"headcount": 0},
-    "csm": {"headcount": 0},
-    "manager": {"headcount": 0},
-}
-
-
-def one_queue(
-    rate: str = "9/h", work: str = "1h", servers: int = 10, horizon: str = "30d", **extra: Any
-) -> Scenario:
-    """An M/M/c-style scenario: one SDR stage working in real time."""
-    stage: dict[str, Any] = {
-        "name": "qualification",
-        "role": "sdr",
-        "work": {"exponential": {"mean": work}},
-        "convert": 0,
-        "on_fail": "disqualified",
-        **extra.pop("stage", {}),
-    }
-    data: dict[str, Any] = {
-        "calendar": {"horizon": horizon},
-        "market": {"segments": {"all": {"inbound": {"rate": rate}}}},
-        "customers": {"referrals_per_account_per_year": 0},
-        "funnel": {"stages": [stage], "conversion": {"skill_elasticity": 0, "fit_elasticity": 0}},
-        "roles": {
-            "sdr": {
-                "headcount": servers,
-                "hours_per_week": 168,
-                "selling_share": 1,
-                "prospecting_share": 0,
-            },
-            **NO_OTHER_ROLES,
-        },
-        **extra,
-    }
-    return Scenario.model_validate(data)
 
 
 @pytest.fixture
