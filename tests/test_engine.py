@@ -109,3 +109,17 @@ def test_event_log_is_opt_in_and_complete(small_org: Scenario):
     assert events is not None
     assert events["event"].count("lead_created") == result.kpis["leads_created"]
     assert len({len(column) for column in events.values()}) == 1
+
+
+def test_lead_ids_stay_unique_across_a_change(small_org: Scenario):
+    sim = Simulation(small_org, 3, record_events=True)
+    sim.run_until(60)
+    sim.change({"policies.routing.sdr": "least_loaded"})
+    sim.run_until(120)
+    events = sim.event_log.columns
+    created = [
+        lead
+        for kind, lead in zip(events["event"], events["lead"], strict=True)
+        if kind == "lead_created"
+    ]
+    assert len(created) == len(set(created)) > 100

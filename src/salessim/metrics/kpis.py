@@ -7,7 +7,6 @@ are NaN, never 0.
 
 from __future__ import annotations
 
-import math
 import statistics
 
 from salessim.metrics.record import Record
@@ -145,8 +144,3 @@ def _pipeline_count(r: Record) -> float:
 
 def _pipeline_value(r: Record) -> float:
     return max(0.0, float(sum(r.pipeline_value_end[i] for i in _deal_stages(r))))
-
-
-def is_missing(value: float) -> bool:
-    """Whether a KPI value is unknown (NaN)."""
-    return isinstance(value, float) and math.isnan(value)

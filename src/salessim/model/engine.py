@@ -21,9 +21,12 @@ from salessim.model.funnel import Funnel
 from salessim.model.organisation import Organisation
 from salessim.model.sources import LeadFactory, outbound_rate, poisson_arrivals
 from salessim.model.streams import Streams
+from salessim.scenario.dists import Dist
 from salessim.scenario.load import apply_overrides
 from salessim.scenario.schema import Role, Scenario
 from salessim.scenario.units import DAYS_PER_YEAR
+
+STANDARD_EXPONENTIAL = Dist.model_validate({"exponential": {"mean": 1}})
 
 Progress = Callable[[float, float], None]
 """Called with (days simulated, days to simulate) as a run advances."""
@@ -125,7 +128,7 @@ class Simulation:
         self.organisation.reconfigure(scenario)
         self.funnel.reconfigure(scenario, self.streams)
         self.customers.configure(scenario)
-        self.leads = LeadFactory(scenario, self.streams)
+        self.leads = LeadFactory(scenario, self.streams, first_id=self.leads.last_id + 1)
 
     # ------------------------------------------------------------------ wiring
     def _start_sources(self) -> None:
@@ -165,15 +168,7 @@ class Simulation:
         )
 
     def _exponentials(self, name: str) -> Callable[[], float]:
-        rng = self.streams.generator(name)
-        block: list[float] = []
-
-        def draw() -> float:
-            if not block:
-                block.extend(rng.standard_exponential(512)[::-1].tolist())
-            return block.pop()
-
-        return draw
+        return self.streams.sampler(name, STANDARD_EXPONENTIAL)
 
     def _admit(self, segment: int, source: Source) -> None:
         self.funnel.admit(self.leads.make(segment, source, self.env.now))

@@ -107,11 +107,7 @@ class Funnel:
         self.open_leads = 0
         self.stage_count = [0] * len(scenario.funnel.stages)
         self.stage_value = [0.0] * len(scenario.funnel.stages)
-        names = [s.name for s in scenario.funnel.stages]
-        self.plans = [
-            StagePlan(i, stage, names, teams[stage.role], streams)
-            for i, stage in enumerate(scenario.funnel.stages)
-        ]
+        self.reconfigure(scenario, streams)
         for role in {stage.role for stage in scenario.funnel.stages}:
             teams[role].handler = self
 

@@ -23,10 +23,10 @@ from salessim.scenario.units import DAYS_PER_WEEK
 class LeadFactory:
     """Draws a new lead's attributes from its segment's streams."""
 
-    def __init__(self, scenario: Scenario, streams: Streams) -> None:
+    def __init__(self, scenario: Scenario, streams: Streams, first_id: int = 1) -> None:
         self.segments = list(scenario.market.segments.values())
         names = list(scenario.market.segments)
-        self._next_id = 0
+        self.last_id = first_id - 1
         self._fit_elasticity = scenario.funnel.conversion.fit_elasticity
         self._draws = [
             (
@@ -45,9 +45,9 @@ class LeadFactory:
         fit_odds = spec.conversion_odds
         if self._fit_elasticity:
             fit_odds *= (fit / spec.fit.mean) ** self._fit_elasticity
-        self._next_id += 1
+        self.last_id += 1
         return Lead(
-            self._next_id,
+            self.last_id,
             segment,
             source,
             now,

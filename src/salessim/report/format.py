@@ -12,11 +12,6 @@ MISSING = "–"
 _MONEY_UNITS = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
 
 
-def is_missing(value: float | None) -> bool:
-    """Whether ``value`` is unknown: ``None``, NaN or infinite."""
-    return value is None or not math.isfinite(value)
-
-
 def known(value: float | None) -> float | None:
     """``value`` as a float, or ``None`` when it is unknown."""
     if value is None or not math.isfinite(value):
