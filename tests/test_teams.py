@@ -73,12 +73,64 @@ def test_impatient_items_leave_and_are_skipped():
 
 
 def test_queue_integrals_match_a_hand_computed_schedule():
-    """Two items on one rep: the second waits 1 day; the rep is busy 3 days of 3."""
+    """Two items on one rep: the second waits 1 day; the rep is busy 3 days of 3, on 3."""
     env, t, _ = team(1)
     t.push(Item("a", 1.0))
     t.push(Item("b", 2.0))
     env.run()
-    assert t.areas() == (1.0, 3.0)
+    assert t.areas() == (1.0, 3.0, 3.0)
+
+
+def test_a_joining_rep_takes_the_oldest_waiting_item_at_once():
+    env, t, log = team(1)
+    for name in "abc":
+        t.push(Item(name, 2.0))
+    env.run(until=1.0)
+    newcomer = Rep(9, Role.SDR, 1.0, 1.0, 1.0, 1.0)
+    t.join(newcomer)
+    assert ("start", "b", 9, 1.0, 1.0) in log.events
+    assert t.reps[-1] is newcomer and t.waiting == 1
+
+
+def test_a_leaver_finishes_its_item_and_hands_back_what_waits():
+    """The leaver's queue comes back; its current item still finishes; it takes nothing new."""
+    env, t, log = team(2, sticky=True)
+    leaver, stayer = t.reps
+    t.push(Item("a", 2.0), leaver)
+    t.push(Item("b", 1.0), leaver)
+    t.push(Item("c", 5.0), t.reps[1])
+    env.run(until=1.0)
+    handed = t.leave(leaver)
+    assert [item.name for item in handed] == ["b"] and t.waiting == 0
+    t.requeue(handed[0], stayer)
+    assert handed[0].queued_at == 0.0 and t.waiting == 1
+    env.run()
+    assert ("done", "a", 1, 2.0) in log.events
+    assert ("start", "b", 2, 5.0, 5.0) in log.events
+    assert leaver not in t.reps and leaver not in t.idle and not leaver.busy
+
+
+def test_a_requeued_item_keeps_its_deadline():
+    """Patience runs from the first queueing: a hand-over does not restart it."""
+    env, t, log = team(2, sticky=True)
+    leaver, stayer = t.reps
+    t.push(Item("busy", 10.0), leaver)
+    t.push(Item("other", 10.0), stayer)
+    t.push(Item("a", 1.0), leaver, patience_days=3.0)
+    env.run(until=2.0)
+    t.requeue(t.leave(leaver)[0], stayer)
+    env.run()
+    assert ("cold", "a", 3.0) in log.events
+
+
+def test_a_withdrawn_item_is_skipped():
+    env, t, log = team(1)
+    t.push(Item("a", 1.0))
+    gone = Item("b", 1.0)
+    t.push(gone)
+    t.withdraw(gone)
+    env.run()
+    assert [e[1] for e in log.events if e[0] == "start"] == ["a"] and t.waiting == 0
 
 
 def test_owned_work_waits_for_its_owner_even_when_others_are_idle():

@@ -72,6 +72,7 @@ def one_stage(
                 ],
             },
             "roles": {"sdr": sdr, "ae": {"headcount": 0}, **NO_OTHER_ROLES},
+            "workforce": {"enabled": False},
         }
     )
 
@@ -154,6 +155,7 @@ def test_each_stage_of_a_funnel_converts_binomially():
                 "manager": {"headcount": 0},
             },
             "policies": {"deal_ownership": "pooled"},
+            "workforce": {"enabled": False},
         }
     )
     record = simulate(scenario, seed=11).record
@@ -291,6 +293,7 @@ def pooled_ae_queue(routing: str) -> Scenario:
                 **NO_OTHER_ROLES,
             },
             "policies": {"deal_ownership": "pooled", "routing": {"ae": routing}},
+            "workforce": {"enabled": False},
         }
     )
 

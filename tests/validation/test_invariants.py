@@ -77,6 +77,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         negotiation,
     ]
     routing = st.sampled_from([r.value for r in Routing])
+    quits = draw(st.sampled_from([0.0, 0.3, 0.99]))  # 0.99: most reps leave within months
     return Scenario.model_validate(
         {
             "calendar": {"horizon": draw(st.integers(60, 120)), "warmup": 0},
@@ -103,9 +104,16 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                     "selling_share": 0.6,
                     "prospecting_share": prospecting,
                 },
-                "ae": {"headcount": draw(st.integers(1, 5))},
+                "ae": {
+                    "headcount": draw(st.integers(1, 5)),
+                    "attrition": {"voluntary": quits},
+                    "hiring": {"time_to_hire": {"exponential": {"mean": "20d"}}},
+                },
                 "specialist": {"headcount": draw(st.integers(1, 2))},
-                "csm": {"headcount": draw(st.integers(1 if accounts else 0, 3))},
+                "csm": {
+                    "headcount": draw(st.integers(1 if accounts else 0, 3)),
+                    "attrition": {"voluntary": quits},
+                },
                 "manager": {"headcount": draw(st.integers(0, 1))},
             },
             "customers": {
@@ -120,7 +128,12 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             "policies": {
                 "routing": {role: draw(routing) for role in ("sdr", "ae", "specialist", "csm")},
                 "deal_ownership": draw(st.sampled_from([o.value for o in Ownership])),
+                "reassignment": {
+                    "deal_loss": draw(st.floats(0, 1)),
+                    "account_loss": draw(st.floats(0, 1)),
+                },
             },
+            "workforce": {"enabled": draw(st.booleans())},
         }
     )
 

@@ -26,6 +26,11 @@ class Event(IntEnum):
     MONTH_END = 9  # (t, month_index)
     QUARTER_END = 10  # (t, label)
     YEAR_END = 11  # (t, label)
+    REP_HIRED = 12  # (t, rep, hiring_cost, days_to_fill)
+    REP_LEFT = 13  # (t, rep, involuntary, regretted, exit_cost)
+    PLAN_STARTED = 14  # (t, rep)
+    PLAN_ENDED = 15  # (t, rep, restored)
+    TRAINING_HELD = 16  # (t, reps_trained, cost)
 
 
 class Source(IntEnum):

@@ -123,7 +123,7 @@ def compute(record: Record) -> dict[str, float]:
     }
     for role in ROLES:
         q = r.queues.get(role)
-        capacity = q.headcount * r.measured_days if q else 0
+        capacity = q.staffed_area if q else 0
         # A team busy the whole time can sum to 1 + 1e-15 in floating point.
         utilisation = _ratio(q.busy_area, capacity) if q else NAN
         kpis[f"utilisation_{role}"] = 1.0 if utilisation > 1.0 else utilisation

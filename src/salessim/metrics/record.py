@@ -22,6 +22,7 @@ class RoleQueue:
     cold_wait_days_sum: float = 0.0
     waiting_area: float = 0.0
     busy_area: float = 0.0
+    staffed_area: float = 0.0
 
 
 @dataclass
@@ -35,6 +36,27 @@ class CohortYear:
     expansion_arr: float = 0.0
     churned_logos: int = 0
     complete: bool = False
+
+
+@dataclass
+class PeopleRecord:
+    """Hires, exits, plans, costs and manager time over the measured period, by role."""
+
+    hires: dict[str, int] = field(default_factory=dict)
+    exits: dict[str, dict[str, int]] = field(default_factory=dict)
+    exit_tenure_days: dict[str, array[float]] = field(default_factory=dict)
+    time_to_fill_days: array[float] = field(default_factory=lambda: array("d"))
+    hiring_cost: float = 0.0
+    exit_cost: float = 0.0
+    training_cost: float = 0.0
+    plans_started: int = 0
+    plans_restored: int = 0
+    plans_failed: int = 0
+    headcount_area: dict[str, float] = field(default_factory=dict)
+    ramped_area: dict[str, float] = field(default_factory=dict)
+    manager_hours: dict[str, float] = field(default_factory=dict)
+    coaching_hours: float = 0.0
+    roster_end: list[tuple[str, float, float | None, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -71,6 +93,7 @@ class Record:
     monthly_columns: dict[str, array[float] | list[str]] = field(default_factory=dict)
     weekly_new_arr: array[float] = field(default_factory=lambda: array("d"))
     quarter_ends: list[tuple[float, str]] = field(default_factory=list)
+    people: PeopleRecord = field(default_factory=PeopleRecord)
 
     def add_month(self, row: dict[str, float | str]) -> None:
         """Append one month's row to the monthly columns."""

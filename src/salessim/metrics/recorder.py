@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salessim.metrics.events import Bus, Event, LeadStatus, Source
+from salessim.metrics.people import PeopleRecorder
 from salessim.metrics.record import CohortYear, Record, RoleQueue
 
 
@@ -30,6 +31,15 @@ class Probe:
     headcount: dict[str, int]
     waiting_area: dict[str, float]
     busy_area: dict[str, float]
+    staffed_area: dict[str, float]
+    headcount_area: dict[str, float]
+    ramped_area: dict[str, float]
+    manager_hours: dict[str, float]
+    coaching_hours: float
+    morale_mean: float
+    open_requisitions: int
+    roster: list[tuple[str, float, float | None, bool]]
+    """(role, tenure in days, trailing attainment or None, fully ramped) per employed rep."""
 
 
 class Recorder:
@@ -43,6 +53,7 @@ class Recorder:
         self._year_start = 0.0
         self._months_in_year = 0
         self.record = Record(stage_names=list(stage_names), stage_roles=list(stage_roles))
+        self.people = PeopleRecorder(bus, self.record.people)
         n = len(stage_names)
         self.record.stage_done = [0] * n
         self.record.stage_converted = [0] * n
@@ -79,6 +90,7 @@ class Recorder:
         rec = self.record
         rec.starting_arr, rec.starting_logos = probe.arr, probe.logos
         rec.queues = {role: RoleQueue(headcount=n) for role, n in probe.headcount.items()}
+        self.people.start(list(probe.headcount))
         self._open, self._open_since = probe.open_leads, probe.now
         self._new_year(probe)
 
@@ -94,8 +106,11 @@ class Recorder:
         rec.pipeline_value_end = list(probe.stage_value)
         self._tick_open(probe.now)
         for role, queue in rec.queues.items():
+            queue.headcount = probe.headcount[role]
             queue.waiting_area = probe.waiting_area[role] - self._start.waiting_area[role]
             queue.busy_area = probe.busy_area[role] - self._start.busy_area[role]
+            queue.staffed_area = probe.staffed_area[role] - self._start.staffed_area[role]
+        self.people.finish(probe, self._start)
         return rec
 
     # ------------------------------------------------------------------ leads
@@ -247,9 +262,11 @@ class Recorder:
         for role, heads in probe.headcount.items():
             row[f"headcount_{role}"] = heads
             busy = probe.busy_area[role] - last.busy_area[role]
+            staffed = probe.staffed_area[role] - last.staffed_area[role]
             waiting = probe.waiting_area[role] - last.waiting_area[role]
-            row[f"utilisation_{role}"] = busy / (heads * days) if heads else float("nan")
+            row[f"utilisation_{role}"] = busy / staffed if staffed else float("nan")
             row[f"queue_length_{role}"] = waiting / days
+        self.people.month_row(row, probe, last)
         self.record.add_month(row)
         self._month_counts = {}
         self._month = probe

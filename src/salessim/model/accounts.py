@@ -14,7 +14,11 @@ NO_ID = -1
 
 
 class AccountBook:
-    """Live accounts by slot: id, segment, ARR, fit, discount, dates, CSM and origin lead."""
+    """Live accounts by slot: id, segment, ARR, fit, discount, dates, CSM and origin lead.
+
+    ``lost_in_handover`` marks accounts that will churn at their next renewal because
+    their CSM left and the hand-over failed.
+    """
 
     def __init__(self) -> None:
         self.id = array("q")
@@ -26,6 +30,7 @@ class AccountBook:
         self.renewal_at = array("d")
         self.csm = array("q")
         self.lead_id = array("q")
+        self.lost_in_handover = bytearray()
         self.live = bytearray()
         self._free: list[int] = []
         self._next_id = 0
@@ -51,11 +56,13 @@ class AccountBook:
             for column, value in zip(columns, values, strict=True):
                 column[slot] = value
             self.live[slot] = 1
+            self.lost_in_handover[slot] = 0
         else:
             slot = len(self.id)
             for column, value in zip(columns, values, strict=True):
                 column.append(value)
             self.live.append(1)
+            self.lost_in_handover.append(0)
         self.count += 1
         return slot
 

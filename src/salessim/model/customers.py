@@ -15,6 +15,8 @@ expansion.attention_elasticity`` by a drawn uplift, or else contracts with
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import simpy
 
 from salessim.metrics.events import Bus, Event
@@ -68,6 +70,8 @@ class CustomerBook:
         self._csm_hours_per_month = (
             scenario.roles.csm.hours_per_week / DAYS_PER_WEEK * DAYS_PER_MONTH
         )
+        self._account_loss = scenario.policies.reassignment.account_loss
+        self._retention_quota = scenario.roles.csm.quota
         churn = spec.churn
         self._churn_odds = churn.base / (1 - churn.base) if churn.base < 1 else None
 
@@ -105,8 +109,8 @@ class CustomerBook:
         self, segment: int, arr: float, fit: float, discount: float, lead_id: int, renewal_at: float
     ) -> int:
         csm = NO_ID
-        if self.team.reps:
-            rep = self.team.assign(None)
+        rep = self.team.assign(None)
+        if rep is not None:
             rep.load += 1
             csm = rep.id
         now = self.env.now
@@ -163,7 +167,10 @@ class CustomerBook:
         before = book.arr[slot]
         account_id, opened_at = book.id[slot], book.opened_at[slot]
         csm = self._csms.get(book.csm[slot])
-        if self._uniform() < self.churn_probability(slot):
+        if csm is not None and self._retention_quota:
+            csm.month_base += before * self._retention_quota
+        u = self._uniform()
+        if book.lost_in_handover[slot] or u < self.churn_probability(slot):
             book.close(slot)
             self.arr -= before
             if csm is not None:
@@ -182,6 +189,8 @@ class CustomerBook:
             after = before * max(0.0, 1 - self._contraction())
         book.arr[slot] = after
         self.arr += after - before
+        if csm is not None:
+            csm.month_credit += min(before, after)
         self.bus.emit(Event.ACCOUNT_RENEWED, now, account_id, opened_at, before, after)
         return True
 
@@ -200,6 +209,36 @@ class CustomerBook:
     def gave_up(self, task: AccountTask) -> None:
         """Renewal preparation the CSM never reached before the renewal date lapses."""
 
+    # ------------------------------------------------------------------ people
+    def join(self, rep: Rep) -> None:
+        """A new CSM starts taking accounts."""
+        self._csms[rep.id] = rep
+
+    def hand_over(
+        self, leaver: Rep, waiting: list[AccountTask], uniform: Callable[[], float]
+    ) -> None:
+        """A leaving CSM's accounts go to teammates; each is lost with ``account_loss``.
+
+        A lost account churns at its next renewal. Waiting tasks follow their account.
+        """
+        book = self.book
+        for slot in book.slots():
+            if book.csm[slot] != leaver.id:
+                continue
+            rep = self.team.assign(None)
+            book.csm[slot] = NO_ID if rep is None else rep.id
+            if rep is not None:
+                rep.load += 1
+            if uniform() < self._account_loss:
+                book.lost_in_handover[slot] = 1
+        leaver.load = 0
+        del self._csms[leaver.id]
+        self._month_busy.pop(leaver.id, None)
+        for task in waiting:
+            owner = self._csms.get(book.csm[task.slot])
+            if owner is not None:
+                self.team.requeue(task, owner)
+
     def review_attention(self) -> None:
         """Month end: each CSM's attention per account from the time tasks left over."""
         required = self.spec.attention_hours_per_account_per_month
@@ -208,7 +247,7 @@ class CustomerBook:
             busy = rep.busy_days - self._month_busy.get(rep.id, 0.0)
             self._month_busy[rep.id] = rep.busy_days
             task_hours = busy * rep.speed * HOURS_PER_DAY
-            free = max(0.0, hours - task_hours)
+            free = max(0.0, hours * rep.speed / rep.full_speed - task_hours)
             rep.attention_ratio = free / max(1, rep.load) / required
         self._review_health()
 

@@ -21,6 +21,7 @@ from salessim.model.funnel import Funnel
 from salessim.model.organisation import Organisation
 from salessim.model.sources import LeadFactory, outbound_rate, poisson_arrivals
 from salessim.model.streams import Streams
+from salessim.model.workforce import Workforce
 from salessim.scenario.dists import Dist
 from salessim.scenario.load import apply_overrides
 from salessim.scenario.schema import Role, Scenario
@@ -48,6 +49,16 @@ class Simulation:
         teams = self.organisation.teams
         self.customers = CustomerBook(env, bus, streams, scenario, teams[Role.CSM])
         self.funnel = Funnel(env, bus, streams, scenario, teams, self.customers.win)
+        self.workforce = Workforce(
+            env,
+            bus,
+            streams,
+            scenario,
+            self.organisation,
+            self.funnel,
+            self.customers,
+            self.calendar,
+        )
         self.leads = LeadFactory(scenario, streams)
         stages = scenario.funnel.stages
         self.recorder = Recorder(
@@ -128,6 +139,7 @@ class Simulation:
         self.organisation.reconfigure(scenario)
         self.funnel.reconfigure(scenario, self.streams)
         self.customers.configure(scenario)
+        self.workforce.configure(scenario)
         self.leads = LeadFactory(scenario, self.streams, first_id=self.leads.last_id + 1)
 
     # ------------------------------------------------------------------ wiring
@@ -159,9 +171,7 @@ class Simulation:
             poisson_arrivals(
                 env,
                 calendar,
-                lambda month: outbound_rate(
-                    self.scenario, len(self.organisation.teams[Role.SDR].reps)
-                ),
+                lambda month: outbound_rate(self.scenario, self.workforce.capacity(Role.SDR)),
                 self._exponentials("arrivals/outbound"),
                 lambda: self._admit(self._outbound_segment(segment_pick()), Source.OUTBOUND),
             )
@@ -194,22 +204,37 @@ class Simulation:
 
     def _month_end(self, now: float, index: int) -> None:
         self.customers.review_attention()
+        self.workforce.month_end()
 
     def probe(self) -> Probe:
         """The model's state now, for recorders."""
-        teams = self.organisation.teams
+        teams, workforce, now = self.organisation.teams, self.workforce, self.env.now
         areas = {role.value: team.areas() for role, team in teams.items()}
+        employed = [rep for reps in workforce.staff.values() for rep in reps]
         return Probe(
-            now=self.env.now,
-            label=self.calendar.date(max(0.0, self.env.now - 1e-9)).strftime("%Y-%m"),
+            now=now,
+            label=self.calendar.date(max(0.0, now - 1e-9)).strftime("%Y-%m"),
             arr=self.customers.arr,
             logos=self.customers.accounts,
             open_leads=self.funnel.open_leads,
             stage_count=list(self.funnel.stage_count),
             stage_value=list(self.funnel.stage_value),
-            headcount=self.organisation.headcount(),
+            headcount=workforce.headcount(),
             waiting_area={role: a[0] for role, a in areas.items()},
             busy_area={role: a[1] for role, a in areas.items()},
+            staffed_area={role: a[2] for role, a in areas.items()},
+            headcount_area=workforce.headcount_areas(),
+            ramped_area=workforce.ramped_capacity(),
+            manager_hours=dict(workforce.managers.hours),
+            coaching_hours=workforce.coaching_hours,
+            morale_mean=sum(rep.morale for rep in employed) / len(employed)
+            if employed
+            else float("nan"),
+            open_requisitions=sum(workforce.open_requisitions.values()),
+            roster=[
+                (rep.role.value, rep.tenure(now), rep.attainment(), rep.productivity >= 1.0)
+                for rep in employed
+            ],
         )
 
 

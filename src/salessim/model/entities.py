@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 from salessim.metrics.events import LeadStatus, Source
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from salessim.scenario.people import Tier
     from salessim.scenario.schema import Role
 
 
@@ -69,20 +72,46 @@ class Lead:
 
 
 class Rep:
-    """One person in a working role."""
+    """One person in a working role.
+
+    The funnel reads ``busy``, ``speed``, ``skill_odds``, ``queue`` and ``load``; the
+    workforce keeps the rest: latent ``ability``, ``experience`` and coaching ``uplift``
+    make up ``skill``; ``productivity`` (the ramp) scales speed and skill.
+    """
 
     __slots__ = (
+        "ability",
+        "active",
+        "attention_hours",
         "attention_ratio",
+        "bases",
         "busy",
         "busy_days",
+        "busy_mark",
+        "coached_hours",
+        "credits",
+        "experience",
+        "full_speed",
         "hired_at",
         "id",
+        "joined_at",
         "load",
+        "manager",
+        "month_base",
+        "month_credit",
+        "morale",
+        "owned",
+        "pay",
+        "plan_until",
+        "productivity",
         "queue",
+        "rng",
         "role",
         "skill",
         "skill_odds",
         "speed",
+        "tier",
+        "uplift",
     )
 
     def __init__(
@@ -93,12 +122,42 @@ class Rep:
         self.skill = skill
         self.skill_odds = skill_odds
         self.speed = speed
+        self.full_speed = speed
         self.hired_at = hired_at
+        self.joined_at = hired_at
         self.busy = False
         self.busy_days = 0.0
+        self.busy_mark = 0.0
         self.load = 0
         self.queue: deque[object] = deque()
         self.attention_ratio = 1.0
+        self.ability = skill
+        self.experience = 1.0
+        self.uplift = 0.0
+        self.productivity = 1.0
+        self.tier: Tier | None = None
+        self.morale = 0.0
+        self.pay = 0.0
+        self.manager = 0
+        self.active = True
+        self.plan_until: float | None = None
+        self.coached_hours = 0.0
+        self.attention_hours = 0.0
+        self.month_credit = 0.0
+        self.month_base = 0.0
+        self.credits: deque[float] = deque(maxlen=12)
+        self.bases: deque[float] = deque(maxlen=12)
+        self.owned: dict[int, Lead] = {}
+        self.rng: np.random.Generator | None = None
+
+    def attainment(self) -> float | None:
+        """Credit against quota over the last twelve months (ramp-adjusted); None if unknown."""
+        base = sum(self.bases)
+        return sum(self.credits) / base if base > 0 else None
+
+    def tenure(self, now: float) -> float:
+        """Days since hire."""
+        return now - self.hired_at
 
     def __repr__(self) -> str:
         return f"Rep({self.id}, {self.role.value}, skill={self.skill:.2f})"

@@ -105,6 +105,7 @@ class Funnel:
         self.on_won = on_won
         self.teams = teams
         self.open_leads = 0
+        self.closed_deals = 0
         self.stage_count = [0] * len(scenario.funnel.stages)
         self.stage_value = [0.0] * len(scenario.funnel.stages)
         self.reconfigure(scenario, streams)
@@ -113,6 +114,7 @@ class Funnel:
 
     def reconfigure(self, scenario: Scenario, streams: Streams) -> None:
         """Take new stage parameters from ``scenario`` (same stage names and roles)."""
+        self.deal_loss = scenario.policies.reassignment.deal_loss
         names = [s.name for s in scenario.funnel.stages]
         self.plans = [
             StagePlan(i, stage, names, self.teams[stage.role], streams)
@@ -150,7 +152,9 @@ class Funnel:
                 owner = lead.owner
                 if owner is None:
                     owner = lead.owner = team.assign(lead)
-                    owner.load += 1
+                    if owner is not None:
+                        owner.load += 1
+                        owner.owned[lead.id] = lead
         patience = plan.patience
         team.push(lead, owner, None if patience is None else patience())
 
@@ -164,10 +168,13 @@ class Funnel:
         if plan.role is Role.AE and lead.owner is None:
             lead.owner = rep
             rep.load += 1
+            rep.owned[lead.id] = lead
         self.bus.emit(Event.WORK_STARTED, self.env.now, plan.role, rep, lead, wait_days)
 
     def finished(self, lead: Lead, rep: Rep) -> None:
         """The rep's work is done; the customer takes the lag, then the stage resolves."""
+        if lead.status is not LeadStatus.OPEN:
+            return  # lost while the rep worked it
         lag = self.plans[lead.stage].lag
         if lag is None:
             self._resolve(lead, rep)
@@ -182,6 +189,8 @@ class Funnel:
         self._close(lead, LeadStatus.GONE_COLD)
 
     def _resolve(self, lead: Lead, rep: Rep) -> None:
+        if lead.status is not LeadStatus.OPEN:
+            return  # lost in a hand-over during the lag
         plan = self.plans[lead.stage]
         u = plan.uniform()
         routes = plan.routes
@@ -200,6 +209,8 @@ class Funnel:
                 p = odds / (1 + odds)
             converted = u < p
             target = plan.success if converted else plan.fail
+        if converted and plan.role is not Role.AE:
+            rep.month_credit += 1
         self.bus.emit(Event.STAGE_DONE, self.env.now, lead, plan.index, converted)
         self._go(lead, target)
 
@@ -209,8 +220,36 @@ class Funnel:
         if lead.stage >= 0:
             self.stage_count[lead.stage] -= 1
             self.stage_value[lead.stage] -= lead.deal_value
-        if lead.owner is not None:
-            lead.owner.load -= 1
+        owner = lead.owner
+        if owner is not None:
+            owner.load -= 1
+            del owner.owned[lead.id]
+        if lead.opportunity_at is not None:
+            self.closed_deals += 1
         self.bus.emit(Event.LEAD_CLOSED, self.env.now, lead)
         if status is LeadStatus.WON:
+            if owner is not None:
+                owner.month_credit += lead.deal_value * (1 - lead.discount)
             self.on_won(lead)
+
+    # ------------------------------------------------------------------ people
+    def hand_over(self, leaver: Rep, waiting: list[Lead], uniform: Callable[[], float]) -> None:
+        """A leaver's open deals: each is lost with chance ``deal_loss``, else a teammate's.
+
+        ``waiting`` are the leads the leaver's queue held; they queue again for the new owner.
+        """
+        team = self.teams[leaver.role]
+        queued = {lead.id for lead in waiting}
+        for lead in list(leaver.owned.values()):
+            if uniform() < self.deal_loss:
+                self.plans[lead.stage].team.withdraw(lead)
+                self._close(lead, LeadStatus.LOST)
+                continue
+            del leaver.owned[lead.id]
+            leaver.load -= 1
+            owner = lead.owner = team.assign(lead)
+            if owner is not None:
+                owner.load += 1
+                owner.owned[lead.id] = lead
+            if lead.id in queued:
+                team.requeue(lead, owner)

@@ -1,6 +1,6 @@
 """The organisation: reps of every working role, grouped into teams.
 
-Headcount is fixed for now; hiring and attrition will add and remove reps here.
+The workforce hires reps through ``new_rep`` and moves them on and off their teams.
 A rep's speed is the share of calendar time spent on queued work: work of ``w`` days
 at full speed takes ``w / speed`` days of the rep's time.
 """
@@ -13,7 +13,7 @@ from salessim.model.entities import Rep
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
 from salessim.policies.routing import make_routing
-from salessim.scenario.schema import WORKING_ROLES, Ownership, Role, Scenario
+from salessim.scenario.schema import WORKING_ROLES, Ownership, Role, RoleSpec, Scenario
 
 HOURS_PER_WEEK = 168.0
 
@@ -30,22 +30,26 @@ class Organisation:
         self.env = env
         self.streams = streams
         self.teams: dict[Role, Team] = {}
-        next_id = 0
+        self.last_id = 0
         elasticity = scenario.funnel.conversion.skill_elasticity
         for role in WORKING_ROLES:
             spec = scenario.roles.of(role)
             skill = streams.sampler(f"reps/{role.value}/skill", spec.skill)
-            speed = rep_speed(spec.hours_per_week, spec.selling_share)
             reps = []
             for _ in range(spec.headcount):
-                next_id += 1
                 ability = skill()
-                reps.append(Rep(next_id, role, ability, ability**elasticity, speed, env.now))
+                reps.append(self.new_rep(role, ability, ability**elasticity, spec))
             routing = make_routing(
                 scenario.policies.routing.of(role),
                 streams.uniforms(f"routing/{role.value}"),
             )
             self.teams[role] = Team(env, reps, routing, sticky=self._sticky(role, scenario))
+
+    def new_rep(self, role: Role, skill: float, skill_odds: float, spec: RoleSpec) -> Rep:
+        """A rep with the next id, not yet on any team."""
+        self.last_id += 1
+        speed = rep_speed(spec.hours_per_week, spec.selling_share)
+        return Rep(self.last_id, role, skill, skill_odds, speed, self.env.now)
 
     @staticmethod
     def _sticky(role: Role, scenario: Scenario) -> bool:
@@ -53,12 +57,8 @@ class Organisation:
             return scenario.policies.deal_ownership is Ownership.STICKY
         return role is Role.CSM
 
-    def headcount(self) -> dict[str, int]:
-        """Reps per working role."""
-        return {role.value: len(team.reps) for role, team in self.teams.items()}
-
     def reconfigure(self, scenario: Scenario) -> None:
-        """Take new routing policies and working time from ``scenario``."""
+        """Take new routing policies from ``scenario`` (the workforce sets speeds)."""
         for role, team in self.teams.items():
             team.set_routing(
                 make_routing(
@@ -67,6 +67,3 @@ class Organisation:
                 )
             )
             team.sticky = self._sticky(role, scenario)
-            spec = scenario.roles.of(role)
-            for rep in team.reps:
-                rep.speed = rep_speed(spec.hours_per_week, spec.selling_share)

@@ -88,8 +88,8 @@ def poisson_arrivals(
         month += 1
 
 
-def outbound_rate(scenario: Scenario, active_sdrs: int) -> float:
-    """Outbound leads per day from the prospecting hours of ``active_sdrs`` SDRs."""
+def outbound_rate(scenario: Scenario, sdr_capacity: float) -> float:
+    """Outbound leads per day from the prospecting hours of ``sdr_capacity`` ramped SDRs."""
     sdr = scenario.roles.sdr
     hours_per_day = sdr.hours_per_week * sdr.prospecting_share / DAYS_PER_WEEK
-    return active_sdrs * hours_per_day * scenario.market.outbound.leads_per_prospecting_hour
+    return sdr_capacity * hours_per_day * scenario.market.outbound.leads_per_prospecting_hour

@@ -41,9 +41,16 @@ class Streams:
         """
         rng = self._generators.get(name)
         if rng is None:
-            sequence = np.random.SeedSequence(self.seed, spawn_key=stream_key(name))
-            rng = self._generators[name] = np.random.Generator(np.random.PCG64(sequence))
+            rng = self._generators[name] = self.private(name)
         return rng
+
+    def private(self, name: str) -> np.random.Generator:
+        """A fresh generator for ``name`` that the run does not keep (for short-lived entities).
+
+        Asking twice restarts the stream, so each name must be asked for once.
+        """
+        sequence = np.random.SeedSequence(self.seed, spawn_key=stream_key(name))
+        return np.random.Generator(np.random.PCG64(sequence))
 
     def sampler(self, name: str, dist: Dist) -> Callable[[], float]:
         """A zero-argument callable drawing from ``dist`` on the stream ``name``."""

@@ -66,6 +66,7 @@ class Team:
         self.busy = 0
         self.waiting_area = 0.0
         self.busy_area = 0.0
+        self.staffed_area = 0.0
         self._last_change = env.now
         self._deadlines: list[tuple[float, int, Any, float]] = []
         self._deadline_count = 0
@@ -78,17 +79,61 @@ class Team:
         if elapsed:
             self.waiting_area += self.waiting * elapsed
             self.busy_area += self.busy * elapsed
+            self.staffed_area += len(self.reps) * elapsed
             self._last_change = now
 
-    def areas(self) -> tuple[float, float]:
-        """Time integrals of the number waiting and the number busy, up to now."""
+    def areas(self) -> tuple[float, float, float]:
+        """Time integrals of the numbers waiting, busy and on the team, up to now."""
         self._tick()
-        return self.waiting_area, self.busy_area
+        return self.waiting_area, self.busy_area, self.staffed_area
+
+    # ------------------------------------------------------------------ people
+    def join(self, rep: Rep) -> None:
+        """``rep`` starts taking work, beginning with the oldest shared item if one waits."""
+        self._tick()
+        rep.active = True
+        self.reps.append(rep)
+        self.reps.sort(key=lambda other: other.id)
+        self._make_idle(rep)
+        item = self._next_for(rep)
+        if item is not None:
+            self._start(rep, item)
+
+    def leave(self, rep: Rep) -> list[Any]:
+        """``rep`` takes no more work and finishes what it holds; return its waiting items.
+
+        The items keep their place in time (``queued_at``) and any deadline, so handing
+        them to a teammate with ``requeue`` neither restarts their wait nor their patience.
+        """
+        self._tick()
+        rep.active = False
+        self.reps.remove(rep)
+        if not rep.busy:
+            self.idle.remove(rep)
+        items = [item for item in rep.queue if item.waiting]
+        rep.queue.clear()
+        for item in items:
+            item.waiting = False
+        self.waiting -= len(items)
+        return items
+
+    def withdraw(self, item: Work) -> None:
+        """Take ``item`` out of the queue if it waits (takers skip it from now on)."""
+        if item.waiting:
+            self._tick()
+            item.waiting = False
+            self.waiting -= 1
+
+    def requeue(self, item: Work, owner: Rep | None) -> None:
+        """Queue ``item`` again, for ``owner`` (or anyone), as of when it was first queued."""
+        queued_at = item.queued_at
+        self.push(item, owner)
+        item.queued_at = queued_at
 
     # ------------------------------------------------------------------ flow
-    def assign(self, item: Any) -> Rep:
-        """The rep new owned work goes to, chosen by the routing policy from the whole team."""
-        return self.routing(self.reps)
+    def assign(self, item: Any) -> Rep | None:
+        """The rep new owned work goes to, chosen by the routing policy; None if nobody is on."""
+        return self.routing(self.reps) if self.reps else None
 
     def push(
         self, item: Work, owner: Rep | None = None, patience_days: float | None = None
@@ -158,14 +203,16 @@ class Team:
 
     def _finish(self, rep: Rep, item: Any) -> None:
         self.handler.finished(item, rep)  # type: ignore[union-attr]
-        nxt = self._next_for(rep)
-        if nxt is not None:
-            self._start(rep, nxt)
-            return
+        if rep.active:
+            nxt = self._next_for(rep)
+            if nxt is not None:
+                self._start(rep, nxt)
+                return
         self._tick()
         rep.busy = False
         self.busy -= 1
-        self._make_idle(rep)
+        if rep.active:
+            self._make_idle(rep)
 
     def _make_idle(self, rep: Rep) -> None:
         idle = self.idle

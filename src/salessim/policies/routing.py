@@ -19,6 +19,7 @@ class Rep(Protocol):
     id: int
     load: int
     skill: float
+    productivity: float
 
 
 class RoundRobin:
@@ -42,14 +43,18 @@ class RoundRobin:
 
 
 class LeastLoaded:
-    """The candidate owning the fewest open items (deals or accounts); lowest id on ties."""
+    """The candidate with the fewest open items per unit of ramped capacity; lowest id on ties.
+
+    A rep at productivity ``p`` counts as owning ``(load + 1) / p`` items, so a new hire
+    half-way up the ramp gets about half the new work of a fully ramped teammate.
+    """
 
     def __init__(self, uniform: Callable[[], float]) -> None:
         pass
 
     def __call__(self, candidates: Sequence[Rep]) -> Rep:
-        """The candidate with the smallest load."""
-        return min(candidates, key=lambda rep: rep.load)
+        """The candidate with the smallest load for its capacity."""
+        return min(candidates, key=lambda rep: (rep.load + 1) / max(rep.productivity, 0.05))
 
     def __repr__(self) -> str:
         return "LeastLoaded()"

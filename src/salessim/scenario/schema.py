@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Field, model_validator
 from salessim.scenario.base import (
     Days,
     Frozen,
+    Money,
     NonNegative,
     Positive,
     PositiveDays,
@@ -23,6 +24,20 @@ from salessim.scenario.base import (
     Share,
 )
 from salessim.scenario.dists import Dist, non_negative
+from salessim.scenario.people import (
+    Attrition,
+    Coaching,
+    Hiring,
+    ManagerTime,
+    Performance,
+    Ramp,
+    Reassignment,
+    Recognition,
+    Staffing,
+    Training,
+    Workforce,
+)
+from salessim.scenario.units import DAYS_PER_MONTH
 
 PositiveDist = Annotated[Dist, AfterValidator(non_negative)]
 
@@ -256,9 +271,9 @@ class Funnel(Frozen):
 
 # ----------------------------------------------------------------------------- roles
 class RoleSpec(Frozen):
-    """Headcount, working time and ability of one role."""
+    """Headcount, working time, ability, pay, ramp, hiring and attrition of one role."""
 
-    headcount: int = Field(default=0, ge=0)
+    headcount: int = Field(default=0, ge=0, description="Headcount at the start.")
     hours_per_week: Positive = Field(default=40.0, le=168.0)
     selling_share: Share = Field(
         default=0.6, description="Share of working hours spent on queued funnel or account work."
@@ -270,6 +285,17 @@ class RoleSpec(Frozen):
         default_factory=lambda: Dist.model_validate({"lognormal": {"mean": 1.0, "cv": 0.25}}),
         description="Latent ability; 1 is average.",
     )
+    market_pay: Money = Field(default=100_000, description="Annual on-target pay elsewhere.")
+    pay: Money | None = Field(
+        default=None, description="Annual on-target pay here; defaults to the offer at hire."
+    )
+    quota: NonNegative | None = Field(
+        default=None,
+        description="Annual quota in the role's measure; none means attainment is unknown.",
+    )
+    ramp: Ramp = Ramp(linear=3 * DAYS_PER_MONTH)
+    hiring: Hiring = Hiring()
+    attrition: Attrition = Attrition()
 
     @model_validator(mode="after")
     def _shares(self) -> RoleSpec:
@@ -279,37 +305,57 @@ class RoleSpec(Frozen):
 
 
 class SdrSpec(RoleSpec):
-    """SDRs: half their time on the lead queue, 30% prospecting outbound."""
+    """SDRs: half their time on the lead queue, 30% prospecting. Quota: qualified leads a year."""
 
-    headcount: int = Field(default=8, ge=0)
+    headcount: int = Field(default=8, ge=0, description="Headcount at the start.")
     selling_share: Share = 0.5
     prospecting_share: Share = 0.3
+    market_pay: Money = 76_000
+    hiring: Hiring = Hiring(
+        time_to_hire=Dist.model_validate({"lognormal": {"mean": "1.5mo", "cv": 0.4}}),
+        cost=12_000,
+    )
+    attrition: Attrition = Attrition(
+        voluntary=0.27, initial_tenure=Dist.model_validate({"exponential": {"mean": "12mo"}})
+    )
 
 
 class AeSpec(RoleSpec):
-    """Account executives."""
+    """Account executives. Quota: new ARR a year."""
 
-    headcount: int = Field(default=20, ge=0)
+    headcount: int = Field(default=20, ge=0, description="Headcount at the start.")
+    market_pay: Money = 190_000
+    ramp: Ramp = Ramp(linear=5.5 * DAYS_PER_MONTH)
+    hiring: Hiring = Hiring(cost=35_000)
 
 
 class SpecialistSpec(RoleSpec):
-    """Sales engineers, a shared pool."""
+    """Sales engineers, a shared pool. Quota: technical wins a year."""
 
-    headcount: int = Field(default=3, ge=0)
+    headcount: int = Field(default=3, ge=0, description="Headcount at the start.")
+    market_pay: Money = 170_000
+    ramp: Ramp = Ramp(linear=4 * DAYS_PER_MONTH)
+    attrition: Attrition = Attrition(voluntary=0.15)
 
 
 class CsmSpec(RoleSpec):
-    """Customer-success managers: ``selling_share`` bounds time on onboarding and renewals."""
+    """Customer-success managers. Quota: the gross retention their renewals should reach."""
 
-    headcount: int = Field(default=6, ge=0)
+    headcount: int = Field(default=6, ge=0, description="Headcount at the start.")
     selling_share: Share = 0.3
+    market_pay: Money = 110_000
+    attrition: Attrition = Attrition(voluntary=0.17)
 
 
 class ManagerSpec(RoleSpec):
-    """First-line managers; they work no queue."""
+    """First-line managers: they work no queue, and their reps are shared among them."""
 
-    headcount: int = Field(default=3, ge=0)
+    headcount: int = Field(default=3, ge=0, description="Headcount (fixed).")
     selling_share: Share = 0.0
+    hours_per_week: Positive = Field(default=45.0, le=168.0)
+    market_pay: Money = 230_000
+    ramp: Ramp = Ramp()
+    time: ManagerTime = ManagerTime()
 
 
 class Roles(Frozen):
@@ -403,10 +449,16 @@ class RoutingPolicies(Frozen):
 
 
 class Policies(Frozen):
-    """Manager policies: how work is routed and who owns a deal."""
+    """Manager policies: routing, deal ownership, coaching, training, plans and staffing."""
 
     routing: RoutingPolicies = RoutingPolicies()
     deal_ownership: Ownership = Ownership.STICKY
+    coaching: Coaching = Coaching()
+    training: Training = Training()
+    recognition: Recognition = Recognition()
+    performance: Performance = Performance()
+    staffing: Staffing = Staffing()
+    reassignment: Reassignment = Reassignment()
 
 
 # ----------------------------------------------------------------------------- scenario
@@ -419,6 +471,7 @@ class Scenario(Frozen):
     funnel: Funnel = Funnel()
     roles: Roles = Roles()
     customers: Customers = Customers()
+    workforce: Workforce = Workforce()
     policies: Policies = Policies()
 
     @model_validator(mode="after")
@@ -439,6 +492,16 @@ class Scenario(Frozen):
             problems.append(f"customers.initial.segment {segment!r} is not a market segment")
         if self.customers.initial.accounts and self.roles.csm.headcount == 0:
             problems.append("an initial customer book needs at least one csm")
+        working = {role.value for role in WORKING_ROLES}
+        for role, steps in self.policies.staffing.growth.items():
+            if role not in working:
+                problems.append(
+                    f"policies.staffing.growth: {role!r} is not a working role "
+                    f"({', '.join(sorted(working))})"
+                )
+            dates = [step.at for step in steps]
+            if dates != sorted(dates):
+                problems.append(f"policies.staffing.growth.{role}: dates must be in order")
         if problems:
             raise ValueError("; ".join(problems))
         return self

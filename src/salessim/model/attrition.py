@@ -1,0 +1,75 @@
+"""The exit hazard: how likely a rep is to leave, voluntarily or not, per day.
+
+With base annual rates ``v`` (voluntary) and ``i`` (involuntary) turned into hazards
+``-ln(1 - rate) / 365.25``, attainment ``a`` (trailing, ramp-adjusted), ``h`` hours of
+manager attention a month and ``h_c`` of them coaching::
+
+    voluntary   = v0 * (market_pay / pay) ** pay_elasticity
+                  * U(a) * exp(-morale_weight * morale)
+                  * (max(h, ref / 4) / ref) ** -attention_elasticity
+                  * exp(-retention[tier] * min(h_c, 4))
+                  * N(tenure) * (1 + contagion * recent departures / team size)
+    involuntary = i0 * exp(involuntary_slope * max(0, involuntary_below - a)) * N(tenure)
+
+    U(a) = low + (high - low) * exp(-((a - peak) / width) ** 2)      (1 when a is unknown)
+    N(t) = 1 + new_hire_boost * exp(-t / new_hire_months)
+
+U is the inverted U: reps near target quit most, strong attainers least, and weak
+attainers leave mostly involuntarily. With every response at zero (``U`` flat at 1,
+no boost, no contagion) the hazard is constant and tenure exponential.
+"""
+
+from __future__ import annotations
+
+import math
+
+from salessim.model.entities import Rep
+from salessim.scenario.people import Attrition, QuitHazard, Workforce
+from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_YEAR
+
+
+def annual_to_daily(rate: float) -> float:
+    """The constant daily hazard under which a share ``rate`` leaves within a year."""
+    return -math.log1p(-min(rate, 1 - 1e-12)) / DAYS_PER_YEAR
+
+
+def attainment_curve(attainment: float | None, hazard: QuitHazard) -> float:
+    """U(a), the inverted U of voluntary quitting in attainment."""
+    if attainment is None:
+        return 1.0
+    bump = math.exp(-(((attainment - hazard.attainment_peak) / hazard.attainment_width) ** 2))
+    return hazard.attainment_low + (hazard.attainment_high - hazard.attainment_low) * bump
+
+
+def exit_hazards(
+    rep: Rep,
+    now: float,
+    base: Attrition,
+    market_pay: float,
+    workforce: Workforce,
+    recent_departure_share: float,
+) -> tuple[float, float]:
+    """Voluntary and involuntary hazards per day for ``rep`` over the coming month."""
+    hazard = workforce.hazard
+    attainment = rep.attainment()
+    tenure_months = rep.tenure(now) / DAYS_PER_MONTH
+    new_hire = 1 + hazard.new_hire_boost * math.exp(-tenure_months / hazard.new_hire_months)
+    ref = hazard.attention_reference_hours
+    assert rep.tier is not None
+    voluntary = (
+        annual_to_daily(base.voluntary)
+        * (market_pay / rep.pay) ** hazard.pay_elasticity
+        * attainment_curve(attainment, hazard)
+        * math.exp(-hazard.morale_weight * rep.morale)
+        * (max(rep.attention_hours, ref / 4) / ref) ** -hazard.attention_elasticity
+        * math.exp(-workforce.coaching.retention.of(rep.tier) * min(rep.coached_hours, 4.0))
+        * new_hire
+        * (1 + hazard.contagion * recent_departure_share)
+    )
+    shortfall = 0.0 if attainment is None else max(0.0, hazard.involuntary_below - attainment)
+    involuntary = (
+        annual_to_daily(base.involuntary)
+        * math.exp(hazard.involuntary_slope * shortfall)
+        * new_hire
+    )
+    return voluntary, involuntary

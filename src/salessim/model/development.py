@@ -1,0 +1,86 @@
+"""How a rep's skill and morale move from month to month.
+
+Skill is latent ability times experience times the coaching uplift, scaled by the ramp::
+
+    skill = ability * experience * (1 + uplift) * (skill_floor + (1 - skill_floor) * p)
+
+Each month, with ``practice`` the rep's utilisation against ``full_practice`` and ``h``
+the hours coached::
+
+    experience += rate * practice * (1 - experience)
+                  - forgetting * (1 - practice) * (1 - min(1, h / saturation)) * experience
+    target = max_uplift[tier] * (1 - exp(-h / saturation))
+    uplift += adapt * (target - uplift)    if target > uplift
+    uplift -= fade * uplift                 otherwise
+
+Morale moves a share ``reversion`` toward a target set by attainment and attention,
+then takes shocks (recognition, teammates leaving, a performance plan); it stays on
+[-1, 1].
+"""
+
+from __future__ import annotations
+
+import math
+
+from salessim.model.entities import Rep
+from salessim.scenario.people import Morale, Ramp, Tier, Workforce
+
+MIN_PRODUCTIVITY = 0.05  # a rep on the team always does a trickle of work
+FULL_PRACTICE = 0.3  # utilisation at which a rep gets a full month's practice
+
+
+def tier_of(ability: float, cuts: tuple[float, float]) -> Tier:
+    """The tier of a rep of ``ability`` given the role's laggard and star cut-offs."""
+    low, high = cuts
+    if ability >= high:
+        return Tier.STAR
+    if ability <= low:
+        return Tier.LAGGARD
+    return Tier.CORE
+
+
+def refresh_skill(rep: Rep, ramp: Ramp, skill_elasticity: float) -> None:
+    """Recompute ``skill`` and ``skill_odds`` from the rep's state."""
+    p = rep.productivity
+    rep.skill = (
+        rep.ability
+        * rep.experience
+        * (1 + rep.uplift)
+        * (ramp.skill_floor + (1 - ramp.skill_floor) * p)
+    )
+    rep.skill_odds = rep.skill**skill_elasticity
+
+
+def develop(rep: Rep, utilisation: float, coached_hours: float, workforce: Workforce) -> None:
+    """One month of learning, forgetting and coaching."""
+    learning, coaching = workforce.learning, workforce.coaching
+    practice = min(1.0, utilisation / FULL_PRACTICE)
+    coached = min(1.0, coached_hours / coaching.saturation_hours)
+    e = rep.experience
+    e += learning.rate * practice * (1 - e)
+    e -= learning.forgetting * (1 - practice) * (1 - coached) * e
+    rep.experience = min(1.0, max(0.0, e))
+    assert rep.tier is not None
+    target = coaching.max_uplift.of(rep.tier) * (
+        1 - math.exp(-coached_hours / coaching.saturation_hours)
+    )
+    if target > rep.uplift:
+        rep.uplift += coaching.adapt * (target - rep.uplift)
+    else:
+        rep.uplift -= coaching.fade * rep.uplift
+
+
+def morale_target(
+    attainment: float | None, attention_hours: float, spec: Morale, ref: float
+) -> float:
+    """Where morale heads: above zero for reps on target with a manager's attention."""
+    target = 0.0
+    if attainment is not None:
+        target += spec.attainment_weight * (min(2.0, max(0.0, attainment)) - 1)
+    target += spec.attention_weight * math.log(max(attention_hours, 0.25 * ref) / ref)
+    return clip_morale(target)
+
+
+def clip_morale(value: float) -> float:
+    """Morale stays on [-1, 1]."""
+    return min(1.0, max(-1.0, value))

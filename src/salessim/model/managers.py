@@ -1,0 +1,98 @@
+"""Managers' time: each month a manager's hours go to fixed duties first, coaching last.
+
+A manager has ``hours_per_week`` over the month. In order, admin takes its share, then
+the weekly team meeting, interviews for open requisitions, deal support for the deals
+the organisation closed, training delivery and one-to-ones; each takes what it needs
+from what is left. Coaching gets the rest, up to the policy's hours per rep, and the
+focus policy decides who gets them. More reps per manager means less time per rep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from salessim.model.entities import Rep
+from salessim.policies.coaching import coaching_split
+from salessim.scenario.people import Coaching
+from salessim.scenario.schema import ManagerSpec
+from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK
+
+ACTIVITIES = (
+    "admin",
+    "team_meetings",
+    "hiring",
+    "deal_support",
+    "training",
+    "one_to_ones",
+    "coaching",
+)
+
+
+class ManagerDesk:
+    """The first-line managers, the reps each one has, and where their hours went."""
+
+    def __init__(self, spec: ManagerSpec) -> None:
+        self.spec = spec
+        self.count = spec.headcount
+        self.hours = dict.fromkeys(ACTIVITIES, 0.0)  # cumulative, by activity
+
+    def least_staffed(self, reps: Sequence[Rep]) -> int:
+        """The manager with the fewest reps (lowest index on ties), for a new hire."""
+        spans = self.spans(reps)
+        return min(range(len(spans)), key=spans.__getitem__) if spans else 0
+
+    def spans(self, reps: Sequence[Rep]) -> list[int]:
+        """Reps per manager (empty with no managers)."""
+        spans = [0] * self.count
+        if not spans:
+            return spans
+        for rep in reps:
+            spans[rep.manager] += 1
+        return spans
+
+    def month(
+        self,
+        reps: Sequence[Rep],
+        days: float,
+        now: float,
+        coaching: Coaching,
+        demands: dict[str, float],
+    ) -> None:
+        """Spend one month of every manager's time; set each rep's attention and coaching.
+
+        ``demands`` gives the organisation's hours for hiring, deal support and training
+        delivery (per manager for training); they are shared evenly among managers.
+        """
+        for rep in reps:
+            rep.coached_hours = rep.attention_hours = 0.0
+        if self.count == 0:
+            return
+        time = self.spec.time
+        months = days / DAYS_PER_MONTH
+        weeks = days / DAYS_PER_WEEK
+        teams: list[list[Rep]] = [[] for _ in range(self.count)]
+        for rep in reps:
+            teams[rep.manager].append(rep)
+        for team in teams:
+            left = self.spec.hours_per_week * weeks
+            wants = {
+                "admin": time.admin_share * left,
+                "team_meetings": time.team_meeting_hours_per_week * weeks if team else 0.0,
+                "hiring": demands.get("hiring", 0.0) / self.count,
+                "deal_support": demands.get("deal_support", 0.0) / self.count,
+                "training": demands.get("training", 0.0) if team else 0.0,
+                "one_to_ones": time.one_to_one_hours_per_rep_per_month * months * len(team),
+                "coaching": coaching.hours_per_rep_per_month * months * len(team),
+            }
+            spent = {}
+            for activity in ACTIVITIES:
+                spent[activity] = min(wants[activity], left)
+                left -= spent[activity]
+                self.hours[activity] += spent[activity]
+            if not team:
+                continue
+            one_to_one = spent["one_to_ones"] / len(team) / months
+            split = coaching_split(coaching.focus, team, now, spent["coaching"] / months)
+            for rep in team:
+                rep.coached_hours = split.get(rep.id, 0.0)
+                rep.attention_hours = one_to_one + rep.coached_hours

@@ -1,0 +1,324 @@
+"""People: ramp, hiring and attrition per role, and how reps learn, feel and quit.
+
+Role-level numbers (a ramp curve, time to hire, base quit rates, market pay) sit in each
+role's spec; the response parameters shared by every role sit in the ``workforce``
+section; the manager's levers (coaching, training, recognition, performance plans,
+backfill and growth) sit in ``policies``. Defaults and their sources: ``docs/model.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, model_validator
+
+from salessim.scenario.base import Days, Frozen, Money, NonNegative, Positive, Share
+from salessim.scenario.dists import Dist, non_negative
+from salessim.scenario.units import DAYS_PER_MONTH
+
+PositiveDist = Annotated[Dist, AfterValidator(non_negative)]
+QUARTER_DAYS = 3 * DAYS_PER_MONTH
+
+
+class Tier(StrEnum):
+    """Performer tier by latent ability: top, middle and bottom of the role's distribution."""
+
+    STAR = "star"
+    CORE = "core"
+    LAGGARD = "laggard"
+
+
+class ByTier(Frozen):
+    """One number per performer tier."""
+
+    star: NonNegative
+    core: NonNegative
+    laggard: NonNegative
+
+    def of(self, tier: Tier) -> float:
+        """The value for ``tier``."""
+        return float(getattr(self, tier.value))
+
+
+# ----------------------------------------------------------------------------- per role
+class Ramp(Frozen):
+    """A new hire's productivity after the bootcamp, 0 to 1: give one of the three forms.
+
+    ``linear: 5.5mo`` grows from 0 to 1 over that time; ``quarterly: [0, 0.25, 0.5]``
+    holds each value for one quarter of tenure, then 1; ``table: [[0, 0], [2mo, 0.4],
+    [6mo, 1]]`` interpolates between points, then 1. No form means fully productive at
+    once. Capacity scales with productivity ``p``; skill with ``skill_floor + (1 -
+    skill_floor) * p``.
+    """
+
+    linear: Days | None = None
+    quarterly: list[Share] | None = Field(default=None, min_length=1)
+    table: list[tuple[Days, Share]] | None = Field(default=None, min_length=1)
+    skill_floor: Share = Field(
+        default=0.7, description="Skill of a rep at productivity 0, as a share of full skill."
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Ramp:
+        given = [f for f in ("linear", "quarterly", "table") if getattr(self, f) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one ramp form, not {' and '.join(given)}")
+        if self.table is not None:
+            days = [point[0] for point in self.table]
+            if any(b <= a for a, b in itertools.pairwise(days)):
+                raise ValueError("ramp table days must increase")
+        return self
+
+    def productivity(self, days: float) -> float:
+        """Productivity ``days`` after the bootcamp ended."""
+        if self.linear is not None:
+            return 1.0 if days >= self.linear else days / self.linear
+        if self.quarterly is not None:
+            quarter = int(days // QUARTER_DAYS)
+            return self.quarterly[quarter] if quarter < len(self.quarterly) else 1.0
+        if self.table is not None:
+            points = self._points()
+            for (d0, r0), (d1, r1) in itertools.pairwise(points):
+                if days < d1:
+                    return r0 + (r1 - r0) * (days - d0) / (d1 - d0)
+        return 1.0
+
+    def deficit_days(self) -> float:
+        """The integral of ``1 - productivity`` over tenure: capacity a new hire costs, in days."""
+        if self.linear is not None:
+            return self.linear / 2
+        if self.quarterly is not None:
+            return sum(1 - q for q in self.quarterly) * QUARTER_DAYS
+        if self.table is not None:
+            points = self._points()
+            return sum(
+                (d1 - d0) * (1 - (r0 + r1) / 2) for (d0, r0), (d1, r1) in itertools.pairwise(points)
+            )
+        return 0.0
+
+    def _points(self) -> list[tuple[float, float]]:
+        assert self.table is not None
+        points = [(float(d), float(r)) for d, r in self.table]
+        if points[0][0] > 0:
+            points.insert(0, (0.0, 0.0))
+        last_day, last = points[-1]
+        if last < 1:
+            points.append((last_day + 1e-9, 1.0))
+        return points
+
+
+class Hiring(Frozen):
+    """Filling a requisition: search time, cost, candidate quality and onboarding."""
+
+    time_to_hire: PositiveDist = Field(
+        default_factory=lambda: Dist.model_validate({"lognormal": {"mean": "2.5mo", "cv": 0.4}}),
+        description="From opening a requisition to the hire's first day.",
+    )
+    cost: Money = Field(default=25_000, description="Recruiting cost per hire.")
+    offer: Positive = Field(default=1.0, description="Pay offered, as a multiple of market pay.")
+    quality_elasticity: NonNegative = Field(
+        default=0.5,
+        description="Candidate ability scales with offer ** quality_elasticity.",
+    )
+    bootcamp: Days = Field(default=14.0, description="Onboarding before any selling work.")
+    interview_hours: NonNegative = Field(
+        default=20.0, description="Manager hours one hire takes, spread over the search."
+    )
+
+
+class Attrition(Frozen):
+    """Base annual exit rates of a rep at neutral conditions, and the starting roster's tenure."""
+
+    voluntary: Share = Field(default=0.2, description="Annual quit rate at neutral conditions.")
+    involuntary: Share = Field(
+        default=0.03, description="Annual rate of being let go at neutral conditions."
+    )
+    initial_tenure: PositiveDist = Field(
+        default_factory=lambda: Dist.model_validate({"exponential": {"mean": "20mo"}}),
+        description="Tenure of the reps already employed when the simulation starts.",
+    )
+
+
+# ----------------------------------------------------------------------------- shared response
+class Learning(Frozen):
+    """Experience: the share of latent ability a rep uses grows with practice, fades without."""
+
+    start: Share = Field(default=0.8, description="A new hire's experience on day one.")
+    rate: Share = Field(
+        default=0.08, description="Monthly share of the gap to full experience closed by practice."
+    )
+    forgetting: Share = Field(
+        default=0.03, description="Monthly loss of experience with no practice and no coaching."
+    )
+
+
+class CoachingResponse(Frozen):
+    """Coaching lifts skill toward a ceiling that depends on the tier, and keeps reps.
+
+    A rep coached ``h`` hours a month moves its coaching uplift a share ``adapt`` toward
+    ``max_uplift[tier] * (1 - exp(-h / saturation_hours))``; uncoached, the uplift fades by
+    ``fade`` a month. Coaching also lowers the quit hazard by
+    ``exp(-retention[tier] * min(h, 4))``.
+    """
+
+    max_uplift: ByTier = ByTier(star=0.03, core=0.19, laggard=0.05)
+    saturation_hours: Positive = 2.2
+    adapt: Share = 0.35
+    fade: Share = 0.06
+    retention: ByTier = ByTier(star=0.3, core=0.05, laggard=0.0)
+
+
+class QuitHazard(Frozen):
+    """The monthly exit hazard's response to a rep's situation (see docs/model.md)."""
+
+    pay_elasticity: NonNegative = Field(
+        default=2.0, description="Voluntary hazard x (market pay / pay) ** pay_elasticity."
+    )
+    attainment_peak: NonNegative = Field(
+        default=0.9, description="Attainment at which voluntary quitting peaks."
+    )
+    attainment_width: Positive = 0.45
+    attainment_high: NonNegative = Field(default=1.4, description="Multiplier at the peak.")
+    attainment_low: NonNegative = Field(default=0.5, description="Multiplier far from the peak.")
+    involuntary_below: NonNegative = Field(
+        default=0.8, description="Attainment under which being let go becomes likelier."
+    )
+    involuntary_slope: NonNegative = 3.0
+    morale_weight: NonNegative = Field(default=0.8, description="Hazard x exp(-weight * morale).")
+    attention_reference_hours: Positive = Field(
+        default=3.0, description="Monthly manager hours (one-to-ones and coaching) seen as normal."
+    )
+    attention_elasticity: NonNegative = 0.25
+    new_hire_boost: NonNegative = Field(
+        default=0.8, description="Extra hazard of a brand-new hire, fading with tenure."
+    )
+    new_hire_months: Positive = 6.0
+    contagion: NonNegative = Field(
+        default=1.5,
+        description="Hazard x (1 + contagion * share of the team that left in 3 months).",
+    )
+
+
+class Morale(Frozen):
+    """Morale on [-1, 1], 0 neutral: moves each month toward a target set by the job."""
+
+    reversion: Share = 0.3
+    attainment_weight: NonNegative = 0.5
+    attention_weight: NonNegative = 0.2
+    departure_shock: NonNegative = Field(
+        default=1.0, description="Morale lost per share of the team leaving in a month."
+    )
+    recognition_boost: NonNegative = 0.25
+    plan_shock: NonNegative = Field(default=0.3, description="Morale lost when put on a plan.")
+
+
+class Workforce(Frozen):
+    """Whether people come and go, learn and ramp; and how they respond. Off: fixed staff."""
+
+    enabled: bool = Field(
+        default=True,
+        description="Off gives fixed, fully ramped headcount: the pure queueing model.",
+    )
+    learning: Learning = Learning()
+    coaching: CoachingResponse = CoachingResponse()
+    hazard: QuitHazard = QuitHazard()
+    morale: Morale = Morale()
+    tiers: tuple[Share, Share] = Field(
+        default=(0.125, 0.875),
+        description="Ability quantiles splitting laggards, core and stars.",
+    )
+
+
+class ManagerTime(Frozen):
+    """Where a manager's hours go before coaching gets what is left."""
+
+    one_to_one_hours_per_rep_per_month: NonNegative = 2.0
+    team_meeting_hours_per_week: NonNegative = Field(
+        default=1.0, description="The weekly team meeting; every rep attends."
+    )
+    admin_share: Share = Field(default=0.2, description="Reporting, forecasting and budgets.")
+    deal_support_hours_per_deal: NonNegative = Field(
+        default=1.0, description="Escalations and deal support per deal the team closes."
+    )
+
+
+# ----------------------------------------------------------------------------- policies
+class CoachingFocus(StrEnum):
+    """Who gets the coaching hours."""
+
+    EVEN = "even"
+    STARS = "stars"
+    CORE = "core"
+    LAGGARDS = "laggards"
+    NEW_HIRES = "new_hires"
+    LOWEST_ATTAINMENT = "lowest_attainment"
+
+
+class Coaching(Frozen):
+    """Coaching hours per rep each month, aimed by ``focus`` (the budget is hours x reps)."""
+
+    hours_per_rep_per_month: NonNegative = 2.0
+    focus: CoachingFocus = CoachingFocus.EVEN
+
+
+class Training(Frozen):
+    """Periodic skill training away from selling, delivered by managers."""
+
+    every: Days = Field(default=0.0, description="Time between sessions; 0 means no training.")
+    hours: NonNegative = Field(default=8.0, description="Rep hours a session takes from selling.")
+    skill_gain: Share = Field(default=0.03, description="Added to each trained rep's uplift.")
+    cost_per_rep: Money = 1_000
+    delivery_hours: NonNegative = Field(default=6.0, description="Manager hours per session.")
+
+
+class Recognition(Frozen):
+    """Public recognition of the month's best reps: morale without money."""
+
+    per_team_per_month: int = Field(default=1, ge=0)
+
+
+class Performance(Frozen):
+    """Performance plans: reps under ``threshold`` go on a plan, then leave or are restored."""
+
+    enabled: bool = True
+    threshold: NonNegative = Field(default=0.5, description="Trailing attainment for a plan.")
+    min_tenure: Days = Field(default=9 * DAYS_PER_MONTH, description="No plan before this.")
+    plan_months: int = Field(default=3, ge=1)
+    restore_at: NonNegative = Field(default=0.8, description="Attainment that ends a plan well.")
+    exit_cost: Money = Field(default=20_000, description="Severance and legal cost of a firing.")
+
+
+class Backfill(StrEnum):
+    """What happens to a vacancy."""
+
+    IMMEDIATE = "immediate"
+    DELAYED = "delayed"
+    FREEZE = "freeze"
+
+
+class GrowthStep(Frozen):
+    """From ``at`` on, a role's target headcount is ``headcount``."""
+
+    at: dt.date
+    headcount: int = Field(ge=0)
+
+
+class Staffing(Frozen):
+    """Backfilling vacancies and growing headcount."""
+
+    backfill: Backfill = Backfill.IMMEDIATE
+    backfill_delay: Days = Field(default=30.0, description="Wait before a delayed backfill.")
+    growth: dict[str, list[GrowthStep]] = Field(
+        default_factory=dict,
+        description="Per role (sdr, ae, specialist, csm), headcount targets by date.",
+    )
+
+
+class Reassignment(Frozen):
+    """A leaver's open deals and accounts go to teammates; some are lost on the way."""
+
+    deal_loss: Share = Field(default=0.15, description="Chance each open deal is lost.")
+    account_loss: Share = Field(default=0.03, description="Chance each account churns.")
