@@ -15,6 +15,8 @@ Figures (``benchmarks/README.md`` explains each):
    bare SimPy M/M/c customers.
 3. ``memory_10y_vs_1y``: peak traced memory of a 10-year against a 1-year baseline run.
 4. ``abandon_cost``: wall time per lead going cold with ~100,000 against ~1,000 waiting.
+5. ``workforce_overhead``: wall time of a baseline year with the workforce and manager
+   processes against the same scenario with them switched off.
 
 Timings are medians over repetitions (``time.perf_counter``); the implementations being
 compared are interleaved within each repetition so that drift in machine load hits both.
@@ -51,6 +53,7 @@ from salessim.metrics.events import Event  # noqa: E402
 from salessim.model.engine import Simulation  # noqa: E402
 from salessim.model.organisation import rep_speed  # noqa: E402
 from salessim.run import simulate  # noqa: E402
+from salessim.scenario.load import apply_overrides  # noqa: E402
 from salessim.scenario.schema import Scenario  # noqa: E402
 from salessim.scenario.units import DAYS_PER_YEAR, HOURS_PER_DAY  # noqa: E402
 
@@ -344,6 +347,35 @@ def measure_lead_cost(settings: Settings, report: Report, seconds_per_customer: 
         ).judge()
     )
     report.notes.append(f"baseline: {how}")
+
+
+# ----------------------------------------------------------------------------- 5. workforce
+def measure_workforce_overhead(settings: Settings, report: Report) -> None:
+    """Figure 5: a baseline year with the workforce against one with it switched off."""
+    scenario, _ = baseline_scenario()
+    fixed = apply_overrides(scenario, {"workforce.enabled": False})
+    simulate(scenario, SEED, years=0.05)
+    seconds: dict[str, list[float]] = {"on": [], "off": []}
+    for rep in range(settings.lead_cost_reps):
+        order = (
+            (("on", scenario), ("off", fixed))
+            if rep % 2 == 0
+            else (("off", fixed), ("on", scenario))
+        )
+        for label, chosen in order:
+            seconds[label].append(timed(lambda chosen=chosen: simulate(chosen, SEED, years=1.0))[0])
+    report.figures.append(
+        Figure(
+            "workforce_overhead",
+            "baseline 1y: workforce on vs off",
+            "s",
+            statistics.median(seconds["on"]),
+            statistics.median(seconds["off"]),
+            "<= 1.3",
+            detail=f"hiring, ramp, attrition, managers and coaching; median of "
+            f"{settings.lead_cost_reps}, interleaved",
+        ).judge()
+    )
 
 
 # ----------------------------------------------------------------------------- 3. memory
@@ -653,6 +685,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     attempt(report, "memory_10y_vs_1y", "memory", lambda: measure_memory(settings, report))
     attempt(report, "abandon_cost", "abandonment", lambda: measure_abandonment(settings, report))
+    attempt(
+        report,
+        "workforce_overhead",
+        "workforce",
+        lambda: measure_workforce_overhead(settings, report),
+    )
     report.notes.append(f"{report.mode} run took {time.perf_counter() - started:.0f} s")
     print(as_json(report) if args.json else table(report))
     failed = [f.key for f in report.figures if f.status in ("FAIL", "ERROR")]

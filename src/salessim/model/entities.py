@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from salessim.scenario.schema import Role
 
 
+MIN_ATTAINMENT_MONTHS = 6
+
+
 class Lead:
     """A prospect moving through the funnel; a deal once an AE works it."""
 
@@ -151,9 +154,14 @@ class Rep:
         self.rng: np.random.Generator | None = None
 
     def attainment(self) -> float | None:
-        """Credit against quota over the last twelve months (ramp-adjusted); None if unknown."""
-        base = sum(self.bases)
-        return sum(self.credits) / base if base > 0 else None
+        """Credit against quota over the last twelve months (ramp-adjusted).
+
+        None (unknown) until at least ``MIN_ATTAINMENT_MONTHS`` months carry a quota: a
+        month or two of a deal cycle says little about a rep.
+        """
+        if sum(1 for base in self.bases if base > 0) < MIN_ATTAINMENT_MONTHS:
+            return None
+        return sum(self.credits) / sum(self.bases)
 
     def tenure(self, now: float) -> float:
         """Days since hire."""

@@ -101,6 +101,7 @@ class Workforce:
             )
             for role in WORKING_ROLES
         }
+        self._credit_lag = {role: credit_lag(scenario, role) for role in WORKING_ROLES}
         training = scenario.policies.training
         if training.every > 0 and self._next_training is None:
             self._next_training = self.env.now + training.every
@@ -206,12 +207,23 @@ class Workforce:
 
     # ------------------------------------------------------------------ credit
     def close_credit_month(self, days: float) -> None:
-        """Push each rep's credit and quota base for the month into its trailing year."""
+        """Push each rep's credit and quota base for the month into its trailing year.
+
+        The quota ramps like the rep, delayed by the role's credit lag: work done in a
+        month earns credit only when its deals close, a sales cycle later.
+        """
+        middle = self.env.now - days / 2
         for role in WORKING_ROLES:
-            quota = self.spec(role).quota
+            spec, lag = self.spec(role), self._credit_lag[role]
             for rep in self.staff[role]:
-                if role is not Role.CSM and quota:
-                    rep.month_base += quota * days / (12 * DAYS_PER_MONTH) * rep.productivity
+                if role is not Role.CSM and spec.quota:
+                    if rep.joined_at <= 0 or not self.enabled:
+                        # The starting roster: nothing can close before the pipeline fills.
+                        share = 1.0 if middle >= lag else 0.0
+                    else:
+                        since = middle - rep.joined_at - lag
+                        share = spec.ramp.productivity(since) if since > 0 else 0.0
+                    rep.month_base += spec.quota * days / (12 * DAYS_PER_MONTH) * share
                 rep.credits.append(rep.month_credit)
                 rep.bases.append(rep.month_base)
                 rep.month_credit = rep.month_base = 0.0
@@ -435,3 +447,17 @@ class Workforce:
         if role is Role.CSM:
             self.customers.join(rep)
         self._tick_capacity()
+
+
+def credit_lag(scenario: Scenario, role: Role) -> float:
+    """Mean customer-side days from a role's first stage to the stage that credits it.
+
+    AEs are credited when a deal is won, after the last stage; other roles when their
+    own last stage converts. Work time is left out: it is small beside the lags.
+    """
+    stages = scenario.funnel.stages
+    mine = [i for i, stage in enumerate(stages) if stage.role is role]
+    if not mine:
+        return 0.0
+    last = len(stages) - 1 if role is Role.AE else mine[-1]
+    return sum(stage.lag.mean for stage in stages[mine[0] : last + 1])

@@ -132,7 +132,7 @@ class Hiring(Frozen):
 class Attrition(Frozen):
     """Base annual exit rates of a rep at neutral conditions, and the starting roster's tenure."""
 
-    voluntary: Share = Field(default=0.2, description="Annual quit rate at neutral conditions.")
+    voluntary: Share = Field(default=0.16, description="Annual quit rate at neutral conditions.")
     involuntary: Share = Field(
         default=0.03, description="Annual rate of being let go at neutral conditions."
     )
@@ -181,8 +181,8 @@ class QuitHazard(Frozen):
         default=0.9, description="Attainment at which voluntary quitting peaks."
     )
     attainment_width: Positive = 0.45
-    attainment_high: NonNegative = Field(default=1.4, description="Multiplier at the peak.")
-    attainment_low: NonNegative = Field(default=0.5, description="Multiplier far from the peak.")
+    attainment_high: NonNegative = Field(default=1.3, description="Multiplier at the peak.")
+    attainment_low: NonNegative = Field(default=0.6, description="Multiplier far from the peak.")
     involuntary_below: NonNegative = Field(
         default=0.8, description="Attainment under which being let go becomes likelier."
     )
@@ -197,7 +197,7 @@ class QuitHazard(Frozen):
     )
     new_hire_months: Positive = 6.0
     contagion: NonNegative = Field(
-        default=1.5,
+        default=1.0,
         description="Hazard x (1 + contagion * share of the team that left in 3 months).",
     )
 

@@ -289,7 +289,7 @@ class RoleSpec(Frozen):
     pay: Money | None = Field(
         default=None, description="Annual on-target pay here; defaults to the offer at hire."
     )
-    quota: NonNegative | None = Field(
+    quota: Money | None = Field(
         default=None,
         description="Annual quota in the role's measure; none means attainment is unknown.",
     )
@@ -316,7 +316,7 @@ class SdrSpec(RoleSpec):
         cost=12_000,
     )
     attrition: Attrition = Attrition(
-        voluntary=0.27, initial_tenure=Dist.model_validate({"exponential": {"mean": "12mo"}})
+        voluntary=0.2, initial_tenure=Dist.model_validate({"exponential": {"mean": "12mo"}})
     )
 
 
@@ -335,7 +335,7 @@ class SpecialistSpec(RoleSpec):
     headcount: int = Field(default=3, ge=0, description="Headcount at the start.")
     market_pay: Money = 170_000
     ramp: Ramp = Ramp(linear=4 * DAYS_PER_MONTH)
-    attrition: Attrition = Attrition(voluntary=0.15)
+    attrition: Attrition = Attrition(voluntary=0.12)
 
 
 class CsmSpec(RoleSpec):
@@ -344,7 +344,7 @@ class CsmSpec(RoleSpec):
     headcount: int = Field(default=6, ge=0, description="Headcount at the start.")
     selling_share: Share = 0.3
     market_pay: Money = 110_000
-    attrition: Attrition = Attrition(voluntary=0.17)
+    attrition: Attrition = Attrition(voluntary=0.13)
 
 
 class ManagerSpec(RoleSpec):
