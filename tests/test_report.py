@@ -9,6 +9,7 @@ import math
 import os
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,14 @@ from matplotlib.figure import Figure
 from rich.console import Console
 
 from salessim import RunResult, simulate
-from salessim.metrics.kpis import KPI_DEFINITIONS
+from salessim.metrics.kpis import KPI_DEFINITIONS, compute
+from salessim.metrics.record import Record
 from salessim.report import format as fmt
 from salessim.report.plots import (
-    arr_over_time,
-    bookings_by_week,
-    funnel,
-    pipeline_over_time,
+    PLOTS,
+    attrition,
+    headcount,
+    tenure,
     utilisation,
     write_plots,
 )
@@ -36,10 +38,19 @@ from salessim.report.tables import (
     write_timeseries_csv,
 )
 from salessim.scenario.schema import Scenario
+from salessim.scenario.units import DAYS_PER_MONTH
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PLOTS = (funnel, pipeline_over_time, bookings_by_week, utilisation, arr_over_time)
-PLOT_FILES = ("funnel.png", "pipeline.png", "bookings_by_week.png", "utilisation.png", "arr.png")
+PLOT_FILES = (
+    "funnel.png",
+    "pipeline.png",
+    "bookings_by_week.png",
+    "utilisation.png",
+    "arr.png",
+    "headcount.png",
+    "attrition.png",
+    "tenure.png",
+)
 
 
 def one_sdr_stage(horizon: str) -> Scenario:
@@ -101,7 +112,7 @@ def any_run(request: pytest.FixtureRequest) -> RunResult:
 
 
 # ----------------------------------------------------------------------------- plots
-@pytest.mark.parametrize("plot", PLOTS, ids=lambda p: p.__name__)
+@pytest.mark.parametrize("plot", list(PLOTS.values()), ids=list(PLOTS))
 def test_every_plot_renders_a_png_for_full_tiny_and_empty_runs(plot: Any, any_run: RunResult):
     """Each plot returns a Figure that renders, whatever the run lacks (months, roles, deals)."""
     fig = plot(any_run)
@@ -113,10 +124,10 @@ def test_every_plot_renders_a_png_for_full_tiny_and_empty_runs(plot: Any, any_ru
 
 
 @pytest.mark.parametrize("run", ["default_run", "tiny_run"])
-def test_write_plots_writes_five_named_non_empty_pngs(
+def test_write_plots_writes_every_named_non_empty_png(
     run: str, request: pytest.FixtureRequest, tmp_path: Path
 ):
-    """write_plots creates the directory and returns the five PNG paths it wrote."""
+    """write_plots creates the directory and returns the PNG paths it wrote, one per plot."""
     paths = write_plots(request.getfixturevalue(run), tmp_path / "plots")
     assert [p.name for p in paths] == list(PLOT_FILES)
     for path in paths:
@@ -131,6 +142,84 @@ def test_utilisation_leaves_out_roles_without_staff(tiny_run: RunResult):
     labels = [str(line.get_label()) for line in ax.get_lines()]
     assert len(labels) == 1
     assert labels[0].startswith("SDR")
+
+
+def hand_built(record: Record) -> RunResult:
+    return RunResult(scenario_name="Hand-built", seed=0, kpis=compute(record), record=record)
+
+
+def texts(fig: Figure) -> list[str]:
+    return [text.get_text() for ax in fig.axes for text in ax.texts]
+
+
+def people_month(month: str, **values: float) -> dict[str, float | str]:
+    """A monthly row with every people column zero unless given."""
+    row: dict[str, float | str] = {"month": month}
+    for role in ("sdr", "ae"):
+        row[f"headcount_{role}"] = row[f"ramped_capacity_{role}"] = 0.0
+    for key in ("hires", "exits_voluntary", "exits_involuntary", "exits_regretted"):
+        row[key] = 0.0
+    return row | values
+
+
+def test_people_plots_say_so_when_there_is_no_staff_and_no_leaver():
+    """Months with nobody employed, hired or leaving: each people plot explains its blank."""
+    record = Record(measured_days=61.0)
+    for month in ("2027-01", "2027-02"):
+        record.add_month(people_month(month, morale_mean=math.nan))
+    result = hand_built(record)
+    assert "No role had staff" in texts(headcount(result))
+    assert "No hires or exits in the measured period" in texts(attrition(result))
+    tenure_texts = texts(tenure(result))
+    assert "No staff at the end" in tenure_texts
+    assert "No one left in the measured period" in tenure_texts
+
+
+def test_attrition_stacks_exits_by_kind_with_regretted_on_top_of_voluntary():
+    """3 voluntary (1 regretted) and 2 involuntary exits: bars 2 + 2 + 1; hires drawn as a line."""
+    record = Record(measured_days=59.0)
+    record.add_month(
+        people_month("2027-01", exits_voluntary=3, exits_regretted=1, exits_involuntary=2, hires=4)
+    )
+    record.add_month(people_month("2027-02", hires=1))
+    (ax,) = attrition(hand_built(record)).axes
+    assert [bar.get_height() for bar in ax.patches] == [2, 0, 2, 0, 1, 0]
+    (hires,) = ax.get_lines()
+    assert list(hires.get_ydata()) == [4, 1]
+
+
+def test_tenure_histograms_staff_and_leavers_by_role_in_months():
+    record = Record(measured_days=365.25)
+    record.people.roster_end = [
+        ("ae", 1.5 * DAYS_PER_MONTH, None, False),
+        ("sdr", 4 * DAYS_PER_MONTH, None, True),
+        ("ae", 7 * DAYS_PER_MONTH, 1.1, True),
+    ]
+    record.people.exit_tenure_days = {"csm": array("d", [2 * DAYS_PER_MONTH]), "ae": array("d")}
+    staff, leavers = tenure(hand_built(record)).axes
+    legend = staff.get_legend()
+    assert legend is not None
+    assert [t.get_text() for t in legend.get_texts()] == ["SDR (1)", "AE (2)"]
+    assert sum(bar.get_height() for bar in staff.patches) == 3
+    legend = leavers.get_legend()
+    assert legend is not None
+    assert [t.get_text() for t in legend.get_texts()] == ["CSM (1)"]
+    assert " median 4.0 months" in texts(tenure(hand_built(record)))
+
+
+def test_headcount_draws_only_roles_with_staff(tiny_run: RunResult, default_run: RunResult):
+    """The SDR-only run draws one role; the default run all four, each employed and ramped."""
+    (ax,) = headcount(tiny_run).axes
+    legend = ax.get_legend()
+    assert legend is not None
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "SDR",
+        "Employed (month end)",
+        "Ramped FTE (month mean)",
+    ]
+    assert len(ax.get_lines()) == 2
+    (ax,) = headcount(default_run).axes
+    assert len(ax.get_lines()) == 8
 
 
 def test_plots_never_import_pyplot():
@@ -200,6 +289,14 @@ def test_timeseries_csv_has_one_row_per_month_in_first_row_column_order(
         "pipeline_value_discovery",
         "utilisation_ae",
         "headcount_sdr",
+        "ramped_capacity_ae",
+        "hires",
+        "exits_voluntary",
+        "exits_involuntary",
+        "exits_regretted",
+        "coaching_hours_per_rep",
+        "morale_mean",
+        "open_requisitions",
     ):
         assert expected in header
     assert float(rows[-1]["arr"]) == pytest.approx(default_run.monthly[-1]["arr"])
@@ -262,6 +359,47 @@ def test_summary_marks_unknown_and_skips_teams_without_staff(tiny_run: RunResult
     ]
     assert [name for name, _ in sections["Stage conversions"]] == ["Qualification (SDR)"]
     assert "nan" not in render(tiny_run).lower()
+
+
+def test_summary_has_a_people_section(default_run: RunResult):
+    """Headcount per role, attrition by kind, costs, manager time and AEs at quota."""
+    text = render(default_run)
+    people = dict(dict(summary_sections(default_run))["People"])
+    for row in (
+        "SDR headcount, mean (ramped FTE)",
+        "CSM attrition, yearly",
+        "Voluntary attrition, yearly",
+        "  of which regretted",
+        "Involuntary attrition, yearly",
+        "Time to fill, mean",
+        "Hiring cost",
+        "Exit cost (severance)",
+        "Training cost",
+        "Coaching per rep, monthly",
+        "Morale, mean (-1 to 1)",
+        "Manager time: coaching",
+        "Ramped AEs at quota",
+    ):
+        assert row in people
+        assert row.strip() in text
+    k = default_run.kpis
+    heads, ramped = fmt.number(k["headcount_mean_ae"]), fmt.number(k["ramped_capacity_ae"])
+    assert people["AE headcount, mean (ramped FTE)"] == f"{heads} ({ramped})"
+    assert people["Voluntary attrition, yearly"] == fmt.percent(k["attrition_voluntary_rate"])
+    assert people["Hiring cost"] == fmt.money(k["hiring_cost"])
+
+
+def test_people_section_of_a_run_without_managers_or_quotas(tiny_run: RunResult):
+    """Only SDRs, no managers, no hires: unknowns are marked, never shown as 0."""
+    people = dict(summary_sections(tiny_run))["People"]
+    names = [name for name, _ in people]
+    assert [n for n in names if "headcount" in n] == ["SDR headcount, mean (ramped FTE)"]
+    rows = dict(people)
+    assert rows["SDR headcount, mean (ramped FTE)"] == "3.0 (3.0)"
+    assert rows["Manager time"] == fmt.MISSING
+    assert rows["Ramped AEs at quota"] == fmt.MISSING
+    assert rows["Time to fill, mean"] == fmt.MISSING
+    assert rows["Hires"] == "0"
 
 
 # ----------------------------------------------------------------------------- formatting

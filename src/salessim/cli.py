@@ -156,7 +156,7 @@ def run(
         return
     console = Console()
     console.print(summary_table(result))
-    shown = path if scenario is not None else "baseline (bundled)"
+    shown = path if scenario is not None and Path(scenario).exists() else f"{path.stem} (bundled)"
     console.print(f"[dim]scenario {shown} · seed {seed}[/dim]", highlight=False)
     if out is not None:
         console.print(f"Wrote {len(written) + 2} files to {out}/")

@@ -180,6 +180,8 @@ def test_arr_balances(scenario, seed):
 def test_nothing_is_negative_and_shares_are_shares(scenario, seed):
     """Counts, money, times and rates are >= 0; utilisations and probabilities are in [0, 1].
 
+    Morale is the one signed KPI: it must stay on [-1, 1].
+
     Utilisation is a ratio of float time integrals, so it may exceed 1 by rounding
     (about 1e-14 when a team is busy the whole time): allowed up to 1 + 1e-9.
     """
@@ -187,6 +189,8 @@ def test_nothing_is_negative_and_shares_are_shares(scenario, seed):
     k = result.kpis
     assert set(KPI_DEFINITIONS) <= set(k)
     money = k["starting_arr"] + k["bookings_new_arr"] + k["bookings_expansion_arr"]
+    morale = k.pop("morale_mean")
+    assert math.isnan(morale) or -1 <= morale <= 1, morale
     for name, value in k.items():
         assert math.isnan(value) or value >= -FLOAT_SLACK * max(1.0, money), (name, value)
     shares = [n for n in k if n.startswith(("utilisation_", "stage_conversion_"))]

@@ -1,18 +1,31 @@
 """KPIs: pure functions of a run's record, with stable snake_case names.
 
 ``KPI_DEFINITIONS`` documents every name; ``docs/model.md`` lists them and a test
-checks the two agree. Rates that cannot be computed (no deals closed, no complete year)
-are NaN, never 0.
+checks the two agree. Rates that cannot be computed (no deals closed, no complete year,
+no staff, no leavers) are NaN, never 0.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
+from collections.abc import Sequence
 
-from salessim.metrics.record import Record
+from salessim.metrics.people import EXIT_KINDS
+from salessim.metrics.record import PeopleRecord, Record
+from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 
 NAN = float("nan")
 ROLES = ("sdr", "ae", "specialist", "csm")
+MANAGER_ACTIVITIES = (
+    "admin",
+    "team_meetings",
+    "hiring",
+    "deal_support",
+    "training",
+    "one_to_ones",
+    "coaching",
+)
 
 KPI_DEFINITIONS: dict[str, str] = {
     "measured_days": "Length of the measured period (after warm-up), days.",
@@ -57,6 +70,50 @@ KPI_DEFINITIONS: dict[str, str] = {
         for r in ROLES
     },
     **{f"queue_length_mean_{r}": f"Time-average number of items waiting for a {r}." for r in ROLES},
+    **{f"headcount_mean_{r}": f"Time-average {r} reps employed, bootcamp included." for r in ROLES},
+    **{
+        f"ramped_capacity_{r}": f"Time-average ramped {r} FTE (sum of productivity)." for r in ROLES
+    },
+    **{
+        f"attrition_rate_{r}": f"Exits of {r} reps per year over their mean headcount "
+        "(voluntary and involuntary)."
+        for r in ROLES
+    },
+    **{
+        f"tenure_at_exit_months_mean_{r}": f"Mean tenure of the {r} reps who left, months."
+        for r in ROLES
+    },
+    **{
+        f"attainment_median_{r}": f"Median trailing-12-month attainment of the {r} reps at "
+        "the end whose attainment is known."
+        for r in ROLES
+    },
+    **{
+        f"share_at_quota_ramped_{r}": f"Share of fully ramped {r} reps at the end with known "
+        "attainment that are at or above quota (attainment >= 1)."
+        for r in ROLES
+    },
+    **{
+        f"attrition_{kind}_rate": f"{kind.capitalize()} exits per year over mean total headcount"
+        + (" (a subset of voluntary)." if kind == "regretted" else ".")
+        for kind in EXIT_KINDS
+    },
+    "hires": "Reps hired in the period, all roles.",
+    "exits": "Reps who left in the period, all roles, voluntary and involuntary.",
+    "time_to_fill_days_mean": "Mean days from a requisition opening to the hire.",
+    "tenure_months_median": "Median tenure of the reps employed at the end, months.",
+    "hiring_cost": "Cost of the hires made in the period.",
+    "exit_cost": "Severance paid for the reps let go in the period.",
+    "training_cost": "Cost of the training held in the period.",
+    "replacement_cost_per_exit": "(hiring_cost + exit_cost) / exits.",
+    **{
+        f"manager_hours_share_{a}": f"Share of all manager hours spent on {a.replace('_', ' ')}."
+        for a in MANAGER_ACTIVITIES
+    },
+    "coaching_hours_per_rep_month": "Hours of coaching per rep-month employed, all roles.",
+    "morale_mean": "Mean over months of the reps' mean morale (on [-1, 1]).",
+    "plans_started": "Performance plans started in the period.",
+    "plans_failed": "Performance plans that ended without the rep restored.",
 }
 
 
@@ -64,7 +121,7 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else NAN
 
 
-def _mean(values: list[float]) -> float:
+def _mean(values: Sequence[float]) -> float:
     return statistics.fmean(values) if values else NAN
 
 
@@ -131,7 +188,60 @@ def compute(record: Record) -> dict[str, float]:
         kpis[f"queue_length_mean_{role}"] = _ratio(q.waiting_area, r.measured_days) if q else NAN
     for name, done, converted in zip(r.stage_names, r.stage_done, r.stage_converted, strict=True):
         kpis[f"stage_conversion_{name}"] = _ratio(converted, done)
+    kpis.update(_people(r))
     return kpis
+
+
+def _people(r: Record) -> dict[str, float]:
+    """Workforce KPIs: headcount, attrition, tenure, costs, manager time, attainment."""
+    p: PeopleRecord = r.people
+    kpis: dict[str, float] = {}
+    for role in ROLES:
+        role_exits = p.exits.get(role, {})
+        left = role_exits.get("voluntary", 0) + role_exits.get("involuntary", 0)
+        kpis[f"headcount_mean_{role}"] = _ratio(p.headcount_area.get(role, 0.0), r.measured_days)
+        kpis[f"ramped_capacity_{role}"] = _ratio(p.ramped_area.get(role, 0.0), r.measured_days)
+        kpis[f"attrition_rate_{role}"] = _per_rep_year(left, p.headcount_area.get(role, 0.0))
+        kpis[f"tenure_at_exit_months_mean_{role}"] = (
+            _mean(p.exit_tenure_days.get(role, ())) / DAYS_PER_MONTH
+        )
+        known = [(a, ramped) for who, _, a, ramped in p.roster_end if who == role and a is not None]
+        attained = [a for a, _ in known]
+        ramped = [a for a, is_ramped in known if is_ramped]
+        kpis[f"attainment_median_{role}"] = statistics.median(attained) if attained else NAN
+        kpis[f"share_at_quota_ramped_{role}"] = _ratio(sum(a >= 1.0 for a in ramped), len(ramped))
+    rep_days = sum(p.headcount_area.values())
+    by_kind = {kind: sum(e.get(kind, 0) for e in p.exits.values()) for kind in EXIT_KINDS}
+    for kind, n in by_kind.items():
+        kpis[f"attrition_{kind}_rate"] = _per_rep_year(n, rep_days)
+    exits = by_kind["voluntary"] + by_kind["involuntary"]
+    tenures = [tenure for _, tenure, _, _ in p.roster_end]
+    morale = [m for m in map(float, r.monthly_columns.get("morale_mean", ())) if not math.isnan(m)]
+    kpis |= {
+        "hires": sum(p.hires.values()),
+        "exits": exits,
+        "time_to_fill_days_mean": _mean(p.time_to_fill_days),
+        "tenure_months_median": statistics.median(tenures) / DAYS_PER_MONTH if tenures else NAN,
+        "hiring_cost": p.hiring_cost,
+        "exit_cost": p.exit_cost,
+        "training_cost": p.training_cost,
+        "replacement_cost_per_exit": _ratio(p.hiring_cost + p.exit_cost, exits),
+        "coaching_hours_per_rep_month": _ratio(p.coaching_hours, rep_days / DAYS_PER_MONTH),
+        "morale_mean": _mean(morale),
+        "plans_started": p.plans_started,
+        "plans_failed": p.plans_failed,
+    }
+    manager_hours = sum(p.manager_hours.values())
+    activities = [*MANAGER_ACTIVITIES, *sorted(set(p.manager_hours) - set(MANAGER_ACTIVITIES))]
+    for activity in activities:
+        share = _ratio(p.manager_hours.get(activity, 0.0), manager_hours)
+        kpis[f"manager_hours_share_{activity}"] = share
+    return kpis
+
+
+def _per_rep_year(events: float, rep_days: float) -> float:
+    """Events per rep-year: annualised count over mean headcount."""
+    return _ratio(events * DAYS_PER_YEAR, rep_days)
 
 
 def _deal_stages(r: Record) -> list[int]:

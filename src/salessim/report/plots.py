@@ -8,6 +8,7 @@ plots are safe in libraries, threads and headless servers. Every function takes 
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -19,9 +20,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter, StrMethodFormatter
 
-from salessim.report.format import count, known, label, money, percent, role_label
+from salessim.report.format import count, known, label, money, number, percent, role_label
+from salessim.scenario.units import DAYS_PER_MONTH
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.axis import Axis
     from matplotlib.typing import ColorType
@@ -33,11 +36,14 @@ __all__ = [
     "PLOTS",
     "ROLE_COLOURS",
     "arr_over_time",
+    "attrition",
     "bookings_by_week",
     "funnel",
+    "headcount",
     "pipeline_over_time",
     "role_colour",
     "stage_colours",
+    "tenure",
     "utilisation",
     "write_plots",
 ]
@@ -68,6 +74,8 @@ OUTCOME_LABELS = {
 NEW_COLOUR, EXPANSION_COLOUR = "#2E8B57", "#9BD39B"
 CHURN_COLOUR, CONTRACTION_COLOUR = "#C44E52", "#F0A35E"
 ARR_COLOUR, QUARTER_COLOUR = "#1F3B5C", "#555555"
+INVOLUNTARY_COLOUR, VOLUNTARY_COLOUR, REGRETTED_COLOUR = "#C44E52", "#F0A35E", "#A0522D"
+HIRES_COLOUR = "#1F3B5C"
 _EXTRA_COLOURS = ("#DA8BC3", "#8C8C8C", "#CCB974", "#64B5CD")
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -506,6 +514,160 @@ def arr_over_time(result: RunResult) -> Figure:
     return fig
 
 
+# ----------------------------------------------------------------------------- people
+def headcount(result: RunResult) -> Figure:
+    """Reps employed and ramped capacity per role, month by month."""
+    months = _months(result)
+    rows = result.monthly
+    fig = _figure()
+    ax = fig.add_subplot()
+    _titles(fig, "Headcount and ramped capacity by role", ax, result)
+    first = rows[0] if rows else {}
+    roles = [key.removeprefix("headcount_") for key in first if key.startswith("headcount_")]
+    x = list(range(len(months)))
+    top = 0.0
+    handles: list[Artist] = []
+    for role in roles:
+        employed = [_zero_if_missing(_value(row, f"headcount_{role}")) for row in rows]
+        ramped = [_zero_if_missing(_value(row, f"ramped_capacity_{role}")) for row in rows]
+        if not any(employed) and not any(ramped):
+            continue
+        colour = role_colour(role)
+        ax.plot(x, employed, color=colour, linewidth=2, marker="o", markersize=4)
+        ax.plot(x, ramped, color=colour, linewidth=1.5, linestyle="--")
+        ax.fill_between(x, ramped, employed, color=colour, alpha=0.12, linewidth=0)
+        handles.append(Patch(color=colour, label=role_label(role)))
+        top = max(top, *employed, *ramped)
+    if not handles:
+        _no_data(ax, "No complete month to show" if not months else "No role had staff")
+        return fig
+    handles += [
+        Line2D(
+            [],
+            [],
+            color="#444444",
+            linewidth=2,
+            marker="o",
+            markersize=4,
+            label="Employed (month end)",
+        ),
+        Line2D(
+            [], [], color="#444444", linewidth=1.5, linestyle="--", label="Ramped FTE (month mean)"
+        ),
+    ]
+    ax.set_ylim(0, top * 1.1)
+    ax.set_xlim(-0.3, len(months) - 0.7)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _month_ticks(ax, months)
+    ax.set_xlabel("Month")
+    ax.set_ylabel("Reps (count) and ramped capacity (FTE)")
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    _style(ax)
+    return fig
+
+
+def attrition(result: RunResult) -> Figure:
+    """Exits per month by kind, stacked, with hires as a line."""
+    months = _months(result)
+    rows = result.monthly
+    fig = _figure()
+    ax = fig.add_subplot()
+    k = result.kpis
+    exits, hires = count(k.get("exits")), count(k.get("hires"))
+    _titles(fig, f"Exits and hires per month ({exits} exits, {hires} hires)", ax, result)
+    if not months:
+        _no_data(ax, "No complete month to show")
+        return fig
+    x = list(range(len(months)))
+    involuntary = [_zero_if_missing(_value(r, "exits_involuntary")) for r in rows]
+    regretted = [_zero_if_missing(_value(r, "exits_regretted")) for r in rows]
+    voluntary = [
+        max(0.0, _zero_if_missing(_value(r, "exits_voluntary")) - regret)
+        for r, regret in zip(rows, regretted, strict=True)
+    ]
+    hired = [_zero_if_missing(_value(r, "hires")) for r in rows]
+    base = [0.0] * len(x)
+    for values, colour, name in (
+        (involuntary, INVOLUNTARY_COLOUR, "Involuntary (let go)"),
+        (voluntary, VOLUNTARY_COLOUR, "Voluntary, not regretted"),
+        (regretted, REGRETTED_COLOUR, "Voluntary, regretted"),
+    ):
+        ax.bar(x, values, 0.7, bottom=base, color=colour, label=name)
+        base = [b + v for b, v in zip(base, values, strict=True)]
+    ax.plot(x, hired, color=HIRES_COLOUR, linewidth=2, marker="o", markersize=4, label="Hires")
+    top = max(*base, *hired)
+    if top > 0:
+        ax.set_ylim(0, top * 1.15)
+    else:
+        ax.set_ylim(0, 1)
+        _note(ax, "No hires or exits in the measured period", y=0.6)
+    ax.set_xlim(-0.6, len(months) - 0.4)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _month_ticks(ax, months)
+    ax.set_xlabel("Month")
+    ax.set_ylabel("Reps (count)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
+    _style(ax)
+    return fig
+
+
+def tenure(result: RunResult) -> Figure:
+    """Tenure of the staff at the end and of the leavers, in months, stacked by role."""
+    people = result.record.people
+    staying: dict[str, list[float]] = {}
+    for role, days, _, _ in people.roster_end:
+        staying.setdefault(role, []).append(days / DAYS_PER_MONTH)
+    leaving = {
+        role: [days / DAYS_PER_MONTH for days in tenures]
+        for role, tenures in people.exit_tenure_days.items()
+        if tenures
+    }
+    longest = max([*(max(v) for v in staying.values()), *(max(v) for v in leaving.values()), 0])
+    step = next((s for s in (1, 3, 6, 12) if longest / s <= 30), 24)
+    bins = [step * i for i in range(math.floor(longest / step) + 2)]
+    order = [*ROLE_COLOURS, *sorted((set(staying) | set(leaving)) - set(ROLE_COLOURS))]
+    fig = _figure((10.0, 7.0))
+    top, bottom = fig.subplots(2, 1)
+    _titles(fig, "Tenure of staff and of leavers", top, result)
+    panels = (
+        (top, staying, "Staff at the end", "No staff at the end"),
+        (bottom, leaving, "Leavers in the measured period", "No one left in the measured period"),
+    )
+    for ax, by_role, title, empty in panels:
+        ax.set_title(title, loc="left", fontsize=10)
+        if not by_role:
+            _no_data(ax, empty)
+            continue
+        roles = [role for role in order if role in by_role]
+        ax.hist(
+            [by_role[r] for r in roles],
+            bins=bins,
+            stacked=True,
+            color=[role_colour(r) for r in roles],
+            label=[f"{role_label(r)} ({len(by_role[r])})" for r in roles],
+            edgecolor="white",
+            linewidth=0.5,
+        )
+        median = statistics.median(v for values in by_role.values() for v in values)
+        ax.axvline(median, color="#333333", linestyle="--", linewidth=1)
+        ax.text(
+            median,
+            0.98,
+            f" median {number(median)} months",
+            transform=ax.get_xaxis_transform(),
+            va="top",
+            fontsize=8.5,
+            color="#333333",
+        )
+        ax.set_xlim(0, bins[-1])
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("Tenure (months)")
+        ax.set_ylabel("Reps (count)")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
+        _style(ax)
+    return fig
+
+
 # ----------------------------------------------------------------------------- files
 PLOTS: dict[str, Callable[[RunResult], Figure]] = {
     "funnel.png": funnel,
@@ -513,6 +675,9 @@ PLOTS: dict[str, Callable[[RunResult], Figure]] = {
     "bookings_by_week.png": bookings_by_week,
     "utilisation.png": utilisation,
     "arr.png": arr_over_time,
+    "headcount.png": headcount,
+    "attrition.png": attrition,
+    "tenure.png": tenure,
 }
 
 

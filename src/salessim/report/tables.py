@@ -122,6 +122,60 @@ def _teams(result: RunResult) -> Section:
     return "Teams", rows
 
 
+def _people(result: RunResult) -> Section:
+    k = result.kpis
+    rows = []
+    for role in _roles(k):
+        heads = known(k.get(f"headcount_mean_{role}"))
+        if not heads and known(k.get(f"attrition_rate_{role}")) is None:
+            continue  # nobody in the role at any time
+        name = role_label(role)
+        ramped = number(k.get(f"ramped_capacity_{role}"))
+        rows += [
+            (f"{name} headcount, mean (ramped FTE)", f"{number(heads)} ({ramped})"),
+            (f"{name} attrition, yearly", percent(k.get(f"attrition_rate_{role}"))),
+        ]
+    rows += [
+        ("Hires", count(k.get("hires"))),
+        ("Exits", count(k.get("exits"))),
+        ("Voluntary attrition, yearly", percent(k.get("attrition_voluntary_rate"))),
+        ("  of which regretted", percent(k.get("attrition_regretted_rate"))),
+        ("Involuntary attrition, yearly", percent(k.get("attrition_involuntary_rate"))),
+        ("Time to fill, mean", days(k.get("time_to_fill_days_mean"))),
+        ("Hiring cost", money(k.get("hiring_cost"))),
+        ("Exit cost (severance)", money(k.get("exit_cost"))),
+        ("Training cost", money(k.get("training_cost"))),
+        ("Replacement cost per exit", money(k.get("replacement_cost_per_exit"))),
+        ("Coaching per rep, monthly", _hours(k.get("coaching_hours_per_rep_month"))),
+        ("Morale, mean (-1 to 1)", number(k.get("morale_mean"), 2)),
+        (
+            "Performance plans started (failed)",
+            _with(k.get("plans_started"), k.get("plans_failed")),
+        ),
+    ]
+    shares = {
+        key.removeprefix("manager_hours_share_"): known(value)
+        for key, value in k.items()
+        if key.startswith("manager_hours_share_")
+    }
+    if any(share is not None for share in shares.values()):
+        rows += [(f"Manager time: {label(a).lower()}", percent(v)) for a, v in shares.items()]
+    else:
+        rows.append(("Manager time", MISSING))
+    rows.append(("Ramped AEs at quota", percent(k.get("share_at_quota_ramped_ae"))))
+    return "People", rows
+
+
+def _hours(value: float | None) -> str:
+    value = known(value)
+    return MISSING if value is None else f"{number(value)} h"
+
+
+def _with(total: float | None, part: float | None) -> str:
+    """Two counts, the second in brackets: ``3 (1)``."""
+    return f"{count(total)} ({count(part)})"
+
+
 def _stages(result: RunResult) -> Section:
     rec, k = result.record, result.kpis
     rows = []
@@ -137,11 +191,11 @@ def _stages(result: RunResult) -> Section:
 
 def summary_sections(result: RunResult) -> list[Section]:
     """The run's KPIs as titled sections of (label, formatted value) rows."""
-    return [_funnel(result), _revenue(result), _teams(result), _stages(result)]
+    return [_funnel(result), _revenue(result), _teams(result), _people(result), _stages(result)]
 
 
 def summary_table(result: RunResult) -> Table:
-    """A rich table of the run's KPIs in Funnel, Revenue, Teams and Stage sections."""
+    """A rich table of the run's KPIs in Funnel, Revenue, Teams, People and Stage sections."""
     measured = result.record.measured_days
     table = Table(
         title=f"{result.scenario_name} · seed {result.seed} · {measured:,.0f} days measured",
