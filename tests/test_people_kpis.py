@@ -9,7 +9,6 @@ import pytest
 
 from salessim.metrics.kpis import KPI_DEFINITIONS, MANAGER_ACTIVITIES, ROLES, compute
 from salessim.metrics.record import PeopleRecord, Record
-from salessim.model.managers import ACTIVITIES
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 
 MONTH = DAYS_PER_MONTH
@@ -52,7 +51,7 @@ def people_record() -> Record:
             "csm": 0.0,
         },
         manager_hours={
-            **dict.fromkeys(ACTIVITIES, 0.0),
+            **dict.fromkeys(MANAGER_ACTIVITIES, 0.0),
             "admin": 30.0,
             "hiring": 60.0,
             "coaching": 10.0,
@@ -177,8 +176,7 @@ def test_people_kpis_are_nan_with_nothing_to_measure():
         assert kpis[name] == 0
 
 
-def test_every_people_kpi_is_defined_and_activities_match_the_model(kpis: dict[str, float]):
-    assert MANAGER_ACTIVITIES == ACTIVITIES
+def test_every_people_kpi_is_defined(kpis: dict[str, float]):
     computed = {name for name in kpis if not name.startswith("stage_conversion_")}
     assert computed == set(KPI_DEFINITIONS)
 

@@ -13,19 +13,11 @@ from collections.abc import Sequence
 
 from salessim.metrics.people import EXIT_KINDS
 from salessim.metrics.record import PeopleRecord, Record
+from salessim.scenario.people import MANAGER_ACTIVITIES
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 
 NAN = float("nan")
 ROLES = ("sdr", "ae", "specialist", "csm")
-MANAGER_ACTIVITIES = (
-    "admin",
-    "team_meetings",
-    "hiring",
-    "deal_support",
-    "training",
-    "one_to_ones",
-    "coaching",
-)
 
 KPI_DEFINITIONS: dict[str, str] = {
     "measured_days": "Length of the measured period (after warm-up), days.",

@@ -13,19 +13,9 @@ from collections.abc import Sequence
 
 from salessim.model.entities import Rep
 from salessim.policies.coaching import coaching_split
-from salessim.scenario.people import Coaching
+from salessim.scenario.people import MANAGER_ACTIVITIES, Coaching
 from salessim.scenario.schema import ManagerSpec
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK
-
-ACTIVITIES = (
-    "admin",
-    "team_meetings",
-    "hiring",
-    "deal_support",
-    "training",
-    "one_to_ones",
-    "coaching",
-)
 
 
 class ManagerDesk:
@@ -34,7 +24,7 @@ class ManagerDesk:
     def __init__(self, spec: ManagerSpec) -> None:
         self.spec = spec
         self.count = spec.headcount
-        self.hours = dict.fromkeys(ACTIVITIES, 0.0)  # cumulative, by activity
+        self.hours = dict.fromkeys(MANAGER_ACTIVITIES, 0.0)  # cumulative, by activity
 
     def least_staffed(self, reps: Sequence[Rep]) -> int:
         """The manager with the fewest reps (lowest index on ties), for a new hire."""
@@ -85,7 +75,7 @@ class ManagerDesk:
                 "coaching": coaching.hours_per_rep_per_month * months * len(team),
             }
             spent = {}
-            for activity in ACTIVITIES:
+            for activity in MANAGER_ACTIVITIES:
                 spent[activity] = min(wants[activity], left)
                 left -= spent[activity]
                 self.hours[activity] += spent[activity]

@@ -21,6 +21,16 @@ from salessim.scenario.units import DAYS_PER_MONTH
 
 PositiveDist = Annotated[Dist, AfterValidator(non_negative)]
 QUARTER_DAYS = 3 * DAYS_PER_MONTH
+MANAGER_ACTIVITIES = (
+    "admin",
+    "team_meetings",
+    "hiring",
+    "deal_support",
+    "training",
+    "one_to_ones",
+    "coaching",
+)
+"""Where a manager's hours go, in the order they are served (``ManagerTime``)."""
 
 
 class Tier(StrEnum):
