@@ -131,3 +131,14 @@ def test_lead_ids_stay_unique_across_a_change(small_org: Scenario):
         if kind == "lead_created"
     ]
     assert len(created) == len(set(created)) > 100
+
+
+def test_advancing_to_now_is_a_no_op(small_org: Scenario):
+    """``run_until(now)`` leaves the clock where it is, at the start as later."""
+    sim = Simulation(small_org, 1)
+    sim.run_until(0)
+    sim.run_until(30)
+    sim.run_until(30)
+    assert sim.now == 30
+    with pytest.raises(ValueError, match="back in time"):
+        sim.run_until(29)

@@ -90,6 +90,8 @@ class Simulation:
         """Advance the clock to ``day`` (days since the start date)."""
         if day < self.env.now:
             raise ValueError(f"cannot go back in time: now is day {self.env.now:g}, asked {day:g}")
+        if day == self.env.now:
+            return
         if progress is None:
             self.env.run(until=day)
             return

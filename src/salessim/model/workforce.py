@@ -138,6 +138,9 @@ class Workforce:
                 self.staff[role].append(rep)
                 self._refresh(rep)
         self._tick_capacity()
+        if self.enabled:
+            for rep in self._everyone():
+                self._draw_exit(rep)
 
     def _private_stream(self, rep: Rep) -> np.random.Generator:
         """A stream of the rep's own: adding a rep never shifts another's draws."""
@@ -344,23 +347,30 @@ class Workforce:
 
     # ------------------------------------------------------------------ exits
     def _draw_exits(self) -> None:
-        """Schedule the exits the hazards draw for the coming month."""
-        now = self.env.now
-        horizon = DAYS_PER_MONTH
+        """Draw every employed rep's exit, if any, before the next month end."""
         for role in WORKING_ROLES:
-            spec = self.spec(role)
-            team_size = max(1, len(self.staff[role]))
-            recent = sum(self.departures[role]) / team_size
             for rep in list(self.staff[role]):
-                voluntary, involuntary = exit_hazards(
-                    rep, now, spec.attrition, spec.market_pay, self.scenario.workforce, recent
-                )
-                total = voluntary + involuntary
-                assert rep.rng is not None
-                wait = rep.rng.standard_exponential() / total if total > 0 else math.inf
-                u = rep.rng.random()
-                if wait < horizon:
-                    self._schedule_exit(rep, wait, u >= voluntary / total)
+                self._draw_exit(rep)
+
+    def _draw_exit(self, rep: Rep) -> None:
+        """Draw ``rep``'s exit time under its hazard now; schedule it if before the month end.
+
+        Called at each month end and when a rep appears (hired or in the starting roster),
+        so the hazard is piecewise constant over each rep's whole employment.
+        """
+        now = self.env.now
+        until = self.calendar.month_start(self.calendar.month_index(now) + 1) - now
+        spec = self.spec(rep.role)
+        recent = sum(self.departures[rep.role]) / max(1, len(self.staff[rep.role]))
+        voluntary, involuntary = exit_hazards(
+            rep, now, spec.attrition, spec.market_pay, self.scenario.workforce, recent
+        )
+        total = voluntary + involuntary
+        assert rep.rng is not None
+        wait = rep.rng.standard_exponential() / total if total > 0 else math.inf
+        u = rep.rng.random()
+        if wait < until:
+            self._schedule_exit(rep, wait, u >= voluntary / total)
 
     def _schedule_exit(self, rep: Rep, wait: float, involuntary: bool) -> None:
         def go(_event: simpy.Event) -> None:
@@ -437,6 +447,7 @@ class Workforce:
         self.staff[role].append(rep)
         self._refresh(rep)
         self.bus.emit(Event.REP_HIRED, self.env.now, rep, hiring.cost, self.env.now - opened)
+        self._draw_exit(rep)
         yield self.env.timeout(hiring.bootcamp)
         if rep not in self.staff[role]:
             return  # left during the bootcamp
