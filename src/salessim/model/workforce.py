@@ -82,10 +82,6 @@ class Workforce:
         self._month_start = env.now
         self._next_training: float | None = None
         self._cuts = {role: self._tier_cuts(scenario, role) for role in WORKING_ROLES}
-        self._candidates = {
-            role: streams.sampler(f"people/{role.value}/candidates", scenario.roles.of(role).skill)
-            for role in WORKING_ROLES
-        }
         self._uniform = streams.uniforms("people/reassignment")
         self.configure(scenario)
         self._seed_roster(scenario)
@@ -101,6 +97,12 @@ class Workforce:
             )
             for role in WORKING_ROLES
         }
+        self._candidates = {
+            role: self.streams.sampler(
+                f"people/{role.value}/candidates", scenario.roles.of(role).skill
+            )
+            for role in WORKING_ROLES
+        }
         self._credit_lag = {role: credit_lag(scenario, role) for role in WORKING_ROLES}
         training = scenario.policies.training
         if training.every > 0 and self._next_training is None:
@@ -108,7 +110,10 @@ class Workforce:
         elif training.every == 0:
             self._next_training = None
         for role in WORKING_ROLES:
+            pay = scenario.roles.of(role).pay
             for rep in self.staff[role]:
+                if pay is not None:
+                    rep.pay = pay
                 self._refresh(rep)
 
     def _tier_cuts(self, scenario: Scenario, role: Role) -> tuple[float, float]:
@@ -129,7 +134,7 @@ class Workforce:
             for rep in self.organisation.teams[role].reps:
                 rep.ability = rep.skill
                 rep.tier = tier_of(rep.ability, self._cuts[role])
-                rep.pay = spec.pay if spec.pay is not None else spec.market_pay
+                rep.pay = offer(spec) * spec.market_pay
                 rep.rng = self._private_stream(rep)
                 if self.enabled:
                     rep.hired_at = now - tenure()
@@ -433,11 +438,11 @@ class Workforce:
         spec = self.spec(role)
         hiring = spec.hiring
         self.open_requisitions[role] -= 1
-        ability = self._candidates[role]() * hiring.offer**hiring.quality_elasticity
+        ability = self._candidates[role]() * offer(spec) ** hiring.quality_elasticity
         rep = self.organisation.new_rep(role, ability, 1.0, spec)
         rep.ability = ability
         rep.tier = tier_of(rep.ability, self._cuts[role])
-        rep.pay = hiring.offer * spec.market_pay
+        rep.pay = offer(spec) * spec.market_pay
         rep.experience = self.scenario.workforce.learning.start
         rep.hired_at = self.env.now
         rep.joined_at = self.env.now + hiring.bootcamp
@@ -458,6 +463,11 @@ class Workforce:
         if role is Role.CSM:
             self.customers.join(rep)
         self._tick_capacity()
+
+
+def offer(spec: RoleSpec) -> float:
+    """Pay as a multiple of market pay: the role's set ``pay`` if any, else the hiring offer."""
+    return spec.pay / spec.market_pay if spec.pay is not None else spec.hiring.offer
 
 
 def credit_lag(scenario: Scenario, role: Role) -> float:

@@ -128,7 +128,10 @@ class Hiring(Frozen):
         description="From opening a requisition to the hire's first day.",
     )
     cost: Money = Field(default=25_000, description="Recruiting cost per hire.")
-    offer: Positive = Field(default=1.0, description="Pay offered, as a multiple of market pay.")
+    offer: Positive = Field(
+        default=1.0,
+        description="Pay offered, as a multiple of market pay (the role's pay, if set, wins).",
+    )
     quality_elasticity: NonNegative = Field(
         default=0.5,
         description="Candidate ability scales with offer ** quality_elasticity.",

@@ -287,7 +287,9 @@ class RoleSpec(Frozen):
     )
     market_pay: Money = Field(default=100_000, description="Annual on-target pay elsewhere.")
     pay: Money | None = Field(
-        default=None, description="Annual on-target pay here; defaults to the offer at hire."
+        default=None,
+        description="Annual on-target pay of every rep in the role (hires too, so it sets the "
+        "offer); unset, each rep keeps the pay offered at hire.",
     )
     quota: Money | None = Field(
         default=None,
@@ -301,6 +303,8 @@ class RoleSpec(Frozen):
     def _shares(self) -> RoleSpec:
         if self.selling_share + self.prospecting_share > 1 + 1e-9:
             raise ValueError("selling_share + prospecting_share must not exceed 1")
+        if self.market_pay <= 0 or (self.pay is not None and self.pay <= 0):
+            raise ValueError("market_pay and pay must be more than 0")
         return self
 
 
