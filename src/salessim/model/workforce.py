@@ -420,14 +420,17 @@ class Workforce:
         self.env.process(self._recruit(role, delay))
 
     def _staff_up(self) -> None:
-        """Follow growth plans, then open requisitions up to each role's target."""
+        """Follow growth plans and CSM coverage, then open requisitions up to each target."""
         today = self.calendar.date(self.env.now)
+        staffing = self.scenario.policies.staffing
         for role in WORKING_ROLES:
-            steps = self.scenario.policies.staffing.growth.get(role.value, [])
+            steps = staffing.growth.get(role.value, [])
             reached = [step for step in steps if step.at <= today]
             if reached and self._growth_step.get(role) != reached[-1]:
                 self._growth_step[role] = reached[-1]
                 self.target[role] = reached[-1].headcount
+            if role is Role.CSM and staffing.accounts_per_csm is not None:
+                self.target[role] = math.ceil(self.customers.accounts / staffing.accounts_per_csm)
             missing = self.target[role] - len(self.staff[role]) - self.open_requisitions[role]
             for _ in range(max(0, missing)):
                 self._open_requisition(role, 0.0)

@@ -328,6 +328,11 @@ class Staffing(Frozen):
         default_factory=dict,
         description="Per role (sdr, ae, specialist, csm), headcount targets by date.",
     )
+    accounts_per_csm: Positive | None = Field(
+        default=None,
+        description="Coverage: the CSM target follows the book, one CSM per this many "
+        "accounts (growth steps for csm are then ignored).",
+    )
 
 
 class Reassignment(Frozen):

@@ -320,7 +320,7 @@ class SdrSpec(RoleSpec):
         cost=12_000,
     )
     attrition: Attrition = Attrition(
-        voluntary=0.2, initial_tenure=Dist.model_validate({"exponential": {"mean": "12mo"}})
+        voluntary=0.22, initial_tenure=Dist.model_validate({"exponential": {"mean": "12mo"}})
     )
 
 
