@@ -248,7 +248,10 @@ class Workforce:
             return
         everyone = self._everyone()
         scenario = self.scenario
-        training_due = self._next_training is not None and self._next_training <= now + 1e-9
+        # Sessions happen at month ends: one is held at the month end nearest its due date.
+        training_due = (
+            self._next_training is not None and self._next_training <= now + DAYS_PER_MONTH / 2
+        )
         trained = [rep for rep in everyone if rep.active] if training_due else []
         self.managers.month(
             everyone,

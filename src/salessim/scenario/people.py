@@ -280,11 +280,20 @@ class Coaching(Frozen):
 class Training(Frozen):
     """Periodic skill training away from selling, delivered by managers."""
 
-    every: Days = Field(default=0.0, description="Time between sessions; 0 means no training.")
+    every: Days = Field(
+        default=0.0,
+        description="Time between sessions (held at the nearest month end); 0 means none.",
+    )
     hours: NonNegative = Field(default=8.0, description="Rep hours a session takes from selling.")
     skill_gain: Share = Field(default=0.03, description="Added to each trained rep's uplift.")
     cost_per_rep: Money = 1_000
     delivery_hours: NonNegative = Field(default=6.0, description="Manager hours per session.")
+
+    @model_validator(mode="after")
+    def _monthly_or_slower(self) -> Training:
+        if 0 < self.every < 28:
+            raise ValueError("training is held at month ends: every must be 0 or at least 1mo")
+        return self
 
 
 class Recognition(Frozen):
