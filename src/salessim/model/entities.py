@@ -163,6 +163,11 @@ class Rep:
             return None
         return sum(self.credits) / sum(self.bases)
 
+    def recent_attainment(self, months: int) -> float | None:
+        """Credit against quota over the last ``months`` closed months; None without a quota."""
+        base = sum(list(self.bases)[-months:])
+        return sum(list(self.credits)[-months:]) / base if base > 0 else None
+
     def tenure(self, now: float) -> float:
         """Days since hire."""
         return now - self.hired_at

@@ -339,7 +339,8 @@ class Workforce:
             attainment = rep.attainment()
             if rep.plan_until is not None:
                 if rep.plan_until <= now + 1e-9:
-                    restored = attainment is None or attainment >= policy.restore_at
+                    during = rep.recent_attainment(policy.plan_months)
+                    restored = during is None or during >= policy.restore_at
                     rep.plan_until = None
                     self.bus.emit(Event.PLAN_ENDED, now, rep, restored)
                     if not restored:
@@ -347,6 +348,7 @@ class Workforce:
             elif (
                 attainment is not None
                 and attainment < policy.threshold
+                and (rep.recent_attainment(policy.plan_months) or 0.0) < policy.threshold
                 and rep.tenure(now) >= policy.min_tenure
             ):
                 rep.plan_until = now + policy.plan_months * DAYS_PER_MONTH - 1

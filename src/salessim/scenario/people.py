@@ -309,7 +309,9 @@ class Performance(Frozen):
     threshold: NonNegative = Field(default=0.5, description="Trailing attainment for a plan.")
     min_tenure: Days = Field(default=9 * DAYS_PER_MONTH, description="No plan before this.")
     plan_months: int = Field(default=3, ge=1)
-    restore_at: NonNegative = Field(default=0.8, description="Attainment that ends a plan well.")
+    restore_at: NonNegative = Field(
+        default=0.8, description="Attainment during the plan's months that ends it well."
+    )
     exit_cost: Money = Field(default=20_000, description="Severance and legal cost of a firing.")
 
 
