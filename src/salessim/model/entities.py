@@ -27,6 +27,7 @@ class Lead:
 
     __slots__ = (
         "created_at",
+        "deadline",
         "deal_value",
         "discount",
         "fit",
@@ -68,6 +69,7 @@ class Lead:
         self.owner: Rep | None = None
         self.opportunity_at: float | None = None
         self.queued_at = created_at
+        self.deadline = -1.0
         self.waiting = False
 
     def __repr__(self) -> str:
@@ -179,11 +181,12 @@ class Rep:
 class AccountTask:
     """Queued CSM work on one account (onboarding or renewal preparation)."""
 
-    __slots__ = ("account_id", "kind", "queued_at", "slot", "waiting")
+    __slots__ = ("account_id", "deadline", "kind", "queued_at", "slot", "waiting")
 
     def __init__(self, slot: int, account_id: int, kind: str, queued_at: float) -> None:
         self.slot = slot
         self.account_id = account_id
         self.kind = kind
         self.queued_at = queued_at
+        self.deadline = -1.0
         self.waiting = False

@@ -4,19 +4,19 @@ Work waits first come, first served. In a pooled team any idle rep takes the nex
 (M/M/c when work times are exponential); in a team where work stays with its owner, each
 item is routed to one rep on arrival and waits for that rep. Items that give up waiting
 (leads going cold) are dropped lazily: one alarm per team rings at the earliest deadline
-in a heap of (deadline, item) entries, marks the item, and takers skip marked items; the
-queue is compacted when marked items outnumber live ones. Leaving a queue costs O(log n)
-in the heap and nothing in the queue, however long it is.
+(``Deadlines``, hour buckets), marks the item, and takers skip marked items; the queue is
+compacted when marked items outnumber live ones. Leaving a queue costs O(1) however long
+it is.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections import deque
 from typing import Any, Protocol
 
 import simpy
 
+from salessim.model.deadlines import NO_DEADLINE, Deadlines
 from salessim.model.entities import Rep
 from salessim.policies.routing import RoutingPolicy
 
@@ -26,6 +26,7 @@ class Work(Protocol):
 
     queued_at: float
     waiting: bool
+    deadline: float
 
 
 class Handler(Protocol):
@@ -68,8 +69,7 @@ class Team:
         self.busy_area = 0.0
         self.staffed_area = 0.0
         self._last_change = env.now
-        self._deadlines: list[tuple[float, int, Any, float]] = []
-        self._deadline_count = 0
+        self._deadlines = Deadlines()
         self._alarm: float | None = None
 
     # ------------------------------------------------------------------ bookkeeping
@@ -126,9 +126,9 @@ class Team:
 
     def requeue(self, item: Work, owner: Rep | None) -> None:
         """Queue ``item`` again, for ``owner`` (or anyone), as of when it was first queued."""
-        queued_at = item.queued_at
+        queued_at, deadline = item.queued_at, item.deadline
         self.push(item, owner)
-        item.queued_at = queued_at
+        item.queued_at, item.deadline = queued_at, deadline
 
     # ------------------------------------------------------------------ flow
     def assign(self, item: Any) -> Rep | None:
@@ -140,6 +140,7 @@ class Team:
     ) -> None:
         """Queue ``item`` for ``owner`` (or for anyone), starting it at once if possible."""
         item.queued_at = self.env.now
+        item.deadline = NO_DEADLINE
         if owner is None:
             if self.idle:
                 rep = self.routing(self.idle) if len(self.idle) > 1 else self.idle[0]
@@ -159,9 +160,8 @@ class Team:
             self._watch(item, patience_days)
 
     def _watch(self, item: Work, patience_days: float) -> None:
-        deadline = self.env.now + patience_days
-        self._deadline_count += 1
-        heapq.heappush(self._deadlines, (deadline, self._deadline_count, item, item.queued_at))
+        deadline = item.deadline = self.env.now + patience_days
+        self._deadlines.add(item)
         if self._alarm is None or deadline < self._alarm:
             self._set_alarm(deadline)
 
@@ -171,20 +171,19 @@ class Team:
 
     def _ring(self, _event: simpy.Event) -> None:
         """Items past their deadline that are still waiting give up."""
-        now, deadlines = self.env.now, self._deadlines
-        while deadlines and deadlines[0][0] <= now:
-            _deadline, _n, item, queued_at = heapq.heappop(deadlines)
-            if item.waiting and item.queued_at == queued_at:
-                self._tick()
-                item.waiting = False
-                self.waiting -= 1
-                self.handler.gave_up(item)  # type: ignore[union-attr]
+        now = self.env.now
+        for item in self._deadlines.due(now):
+            self._tick()
+            item.waiting = False
+            self.waiting -= 1
+            self.handler.gave_up(item)  # type: ignore[union-attr]
         if len(self.shared) > 2 * self.waiting + 64:
             self.shared = deque(item for item in self.shared if item.waiting)
         if self._alarm is not None and self._alarm <= now:
             self._alarm = None
-        if deadlines and (self._alarm is None or deadlines[0][0] < self._alarm):
-            self._set_alarm(deadlines[0][0])
+        upcoming = self._deadlines.next_deadline()
+        if upcoming is not None and (self._alarm is None or upcoming < self._alarm):
+            self._set_alarm(upcoming)
 
     def _start(self, rep: Rep, item: Any) -> None:
         self._tick()
