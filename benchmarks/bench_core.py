@@ -71,7 +71,7 @@ class Settings:
     mmc_horizon_share: float = 1.0  # of the M/M/c scenario's horizon
     lead_cost_reps: int = 7
     memory_years: tuple[float, float] = (1.0, 10.0)
-    abandon_reps: int = 2
+    abandon_reps: int = 3
     abandon_waiting: tuple[int, int] = (1_000, 100_000)
     abandon_count: int = 100_000  # leads going cold per measured window
     warmup_patience_means: float = 3.0
@@ -442,6 +442,20 @@ def measure_memory(settings: Settings, report: Report) -> None:
             detail=f"tracemalloc, simulate() only; accounts at the end {accounts_long:,.0f} "
             f"vs {accounts_short:,.0f}",
         ).judge()
+    )
+    steady = apply_overrides(scenario, {"customers.initial.accounts": round(accounts_long)})
+    peak_steady_short = traced_run(steady, short)[0]
+    peak_steady_long, _, accounts_steady = traced_run(steady, long)
+    report.figures.append(
+        Figure(
+            "memory_steady_book",
+            f"  same, starting with the {long:g}y run's book",
+            "MiB",
+            peak_steady_long / MIB,
+            peak_steady_short / MIB,
+            detail=f"{accounts_long:,.0f} accounts at the start, {accounts_steady:,.0f} after "
+            f"{long:g}y: how much of the growth is the business growing (for information)",
+        )
     )
     growth = [d for d in snap_long.compare_to(snap_short, "filename") if d.size_diff > 0][:5]
     report.notes.append(

@@ -1,7 +1,8 @@
-"""Patience deadlines of waiting work, in hour-wide buckets: O(1) to add, whatever the queue.
+"""Patience deadlines of waiting work, in day-wide buckets: O(1) to add, whatever the queue.
 
-Adding an item appends it, with its deadline, to the bucket of its hour; only when an
-hour becomes the next due is its bucket sorted. So a lead that joins a queue of 100,000
+Adding an item appends it, with its deadline, to the bucket of its day; only when a
+day becomes the next due is its bucket sorted (an item due within the current day is
+inserted in order). So a lead that joins a queue of 100,000
 costs two appends rather than a walk down a heap of 100,000 entries, and a bucket keeps
 its deadlines in a flat array rather than one tuple per item.
 
@@ -12,12 +13,13 @@ again elsewhere with a new deadline or none, leaves a stale entry that is skippe
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from array import array
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-BUCKET_DAYS = 1 / 24
+BUCKET_DAYS = 1.0
 NO_DEADLINE = -1.0  # an item queued without patience
 
 
@@ -35,8 +37,8 @@ class Deadlines:
 
     def __init__(self) -> None:
         self._buckets: dict[int, tuple[list[Any], array[float]]] = {}
-        self._keys: list[int] = []  # heap of the hours that have a bucket
-        self._current: list[tuple[float, Any]] = []  # the due hour, latest first
+        self._keys: list[int] = []  # heap of the days that have a bucket
+        self._current: list[tuple[float, Any]] = []  # the due day, latest first
         self._current_key = -1
 
     def add(self, item: Timed) -> None:
@@ -44,8 +46,7 @@ class Deadlines:
         deadline = item.deadline
         key = int(deadline // BUCKET_DAYS)
         if key <= self._current_key:
-            self._current.append((deadline, item))
-            self._current.sort(key=_latest_first)
+            bisect.insort(self._current, (deadline, item), key=_latest_first)
             return
         bucket = self._buckets.get(key)
         if bucket is None:

@@ -4,7 +4,7 @@ Work waits first come, first served. In a pooled team any idle rep takes the nex
 (M/M/c when work times are exponential); in a team where work stays with its owner, each
 item is routed to one rep on arrival and waits for that rep. Items that give up waiting
 (leads going cold) are dropped lazily: one alarm per team rings at the earliest deadline
-(``Deadlines``, hour buckets), marks the item, and takers skip marked items; the queue is
+(``Deadlines``, day buckets), marks the item, and takers skip marked items; the queue is
 compacted when marked items outnumber live ones. Leaving a queue costs O(1) however long
 it is.
 """
