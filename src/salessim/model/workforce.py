@@ -71,7 +71,7 @@ class Workforce:
         self.departures: dict[Role, deque[int]] = {
             role: deque([0] * CONTAGION_MONTHS, maxlen=CONTAGION_MONTHS) for role in WORKING_ROLES
         }
-        self.capacity_area = dict.fromkeys(WORKING_ROLES, 0.0)
+        self.ramped_area = dict.fromkeys(WORKING_ROLES, 0.0)
         self.headcount_area = dict.fromkeys(WORKING_ROLES, 0.0)
         self._capacity = dict.fromkeys(WORKING_ROLES, 0.0)
         self._headcount = dict.fromkeys(WORKING_ROLES, 0)
@@ -162,7 +162,7 @@ class Workforce:
     def ramped_capacity(self) -> dict[str, float]:
         """Time integral of the sum of reps' productivity, per role, up to now."""
         self._tick_capacity()
-        return {role.value: area for role, area in self.capacity_area.items()}
+        return {role.value: area for role, area in self.ramped_area.items()}
 
     def headcount_areas(self) -> dict[str, float]:
         """Time integral of employed reps, per role, up to now."""
@@ -178,7 +178,7 @@ class Workforce:
         elapsed = now - self._capacity_since
         for role in WORKING_ROLES:
             if elapsed:
-                self.capacity_area[role] += self._capacity[role] * elapsed
+                self.ramped_area[role] += self._capacity[role] * elapsed
                 self.headcount_area[role] += self._headcount[role] * elapsed
             self._headcount[role] = len(self.staff[role])
             self._capacity[role] = sum(rep.productivity for rep in self.staff[role] if rep.active)
@@ -272,9 +272,9 @@ class Workforce:
         self._review_plans(everyone)
         self._draw_exits()
         self._staff_up()
+        training_hours = scenario.policies.training.hours if trained else 0.0
         for role in WORKING_ROLES:
             self.departures[role].append(0)
-            training_hours = scenario.policies.training.hours if trained else 0.0
             for rep in self.staff[role]:
                 self._refresh(rep, training_hours)
         self._tick_capacity()
