@@ -16,7 +16,7 @@ GENERIC = {
 
 def test_every_kpi_is_documented_in_the_model_page():
     text = (ROOT / "docs" / "model.md").read_text()
-    documented = set(re.findall(r"^\| `([a-z_<>]+)` \|", text, flags=re.M))
+    documented = set(re.findall(r"^\| `([a-z0-9_<>]+)` \|", text, flags=re.M))
     expected = {GENERIC.get(name, name) for name in KPI_DEFINITIONS} | {"stage_conversion_<stage>"}
     assert expected == documented
 

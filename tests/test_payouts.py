@@ -7,13 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salessim.policies.compensation import PlanAccount
-from salessim.scenario.compensation import Plan
+from salessim.scenario.compensation import Measure, Plan
 
 
 def plan(**components: object) -> Plan:
     """Quota 1.2M a year by quarter (300k a quarter); target incentive 100k (25k a quarter)."""
     return Plan.model_validate(
         {
+            "role": "ae",
             "base": "100k",
             "target_incentive": "100k",
             "quota": {"amount": "1.2M", "period": "quarter"},
@@ -30,6 +31,15 @@ ACCELERATED = {
 TIERS = {"tiers": [{"at": 1.0, "amount": "5k"}, {"at": 1.5, "amount": "5k"}]}
 
 
+def account_for(plan: Plan) -> PlanAccount:
+    """A quarter of the plan: quota 300k, target incentive 25k."""
+    return PlanAccount(plan, quota=300e3, target_incentive=25e3)
+
+
+def credit(account: PlanAccount, amount: float) -> list:
+    return account.credit(Measure.NEW_ARR, amount)
+
+
 def amounts(lines: list) -> list[tuple[str, float, float, float]]:
     return [(line.component, line.credit, line.rate, round(line.amount, 6)) for line in lines]
 
@@ -43,8 +53,8 @@ def test_a_quarter_statement_by_hand():
     36,000 at 12%, but the cap is 2 x 25k = 50k and 20,400 is paid: 29,600; it passes
     150% and pays the second bonus. Deal 5 (10k) pays nothing: the cap is reached.
     """
-    account = PlanAccount(plan(commission=ACCELERATED, bonus=TIERS))
-    statement = [account.credit(deal) for deal in (60e3, 60e3, 200e3, 300e3, 10e3)]
+    account = account_for(plan(commission=ACCELERATED, bonus=TIERS))
+    statement = [credit(account, deal) for deal in (60e3, 60e3, 200e3, 300e3, 10e3)]
     assert amounts(statement[0]) == [("commission", 60e3, 0.0, 0.0)]
     assert amounts(statement[1]) == [
         ("commission", 15e3, 0.0, 0.0),
@@ -75,13 +85,13 @@ def test_a_quarter_statement_by_hand():
 )
 def test_one_deal_across_bands(rates, deal, expected):
     """A deal is split at every band it crosses (150k is 50% of the 300k quarter)."""
-    account = PlanAccount(plan(commission={"rates": rates}))
-    assert sum(line.amount for line in account.credit(deal)) == pytest.approx(expected)
+    account = account_for(plan(commission={"rates": rates}))
+    assert sum(line.amount for line in credit(account, deal)) == pytest.approx(expected)
 
 
 def test_a_bonus_tier_is_paid_once_a_period():
-    account = PlanAccount(plan(bonus={"tiers": [{"at": 1.0, "amount": "10k"}]}))
-    paid = [sum(line.amount for line in account.credit(deal)) for deal in (299e3, 1e3, 500e3)]
+    account = account_for(plan(bonus={"tiers": [{"at": 1.0, "amount": "10k"}]}))
+    paid = [sum(line.amount for line in credit(account, deal)) for deal in (299e3, 1e3, 500e3)]
     assert paid == [0.0, 10_000, 0.0]
 
 
@@ -99,11 +109,11 @@ DEALS = st.lists(st.floats(0, 400e3, allow_nan=False), max_size=12)
 @given(DEALS, st.data())
 def test_payout_depends_only_on_total_credit(deals, data):
     """Paying deal by deal or all at once, in any split, gives the same total (no path effects)."""
-    whole = PlanAccount(plan(commission=ACCELERATED, bonus=TIERS))
-    total_whole = sum(line.amount for line in whole.credit(sum(deals)))
-    pieces = PlanAccount(plan(commission=ACCELERATED, bonus=TIERS))
+    whole = account_for(plan(commission=ACCELERATED, bonus=TIERS))
+    total_whole = sum(line.amount for line in credit(whole, sum(deals)))
+    pieces = account_for(plan(commission=ACCELERATED, bonus=TIERS))
     shuffled = data.draw(st.permutations(deals))
-    total_pieces = sum(line.amount for deal in shuffled for line in pieces.credit(deal))
+    total_pieces = sum(line.amount for deal in shuffled for line in credit(pieces, deal))
     assert total_pieces == pytest.approx(total_whole, abs=1e-6)
 
 
@@ -111,8 +121,8 @@ def test_payout_depends_only_on_total_credit(deals, data):
 @given(DEALS)
 def test_lines_add_up_and_respect_the_cap(deals):
     """Lines credit exactly what was credited; nothing is negative; commission stays capped."""
-    account = PlanAccount(plan(commission=ACCELERATED))
-    lines = [line for deal in deals for line in account.credit(deal)]
+    account = account_for(plan(commission=ACCELERATED))
+    lines = [line for deal in deals for line in credit(account, deal)]
     assert sum(line.credit for line in lines) == pytest.approx(sum(deals))
     assert all(line.amount >= 0 for line in lines)
     assert sum(line.amount for line in lines) <= 2.0 * 25_000 + 1e-6

@@ -31,6 +31,8 @@ class Event(IntEnum):
     PLAN_STARTED = 14  # (t, rep)
     PLAN_ENDED = 15  # (t, rep, restored)
     TRAINING_HELD = 16  # (t, reps_trained, cost)
+    PAY_LINE = 17  # (t, rep, plan_name, period_label, line)
+    PAY_PERIOD_CLOSED = 18  # (t, rep, plan_name, period_label, quota, credit, complete)
 
 
 class Source(IntEnum):

@@ -12,12 +12,13 @@ import statistics
 from collections.abc import Sequence
 
 from salessim.metrics.people import EXIT_KINDS
-from salessim.metrics.record import PeopleRecord, Record
+from salessim.metrics.record import PayRecord, PeopleRecord, Record
 from salessim.scenario.people import MANAGER_ACTIVITIES
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 
 NAN = float("nan")
 ROLES = ("sdr", "ae", "specialist", "csm")
+PAY_COMPONENTS = ("base", "commission", "bonus", "spif", "contest", "clawback", "draw", "team")
 
 KPI_DEFINITIONS: dict[str, str] = {
     "measured_days": "Length of the measured period (after warm-up), days.",
@@ -106,6 +107,26 @@ KPI_DEFINITIONS: dict[str, str] = {
     "morale_mean": "Mean over months of the reps' mean morale (on [-1, 1]).",
     "plans_started": "Performance plans started in the period.",
     "plans_failed": "Performance plans that ended without the rep restored.",
+    "comp_cost": "Pay in the measured period, all roles and components (NaN without plans).",
+    **{f"comp_cost_{r}": f"Pay to the {r} role." for r in (*ROLES, "manager")},
+    **{f"comp_cost_{c}": f"Pay from {c} lines." for c in PAY_COMPONENTS},
+    "variable_pay": "Pay other than base salary.",
+    "cost_of_sales": "comp_cost / (bookings_new_arr + bookings_expansion_arr).",
+    "effective_commission_rate": "variable_pay / (bookings_new_arr + bookings_expansion_arr).",
+    **{
+        f"period_attainment_{q}_{r}": f"{name} attainment of {r} quota periods closed in the "
+        "measured period, whole and fully ramped."
+        for r in ROLES
+        for q, name in (
+            ("p10", "10th percentile"),
+            ("median", "Median"),
+            ("p90", "90th percentile"),
+        )
+    },
+    **{
+        f"period_share_at_quota_{r}": f"Share of whole, ramped {r} quota periods at or above quota."
+        for r in ROLES
+    },
 }
 
 
@@ -181,6 +202,7 @@ def compute(record: Record) -> dict[str, float]:
     for name, done, converted in zip(r.stage_names, r.stage_done, r.stage_converted, strict=True):
         kpis[f"stage_conversion_{name}"] = _ratio(converted, done)
     kpis.update(_people(r))
+    kpis.update(_pay(r))
     return kpis
 
 
@@ -229,6 +251,57 @@ def _people(r: Record) -> dict[str, float]:
         share = _ratio(p.manager_hours.get(activity, 0.0), manager_hours)
         kpis[f"manager_hours_share_{activity}"] = share
     return kpis
+
+
+def _pay(r: Record) -> dict[str, float]:
+    """Compensation KPIs: cost by role and component, cost of sales, period attainment."""
+    p: PayRecord = r.pay
+    since = p.measured_from
+    measured = [i for i, day in enumerate(p.line_day) if day >= since]
+    has_plans = bool(p.line_day)
+    by_role = dict.fromkeys((*ROLES, "manager"), 0.0)
+    by_component = dict.fromkeys(PAY_COMPONENTS, 0.0)
+    for i in measured:
+        amount = p.line_amount[i]
+        by_role[p.line_role[i]] += amount
+        by_component[p.line_component[i]] += amount
+    total = sum(by_role.values())
+    variable = total - by_component["base"]
+    bookings = r.bookings_new_arr + r.bookings_expansion_arr
+
+    def known(value: float) -> float:
+        return value if has_plans else NAN
+
+    kpis = {"comp_cost": known(total), "variable_pay": known(variable)}
+    kpis |= {f"comp_cost_{role}": known(value) for role, value in by_role.items()}
+    kpis |= {f"comp_cost_{c}": known(value) for c, value in by_component.items()}
+    kpis["cost_of_sales"] = _ratio(total, bookings) if has_plans else NAN
+    kpis["effective_commission_rate"] = _ratio(variable, bookings) if has_plans else NAN
+    for role in ROLES:
+        attained = sorted(
+            p.period_credit[i] / p.period_quota[i]
+            for i, day in enumerate(p.period_day)
+            if day > since
+            and p.period_role[i] == role
+            and p.period_complete[i]
+            and p.period_quota[i] > 0
+        )
+        for name, q in (("p10", 0.1), ("median", 0.5), ("p90", 0.9)):
+            kpis[f"period_attainment_{name}_{role}"] = _quantile(attained, q)
+        kpis[f"period_share_at_quota_{role}"] = _ratio(
+            sum(a >= 1.0 for a in attained), len(attained)
+        )
+    return kpis
+
+
+def _quantile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile of sorted ``values`` (linear interpolation); NaN when empty."""
+    if not values:
+        return NAN
+    position = q * (len(values) - 1)
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (position - low)
 
 
 def _per_rep_year(events: float, rep_days: float) -> float:

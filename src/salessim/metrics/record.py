@@ -60,6 +60,58 @@ class PeopleRecord:
 
 
 @dataclass
+class PayRecord:
+    """The payout ledger and the quota periods closed, from the first day.
+
+    Kept from day 0 so any statement can be printed; ``measured_from`` is where the
+    measured period starts. Ledger columns: day, rep id, role, plan, period label,
+    component, measure, credit, rate, amount, note. Period columns: day closed, rep id,
+    role, plan, label, quota, credit, complete (a whole period, fully ramped).
+    """
+
+    measured_from: float = 0.0
+    line_day: array[float] = field(default_factory=lambda: array("d"))
+    line_rep: array[int] = field(default_factory=lambda: array("q"))
+    line_role: list[str] = field(default_factory=list)
+    line_plan: list[str] = field(default_factory=list)
+    line_period: list[str] = field(default_factory=list)
+    line_component: list[str] = field(default_factory=list)
+    line_measure: list[str] = field(default_factory=list)
+    line_credit: array[float] = field(default_factory=lambda: array("d"))
+    line_rate: array[float] = field(default_factory=lambda: array("d"))
+    line_amount: array[float] = field(default_factory=lambda: array("d"))
+    line_note: list[str] = field(default_factory=list)
+    period_day: array[float] = field(default_factory=lambda: array("d"))
+    period_rep: array[int] = field(default_factory=lambda: array("q"))
+    period_role: list[str] = field(default_factory=list)
+    period_plan: list[str] = field(default_factory=list)
+    period_label: list[str] = field(default_factory=list)
+    period_quota: array[float] = field(default_factory=lambda: array("d"))
+    period_credit: array[float] = field(default_factory=lambda: array("d"))
+    period_complete: bytearray = field(default_factory=bytearray)
+
+    def lines(self, rep: int | None = None) -> list[dict[str, object]]:
+        """Ledger lines as rows, optionally of one rep."""
+        return [
+            {
+                "day": self.line_day[i],
+                "rep": self.line_rep[i],
+                "role": self.line_role[i],
+                "plan": self.line_plan[i],
+                "period": self.line_period[i],
+                "component": self.line_component[i],
+                "measure": self.line_measure[i],
+                "credit": self.line_credit[i],
+                "rate": self.line_rate[i],
+                "amount": self.line_amount[i],
+                "note": self.line_note[i],
+            }
+            for i in range(len(self.line_day))
+            if rep is None or self.line_rep[i] == rep
+        ]
+
+
+@dataclass
 class Record:
     """Everything measured in one run."""
 
@@ -94,6 +146,7 @@ class Record:
     weekly_new_arr: array[float] = field(default_factory=lambda: array("d"))
     quarter_ends: list[tuple[float, str]] = field(default_factory=list)
     people: PeopleRecord = field(default_factory=PeopleRecord)
+    pay: PayRecord = field(default_factory=PayRecord)
 
     def add_month(self, row: dict[str, float | str]) -> None:
         """Append one month's row to the monthly columns."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salessim.metrics.events import Bus, Event, LeadStatus, Source
+from salessim.metrics.pay import PayRecorder
 from salessim.metrics.people import PeopleRecorder
 from salessim.metrics.record import CohortYear, Record, RoleQueue
 
@@ -54,6 +55,7 @@ class Recorder:
         self._months_in_year = 0
         self.record = Record(stage_names=list(stage_names), stage_roles=list(stage_roles))
         self.people = PeopleRecorder(bus, self.record.people)
+        self.pay = PayRecorder(bus, self.record.pay)
         n = len(stage_names)
         self.record.stage_done = [0] * n
         self.record.stage_converted = [0] * n
@@ -91,6 +93,7 @@ class Recorder:
         rec.starting_arr, rec.starting_logos = probe.arr, probe.logos
         rec.queues = {role: RoleQueue(headcount=n) for role, n in probe.headcount.items()}
         self.people.start(list(probe.headcount))
+        rec.pay.measured_from = probe.now
         self._open, self._open_since = probe.open_leads, probe.now
         self._new_year(probe)
 

@@ -17,7 +17,8 @@ class AccountBook:
     """Live accounts by slot: id, segment, ARR, fit, discount, dates, CSM and origin lead.
 
     ``lost_in_handover`` marks accounts that will churn at their next renewal because
-    their CSM left and the hand-over failed.
+    their CSM left and the hand-over failed; ``prepared`` marks an account whose renewal
+    preparation is done.
     """
 
     def __init__(self) -> None:
@@ -30,7 +31,9 @@ class AccountBook:
         self.renewal_at = array("d")
         self.csm = array("q")
         self.lead_id = array("q")
+        self.ae = array("q")
         self.lost_in_handover = bytearray()
+        self.prepared = bytearray()
         self.live = bytearray()
         self._free: list[int] = []
         self._next_id = 0
@@ -46,10 +49,22 @@ class AccountBook:
         renewal_at: float,
         csm: int,
         lead_id: int,
+        ae: int = NO_ID,
     ) -> int:
-        """Add an account; return its slot."""
+        """Add an account; return its slot. ``ae`` is the AE who won it."""
         self._next_id += 1
-        values = (self._next_id, segment, arr, fit, discount, opened_at, renewal_at, csm, lead_id)
+        values = (
+            self._next_id,
+            segment,
+            arr,
+            fit,
+            discount,
+            opened_at,
+            renewal_at,
+            csm,
+            lead_id,
+            ae,
+        )
         columns = self._columns()
         if self._free:
             slot = self._free.pop()
@@ -57,12 +72,14 @@ class AccountBook:
                 column[slot] = value
             self.live[slot] = 1
             self.lost_in_handover[slot] = 0
+            self.prepared[slot] = 0
         else:
             slot = len(self.id)
             for column, value in zip(columns, values, strict=True):
                 column.append(value)
             self.live.append(1)
             self.lost_in_handover.append(0)
+            self.prepared.append(0)
         self.count += 1
         return slot
 
@@ -91,4 +108,5 @@ class AccountBook:
             self.renewal_at,
             self.csm,
             self.lead_id,
+            self.ae,
         )

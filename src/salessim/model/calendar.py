@@ -66,6 +66,24 @@ class Calendar:
         year, quarter = self.fiscal_label(self.date(day).replace(day=1))
         return f"{year}Q{quarter}"
 
+    def period(self, day: float, months: int) -> tuple[float, float, str]:
+        """(start day, end day, label) of the fiscal period of ``months`` containing ``day``.
+
+        Labels: ``2027-03`` (month), ``2027Q3``, ``2027H2`` and ``FY2027``.
+        """
+        index = self.month_index(day)
+        offset = (self.calendar_month(index) - self.fiscal_year_start_month) % 12
+        first = index - offset % months
+        first_date = add_months(self._first_month, first)
+        year, quarter = self.fiscal_label(first_date)
+        label = {
+            1: first_date.strftime("%Y-%m"),
+            3: f"{year}Q{quarter}",
+            6: f"{year}H{offset // 6 + 1}",
+            12: f"FY{year}",
+        }[months]
+        return self.month_start(first), self.month_start(first + months), label
+
     def run(self, env: simpy.Environment, bus: Bus) -> Generator[simpy.Event, None, None]:
         """Process: emit month, quarter and year ends as they come."""
         index = 0

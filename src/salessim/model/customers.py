@@ -16,6 +16,7 @@ expansion.attention_elasticity`` by a drawn uplift, or else contracts with
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import simpy
 
@@ -25,8 +26,12 @@ from salessim.model.agenda import Agenda
 from salessim.model.entities import AccountTask, Lead, Rep
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
-from salessim.scenario.schema import Customers, Scenario
+from salessim.scenario.compensation import Measure
+from salessim.scenario.schema import Customers, Role, Scenario
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK, HOURS_PER_DAY
+
+if TYPE_CHECKING:
+    from salessim.model.payroll import Payroll
 
 PREPARE, RENEW = 0, 1  # agenda codes are slot * 2 + what is due
 
@@ -41,10 +46,12 @@ class CustomerBook:
         streams: Streams,
         scenario: Scenario,
         team: Team,
+        payroll: Payroll,
     ) -> None:
         self.env = env
         self.bus = bus
         self.team = team
+        self.payroll = payroll
         team.handler = self
         self.book = AccountBook()
         self.agenda = Agenda(env, self._due)
@@ -71,7 +78,6 @@ class CustomerBook:
             scenario.roles.csm.hours_per_week / DAYS_PER_WEEK * DAYS_PER_MONTH
         )
         self._account_loss = scenario.policies.reassignment.account_loss
-        self._retention_quota = scenario.roles.csm.quota
         churn = spec.churn
         self._churn_odds = churn.base / (1 - churn.base) if churn.base < 1 else None
 
@@ -100,13 +106,21 @@ class CustomerBook:
         """A won deal becomes an account, and its CSM onboards it."""
         arr = lead.deal_value * (1 - lead.discount)
         renewal_at = self.env.now + self._segments[lead.segment].contract_term
-        slot = self._open(lead.segment, arr, lead.fit, lead.discount, lead.id, renewal_at)
+        owner = lead.owner.id if lead.owner is not None else NO_ID
+        slot = self._open(lead.segment, arr, lead.fit, lead.discount, lead.id, renewal_at, owner)
         csm = self._csms.get(self.book.csm[slot])
         if csm is not None:
             self.team.push(AccountTask(slot, self.book.id[slot], "onboarding", self.env.now), csm)
 
     def _open(
-        self, segment: int, arr: float, fit: float, discount: float, lead_id: int, renewal_at: float
+        self,
+        segment: int,
+        arr: float,
+        fit: float,
+        discount: float,
+        lead_id: int,
+        renewal_at: float,
+        ae: int = NO_ID,
     ) -> int:
         csm = NO_ID
         rep = self.team.assign(None)
@@ -115,7 +129,7 @@ class CustomerBook:
             csm = rep.id
         now = self.env.now
         book = self.book
-        slot = book.open(segment, arr, fit, discount, now, renewal_at, csm, lead_id)
+        slot = book.open(segment, arr, fit, discount, now, renewal_at, csm, lead_id, ae)
         self.arr += arr
         self._plan_renewal(slot)
         self.bus.emit(
@@ -167,14 +181,18 @@ class CustomerBook:
         before = book.arr[slot]
         account_id, opened_at = book.id[slot], book.opened_at[slot]
         csm = self._csms.get(book.csm[slot])
-        if csm is not None and self._retention_quota:
-            csm.month_base += before * self._retention_quota
+        prepared = float(book.prepared[slot])
+        book.prepared[slot] = 0
         u = self._uniform()
         if book.lost_in_handover[slot] or u < self.churn_probability(slot):
             book.close(slot)
             self.arr -= before
             if csm is not None:
                 csm.load -= 1
+                self._credit_renewal(csm, slot, before, 0.0, 0.0)
+            lead_id = book.lead_id[slot]
+            if lead_id != NO_ID:
+                self.payroll.churned(lead_id, opened_at)
             self.bus.emit(Event.ACCOUNT_CHURNED, now, account_id, opened_at, before)
             return False
         expansion = self.spec.expansion
@@ -190,9 +208,26 @@ class CustomerBook:
         book.arr[slot] = after
         self.arr += after - before
         if csm is not None:
-            csm.month_credit += min(before, after)
+            self._credit_renewal(csm, slot, before, after, prepared)
+        ae = self.payroll.everyone.get(book.ae[slot])
+        if ae is not None and ae.active:
+            self._credit_renewal(ae, slot, before, after, prepared)
         self.bus.emit(Event.ACCOUNT_RENEWED, now, account_id, opened_at, before, after)
         return True
+
+    def _credit_renewal(
+        self, rep: Rep, slot: int, before: float, after: float, prepared: float
+    ) -> None:
+        """Credit a renewal (``after`` is 0 for a churn) in every renewal measure."""
+        credit, segment = self.payroll.credit, self.book.segment[slot]
+        if after > 0:
+            credit(rep, Measure.RENEWAL_ARR, min(before, after), segment=segment)
+            if after > before:
+                credit(rep, Measure.EXPANSION_ARR, after - before, segment=segment)
+        if rep.role is Role.CSM:
+            credit(rep, Measure.GROSS_RETENTION, min(before, after), due=before)
+            credit(rep, Measure.NET_RETENTION, after, due=before)
+            credit(rep, Measure.ON_TIME_RENEWALS, prepared if after > 0 else 0.0, due=1.0)
 
     # ------------------------------------------------------------------ CSM work
     def work_days(self, task: AccountTask, rep: Rep) -> float:
@@ -204,7 +239,10 @@ class CustomerBook:
         self.bus.emit(Event.WORK_STARTED, self.env.now, rep.role, rep, task, wait_days)
 
     def finished(self, task: AccountTask, rep: Rep) -> None:
-        """Nothing follows a finished task: its effect is the time it took."""
+        """A finished renewal preparation marks the account prepared; else only time."""
+        slot = task.slot
+        if task.kind == "renewal" and self.book.id[slot] == task.account_id:
+            self.book.prepared[slot] = 1
 
     def gave_up(self, task: AccountTask) -> None:
         """Renewal preparation the CSM never reached before the renewal date lapses."""

@@ -19,6 +19,7 @@ from salessim.model.calendar import Calendar
 from salessim.model.customers import CustomerBook
 from salessim.model.funnel import Funnel
 from salessim.model.organisation import Organisation
+from salessim.model.payroll import Payroll
 from salessim.model.sources import LeadFactory, outbound_rate, poisson_arrivals
 from salessim.model.streams import Streams
 from salessim.model.workforce import Workforce
@@ -47,8 +48,9 @@ class Simulation:
         )
         self.organisation = Organisation(env, streams, scenario)
         teams = self.organisation.teams
-        self.customers = CustomerBook(env, bus, streams, scenario, teams[Role.CSM])
-        self.funnel = Funnel(env, bus, streams, scenario, teams, self.customers.win)
+        self.payroll = Payroll(bus, self.calendar, scenario, self.organisation)
+        self.customers = CustomerBook(env, bus, streams, scenario, teams[Role.CSM], self.payroll)
+        self.funnel = Funnel(env, bus, streams, scenario, teams, self.customers.win, self.payroll)
         self.workforce = Workforce(
             env,
             bus,
@@ -59,6 +61,7 @@ class Simulation:
             self.customers,
             self.calendar,
         )
+        self.payroll.enrol_roster()
         self.leads = LeadFactory(scenario, streams)
         stages = scenario.funnel.stages
         self.recorder = Recorder(
@@ -142,6 +145,7 @@ class Simulation:
         self.funnel.reconfigure(scenario, self.streams)
         self.customers.configure(scenario)
         self.workforce.configure(scenario)
+        self.payroll.configure(scenario)
         self.leads = LeadFactory(scenario, self.streams, first_id=self.leads.last_id + 1)
 
     # ------------------------------------------------------------------ wiring
@@ -205,6 +209,7 @@ class Simulation:
         return len(weights) - 1
 
     def _month_end(self, now: float, index: int) -> None:
+        self.payroll.month_end(now)
         self.customers.review_attention()
         self.workforce.month_end()
 

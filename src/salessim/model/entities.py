@@ -15,6 +15,7 @@ from salessim.metrics.events import LeadStatus, Source
 if TYPE_CHECKING:
     import numpy as np
 
+    from salessim.scenario.compensation import Measure
     from salessim.scenario.people import Tier
     from salessim.scenario.schema import Role
 
@@ -37,6 +38,7 @@ class Lead:
         "opportunity_at",
         "owner",
         "queued_at",
+        "sdr",
         "segment",
         "source",
         "stage",
@@ -71,6 +73,7 @@ class Lead:
         self.queued_at = created_at
         self.deadline = -1.0
         self.waiting = False
+        self.sdr: Rep | None = None  # who qualified the lead
 
     def __repr__(self) -> str:
         return f"Lead({self.id}, stage={self.stage}, {self.status.name})"
@@ -110,6 +113,8 @@ class Rep:
         "plan_until",
         "productivity",
         "queue",
+        "quota",
+        "quota_measure",
         "rng",
         "role",
         "skill",
@@ -143,6 +148,8 @@ class Rep:
         self.tier: Tier | None = None
         self.morale = 0.0
         self.pay = 0.0
+        self.quota = 0.0  # a year, in quota_measure (a target ratio for retention)
+        self.quota_measure: Measure | None = None
         self.manager = 0
         self.active = True
         self.plan_until: float | None = None

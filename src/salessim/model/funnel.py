@@ -13,6 +13,7 @@ patience go cold.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import simpy
 
@@ -20,7 +21,11 @@ from salessim.metrics.events import Bus, Event, LeadStatus
 from salessim.model.entities import Lead, Rep
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
+from salessim.scenario.compensation import Measure
 from salessim.scenario.schema import Outcome, Role, Scenario, Stage, When
+
+if TYPE_CHECKING:
+    from salessim.model.payroll import Payroll
 
 OUTCOME_STATUS = {
     Outcome.WON: LeadStatus.WON,
@@ -99,10 +104,12 @@ class Funnel:
         scenario: Scenario,
         teams: dict[Role, Team],
         on_won: Callable[[Lead], None],
+        payroll: Payroll,
     ) -> None:
         self.env = env
         self.bus = bus
         self.on_won = on_won
+        self.credit = payroll.credit
         self.teams = teams
         self.open_leads = 0
         self.closed_deals = 0
@@ -120,6 +127,9 @@ class Funnel:
             StagePlan(i, stage, names, self.teams[stage.role], streams)
             for i, stage in enumerate(scenario.funnel.stages)
         ]
+        self.first_ae_stage = next(
+            (i for i, stage in enumerate(scenario.funnel.stages) if stage.role is Role.AE), -1
+        )
 
     # ------------------------------------------------------------------ flow
     def admit(self, lead: Lead) -> None:
@@ -209,10 +219,22 @@ class Funnel:
                 p = odds / (1 + odds)
             converted = u < p
             target = plan.success if converted else plan.fail
-        if converted and plan.role is not Role.AE:
-            rep.month_credit += 1
+        if converted:
+            self._credit_stage(lead, rep, plan)
         self.bus.emit(Event.STAGE_DONE, self.env.now, lead, plan.index, converted)
         self._go(lead, target)
+
+    def _credit_stage(self, lead: Lead, rep: Rep, plan: StagePlan) -> None:
+        """Credit a converted stage: a meeting, an accepted lead or a technical win."""
+        role = plan.role
+        if role is Role.SDR:
+            lead.sdr = rep
+            self.credit(rep, Measure.MEETINGS, 1.0)
+        elif role is Role.SPECIALIST:
+            self.credit(rep, Measure.TECHNICAL_WINS, 1.0)
+        elif plan.index == self.first_ae_stage and lead.sdr is not None:
+            self.credit(lead.sdr, Measure.SQLS, 1.0)
+            self.credit(lead.sdr, Measure.PIPELINE_SOURCED, lead.deal_value)
 
     def _close(self, lead: Lead, status: LeadStatus) -> None:
         lead.status = status
@@ -228,8 +250,11 @@ class Funnel:
             self.closed_deals += 1
         self.bus.emit(Event.LEAD_CLOSED, self.env.now, lead)
         if status is LeadStatus.WON:
+            arr = lead.deal_value * (1 - lead.discount)
             if owner is not None:
-                owner.month_credit += lead.deal_value * (1 - lead.discount)
+                self.credit(owner, Measure.NEW_ARR, arr, lead=lead)
+            if lead.sdr is not None:
+                self.credit(lead.sdr, Measure.SOURCED_WON, arr, lead=lead)
             self.on_won(lead)
 
     # ------------------------------------------------------------------ people

@@ -34,6 +34,7 @@ from salessim.model.entities import Rep
 from salessim.model.funnel import Funnel
 from salessim.model.managers import ManagerDesk
 from salessim.model.organisation import Organisation, rep_speed
+from salessim.model.payroll import credit_lag
 from salessim.model.streams import Streams
 from salessim.scenario.people import Backfill, GrowthStep, Tier
 from salessim.scenario.schema import WORKING_ROLES, Role, RoleSpec, Scenario
@@ -224,14 +225,14 @@ class Workforce:
         for role in WORKING_ROLES:
             spec, lag = self.spec(role), self._credit_lag[role]
             for rep in self.staff[role]:
-                if role is not Role.CSM and spec.quota:
+                if rep.quota and rep.quota_measure is not None and not rep.quota_measure.is_ratio:
                     if rep.joined_at <= 0 or not self.enabled:
                         # The starting roster: nothing can close before the pipeline fills.
                         share = 1.0 if middle >= lag else 0.0
                     else:
                         since = middle - rep.joined_at - lag
                         share = spec.ramp.productivity(since) if since > 0 else 0.0
-                    rep.month_base += spec.quota * days / (12 * DAYS_PER_MONTH) * share
+                    rep.month_base += rep.quota * days / (12 * DAYS_PER_MONTH) * share
                 rep.credits.append(rep.month_credit)
                 rep.bases.append(rep.month_base)
                 rep.month_credit = rep.month_base = 0.0
@@ -476,17 +477,3 @@ class Workforce:
 def offer(spec: RoleSpec) -> float:
     """Pay as a multiple of market pay: the role's set ``pay`` if any, else the hiring offer."""
     return spec.pay / spec.market_pay if spec.pay is not None else spec.hiring.offer
-
-
-def credit_lag(scenario: Scenario, role: Role) -> float:
-    """Mean customer-side days from a role's first stage to the stage that credits it.
-
-    AEs are credited when a deal is won, after the last stage; other roles when their
-    own last stage converts. Work time is left out: it is small beside the lags.
-    """
-    stages = scenario.funnel.stages
-    mine = [i for i, stage in enumerate(stages) if stage.role is role]
-    if not mine:
-        return 0.0
-    last = len(stages) - 1 if role is Role.AE else mine[-1]
-    return sum(stage.lag.mean for stage in stages[mine[0] : last + 1])

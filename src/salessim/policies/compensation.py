@@ -1,111 +1,233 @@
-"""Payout rules: a plan turns each piece of credit into statement lines a rep can check.
+"""Payout rules: a plan turns credit into statement lines a rep can check by hand.
 
-``PlanAccount`` follows one rep in one quota period. ``credit`` takes a piece of credit
-(a deal's ARR, a meeting) and returns the lines it earns: commission split at every band
-boundary and at the threshold, cut at the cap, and any bonus tier the credit reaches.
-Every line says what was credited, at what rate and why, so the sum of the lines is the
-payout and each can be recomputed by hand.
+``PlanAccount`` follows one rep through one quota period. ``credit`` takes a piece of
+credit (a deal's ARR, a meeting) and returns the lines it earns: commission split at
+every band boundary and at the threshold, held below a gate, cut at the cap; bonus tiers
+reached; spifs on matching deals. Under a ratio quota (retention) attainment is known
+only at the period end, so commission and bonus wait for ``settle``. The other rules
+(contests, draws, team pay, clawbacks) are small functions of what the period recorded.
+Every line says what was credited, at what rate and why; the lines add up to the pay.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from salessim.scenario.compensation import Bonus, Commission, Plan
+from salessim.scenario.compensation import (
+    Bonus,
+    Commission,
+    Contest,
+    Draw,
+    Measure,
+    Plan,
+    Spif,
+)
 
-EPSILON = 1e-12
+EPSILON = 1e-9
 
 
 @dataclass(frozen=True)
 class Line:
     """One statement line."""
 
-    component: str  # e.g. "commission", "bonus"
-    credit: float  # credit this line pays on (0 for a bonus)
-    rate: float  # pay per unit of credit (0 for a bonus)
+    component: str  # commission, bonus, spif, contest, clawback, draw, team or base
+    measure: str  # the measure credited ("" when none)
+    credit: float  # credit the line pays on (0 for lump sums)
+    rate: float  # pay per unit of credit (0 for lump sums)
     amount: float
     note: str
 
 
+class Deal(NamedTuple):
+    """What a spif can ask about the credit: where it came from and when."""
+
+    segment: str
+    source: str | None  # inbound, outbound, referral; None for renewals
+    technical: bool | None  # needed a specialist; None for renewals
+    date: dt.date
+
+
 @dataclass
 class PlanAccount:
-    """One rep's running position under ``plan`` in one quota period."""
+    """One rep's running position under ``plan`` in one quota period.
+
+    ``quota`` and ``target_incentive`` are the period's, already prorated and ramp
+    adjusted; under a ratio quota, ``quota`` is the target ratio until ``settle``.
+    """
 
     plan: Plan
+    quota: float
+    target_incentive: float
     credited: float = 0.0
+    due: float = 0.0
     paid: dict[int, float] = field(default_factory=dict)  # by component index
+    held: dict[int, float] = field(default_factory=dict)
     tiers_paid: set[tuple[int, int]] = field(default_factory=set)
+    pending: dict[Measure, float] = field(default_factory=dict)
 
     @property
-    def period_quota(self) -> float:
-        """Quota of the period."""
-        return self.plan.quota.per_period
-
-    @property
-    def period_target_incentive(self) -> float:
-        """Target incentive of the period."""
-        return self.plan.target_incentive / self.plan.quota.period.per_year
+    def deferred(self) -> bool:
+        """Whether attainment is only known at the period end."""
+        return self.plan.quota_measure.is_ratio
 
     @property
     def attainment(self) -> float:
-        """Credit so far over the period's quota."""
-        return self.credited / self.period_quota if self.period_quota else 0.0
+        """Credit so far over the period's quota (0 without a quota)."""
+        quota = self.quota * self.due if self.deferred else self.quota
+        return self.credited / quota if quota > 0 else 0.0
 
-    def credit(self, amount: float) -> list[Line]:
-        """Add ``amount`` of credit; return the lines it earns, in component order."""
-        if amount < 0:
-            raise ValueError(f"credit must not be negative, got {amount}")
+    def credit(
+        self, measure: Measure, amount: float, deal: Deal | None = None, due: float = 0.0
+    ) -> list[Line]:
+        """Add ``amount`` of credit in ``measure``; return the lines it earns now.
+
+        ``due`` is what came due in a ratio measure (the ARR up for renewal).
+        """
+        if amount < 0 or due < 0:
+            raise ValueError(f"credit must not be negative, got {amount} (due {due})")
+        lines: list[Line] = []
+        if deal is not None:
+            for component in self.plan.components:
+                if component.spif is not None:
+                    lines += self._spif(component.spif, measure, amount, deal)
+        if self.deferred:
+            self.due += due if measure is self.plan.quota_measure else 0.0
+            self.pending[measure] = self.pending.get(measure, 0.0) + amount
+            return lines
+        return lines + self._earn(measure, amount)
+
+    def settle(self) -> list[Line]:
+        """The period ends: deferred commission and bonus, then gates held or forfeited."""
+        lines: list[Line] = []
+        if self.deferred:
+            self.quota *= self.due
+            self.due = 1.0
+            pending, self.pending = self.pending, {}
+            quota_measure = self.plan.quota_measure
+            lines += self._earn(quota_measure, pending.pop(quota_measure, 0.0))
+            for measure in sorted(pending):
+                lines += self._earn(measure, pending[measure])
+        for index, held in sorted(self.held.items()):
+            if held > 0:
+                gate = self.plan.components[index].commission.gate  # type: ignore[union-attr]
+                lines.append(
+                    Line(
+                        "commission",
+                        "",
+                        0.0,
+                        0.0,
+                        0.0,
+                        f"gate of {gate:.0%} not reached: {held:,.2f} held is forfeited",
+                    )
+                )
+        self.held = {}
+        return lines
+
+    # ------------------------------------------------------------------ commission and bonus
+    def _earn(self, measure: Measure, amount: float) -> list[Line]:
+        moves = measure is self.plan.quota_measure
         before = self.credited
-        self.credited += amount
+        if moves:
+            self.credited += amount
         lines: list[Line] = []
         for index, component in enumerate(self.plan.components):
-            if component.commission is not None:
-                lines += self._commission(index, component.commission, before, amount)
-            elif component.bonus is not None:
+            spec = component.commission
+            if spec is not None and (spec.measure or self.plan.quota_measure) is measure:
+                if moves:
+                    lines += self._commission(index, spec, measure, before, amount)
+                else:
+                    lines.append(self._segment(index, spec, measure, before, amount))
+                lines += self._release(index, spec)
+            elif component.bonus is not None and moves:
                 lines += self._bonus(index, component.bonus)
         return lines
 
-    def _commission(self, index: int, spec: Commission, before: float, amount: float) -> list[Line]:
-        quota = self.period_quota
+    def _quota_now(self) -> float:
+        return self.quota * self.due if self.deferred else self.quota
+
+    def _commission(
+        self, index: int, spec: Commission, measure: Measure, before: float, amount: float
+    ) -> list[Line]:
+        quota = self._quota_now()
         cuts = sorted({band.start * quota for band in spec.rates} | {spec.threshold * quota})
         lines: list[Line] = []
         start, end = before, before + amount
-        while start < end - EPSILON:
+        while start < end:
             stop = min([cut for cut in cuts if cut > start + EPSILON] + [end])
-            lines.append(self._segment(index, spec, start, stop))
+            lines.append(self._segment(index, spec, measure, start, stop - start))
             start = stop
         return _merge(lines)
 
-    def _segment(self, index: int, spec: Commission, start: float, stop: float) -> Line:
-        quota = self.period_quota
-        attainment = start / quota if quota else 0.0
-        credit = stop - start
+    def _segment(
+        self, index: int, spec: Commission, measure: Measure, at: float, credit: float
+    ) -> Line:
+        """Pay ``credit`` at the band where quota credit ``at`` puts attainment."""
+        quota = self._quota_now()
+        attainment = at / quota if quota > 0 else 0.0
         if attainment < spec.threshold - EPSILON:
-            return Line("commission", credit, 0.0, 0.0, f"below the {spec.threshold:.0%} threshold")
+            return Line(
+                "commission",
+                measure.value,
+                credit,
+                0.0,
+                0.0,
+                f"below the {spec.threshold:.0%} threshold",
+            )
         band = max(
             (b for b in spec.rates if b.start <= attainment + EPSILON), key=lambda b: b.start
         )
         amount = credit * band.rate
         note = f"band from {band.start:.0%}"
         if spec.cap is not None:
-            room = spec.cap * self.period_target_incentive - self.paid.get(index, 0.0)
+            room = spec.cap * self.target_incentive - self.paid.get(index, 0.0)
             if amount > room:
                 amount = max(0.0, room)
                 note += f", cut at the cap of {spec.cap:g}x target incentive"
         self.paid[index] = self.paid.get(index, 0.0) + amount
-        return Line("commission", credit, band.rate, amount, note)
+        if spec.gate > 0 and self.attainment < spec.gate - EPSILON:
+            self.held[index] = self.held.get(index, 0.0) + amount
+            note += f"; {amount:,.2f} held until the {spec.gate:.0%} gate"
+            amount = 0.0
+        return Line("commission", measure.value, credit, band.rate, amount, note)
+
+    def _release(self, index: int, spec: Commission) -> list[Line]:
+        held = self.held.get(index, 0.0)
+        if held <= 0 or self.attainment < spec.gate - EPSILON:
+            return []
+        self.held[index] = 0.0
+        note = f"gate of {spec.gate:.0%} reached: held commission released"
+        return [Line("commission", "", 0.0, 0.0, held, note)]
 
     def _bonus(self, index: int, spec: Bonus) -> list[Line]:
-        quota = self.period_quota
         lines = []
         for tier_index, tier in enumerate(spec.tiers):
             key = (index, tier_index)
-            reached = self.credited >= tier.at * quota - EPSILON
-            if reached and key not in self.tiers_paid:
+            if self.attainment >= tier.at - EPSILON and key not in self.tiers_paid:
                 self.tiers_paid.add(key)
                 self.paid[index] = self.paid.get(index, 0.0) + tier.amount
-                lines.append(Line("bonus", 0.0, 0.0, tier.amount, f"reached {tier.at:.0%}"))
+                lines.append(Line("bonus", "", 0.0, 0.0, tier.amount, f"reached {tier.at:.0%}"))
         return lines
+
+    def _spif(self, spec: Spif, measure: Measure, amount: float, deal: Deal) -> list[Line]:
+        if (spec.measure or self.plan.quota_measure) is not measure or not spif_applies(spec, deal):
+            return []
+        pay = spec.per_deal + spec.rate * amount
+        note = f"spif: {spec.per_deal:,.0f} a deal + {spec.rate:g} x credit"
+        return [Line("spif", measure.value, amount, spec.rate, pay, note)]
+
+
+def spif_applies(spec: Spif, deal: Deal) -> bool:
+    """Whether a spif pays on ``deal``: segment, source, specialist need and dates match."""
+    return (
+        (not spec.segments or deal.segment in spec.segments)
+        and (not spec.sources or deal.source in spec.sources)
+        and (spec.technical is None or deal.technical is spec.technical)
+        and (spec.start is None or deal.date >= spec.start)
+        and (spec.until is None or deal.date <= spec.until)
+    )
 
 
 def _merge(lines: list[Line]) -> list[Line]:
@@ -116,6 +238,7 @@ def _merge(lines: list[Line]) -> list[Line]:
         if last is not None and last.rate == line.rate and last.note == line.note:
             merged[-1] = Line(
                 last.component,
+                last.measure,
                 last.credit + line.credit,
                 last.rate,
                 last.amount + line.amount,
@@ -124,3 +247,47 @@ def _merge(lines: list[Line]) -> list[Line]:
         else:
             merged.append(line)
     return merged
+
+
+# ---------------------------------------------------------------------- other components
+def contest_awards(spec: Contest, credit: Mapping[int, float]) -> list[tuple[int, int, float]]:
+    """(rep id, place, prize) for a contest window; ties go to the lower id."""
+    ranked = sorted(
+        (rep for rep, value in credit.items() if value > 0), key=lambda r: (-credit[r], r)
+    )
+    return [
+        (rep, place + 1, prize)
+        for place, (rep, prize) in enumerate(zip(ranked, spec.awards, strict=False))
+    ]
+
+
+@dataclass(frozen=True)
+class DrawMonth:
+    """What a draw does in one month: a top-up paid, an advance recovered, the balance."""
+
+    top_up: float
+    recovered: float
+    balance: float
+
+
+def draw_month(spec: Draw, month_on_plan: int, earned: float, balance: float) -> DrawMonth:
+    """Apply a draw to a month in which the rep earned ``earned`` incentive pay.
+
+    ``month_on_plan`` counts from 0. In the draw's months, pay is topped up to
+    ``amount``; a recoverable draw adds the top-up to the balance owed, and any month's
+    earnings above what the draw guarantees repay it.
+    """
+    floor = spec.amount if month_on_plan < spec.months else 0.0
+    if earned < floor:
+        top_up = floor - earned
+        return DrawMonth(top_up, 0.0, balance + top_up if spec.recoverable else balance)
+    recovered = min(balance, earned - floor)
+    return DrawMonth(0.0, recovered, balance - recovered)
+
+
+def team_share(rate: float, team_credit: float, members: int, pooled: bool) -> float:
+    """Each member's team pay: the pool divided among members, or the rate on the total."""
+    pool = rate * team_credit
+    if not pooled:
+        return pool
+    return pool / members if members else 0.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -34,3 +35,16 @@ Money = Annotated[
     float, BeforeValidator(parse_money), Field(ge=0.0, json_schema_extra={"examples": ["45k"]})
 ]
 Number = Annotated[float, BeforeValidator(parse_number)]
+
+
+class Role(StrEnum):
+    """The roles in a sales organisation."""
+
+    SDR = "sdr"
+    AE = "ae"
+    SPECIALIST = "specialist"
+    CSM = "csm"
+    MANAGER = "manager"
+
+
+WORKING_ROLES = (Role.SDR, Role.AE, Role.SPECIALIST, Role.CSM)

@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, model_validator
 
 from salessim.scenario.base import (
+    WORKING_ROLES,
     Days,
     Frozen,
     Money,
@@ -21,8 +22,10 @@ from salessim.scenario.base import (
     PositiveDays,
     Probability,
     RatePerDay,
+    Role,
     Share,
 )
+from salessim.scenario.compensation import Compensation, QuotaSetting
 from salessim.scenario.dists import Dist, non_negative
 from salessim.scenario.people import (
     Attrition,
@@ -40,19 +43,6 @@ from salessim.scenario.people import (
 from salessim.scenario.units import DAYS_PER_MONTH
 
 PositiveDist = Annotated[Dist, AfterValidator(non_negative)]
-
-
-class Role(StrEnum):
-    """The roles in a sales organisation."""
-
-    SDR = "sdr"
-    AE = "ae"
-    SPECIALIST = "specialist"
-    CSM = "csm"
-    MANAGER = "manager"
-
-
-WORKING_ROLES = (Role.SDR, Role.AE, Role.SPECIALIST, Role.CSM)
 
 
 class Routing(StrEnum):
@@ -463,6 +453,9 @@ class Policies(Frozen):
     performance: Performance = Performance()
     staffing: Staffing = Staffing()
     reassignment: Reassignment = Reassignment()
+    quota: dict[str, QuotaSetting] = Field(
+        default_factory=dict, description="Quota setting per role on a pay plan."
+    )
 
 
 # ----------------------------------------------------------------------------- scenario
@@ -477,6 +470,7 @@ class Scenario(Frozen):
     customers: Customers = Customers()
     workforce: Workforce = Workforce()
     policies: Policies = Policies()
+    compensation: Compensation = Compensation()
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -506,6 +500,40 @@ class Scenario(Frozen):
             dates = [step.at for step in steps]
             if dates != sorted(dates):
                 problems.append(f"policies.staffing.growth.{role}: dates must be in order")
+        problems += self._pay_problems()
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _pay_problems(self) -> list[str]:
+        problems = []
+        pay = self.compensation
+        segments = set(self.market.segments)
+        for name, plan in pay.plans.items():
+            for component in plan.components:
+                spif = component.spif
+                unknown = sorted(set(spif.segments) - segments) if spif is not None else []
+                if unknown:
+                    problems.append(
+                        f"compensation.plans.{name}: spif segments {unknown} are not market "
+                        f"segments ({', '.join(sorted(segments))})"
+                    )
+        for role_name in pay.assign:
+            role = Role(role_name) if role_name in Role.__members__.values() else None
+            if role is None or role is Role.MANAGER:
+                continue
+            spec = self.roles.of(role)
+            for key in ("quota", "pay"):
+                if getattr(spec, key) is not None:
+                    problems.append(
+                        f"roles.{role_name}.{key}: the role is paid by plan "
+                        f"{pay.assign[role_name]!r}, whose quota and pay apply; remove {key}"
+                    )
+        for role_name in self.policies.quota:
+            if role_name not in pay.assign and not any(
+                role_name in change.assign for change in pay.changes
+            ):
+                problems.append(
+                    f"policies.quota.{role_name}: the role is on no pay plan (compensation.assign)"
+                )
+        return problems

@@ -1,0 +1,533 @@
+"""The payroll: reps are credited for their work, paid by their plan, and every line is kept.
+
+Credit arrives from the funnel and the customer book as it happens (``credit``). Each
+piece counts toward the rep's quota attainment (which the workforce reads) and, for a
+rep on a pay plan, goes to the plan's account for the period; the lines it earns are
+emitted as ``PAY_LINE`` at once. A manager on a plan is credited with the team's credit.
+Each month end pays base salary and draws; each period end settles deferred pay and team
+pay, pays contests, and moves reps whose plan change is due; the fiscal year's end sets
+next year's quotas. Clawbacks follow churned accounts back to the rep who won them.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from salessim.metrics.events import Bus, Event, Source
+from salessim.model.calendar import Calendar
+from salessim.model.entities import Lead, Rep
+from salessim.model.organisation import Organisation
+from salessim.policies.compensation import (
+    Deal,
+    Line,
+    PlanAccount,
+    contest_awards,
+    draw_month,
+    team_share,
+)
+from salessim.policies.quotas import QuotaYear, set_quotas
+from salessim.scenario.compensation import (
+    DEFAULT_MEASURE,
+    Clawback,
+    Measure,
+    Plan,
+    QuotaMethod,
+    QuotaSetting,
+)
+from salessim.scenario.schema import WORKING_ROLES, Role, Scenario
+from salessim.scenario.units import DAYS_PER_MONTH
+
+INCENTIVE = frozenset({"commission", "bonus", "spif", "contest", "team"})
+PAY_HISTORY_MONTHS = 6  # months on a plan before a rep judges pay by what it earns
+SOURCE_NAMES = {source: source.name.lower() for source in Source}
+EPSILON = 1e-6
+
+
+@dataclass
+class Payee:
+    """One rep on a plan: the plan, the open period and what the month has paid."""
+
+    rep: Rep
+    plan_name: str
+    plan: Plan
+    since: float  # on the payroll since
+    account: PlanAccount = field(init=False)
+    start: float = 0.0
+    end: float = 0.0
+    label: str = ""
+    carried: float = 0.0  # share of a full year's quota this period carries
+    months_on_plan: int = 0
+    month_pay: float = 0.0
+    month_incentive: float = 0.0
+    draw_balance: float = 0.0
+    earned: deque[float] = field(default_factory=lambda: deque(maxlen=12))
+    year_credit: float = 0.0
+    year_carried: float = 0.0
+    team_marks: dict[int, float] = field(default_factory=dict)
+    pending: str | None = None
+    measures: frozenset[Measure] = field(init=False)
+    has_spif: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.take(self.plan_name, self.plan)
+
+    def take(self, name: str, plan: Plan) -> None:
+        """Go on ``plan``."""
+        self.plan_name, self.plan, self.pending = name, plan, None
+        self.measures = frozenset(plan.measures_named())
+        self.has_spif = any(component.spif is not None for component in plan.components)
+
+
+@dataclass(frozen=True)
+class Owed:
+    """Commission paid on a new logo that a clawback may take back."""
+
+    rep_id: int
+    plan_name: str
+    paid: float
+    spec: Clawback
+
+
+class Payroll:
+    """Everyone's credit and pay."""
+
+    def __init__(
+        self, bus: Bus, calendar: Calendar, scenario: Scenario, organisation: Organisation
+    ) -> None:
+        self.bus = bus
+        self.calendar = calendar
+        self.organisation = organisation
+        self.env = organisation.env
+        self.segment_names = list(scenario.market.segments)
+        self.payees: dict[int, Payee] = {}  # on a plan now
+        self.everyone: dict[int, Rep] = {}  # anyone ever credited or paid, by id
+        self.managers: list[Rep] = []
+        self.totals: dict[Measure, float] = dict.fromkeys(Measure, 0.0)
+        self.team_totals: dict[tuple[int, Measure], float] = {}
+        self.rep_totals: dict[int, dict[Measure, float]] = {}
+        self.contest_marks: dict[tuple[str, int], dict[int, float]] = {}
+        self.clawbacks: dict[int, Owed] = {}  # by lead id
+        self.standard_quota: dict[str, float] = {}  # by plan: a new hire's annual quota
+        self.configure(scenario)
+        if self.uses(Role.MANAGER):
+            for index in range(scenario.roles.manager.headcount):
+                manager = organisation.new_rep(Role.MANAGER, 1.0, 1.0, scenario.roles.manager)
+                manager.manager = index
+                self.managers.append(manager)
+        bus.subscribe(Event.REP_HIRED, lambda now, rep, *_: self.enrol(rep))
+        bus.subscribe(Event.REP_LEFT, lambda now, rep, *_: self.leave(rep))
+
+    def configure(self, scenario: Scenario) -> None:
+        """Take the plans, their assignments and quota settings from ``scenario``.
+
+        A different plan for a role takes effect at the next boundary of each rep's
+        current period (a rep on no plan joins at the new plan's next boundary).
+        """
+        self.scenario = scenario
+        self.pay = scenario.compensation
+        self.active = bool(self.pay.assign) or bool(self.pay.changes)
+        for payee in self.payees.values():
+            self._mark_change(payee)
+
+    def uses(self, role: Role) -> bool:
+        """Whether ``role`` is ever on a plan."""
+        pay = self.pay
+        return role.value in pay.assign or any(role.value in c.assign for c in pay.changes)
+
+    def plan_name_for(self, role: Role) -> str | None:
+        """The plan ``role`` should be on today (the last change in force, else assign)."""
+        today = self.calendar.date(self.env.now)
+        name = self.pay.assign.get(role.value)
+        for change in self.pay.changes:
+            if change.at <= today and role.value in change.assign:
+                name = change.assign[role.value]
+        return name
+
+    # ------------------------------------------------------------------ joining and leaving
+    def enrol_roster(self) -> None:
+        """Put the starting roster (and managers) on their plans and set year-one quotas."""
+        reps = [rep for role in WORKING_ROLES for rep in self.organisation.teams[role].reps]
+        for rep in reps + self.managers:
+            self.enrol(rep, first=True)
+        self._set_quotas(first_year=True)
+        for payee in self._sorted():
+            self._open_period(payee, self.env.now)
+
+    def enrol(self, rep: Rep, *, first: bool = False) -> None:
+        """A rep joins the payroll: the role's quota measure, and its plan if any."""
+        self.everyone[rep.id] = rep
+        self.rep_totals[rep.id] = {}
+        spec = self.scenario.roles.of(rep.role)
+        name = self.plan_name_for(rep.role) if self.active else None
+        if name is None:
+            rep.quota_measure = DEFAULT_MEASURE[rep.role]
+            rep.quota = spec.quota or 0.0
+            return
+        plan = self.pay.plans[name]
+        rep.quota_measure = plan.quota_measure
+        rep.quota = self.standard_quota.get(name, plan.quota.amount)
+        rep.pay = plan.on_target_earnings
+        payee = self.payees[rep.id] = Payee(rep, name, plan, self.env.now)
+        if not first:
+            self._open_period(payee, self.env.now)
+
+    def leave(self, rep: Rep) -> None:
+        """A rep leaves: the period closes on what was earned; an advance owed is written off."""
+        payee = self.payees.pop(rep.id, None)
+        if payee is None:
+            return
+        now = self.env.now
+        self._pay_base(payee, self.calendar.month_start(self.calendar.month_index(now)), now)
+        self._close_period(payee, now)
+        if payee.draw_balance > 0:
+            note = f"left owing {payee.draw_balance:,.2f} of draw advances: written off"
+            self._book(payee, [Line("draw", "", 0.0, 0.0, 0.0, note)])
+
+    # ------------------------------------------------------------------ credit
+    def credit(
+        self,
+        rep: Rep,
+        measure: Measure,
+        amount: float,
+        *,
+        lead: Lead | None = None,
+        segment: int = -1,
+        due: float = 0.0,
+    ) -> None:
+        """Credit ``rep`` with ``amount`` in ``measure`` (``due``: what came due, for ratios)."""
+        if measure is rep.quota_measure:
+            rep.month_credit += amount
+            if due:
+                rep.month_base += due * rep.quota
+        if not self.active:
+            return
+        self.totals[measure] += amount
+        key = (rep.manager, measure)
+        self.team_totals[key] = self.team_totals.get(key, 0.0) + amount
+        totals = self.rep_totals[rep.id]
+        totals[measure] = totals.get(measure, 0.0) + amount
+        payee = self.payees.get(rep.id)
+        if payee is not None:
+            self._credit_payee(payee, measure, amount, lead, segment, due)
+        if self.managers:
+            manager = self.payees.get(self.managers[rep.manager].id)
+            if manager is not None and not measure.is_ratio:
+                self._credit_payee(manager, measure, amount, lead, segment, 0.0)
+
+    def _credit_payee(
+        self,
+        payee: Payee,
+        measure: Measure,
+        amount: float,
+        lead: Lead | None,
+        segment: int,
+        due: float,
+    ) -> None:
+        if payee.rep.role is Role.MANAGER:
+            totals = self.rep_totals[payee.rep.id]
+            totals[measure] = totals.get(measure, 0.0) + amount
+        if measure is payee.plan.quota_measure:
+            payee.year_credit += amount
+        elif measure not in payee.measures:
+            return
+        deal = self._deal(lead, segment) if payee.has_spif else None
+        lines = payee.account.credit(measure, amount, deal, due)
+        self._book(payee, lines)
+        if measure is Measure.NEW_ARR and lead is not None:
+            self._won(payee, lead, lines)
+
+    def _deal(self, lead: Lead | None, segment: int) -> Deal:
+        date = self.calendar.date(self.env.now)
+        if lead is not None:
+            return Deal(
+                self.segment_names[lead.segment],
+                SOURCE_NAMES[lead.source],
+                lead.needs_specialist,
+                date,
+            )
+        return Deal(self.segment_names[segment] if segment >= 0 else "", None, None, date)
+
+    # ------------------------------------------------------------------ clawbacks
+    def _won(self, payee: Payee, lead: Lead, lines: list[Line]) -> None:
+        """Remember what a new logo paid, if the plan can claw it back."""
+        for component in payee.plan.components:
+            spec = component.clawback
+            if spec is not None:
+                paid = sum(line.amount for line in lines if line.component == "commission")
+                self.clawbacks[lead.id] = Owed(payee.rep.id, payee.plan_name, paid, spec)
+
+    def churned(self, lead_id: int, opened_at: float) -> None:
+        """An account won from ``lead_id`` churned: claw back its commission if in time."""
+        owed = self.clawbacks.pop(lead_id, None)
+        if owed is None or owed.paid <= 0:
+            return
+        spec = owed.spec
+        if self.env.now - opened_at > spec.within + EPSILON:
+            return
+        payee = self.payees.get(owed.rep_id)
+        months = self.pay.plans[owed.plan_name].quota.period.months
+        label = self.calendar.period(self.env.now, months)[2]
+        note = (
+            f"account from deal {lead_id} churned within {spec.within / DAYS_PER_MONTH:.0f} months"
+        )
+        if payee is None:
+            note += "; the rep has left, so it is owed back"
+        line = Line(
+            "clawback", Measure.NEW_ARR.value, owed.paid, -spec.share, -spec.share * owed.paid, note
+        )
+        self._emit(self.everyone[owed.rep_id], owed.plan_name, label, line)
+        if payee is not None:
+            payee.month_pay += line.amount
+
+    # ------------------------------------------------------------------ the ledger
+    def _book(self, payee: Payee, lines: list[Line]) -> None:
+        for line in lines:
+            payee.month_pay += line.amount
+            if line.component in INCENTIVE:
+                payee.month_incentive += line.amount
+            self._emit(payee.rep, payee.plan_name, payee.label, line)
+
+    def _emit(self, rep: Rep, plan_name: str, label: str, line: Line) -> None:
+        self.bus.emit(Event.PAY_LINE, self.env.now, rep, plan_name, label, line)
+
+    # ------------------------------------------------------------------ periods
+    def _open_period(self, payee: Payee, now: float) -> None:
+        plan, rep = payee.plan, payee.rep
+        months = plan.quota.period.months
+        start, end, label = self.calendar.period(now + EPSILON, months)
+        fraction = (end - max(start, now)) / (end - start)
+        carried = months / 12 * fraction * self._ramp_share(payee, max(start, now), end)
+        payee.start, payee.end, payee.label, payee.carried = start, end, label, carried
+        quota = rep.quota if plan.quota_measure.is_ratio else rep.quota * carried
+        target = plan.target_incentive * months / 12 * fraction
+        payee.account = PlanAccount(plan, quota, target)
+        payee.year_carried += carried
+        for index, component in enumerate(plan.components):
+            team = component.team
+            if team is not None:
+                payee.team_marks[index] = self._team_credit(rep, team.measure, team.scope)
+
+    def _ramp_share(self, payee: Payee, start: float, end: float) -> float:
+        """Mean ramp over the period, delayed by the credit lag (1 for the starting roster)."""
+        rep = payee.rep
+        if (
+            not payee.plan.quota.ramp_adjusted
+            or rep.role is Role.MANAGER
+            or rep.joined_at <= 0
+            or not self.scenario.workforce.enabled
+        ):
+            return 1.0
+        ramp = self.scenario.roles.of(rep.role).ramp
+        lag = credit_lag(self.scenario, rep.role)
+        steps = max(1, round((end - start) / DAYS_PER_MONTH))
+        width = (end - start) / steps
+        since = [start + (k + 0.5) * width - rep.joined_at - lag for k in range(steps)]
+        return sum(ramp.productivity(s) if s > 0 else 0.0 for s in since) / steps
+
+    def _close_period(self, payee: Payee, now: float) -> None:
+        lines = payee.account.settle()
+        for index, component in enumerate(payee.plan.components):
+            team = component.team
+            if team is None:
+                continue
+            credit = (
+                self._team_credit(payee.rep, team.measure, team.scope) - payee.team_marks[index]
+            )
+            members = sum(
+                1
+                for other in self.payees.values()
+                if other.plan_name == payee.plan_name
+                and (team.scope == "company" or other.rep.manager == payee.rep.manager)
+            ) + (0 if payee.rep.id in self.payees else 1)
+            pooled = team.split == "pool"
+            amount = team_share(team.rate, credit, members, pooled)
+            note = f"{team.scope} {team.measure.value}: {team.rate:g} x {credit:,.0f}" + (
+                f" shared by {members}" if pooled else ""
+            )
+            lines.append(Line("team", team.measure.value, credit, team.rate, amount, note))
+        self._book(payee, lines)
+        account = payee.account
+        complete = payee.carried >= payee.plan.quota.period.months / 12 - EPSILON
+        self.bus.emit(
+            Event.PAY_PERIOD_CLOSED,
+            now,
+            payee.rep,
+            payee.plan_name,
+            payee.label,
+            account.quota * (account.due if account.deferred else 1.0),
+            account.credited,
+            complete,
+        )
+
+    def _team_credit(self, rep: Rep, measure: Measure, scope: str) -> float:
+        if scope == "company":
+            return self.totals[measure]
+        return self.team_totals.get((rep.manager, measure), 0.0)
+
+    # ------------------------------------------------------------------ the month
+    def month_end(self, now: float) -> None:
+        """Pay the month, close the periods that end, run contests, set quotas, move plans."""
+        if not self.payees and not self.active:
+            return
+        month_start = self.calendar.month_start(self.calendar.month_index(now - EPSILON))
+        for payee in self._sorted():
+            self._pay_base(payee, month_start, now)
+            self._pay_draw(payee)
+            payee.earned.append(payee.month_pay)
+            payee.month_pay = payee.month_incentive = 0.0
+            payee.months_on_plan += 1
+            if payee.months_on_plan >= PAY_HISTORY_MONTHS:
+                payee.rep.pay = sum(payee.earned) * 12 / len(payee.earned)
+        self._run_contests(now)
+        for payee in self._sorted():
+            self._mark_change(payee)
+        closing = [payee for payee in self._sorted() if payee.end <= now + EPSILON]
+        for payee in closing:
+            self._close_period(payee, now)
+        year_end = self.calendar.period(now - EPSILON, 12)[1] <= now + EPSILON
+        if year_end:
+            self._set_quotas(first_year=False)
+        for payee in closing:
+            if payee.pending is not None:
+                self._switch(payee, payee.pending)
+            self._open_period(payee, now)
+        self._join_new_plans(now)
+
+    def _pay_base(self, payee: Payee, month_start: float, now: float) -> None:
+        days = now - max(month_start, payee.since)
+        if days <= EPSILON or payee.plan.base == 0:
+            return
+        share = days / (now - month_start) if now > month_start else 0.0
+        amount = payee.plan.base / 12 * share
+        note = f"base salary, {self.calendar.date(now - EPSILON):%B %Y}"
+        if share < 1 - EPSILON:
+            note += f" ({share:.0%} of the month)"
+        self._book(payee, [Line("base", "", 0.0, 0.0, amount, note)])
+
+    def _pay_draw(self, payee: Payee) -> None:
+        for component in payee.plan.components:
+            spec = component.draw
+            if spec is None:
+                continue
+            month = draw_month(
+                spec, payee.months_on_plan, payee.month_incentive, payee.draw_balance
+            )
+            payee.draw_balance = month.balance
+            kind = "recoverable" if spec.recoverable else "non-recoverable"
+            if month.top_up > 0:
+                note = f"{kind} draw: earned {payee.month_incentive:,.2f} of {spec.amount:,.0f}"
+                self._book(payee, [Line("draw", "", 0.0, 0.0, month.top_up, note)])
+            if month.recovered > 0:
+                note = f"draw advance recovered; {month.balance:,.2f} still owed"
+                self._book(payee, [Line("draw", "", 0.0, 0.0, -month.recovered, note)])
+
+    def _run_contests(self, now: float) -> None:
+        names = sorted({payee.plan_name for payee in self.payees.values()})
+        for name in names:
+            plan = self.pay.plans[name]
+            for index, component in enumerate(plan.components):
+                spec = component.contest
+                if spec is None:
+                    continue
+                start, end, label = self.calendar.period(now - EPSILON, spec.every.months)
+                if end > now + EPSILON:
+                    continue
+                measure = spec.measure or plan.quota_measure
+                marks = self.contest_marks.get((name, index), {})
+                members = [p for p in self._sorted() if p.plan_name == name]
+                credit = {
+                    p.rep.id: self.rep_totals[p.rep.id].get(measure, 0.0) - marks.get(p.rep.id, 0.0)
+                    for p in members
+                }
+                self.contest_marks[(name, index)] = {
+                    rep_id: totals.get(measure, 0.0) for rep_id, totals in self.rep_totals.items()
+                }
+                first, last = self.calendar.date(start), self.calendar.date(end - 1)
+                if (spec.start and first < spec.start) or (spec.until and last > spec.until):
+                    continue
+                for rep_id, place, prize in contest_awards(spec, credit):
+                    note = (
+                        f"contest {label}: place {place} on {measure.value} ({credit[rep_id]:,.0f})"
+                    )
+                    line = Line("contest", measure.value, credit[rep_id], 0.0, prize, note)
+                    self._book(self.payees[rep_id], [line])
+
+    # ------------------------------------------------------------------ plan changes
+    def _mark_change(self, payee: Payee) -> None:
+        name = self.plan_name_for(payee.rep.role)
+        payee.pending = None if name in (None, payee.plan_name) else name
+
+    def _switch(self, payee: Payee, name: str) -> None:
+        plan = self.pay.plans[name]
+        note = f"moved from plan {payee.plan_name} to {name}"
+        self._book(payee, [Line("base", "", 0.0, 0.0, 0.0, note)])
+        payee.take(name, plan)
+        payee.rep.quota_measure = plan.quota_measure
+        payee.rep.quota = self.standard_quota.get(name, plan.quota.amount)
+        payee.months_on_plan = 0
+        payee.year_carried = 0.0
+
+    def _join_new_plans(self, now: float) -> None:
+        """Reps on no plan join their role's new plan at its first period boundary."""
+        for rep in sorted(self._unpaid(), key=lambda r: r.id):
+            name = self.plan_name_for(rep.role)
+            if name is None:
+                continue
+            months = self.pay.plans[name].quota.period.months
+            if abs(self.calendar.period(now - EPSILON, months)[1] - now) < EPSILON:
+                self.enrol(rep)
+
+    def _unpaid(self) -> list[Rep]:
+        reps = [rep for role in WORKING_ROLES for rep in self.organisation.teams[role].reps]
+        return [rep for rep in reps + self.managers if rep.id not in self.payees and rep.active]
+
+    # ------------------------------------------------------------------ quotas
+    def _set_quotas(self, *, first_year: bool) -> None:
+        """Next year's annual quota for every payee, by plan, from the role's setting."""
+        by_plan: dict[str, list[Payee]] = {}
+        for payee in self._sorted():
+            by_plan.setdefault(payee.pending or payee.plan_name, []).append(payee)
+        for name, payees in by_plan.items():
+            plan = self.pay.plans[name]
+            setting = self.scenario.policies.quota.get(plan.role.value, QuotaSetting())
+            years = [
+                QuotaYear(
+                    p.rep.id,
+                    p.rep.quota,
+                    0.0 if first_year else p.year_credit,
+                    0.0 if first_year else p.year_carried,
+                    self._expected(p),
+                )
+                for p in payees
+            ]
+            quotas = set_quotas(setting, plan.quota.amount, years)
+            for payee in payees:
+                payee.rep.quota = quotas[payee.rep.id]
+                payee.year_credit = payee.year_carried = 0.0
+            self.standard_quota[name] = (
+                plan.quota.amount
+                if setting.method is QuotaMethod.RATCHET
+                else max(quotas.values(), default=plan.quota.amount)
+            )
+
+    def _expected(self, payee: Payee) -> float:
+        now = self.env.now
+        return self._ramp_share(payee, now, now + 12 * DAYS_PER_MONTH)
+
+    def _sorted(self) -> list[Payee]:
+        return [self.payees[rep_id] for rep_id in sorted(self.payees)]
+
+
+def credit_lag(scenario: Scenario, role: Role) -> float:
+    """Mean customer-side days from a role's first stage to the stage that credits it.
+
+    AEs are credited when a deal is won, after the last stage; other roles when their
+    own last stage converts. Work time is left out: it is small beside the lags.
+    """
+    stages = scenario.funnel.stages
+    mine = [i for i, stage in enumerate(stages) if stage.role is role]
+    if not mine:
+        return 0.0
+    last = len(stages) - 1 if role is Role.AE else mine[-1]
+    return sum(stage.lag.mean for stage in stages[mine[0] : last + 1])
