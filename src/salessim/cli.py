@@ -38,6 +38,7 @@ app = typer.Typer(
 )
 stderr = Console(stderr=True, soft_wrap=True)
 PROGRESS_AFTER_SECONDS = 1.5
+STATEMENT_WIDTH = 140
 
 SetOption = Annotated[
     list[str] | None,
@@ -171,6 +172,52 @@ def _write_outputs(result: RunResult, out: Path, events: bool) -> list[Path]:
     if events and result.events is not None:
         written.append(write_events_csv(result, out / "events.csv"))
     return written
+
+
+@app.command()
+def statement(
+    scenario: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+    rep: Annotated[int, typer.Option(help="The rep's id (a statement error lists them).")],
+    period: Annotated[
+        str,
+        typer.Option(help="A month (2027-03), fiscal quarter (2027Q3), half (2027H2) or FY2027."),
+    ],
+    seed: Annotated[int, typer.Option(min=0, help="Root random seed.")] = 0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the statement as one JSON object.")
+    ] = False,
+    overrides: SetOption = None,
+) -> None:
+    """Print one rep's pay statement for a period, line by line, to check by hand."""
+    from salessim.model.engine import Simulation
+    from salessim.report.statement import build_statement, statement_table
+
+    _, loaded = _load(scenario, overrides)
+    if not loaded.compensation.assign and not loaded.compensation.changes:
+        stderr.print(
+            "the scenario has no pay plans: add compensation.plans and compensation.assign "
+            "(see docs/compensation.md)"
+        )
+        raise typer.Exit(code=2)
+    sim = Simulation(loaded, seed)
+    months = sim.calendar.month_index(sim.end - 1e-6) + 1
+    try:
+        start, end = sim.calendar.span(period, months)
+    except ValueError as error:
+        stderr.print(str(error), markup=False)
+        raise typer.Exit(code=2) from None
+    with _progress(f"Simulating to the end of {period}") as progress:
+        sim.run_until(min(sim.end, end + 0.5), progress)
+    try:
+        found = build_statement(sim.recorder.record.pay, rep, period, start, end, sim.calendar.date)
+    except ValueError as error:
+        stderr.print(str(error), markup=False)
+        raise typer.Exit(code=2) from None
+    if as_json:
+        print(json.dumps(found.as_json(), allow_nan=False))
+        return
+    width = max(STATEMENT_WIDTH, Console().width)  # a piped statement keeps its notes on a line
+    Console(width=width).print(statement_table(found, dict(loaded.compensation.plans)))
 
 
 @app.command()

@@ -8,6 +8,7 @@ attrition checks, policy hooks and game turns hang off these events.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Generator
 
 import simpy
@@ -19,6 +20,25 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The first of the month ``months`` after ``day``'s month."""
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+PERIOD_LABELS = (
+    (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), 1),
+    (re.compile(r"^\d{4}Q[1-4]$"), 3),
+    (re.compile(r"^\d{4}H[12]$"), 6),
+    (re.compile(r"^FY\d{4}$"), 12),
+)
+
+
+def _period_length(label: str) -> int:
+    """Months in a period named like ``2027-03``, ``2027Q3``, ``2027H2`` or ``FY2027``."""
+    for pattern, months in PERIOD_LABELS:
+        if pattern.match(label):
+            return months
+    raise ValueError(
+        f"{label!r} is not a period: use a month (2027-03), a fiscal quarter (2027Q3), "
+        "half (2027H2) or year (FY2027)"
+    )
 
 
 class Calendar:
@@ -83,6 +103,22 @@ class Calendar:
             12: f"FY{year}",
         }[months]
         return self.month_start(first), self.month_start(first + months), label
+
+    def span(self, label: str, months: int) -> tuple[float, float]:
+        """(start day, end day) of the period labelled ``label`` within the first ``months``.
+
+        Raises:
+            ValueError: the label is not a period name, or not within those months.
+        """
+        length = _period_length(label)
+        for index in range(months):
+            start, end, name = self.period(self.month_start(index) + 1e-6, length)
+            if name == label:
+                return start, end
+        last = add_months(self._first_month, months - 1)
+        raise ValueError(
+            f"period {label} is not simulated (months {self._first_month:%Y-%m} to {last:%Y-%m})"
+        )
 
     def run(self, env: simpy.Environment, bus: Bus) -> Generator[simpy.Event, None, None]:
         """Process: emit month, quarter and year ends as they come."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 
 from salessim import __version__
+from salessim.metrics.kpis import PAY_COMPONENTS
 from salessim.report.format import (
     MISSING,
     count,
@@ -166,6 +167,42 @@ def _people(result: RunResult) -> Section:
     return "People", rows
 
 
+def _pay(result: RunResult) -> Section:
+    k = result.kpis
+    if known(k.get("comp_cost")) is None:
+        return "Pay", []  # no pay plans
+    rows = [
+        ("Compensation cost", money(k.get("comp_cost"))),
+        ("  variable pay", money(k.get("variable_pay"))),
+        ("Cost of sales (pay per $ booked)", number(k.get("cost_of_sales"), 2)),
+        ("Effective commission rate", percent(k.get("effective_commission_rate"))),
+    ]
+    for role in (*_roles(k), "manager"):
+        cost = known(k.get(f"comp_cost_{role}"))
+        if cost:
+            rows.append((f"{role_label(role)} pay", money(cost)))
+    for component in PAY_COMPONENTS:
+        cost = known(k.get(f"comp_cost_{component}"))
+        if cost and component != "base":
+            rows.append((f"  {label(component)} lines", money(cost)))
+    for role in _roles(k):
+        median = known(k.get(f"period_attainment_median_{role}"))
+        if median is None:
+            continue
+        spread = (
+            f"{percent(median, 0)} ({percent(k.get(f'period_attainment_p10_{role}'), 0)}"
+            f" to {percent(k.get(f'period_attainment_p90_{role}'), 0)})"
+        )
+        rows += [
+            (f"{role_label(role)} period attainment, median (p10 to p90)", spread),
+            (
+                f"{role_label(role)} ramped periods at quota",
+                percent(k.get(f"period_share_at_quota_{role}")),
+            ),
+        ]
+    return "Pay", rows
+
+
 def _hours(value: float | None) -> str:
     value = known(value)
     return MISSING if value is None else f"{number(value)} h"
@@ -191,11 +228,18 @@ def _stages(result: RunResult) -> Section:
 
 def summary_sections(result: RunResult) -> list[Section]:
     """The run's KPIs as titled sections of (label, formatted value) rows."""
-    return [_funnel(result), _revenue(result), _teams(result), _people(result), _stages(result)]
+    return [
+        _funnel(result),
+        _revenue(result),
+        _teams(result),
+        _people(result),
+        _pay(result),
+        _stages(result),
+    ]
 
 
 def summary_table(result: RunResult) -> Table:
-    """A rich table of the run's KPIs in Funnel, Revenue, Teams, People and Stage sections."""
+    """A rich table of the run's KPIs: Funnel, Revenue, Teams, People, Pay and Stages."""
     measured = result.record.measured_days
     table = Table(
         title=f"{result.scenario_name} · seed {result.seed} · {measured:,.0f} days measured",
