@@ -33,6 +33,7 @@ class Event(IntEnum):
     TRAINING_HELD = 16  # (t, reps_trained, cost)
     PAY_LINE = 17  # (t, rep, plan_name, period_label, line)
     PAY_PERIOD_CLOSED = 18  # (t, rep, plan_name, period_label, quota, credit, complete)
+    CONTEST_HELD = 19  # (t, winners, entrants)
 
 
 class Source(IntEnum):

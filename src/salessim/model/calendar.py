@@ -102,7 +102,8 @@ class Calendar:
             6: f"{year}H{offset // 6 + 1}",
             12: f"FY{year}",
         }[months]
-        return self.month_start(first), self.month_start(first + months), label
+        start = self.day_of(first_date)  # before day 0 when the run starts mid-period
+        return start, self.month_start(first + months), label
 
     def span(self, label: str, months: int) -> tuple[float, float]:
         """(start day, end day) of the period labelled ``label`` within the first ``months``.

@@ -63,6 +63,7 @@ class CustomerBook:
         self._uniform = streams.uniforms("customers/outcome")
         self._month_busy: dict[int, float] = {}
         self._health: list[float] = []
+        self._ae_care: dict[int, float] = {}
         self.configure(scenario)
 
     def configure(self, scenario: Scenario) -> None:
@@ -77,6 +78,7 @@ class CustomerBook:
         self._csm_hours_per_month = (
             scenario.roles.csm.hours_per_week / DAYS_PER_WEEK * DAYS_PER_MONTH
         )
+        self._ae_hours_per_month = scenario.roles.ae.hours_per_week / DAYS_PER_WEEK * DAYS_PER_MONTH
         self._account_loss = scenario.policies.reassignment.account_loss
         churn = spec.churn
         self._churn_odds = churn.base / (1 - churn.base) if churn.base < 1 else None
@@ -163,17 +165,23 @@ class CustomerBook:
             return 1.0
         churn, book = self.spec.churn, self.book
         csm = self._csms.get(book.csm[slot])
-        odds *= self._attention_ratio(csm) ** -churn.attention_elasticity
+        odds *= self._attention(slot, csm) ** -churn.attention_elasticity
         fit = book.fit[slot]
         if churn.fit_elasticity and fit > 0:
             mean_fit = self._segments[book.segment[slot]].fit.mean
             odds *= (fit / mean_fit) ** -churn.fit_elasticity
         if churn.skill_elasticity and csm is not None:
             odds *= csm.skill**-churn.skill_elasticity
+        discount = book.discount[slot]
+        if discount:
+            odds *= 1 + churn.discount_elasticity * discount
         return odds / (1 + odds)
 
-    def _attention_ratio(self, csm: Rep | None) -> float:
+    def _attention(self, slot: int, csm: Rep | None) -> float:
+        """Attention ratio of an account: its CSM's, plus care from the AE who won it."""
         ratio = csm.attention_ratio if csm is not None else 0.0
+        if self._ae_care:
+            ratio += self._ae_care.get(self.book.ae[slot], 0.0)
         return max(self.spec.churn.min_attention_ratio, min(1.0, ratio))
 
     def _renew(self, slot: int) -> bool:
@@ -196,7 +204,7 @@ class CustomerBook:
             self.bus.emit(Event.ACCOUNT_CHURNED, now, account_id, opened_at, before)
             return False
         expansion = self.spec.expansion
-        grow = expansion.probability * self._attention_ratio(csm) ** (
+        grow = expansion.probability * self._attention(slot, csm) ** (
             expansion.attention_elasticity
         )
         u = self._uniform()
@@ -287,7 +295,37 @@ class CustomerBook:
             task_hours = busy * rep.speed * HOURS_PER_DAY
             free = max(0.0, hours * rep.speed / rep.full_speed - task_hours)
             rep.attention_ratio = free / max(1, rep.load) / required
+        self._review_care()
         self._review_health()
+
+    def _review_care(self) -> None:
+        """Month end: the attention ratio each caring AE gives each account it won."""
+        caring = [
+            rep
+            for rep in self.payroll.everyone.values()
+            if rep.role is Role.AE and rep.active and rep.care_share > 0
+        ]
+        self._ae_care = {}
+        if not caring:
+            return
+        won: dict[int, int] = {}
+        for slot in self.book.slots():
+            ae = self.book.ae[slot]
+            won[ae] = won.get(ae, 0) + 1
+        required = self.spec.attention_hours_per_account_per_month
+        for rep in caring:
+            hours = rep.care_share * self._ae_hours_per_month * rep.productivity
+            self._ae_care[rep.id] = hours / max(1, won.get(rep.id, 0)) / required
+
+    def won_books(self) -> dict[int, float]:
+        """ARR of the live accounts each AE won, by AE id."""
+        books: dict[int, float] = {}
+        book = self.book
+        for slot in book.slots():
+            ae = book.ae[slot]
+            if ae != NO_ID:
+                books[ae] = books.get(ae, 0.0) + book.arr[slot]
+        return books
 
     def healthy_accounts(self, segment: int) -> float:
         """Sum over the segment's accounts of the chance each renews, as of the last month end."""

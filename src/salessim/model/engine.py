@@ -15,6 +15,7 @@ from salessim.metrics.eventlog import EventLog
 from salessim.metrics.events import Bus, Event, Source
 from salessim.metrics.record import Record
 from salessim.metrics.recorder import Probe, Recorder
+from salessim.model.behaviour import Incentives
 from salessim.model.calendar import Calendar
 from salessim.model.customers import CustomerBook
 from salessim.model.funnel import Funnel
@@ -62,6 +63,8 @@ class Simulation:
             self.calendar,
         )
         self.payroll.enrol_roster()
+        self.incentives = Incentives(env, bus, scenario, self.payroll)
+        self.funnel.closing = self.incentives.close
         self.leads = LeadFactory(scenario, streams)
         stages = scenario.funnel.stages
         self.recorder = Recorder(
@@ -146,6 +149,7 @@ class Simulation:
         self.customers.configure(scenario)
         self.workforce.configure(scenario)
         self.payroll.configure(scenario)
+        self.incentives.configure(scenario)
         self.leads = LeadFactory(scenario, self.streams, first_id=self.leads.last_id + 1)
 
     # ------------------------------------------------------------------ wiring
@@ -210,6 +214,8 @@ class Simulation:
 
     def _month_end(self, now: float, index: int) -> None:
         self.payroll.month_end(now)
+        if self.incentives.active:
+            self.incentives.month_end(self.customers.won_books())
         self.customers.review_attention()
         self.workforce.month_end()
 

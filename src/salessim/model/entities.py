@@ -96,8 +96,10 @@ class Rep:
         "busy",
         "busy_days",
         "busy_mark",
+        "care_share",
         "coached_hours",
         "credits",
+        "effort",
         "experience",
         "full_speed",
         "hired_at",
@@ -110,6 +112,7 @@ class Rep:
         "morale",
         "owned",
         "pay",
+        "pay_feeling",
         "plan_until",
         "productivity",
         "queue",
@@ -148,6 +151,9 @@ class Rep:
         self.tier: Tier | None = None
         self.morale = 0.0
         self.pay = 0.0
+        self.effort = 1.0  # set by the behaviour rules
+        self.care_share = 0.0  # share of an AE's hours on the accounts it won
+        self.pay_feeling = 0.0  # morale from pay fairness
         self.quota = 0.0  # a year, in quota_measure (a target ratio for retention)
         self.quota_measure: Measure | None = None
         self.manager = 0

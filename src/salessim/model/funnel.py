@@ -33,6 +33,8 @@ OUTCOME_STATUS = {
     Outcome.DISQUALIFIED: LeadStatus.DISQUALIFIED,
 }
 Target = int | LeadStatus  # a stage index, or the status a lead closes with
+Closing = Callable[[Lead, Rep, float, float], float]
+"""(lead, rep, delay to resolution, win odds) -> the delay the rep chooses."""
 
 
 def _target(name: str | None, default: Target, names: list[str]) -> Target:
@@ -48,6 +50,7 @@ class StagePlan:
 
     __slots__ = (
         "base_odds",
+        "closes",
         "convert",
         "fail",
         "index",
@@ -83,6 +86,7 @@ class StagePlan:
         self.base_odds = stage.convert / (1 - stage.convert) if 0 < stage.convert < 1 else None
         following = index + 1 if index + 1 < len(names) else LeadStatus.WON
         self.success = _target(stage.next, following, names)
+        self.closes = self.success is LeadStatus.WON
         self.fail = OUTCOME_STATUS[stage.on_fail]
         self.skip = stage.when == When.NEEDS_SPECIALIST
         self.routes: list[tuple[float, Target]] | None = None
@@ -110,6 +114,7 @@ class Funnel:
         self.bus = bus
         self.on_won = on_won
         self.credit = payroll.credit
+        self.closing: Closing | None = None  # the behaviour rules' choice of close
         self.teams = teams
         self.open_leads = 0
         self.closed_deals = 0
@@ -122,6 +127,7 @@ class Funnel:
     def reconfigure(self, scenario: Scenario, streams: Streams) -> None:
         """Take new stage parameters from ``scenario`` (same stage names and roles)."""
         self.deal_loss = scenario.policies.reassignment.deal_loss
+        self.discount_win_elasticity = scenario.behaviour.discounting.win_elasticity
         names = [s.name for s in scenario.funnel.stages]
         self.plans = [
             StagePlan(i, stage, names, self.teams[stage.role], streams)
@@ -185,11 +191,15 @@ class Funnel:
         """The rep's work is done; the customer takes the lag, then the stage resolves."""
         if lead.status is not LeadStatus.OPEN:
             return  # lost while the rep worked it
-        lag = self.plans[lead.stage].lag
-        if lag is None:
+        plan = self.plans[lead.stage]
+        delay = 0.0 if plan.lag is None else plan.lag()
+        if plan.closes and self.closing is not None and plan.base_odds is not None:
+            odds = plan.base_odds * rep.skill_odds * lead.fit_odds
+            delay = self.closing(lead, rep, delay, odds)
+        if delay <= 0:
             self._resolve(lead, rep)
         else:
-            self.env.timeout(lag()).callbacks.append(  # type: ignore[union-attr]
+            self.env.timeout(delay).callbacks.append(  # type: ignore[union-attr]
                 lambda _event: self._resolve(lead, rep)
             )
 
@@ -216,6 +226,8 @@ class Funnel:
             base_odds = plan.base_odds
             if base_odds is not None:
                 odds = base_odds * rep.skill_odds * lead.fit_odds
+                if lead.discount and plan.closes:
+                    odds *= 1 + self.discount_win_elasticity * lead.discount
                 p = odds / (1 + odds)
             converted = u < p
             target = plan.success if converted else plan.fail

@@ -107,7 +107,7 @@ class Payroll:
         self.team_totals: dict[tuple[int, Measure], float] = {}
         self.rep_totals: dict[int, dict[Measure, float]] = {}
         self.contest_marks: dict[tuple[str, int], dict[int, float]] = {}
-        self.clawbacks: dict[int, Owed] = {}  # by lead id
+        self.clawbacks: dict[int, list[Owed]] = {}  # by lead id: the AE's, the manager's
         self.standard_quota: dict[str, float] = {}  # by plan: a new hire's annual quota
         self.configure(scenario)
         if self.uses(Role.MANAGER):
@@ -151,7 +151,7 @@ class Payroll:
         for rep in reps + self.managers:
             self.enrol(rep, first=True)
         self._set_quotas(first_year=True)
-        for payee in self._sorted():
+        for payee in self.sorted_payees():
             self._open_period(payee, self.env.now)
 
     def enrol(self, rep: Rep, *, first: bool = False) -> None:
@@ -169,6 +169,7 @@ class Payroll:
         rep.quota = self.standard_quota.get(name, plan.quota.amount)
         rep.pay = plan.on_target_earnings
         payee = self.payees[rep.id] = Payee(rep, name, plan, self.env.now)
+        self._mark_contests(payee)
         if not first:
             self._open_period(payee, self.env.now)
 
@@ -178,7 +179,9 @@ class Payroll:
         if payee is None:
             return
         now = self.env.now
-        self._pay_base(payee, self.calendar.month_start(self.calendar.month_index(now)), now)
+        month = self.calendar.month_index(now)
+        start, end = self.calendar.month_start(month), self.calendar.month_start(month + 1)
+        self._pay_base(payee, start, end, now)
         self._close_period(payee, now)
         if payee.draw_balance > 0:
             note = f"left owing {payee.draw_balance:,.2f} of draw advances: written off"
@@ -254,17 +257,22 @@ class Payroll:
         for component in payee.plan.components:
             spec = component.clawback
             if spec is not None:
-                paid = sum(line.amount for line in lines if line.component == "commission")
-                self.clawbacks[lead.id] = Owed(payee.rep.id, payee.plan_name, paid, spec)
+                paid = sum(
+                    line.amount + line.held
+                    for line in lines
+                    if line.component == "commission" and line.measure == Measure.NEW_ARR.value
+                )
+                owed = Owed(payee.rep.id, payee.plan_name, paid, spec)
+                self.clawbacks.setdefault(lead.id, []).append(owed)
 
     def churned(self, lead_id: int, opened_at: float) -> None:
         """An account won from ``lead_id`` churned: claw back its commission if in time."""
-        owed = self.clawbacks.pop(lead_id, None)
-        if owed is None or owed.paid <= 0:
-            return
+        for owed in self.clawbacks.pop(lead_id, []):
+            if owed.paid > 0 and self.env.now - opened_at <= owed.spec.within + EPSILON:
+                self._claw_back(owed, lead_id)
+
+    def _claw_back(self, owed: Owed, lead_id: int) -> None:
         spec = owed.spec
-        if self.env.now - opened_at > spec.within + EPSILON:
-            return
         payee = self.payees.get(owed.rep_id)
         months = self.pay.plans[owed.plan_name].quota.period.months
         label = self.calendar.period(self.env.now, months)[2]
@@ -273,9 +281,8 @@ class Payroll:
         )
         if payee is None:
             note += "; the rep has left, so it is owed back"
-        line = Line(
-            "clawback", Measure.NEW_ARR.value, owed.paid, -spec.share, -spec.share * owed.paid, note
-        )
+        amount = -spec.share * owed.paid
+        line = Line("clawback", Measure.NEW_ARR.value, owed.paid, -spec.share, amount, note)
         self._emit(self.everyone[owed.rep_id], owed.plan_name, label, line)
         if payee is not None:
             payee.month_pay += line.amount
@@ -371,18 +378,18 @@ class Payroll:
         if not self.payees and not self.active:
             return
         month_start = self.calendar.month_start(self.calendar.month_index(now - EPSILON))
-        for payee in self._sorted():
-            self._pay_base(payee, month_start, now)
-            self._pay_draw(payee)
+        for payee in self.sorted_payees():
+            self._pay_base(payee, month_start, now, now)
+            self._pay_draw(payee, (now - max(month_start, payee.since)) / (now - month_start))
             payee.earned.append(payee.month_pay)
             payee.month_pay = payee.month_incentive = 0.0
             payee.months_on_plan += 1
             if payee.months_on_plan >= PAY_HISTORY_MONTHS:
                 payee.rep.pay = sum(payee.earned) * 12 / len(payee.earned)
         self._run_contests(now)
-        for payee in self._sorted():
+        for payee in self.sorted_payees():
             self._mark_change(payee)
-        closing = [payee for payee in self._sorted() if payee.end <= now + EPSILON]
+        closing = [payee for payee in self.sorted_payees() if payee.end <= now + EPSILON]
         for payee in closing:
             self._close_period(payee, now)
         year_end = self.calendar.period(now - EPSILON, 12)[1] <= now + EPSILON
@@ -394,29 +401,31 @@ class Payroll:
             self._open_period(payee, now)
         self._join_new_plans(now)
 
-    def _pay_base(self, payee: Payee, month_start: float, now: float) -> None:
-        days = now - max(month_start, payee.since)
+    def _pay_base(self, payee: Payee, month_start: float, month_end: float, until: float) -> None:
+        """Base for the part of the month from ``month_start`` to ``until`` on the payroll."""
+        days = until - max(month_start, payee.since)
         if days <= EPSILON or payee.plan.base == 0:
             return
-        share = days / (now - month_start) if now > month_start else 0.0
+        share = days / (month_end - month_start) if month_end > month_start else 0.0
         amount = payee.plan.base / 12 * share
-        note = f"base salary, {self.calendar.date(now - EPSILON):%B %Y}"
+        note = f"base salary, {self.calendar.date(until - EPSILON):%B %Y}"
         if share < 1 - EPSILON:
             note += f" ({share:.0%} of the month)"
         self._book(payee, [Line("base", "", 0.0, 0.0, amount, note)])
 
-    def _pay_draw(self, payee: Payee) -> None:
+    def _pay_draw(self, payee: Payee, share: float) -> None:
         for component in payee.plan.components:
             spec = component.draw
             if spec is None:
                 continue
             month = draw_month(
-                spec, payee.months_on_plan, payee.month_incentive, payee.draw_balance
+                spec, payee.months_on_plan, payee.month_incentive, payee.draw_balance, share
             )
             payee.draw_balance = month.balance
             kind = "recoverable" if spec.recoverable else "non-recoverable"
             if month.top_up > 0:
-                note = f"{kind} draw: earned {payee.month_incentive:,.2f} of {spec.amount:,.0f}"
+                floor = month.top_up + payee.month_incentive
+                note = f"{kind} draw: earned {payee.month_incentive:,.2f} of {floor:,.2f}"
                 self._book(payee, [Line("draw", "", 0.0, 0.0, month.top_up, note)])
             if month.recovered > 0:
                 note = f"draw advance recovered; {month.balance:,.2f} still owed"
@@ -435,7 +444,7 @@ class Payroll:
                     continue
                 measure = spec.measure or plan.quota_measure
                 marks = self.contest_marks.get((name, index), {})
-                members = [p for p in self._sorted() if p.plan_name == name]
+                members = [p for p in self.sorted_payees() if p.plan_name == name]
                 credit = {
                     p.rep.id: self.rep_totals[p.rep.id].get(measure, 0.0) - marks.get(p.rep.id, 0.0)
                     for p in members
@@ -446,12 +455,15 @@ class Payroll:
                 first, last = self.calendar.date(start), self.calendar.date(end - 1)
                 if (spec.start and first < spec.start) or (spec.until and last > spec.until):
                     continue
-                for rep_id, place, prize in contest_awards(spec, credit):
-                    note = (
-                        f"contest {label}: place {place} on {measure.value} ({credit[rep_id]:,.0f})"
-                    )
+                awards = contest_awards(spec, credit)
+                for rep_id, place, prize in awards:
+                    note = f"contest {label}: place {place} on {measure.value} "
+                    note += f"({credit[rep_id]:,.0f})"
                     line = Line("contest", measure.value, credit[rep_id], 0.0, prize, note)
                     self._book(self.payees[rep_id], [line])
+                winners = [self.payees[rep_id].rep for rep_id, _, _ in awards]
+                entrants = [p.rep for p in members]
+                self.bus.emit(Event.CONTEST_HELD, now, winners, entrants)
 
     # ------------------------------------------------------------------ plan changes
     def _mark_change(self, payee: Payee) -> None:
@@ -463,10 +475,20 @@ class Payroll:
         note = f"moved from plan {payee.plan_name} to {name}"
         self._book(payee, [Line("base", "", 0.0, 0.0, 0.0, note)])
         payee.take(name, plan)
+        self._mark_contests(payee)
         payee.rep.quota_measure = plan.quota_measure
         payee.rep.quota = self.standard_quota.get(name, plan.quota.amount)
         payee.months_on_plan = 0
         payee.year_carried = 0.0
+
+    def _mark_contests(self, payee: Payee) -> None:
+        """A rep joining a plan enters its running contests with its credit so far."""
+        totals = self.rep_totals[payee.rep.id]
+        for index, component in enumerate(payee.plan.components):
+            if component.contest is not None:
+                measure = component.contest.measure or payee.plan.quota_measure
+                marks = self.contest_marks.setdefault((payee.plan_name, index), {})
+                marks[payee.rep.id] = totals.get(measure, 0.0)
 
     def _join_new_plans(self, now: float) -> None:
         """Reps on no plan join their role's new plan at its first period boundary."""
@@ -486,7 +508,7 @@ class Payroll:
     def _set_quotas(self, *, first_year: bool) -> None:
         """Next year's annual quota for every payee, by plan, from the role's setting."""
         by_plan: dict[str, list[Payee]] = {}
-        for payee in self._sorted():
+        for payee in self.sorted_payees():
             by_plan.setdefault(payee.pending or payee.plan_name, []).append(payee)
         for name, payees in by_plan.items():
             plan = self.pay.plans[name]
@@ -515,7 +537,8 @@ class Payroll:
         now = self.env.now
         return self._ramp_share(payee, now, now + 12 * DAYS_PER_MONTH)
 
-    def _sorted(self) -> list[Payee]:
+    def sorted_payees(self) -> list[Payee]:
+        """Everyone on a plan, by rep id."""
         return [self.payees[rep_id] for rep_id in sorted(self.payees)]
 
 

@@ -203,6 +203,10 @@ class Workforce:
         if self.enabled:
             rep.speed *= self._time_left_share(spec, training_hours)
         refresh_skill(rep, spec.ramp, self.scenario.funnel.conversion.skill_elasticity)
+        if rep.effort != 1.0 or rep.care_share:
+            effort = self.scenario.behaviour.effort
+            rep.speed *= rep.effort**effort.speed_elasticity * (1 - rep.care_share)
+            rep.skill_odds *= rep.effort**effort.odds_elasticity
 
     def _time_left_share(self, spec: RoleSpec, training_hours: float) -> float:
         """Share of working time left after team meetings, one-to-ones and training."""
@@ -246,6 +250,8 @@ class Workforce:
         self._tick_capacity()
         self.close_credit_month(days)
         if not self.enabled or days <= 0:
+            for rep in self._everyone():
+                self._refresh(rep)  # effort and care may have changed
             return
         everyone = self._everyone()
         scenario = self.scenario
@@ -326,6 +332,7 @@ class Workforce:
         spec, ref = workforce.morale, workforce.hazard.attention_reference_hours
         for rep in everyone:
             target = morale_target(rep.attainment(), rep.attention_hours, spec, ref)
+            target = clip_morale(target + rep.pay_feeling)
             team_size = max(1, len(self.staff[rep.role]))
             shock = spec.departure_shock * self.departures[rep.role][-1] / team_size
             rep.morale = clip_morale(rep.morale + spec.reversion * (target - rep.morale) - shock)

@@ -39,6 +39,7 @@ class Line:
     rate: float  # pay per unit of credit (0 for lump sums)
     amount: float
     note: str
+    held: float = 0.0  # earned but held back by a gate
 
 
 class Deal(NamedTuple):
@@ -110,6 +111,9 @@ class PlanAccount:
             lines += self._earn(quota_measure, pending.pop(quota_measure, 0.0))
             for measure in sorted(pending):
                 lines += self._earn(measure, pending[measure])
+        for index, component in enumerate(self.plan.components):
+            if component.commission is not None:
+                lines += self._release(index, component.commission)
         for index, held in sorted(self.held.items()):
             if held > 0:
                 gate = self.plan.components[index].commission.gate  # type: ignore[union-attr]
@@ -140,9 +144,12 @@ class PlanAccount:
                     lines += self._commission(index, spec, measure, before, amount)
                 else:
                     lines.append(self._segment(index, spec, measure, before, amount))
-                lines += self._release(index, spec)
             elif component.bonus is not None and moves:
                 lines += self._bonus(index, component.bonus)
+        if moves:  # attainment moved: any gate it passed releases what it held
+            for index, component in enumerate(self.plan.components):
+                if component.commission is not None:
+                    lines += self._release(index, component.commission)
         return lines
 
     def _quota_now(self) -> float:
@@ -190,7 +197,7 @@ class PlanAccount:
         if spec.gate > 0 and self.attainment < spec.gate - EPSILON:
             self.held[index] = self.held.get(index, 0.0) + amount
             note += f"; {amount:,.2f} held until the {spec.gate:.0%} gate"
-            amount = 0.0
+            return Line("commission", measure.value, credit, band.rate, 0.0, note, held=amount)
         return Line("commission", measure.value, credit, band.rate, amount, note)
 
     def _release(self, index: int, spec: Commission) -> list[Line]:
@@ -243,6 +250,7 @@ def _merge(lines: list[Line]) -> list[Line]:
                 last.rate,
                 last.amount + line.amount,
                 last.note,
+                last.held + line.held,
             )
         else:
             merged.append(line)
@@ -270,14 +278,17 @@ class DrawMonth:
     balance: float
 
 
-def draw_month(spec: Draw, month_on_plan: int, earned: float, balance: float) -> DrawMonth:
+def draw_month(
+    spec: Draw, month_on_plan: int, earned: float, balance: float, share: float = 1.0
+) -> DrawMonth:
     """Apply a draw to a month in which the rep earned ``earned`` incentive pay.
 
-    ``month_on_plan`` counts from 0. In the draw's months, pay is topped up to
-    ``amount``; a recoverable draw adds the top-up to the balance owed, and any month's
-    earnings above what the draw guarantees repay it.
+    ``month_on_plan`` counts from 0; ``share`` is the part of the month on the plan (a
+    first partial month gets that share of the draw). In the draw's months, pay is
+    topped up to the draw; a recoverable draw adds the top-up to the balance owed, and
+    any month's earnings above what the draw guarantees repay it.
     """
-    floor = spec.amount if month_on_plan < spec.months else 0.0
+    floor = spec.amount * share if month_on_plan < spec.months else 0.0
     if earned < floor:
         top_up = floor - earned
         return DrawMonth(top_up, 0.0, balance + top_up if spec.recoverable else balance)

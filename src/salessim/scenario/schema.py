@@ -25,6 +25,7 @@ from salessim.scenario.base import (
     Role,
     Share,
 )
+from salessim.scenario.behaviour import Behaviour
 from salessim.scenario.compensation import Compensation, QuotaSetting
 from salessim.scenario.dists import Dist, non_negative
 from salessim.scenario.people import (
@@ -382,6 +383,9 @@ class Churn(Frozen):
 
     odds = base_odds * attention_ratio ** -attention_elasticity
            * (fit / mean fit) ** -fit_elasticity * csm_skill ** -skill_elasticity
+           * (1 + discount_elasticity * discount)
+
+    The attention ratio counts the CSM's time and the care time of the AE who won it.
     """
 
     base: Probability = Field(default=0.10, description="Renewal churn chance at full attention.")
@@ -389,6 +393,9 @@ class Churn(Frozen):
     fit_elasticity: NonNegative = 1.0
     skill_elasticity: NonNegative = 0.5
     min_attention_ratio: Positive = Field(default=0.1, le=1.0)
+    discount_elasticity: NonNegative = Field(
+        default=2.0, description="Churn odds x (1 + this x the discount the deal was sold at)."
+    )
 
 
 class Expansion(Frozen):
@@ -471,6 +478,7 @@ class Scenario(Frozen):
     workforce: Workforce = Workforce()
     policies: Policies = Policies()
     compensation: Compensation = Compensation()
+    behaviour: Behaviour = Behaviour()
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

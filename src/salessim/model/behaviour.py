@@ -1,0 +1,219 @@
+"""The behaviour rules: reps on a pay plan respond to it (docs/compensation.md).
+
+At each month end, for every rep on a plan with an amount quota: effort follows the
+plan's intensity (expected marginal pay of more attainment over straight commission's)
+and morale; an AE's care share follows the share of its expected variable pay tied to
+the accounts it won; pay feeling follows fairness against peers and market. When an AE
+finishes a deal's closing stage, it picks when the deal closes (within the slack) and
+at what discount. Contest results move morale. The workforce applies effort and care
+when it refreshes speeds; morale reads pay feeling.
+"""
+
+from __future__ import annotations
+
+import math
+
+import simpy
+
+from salessim.metrics.events import Bus, Event
+from salessim.model.entities import Lead, Rep
+from salessim.model.payroll import Payee, Payroll
+from salessim.policies.incentives import (
+    Forecast,
+    best_close,
+    effort_level,
+    intensity,
+    pay_curve,
+)
+from salessim.scenario.compensation import Measure, QuotaMethod
+from salessim.scenario.schema import Role, Scenario
+
+ACCOUNT_MEASURES = (Measure.RENEWAL_ARR, Measure.EXPANSION_ARR)
+CLOSE_MARGIN_DAYS = 0.01  # a moved close lands this far inside its period
+PACE_RANGE = (0.2, 3.0)
+
+
+class Incentives:
+    """Applies the behaviour rules to the reps on the payroll."""
+
+    def __init__(
+        self, env: simpy.Environment, bus: Bus, scenario: Scenario, payroll: Payroll
+    ) -> None:
+        self.env = env
+        self.payroll = payroll
+        self.won_books: dict[int, float] = {}  # ARR of the live accounts each AE won
+        self.configure(scenario)
+        bus.subscribe(Event.CONTEST_HELD, self._contest)
+
+    def configure(self, scenario: Scenario) -> None:
+        """Take the behaviour parameters from ``scenario``."""
+        self.scenario = scenario
+        self.spec = scenario.behaviour
+        expansion = scenario.customers.expansion
+        self.expansion_per_arr = expansion.probability * expansion.uplift.mean
+
+    @property
+    def active(self) -> bool:
+        """Whether any rule can act."""
+        return self.spec.enabled and self.payroll.active
+
+    # ------------------------------------------------------------------ month end
+    def month_end(self, won_books: dict[int, float]) -> None:
+        """Set every payee's effort, care share and pay feeling for the coming month."""
+        self.won_books = won_books
+        if not self.active:
+            return
+        now = self.env.now
+        payees = [p for p in self.payroll.sorted_payees() if p.rep.role is not Role.MANAGER]
+        for payee in payees:
+            rep = payee.rep
+            forecast = self.forecast(payee, now)
+            if self.spec.effort.enabled and forecast is not None:
+                rep.effort = self._effort(payee, forecast)
+            if rep.role is Role.AE and self.spec.time_allocation.enabled:
+                rep.care_share = self._care(payee)
+        if self.spec.morale.enabled:
+            self._pay_feelings(payees)
+
+    def _effort(self, payee: Payee, forecast: Forecast) -> float:
+        spec = self.spec.effort
+        rep, plan = payee.rep, payee.plan
+        neutral = plan.target_incentive / rep.quota * forecast.quota if rep.quota > 0 else 0.0
+        level = intensity(forecast.curve, forecast.mean, forecast.sigma, neutral)
+        return effort_level(
+            level, rep.morale, spec.elasticity, spec.morale_weight, spec.low, spec.high
+        )
+
+    def _care(self, payee: Payee) -> float:
+        """Care share: the share of expected variable pay tied to the AE's won accounts."""
+        spec = self.spec.time_allocation
+        plan = payee.plan
+        book = self.won_books.get(payee.rep.id, 0.0)
+        yearly = {Measure.RENEWAL_ARR: book, Measure.EXPANSION_ARR: book * self.expansion_per_arr}
+        on_accounts = 0.0
+        for component in plan.components:
+            commission = component.commission
+            if commission is not None and commission.measure in yearly:
+                on_accounts += commission.rates[0].rate * yearly[commission.measure]
+        per_year = plan.quota.period.per_year
+        period_quota = payee.rep.quota / per_year
+        curve = pay_curve(plan, period_quota, plan.target_incentive / per_year)
+        on_new = curve.at(1.0) * per_year
+        total = on_accounts + on_new
+        share = on_accounts / total if total > 0 else 0.0
+        return spec.low + (spec.high - spec.low) * share
+
+    def _pay_feelings(self, payees: list[Payee]) -> None:
+        spec = self.spec.morale
+        by_role: dict[Role, list[float]] = {}
+        for payee in payees:
+            by_role.setdefault(payee.rep.role, []).append(payee.rep.pay)
+        for payee in payees:
+            rep = payee.rep
+            peers = sorted(by_role[rep.role])
+            median = peers[len(peers) // 2]
+            market = self.scenario.roles.of(rep.role).market_pay
+            rep.pay_feeling = spec.peer_weight * _log_ratio(rep.pay, median) + (
+                spec.market_weight * _log_ratio(rep.pay, market)
+            )
+
+    def _contest(self, now: float, winners: list[Rep], entrants: list[Rep]) -> None:
+        if not (self.active and self.spec.morale.enabled):
+            return
+        spec = self.spec.morale
+        won = {rep.id for rep in winners}
+        for rep in entrants:
+            change = spec.contest_win if rep.id in won else -spec.contest_loss
+            rep.morale = min(1.0, max(-1.0, rep.morale + change))
+
+    # ------------------------------------------------------------------ forecasts
+    def forecast(self, payee: Payee, now: float) -> Forecast | None:
+        """The rep's forecast of the open period's final attainment (None for ratios)."""
+        account = payee.account
+        if account.deferred or account.quota <= 0:
+            return None
+        begun = max(payee.start, payee.since)
+        left = max(0.0, payee.end - now) / max(1e-9, payee.end - begun)
+        pace = self._pace(payee.rep)
+        curve = pay_curve(payee.plan, account.quota, account.target_incentive)
+        sigma = self.spec.effort.spread * math.sqrt(left)
+        return Forecast(curve, account.quota, account.attainment + pace * left, sigma)
+
+    def next_forecast(self, payee: Payee) -> Forecast:
+        """The forecast of the next period, from a standing start."""
+        plan = payee.plan
+        per_year = plan.quota.period.per_year
+        quota = payee.rep.quota / per_year
+        curve = pay_curve(plan, quota, plan.target_incentive / per_year)
+        weight = self.spec.timing.future_weight
+        return Forecast(curve, quota, self._pace(payee.rep), self.spec.effort.spread, weight)
+
+    @staticmethod
+    def _pace(rep: Rep) -> float:
+        """Attainment the rep expects in a full period at normal effort."""
+        attainment = rep.attainment()
+        low, high = PACE_RANGE
+        return 1.0 if attainment is None else min(high, max(low, attainment))
+
+    # ------------------------------------------------------------------ closing
+    def close(self, lead: Lead, rep: Rep, delay: float, odds: float) -> float:
+        """Choose when a deal at its closing stage resolves, and its discount.
+
+        Returns the delay (days from now) to the resolution; sets ``lead.discount``.
+        """
+        timing, discounting = self.spec.timing, self.spec.discounting
+        authority = discounting.authority if discounting.enabled else 0.0
+        payee = self.payroll.payees.get(rep.id)
+        if not self.active or payee is None or not (timing.enabled or authority > 0):
+            return delay
+        now = self.env.now
+        current = self.forecast(payee, now)
+        if current is None:
+            return delay
+        following = self.next_forecast(payee)
+        end = payee.end
+        lands_now = now + delay <= end
+        options = [
+            (delay, current if lands_now else following, self._ratchet_cost(payee, lands_now))
+        ]
+        if timing.enabled:
+            if (
+                not lands_now
+                and now + delay - end <= timing.pull_in
+                and end - now > CLOSE_MARGIN_DAYS
+            ):
+                options.append(
+                    (end - now - CLOSE_MARGIN_DAYS, current, self._ratchet_cost(payee, True))
+                )
+            elif lands_now and end - (now + delay) <= timing.push_out:
+                options.append((end - now + CLOSE_MARGIN_DAYS, following, 0.0))
+        steps = discounting.steps
+        discounts = [authority * i / steps for i in range(steps + 1)] if authority > 0 else [0.0]
+        choice = best_close(
+            lead.deal_value, odds, options, discounts, discounting.win_elasticity, timing.hurdle
+        )
+        lead.discount = choice.discount
+        return choice.delay
+
+    def _ratchet_cost(self, payee: Payee, lands_now: bool) -> float:
+        """Under a ratchet, credit past quota in the year's last period raises next quota.
+
+        Counted as ``ratchet_weight * up`` of the target incentive per quota of credit,
+        per unit of the deal (scaled in ``best_close`` by the deal's value).
+        """
+        setting = self.scenario.policies.quota.get(payee.rep.role.value)
+        if not lands_now or setting is None or setting.method is not QuotaMethod.RATCHET:
+            return 0.0
+        year_end = self.payroll.calendar.period(self.env.now, 12)[1]
+        if payee.end < year_end - 1e-6:
+            return 0.0
+        asked = payee.rep.quota * payee.year_carried
+        if asked <= 0 or payee.year_credit < asked:
+            return 0.0
+        return self.spec.timing.ratchet_weight * setting.up * payee.plan.target_incentive / asked
+
+
+def _log_ratio(value: float, reference: float) -> float:
+    if value <= 0 or reference <= 0:
+        return 0.0
+    return min(1.0, max(-1.0, math.log(value / reference)))

@@ -1,0 +1,114 @@
+"""How reps respond to their pay plan: parameters of the behaviour rules.
+
+Each rule has a switch; the rules act only on reps on a pay plan, so a scenario without
+``compensation`` (or with ``behaviour.enabled: false``) is the plain model. The formulas
+are in docs/compensation.md.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from salessim.scenario.base import Days, Frozen, NonNegative, Positive, Probability
+
+
+class Effort(Frozen):
+    """Effort follows the expected marginal pay of more output, and morale.
+
+    ``effort = clip(1 + elasticity * (intensity - 1) + morale_weight * morale, low, high)``
+    where ``intensity`` is the plan's expected marginal pay for more output this period
+    over a linear plan's (1 for straight commission, 0 past a cap or far below a cliff).
+    Effort scales selling speed and conversion odds.
+    """
+
+    enabled: bool = True
+    elasticity: NonNegative = Field(default=0.5, description="Effort per unit of intensity.")
+    morale_weight: NonNegative = 0.15
+    low: Positive = Field(default=0.6, le=1.0, description="Effort of a rep who gives up.")
+    high: Positive = Field(default=1.3, ge=1.0, description="Most effort a plan can draw.")
+    speed_elasticity: NonNegative = Field(default=0.5, description="Speed = effort ** this.")
+    odds_elasticity: NonNegative = Field(default=1.0, description="Win odds x effort ** this.")
+    spread: Positive = Field(
+        default=0.35, description="Sd of a full period's attainment, as reps expect it."
+    )
+
+
+class Timing(Frozen):
+    """Near a period end, reps move closing deals to the period where they pay more.
+
+    A deal due to close within ``pull_in`` after the period end can be brought in (the
+    customer is persuaded to sign early); one due within ``push_out`` before the end
+    can be held over (the paperwork waits a few days).
+    """
+
+    enabled: bool = True
+    pull_in: Days = Field(default=21.0, description="How far ahead a close can be pulled in.")
+    push_out: Days = Field(default=7.0, description="How close to the end a close can be held.")
+    future_weight: Probability = Field(
+        default=0.7,
+        description="What the next period's contingent pay (tiers, accelerators) is worth now.",
+    )
+    hurdle: NonNegative = Field(
+        default=0.05, description="Gain, as a share of the deal's pay, worth moving a deal."
+    )
+    ratchet_weight: NonNegative = Field(
+        default=0.5, description="How much of a ratchet's higher next quota reps count."
+    )
+
+
+class Discounting(Frozen):
+    """With discount ``authority``, reps cut the price when a period pays for the win.
+
+    A discount ``d`` multiplies the closing stage's win odds by ``1 + win_elasticity * d``;
+    the rep picks the ``d`` in ``steps`` even steps up to ``authority`` with the most
+    expected pay. (Churn rises with discount: ``customers.churn.discount_elasticity``.)
+    """
+
+    enabled: bool = True
+    authority: Probability = Field(default=0.0, description="Largest discount a rep may give.")
+    win_elasticity: NonNegative = 3.0
+    steps: int = Field(default=4, ge=1)
+
+
+class TimeAllocation(Frozen):
+    """AEs split time between new logos and the accounts they won by the pay on each.
+
+    ``care = low + (high - low) * w`` where ``w`` is the share of the AE's expected
+    variable pay that the plan ties to those accounts (renewals, expansion). Care time
+    comes out of selling time and adds to the accounts' attention.
+    """
+
+    enabled: bool = True
+    low: Probability = Field(default=0.05, description="Care share with no pay on accounts.")
+    high: Probability = Field(default=0.4, description="Care share with all pay on accounts.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimeAllocation:
+        if self.high < self.low:
+            raise ValueError("high must be at least low")
+        return self
+
+
+class PayMorale(Frozen):
+    """Morale from pay: contests, and fairness against peers and the market.
+
+    ``pay_feeling = peer_weight * log(pay / role median) + market_weight *
+    log(pay / market_pay)`` (each log clipped to +-1) joins the morale target.
+    """
+
+    enabled: bool = True
+    peer_weight: NonNegative = 0.3
+    market_weight: NonNegative = 0.2
+    contest_win: NonNegative = Field(default=0.15, description="Morale a contest winner gains.")
+    contest_loss: NonNegative = Field(default=0.03, description="Morale other entrants lose.")
+
+
+class Behaviour(Frozen):
+    """The rules by which reps respond to incentives (see docs/compensation.md)."""
+
+    enabled: bool = Field(default=True, description="Off: reps ignore their pay plan.")
+    effort: Effort = Effort()
+    timing: Timing = Timing()
+    discounting: Discounting = Discounting()
+    time_allocation: TimeAllocation = TimeAllocation()
+    morale: PayMorale = PayMorale()
