@@ -12,19 +12,14 @@ when it refreshes speeds; morale reads pay feeling.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import simpy
 
 from salessim.metrics.events import Bus, Event
 from salessim.model.entities import Lead, Rep
 from salessim.model.payroll import Payee, Payroll
-from salessim.policies.incentives import (
-    Forecast,
-    best_close,
-    effort_level,
-    intensity,
-    pay_curve,
-)
+from salessim.policies.incentives import Forecast, best_close, effort_level, pay_curve
 from salessim.scenario.compensation import Measure, QuotaMethod
 from salessim.scenario.schema import Role, Scenario
 
@@ -67,19 +62,21 @@ class Incentives:
         payees = [p for p in self.payroll.sorted_payees() if p.rep.role is not Role.MANAGER]
         for payee in payees:
             rep = payee.rep
-            forecast = self.forecast(payee, now)
-            if self.spec.effort.enabled and forecast is not None:
-                rep.effort = self._effort(payee, forecast)
+            views = self.views(payee, now)
+            if self.spec.effort.enabled and views:
+                rep.effort = self._effort(payee, views)
             if rep.role is Role.AE and self.spec.time_allocation.enabled:
                 rep.care_share = self._care(payee)
         if self.spec.morale.enabled:
             self._pay_feelings(payees)
 
-    def _effort(self, payee: Payee, forecast: Forecast) -> float:
+    def _effort(self, payee: Payee, views: list[View]) -> float:
+        """Effort from the intensity: expected pay per unit of credit over the plan's rate."""
         spec = self.spec.effort
         rep, plan = payee.rep, payee.plan
-        neutral = plan.target_incentive / rep.quota * forecast.quota if rep.quota > 0 else 0.0
-        level = intensity(forecast.curve, forecast.mean, forecast.sigma, neutral)
+        rate = plan.target_incentive / rep.quota if rep.quota > 0 else 0.0
+        marginal = sum(view.now.slope() / view.now.quota for view in views)
+        level = marginal / rate if rate > 0 else 1.0
         return effort_level(
             level, rep.morale, spec.elasticity, spec.morale_weight, spec.low, spec.high
         )
@@ -127,26 +124,28 @@ class Incentives:
             rep.morale = min(1.0, max(-1.0, rep.morale + change))
 
     # ------------------------------------------------------------------ forecasts
-    def forecast(self, payee: Payee, now: float) -> Forecast | None:
-        """The rep's forecast of the open period's final attainment (None for ratios)."""
-        account = payee.account
-        if account.deferred or account.quota <= 0:
-            return None
-        begun = max(payee.start, payee.since)
-        left = max(0.0, payee.end - now) / max(1e-9, payee.end - begun)
+    def views(self, payee: Payee, now: float) -> list[View]:
+        """The rep's forecasts of each open period (and the one after), ratio plans none."""
+        if payee.account.deferred:
+            return []
+        periods = [(payee.parts[0], payee.account, max(payee.start, payee.since), payee.end)]
+        periods += [(w.plan, w.account, w.start, w.end) for w in payee.windows]
         pace = self._pace(payee.rep)
-        curve = pay_curve(payee.plan, account.quota, account.target_incentive)
-        sigma = self.spec.effort.spread * math.sqrt(left)
-        return Forecast(curve, account.quota, account.attainment + pace * left, sigma)
-
-    def next_forecast(self, payee: Payee) -> Forecast:
-        """The forecast of the next period, from a standing start."""
-        plan = payee.plan
-        per_year = plan.quota.period.per_year
-        quota = payee.rep.quota / per_year
-        curve = pay_curve(plan, quota, plan.target_incentive / per_year)
-        weight = self.spec.timing.future_weight
-        return Forecast(curve, quota, self._pace(payee.rep), self.spec.effort.spread, weight)
+        spread, weight = self.spec.effort.spread, self.spec.timing.future_weight
+        views = []
+        for part, account, begun, end in periods:
+            if account.quota <= 0:
+                continue
+            left = max(0.0, end - now) / max(1e-9, end - begun)
+            curve = pay_curve(part, account.quota, account.target_incentive)
+            current = Forecast(
+                curve, account.quota, account.attainment + pace * left, spread * math.sqrt(left)
+            )
+            per_year = part.quota.period.per_year
+            quota = payee.rep.quota / per_year
+            curve = pay_curve(part, quota, part.target_incentive / per_year)
+            views.append(View(current, Forecast(curve, quota, pace, spread, weight), end))
+        return views
 
     @staticmethod
     def _pace(rep: Rep) -> float:
@@ -167,26 +166,25 @@ class Incentives:
         if not self.active or payee is None or not (timing.enabled or authority > 0):
             return delay
         now = self.env.now
-        current = self.forecast(payee, now)
-        if current is None:
+        views = self.views(payee, now)
+        if not views:
             return delay
-        following = self.next_forecast(payee)
         end = payee.end
         lands_now = now + delay <= end
-        options = [
-            (delay, current if lands_now else following, self._ratchet_cost(payee, lands_now))
-        ]
+        options = [(delay, _landing(views, now + delay), self._ratchet_cost(payee, lands_now))]
         if timing.enabled:
             if (
                 not lands_now
                 and now + delay - end <= timing.pull_in
                 and end - now > CLOSE_MARGIN_DAYS
             ):
+                pulled = end - now - CLOSE_MARGIN_DAYS
                 options.append(
-                    (end - now - CLOSE_MARGIN_DAYS, current, self._ratchet_cost(payee, True))
+                    (pulled, _landing(views, now + pulled), self._ratchet_cost(payee, True))
                 )
             elif lands_now and end - (now + delay) <= timing.push_out:
-                options.append((end - now + CLOSE_MARGIN_DAYS, following, 0.0))
+                held = end - now + CLOSE_MARGIN_DAYS
+                options.append((held, _landing(views, now + held), 0.0))
         steps = discounting.steps
         discounts = [authority * i / steps for i in range(steps + 1)] if authority > 0 else [0.0]
         choice = best_close(
@@ -211,6 +209,20 @@ class Incentives:
         if asked <= 0 or payee.year_credit < asked:
             return 0.0
         return self.spec.timing.ratchet_weight * setting.up * payee.plan.target_incentive / asked
+
+
+@dataclass(frozen=True)
+class View:
+    """A rep's view of one period of the plan: this period's forecast, the next one's."""
+
+    now: Forecast
+    next: Forecast
+    end: float
+
+
+def _landing(views: list[View], day: float) -> list[Forecast]:
+    """The forecasts of the periods a credit on ``day`` lands in."""
+    return [view.now if day <= view.end else view.next for view in views]
 
 
 def _log_ratio(value: float, reference: float) -> float:

@@ -45,8 +45,23 @@ EPSILON = 1e-6
 
 
 @dataclass
+class Window:
+    """An open period of the components judged over a longer period than the quota's."""
+
+    plan: Plan  # the plan's part for this period
+    account: PlanAccount
+    start: float
+    end: float
+    label: str
+
+
+@dataclass
 class Payee:
-    """One rep on a plan: the plan, the open period and what the month has paid."""
+    """One rep on a plan: the plan, the open period and what the month has paid.
+
+    ``account`` follows the quota period; ``windows`` hold the open periods of parts of
+    the plan judged over longer periods (an annual true-up in a quarterly plan).
+    """
 
     rep: Rep
     plan_name: str
@@ -68,6 +83,8 @@ class Payee:
     pending: str | None = None
     measures: frozenset[Measure] = field(init=False)
     has_spif: bool = field(init=False)
+    parts: list[Plan] = field(init=False)  # by period, the quota's first
+    windows: list[Window] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.take(self.plan_name, self.plan)
@@ -77,6 +94,8 @@ class Payee:
         self.plan_name, self.plan, self.pending = name, plan, None
         self.measures = frozenset(plan.measures_named())
         self.has_spif = any(component.spif is not None for component in plan.components)
+        self.parts = plan.by_period()
+        self.windows = []
 
 
 @dataclass(frozen=True)
@@ -183,6 +202,7 @@ class Payroll:
         start, end = self.calendar.month_start(month), self.calendar.month_start(month + 1)
         self._pay_base(payee, start, end, now)
         self._close_period(payee, now)
+        self._close_windows(payee, now, every=True)
         if payee.draw_balance > 0:
             note = f"left owing {payee.draw_balance:,.2f} of draw advances: written off"
             self._book(payee, [Line("draw", "", 0.0, 0.0, 0.0, note)])
@@ -237,6 +257,10 @@ class Payroll:
         deal = self._deal(lead, segment) if payee.has_spif else None
         lines = payee.account.credit(measure, amount, deal, due)
         self._book(payee, lines)
+        for window in payee.windows:
+            more = window.account.credit(measure, amount, None, due)
+            self._book(payee, more, window.label)
+            lines += more
         if measure is Measure.NEW_ARR and lead is not None:
             self._won(payee, lead, lines)
 
@@ -288,12 +312,12 @@ class Payroll:
             payee.month_pay += line.amount
 
     # ------------------------------------------------------------------ the ledger
-    def _book(self, payee: Payee, lines: list[Line]) -> None:
+    def _book(self, payee: Payee, lines: list[Line], label: str | None = None) -> None:
         for line in lines:
             payee.month_pay += line.amount
             if line.component in INCENTIVE:
                 payee.month_incentive += line.amount
-            self._emit(payee.rep, payee.plan_name, payee.label, line)
+            self._emit(payee.rep, payee.plan_name, label or payee.label, line)
 
     def _emit(self, rep: Rep, plan_name: str, label: str, line: Line) -> None:
         self.bus.emit(Event.PAY_LINE, self.env.now, rep, plan_name, label, line)
@@ -308,12 +332,36 @@ class Payroll:
         payee.start, payee.end, payee.label, payee.carried = start, end, label, carried
         quota = rep.quota if plan.quota_measure.is_ratio else rep.quota * carried
         target = plan.target_incentive * months / 12 * fraction
-        payee.account = PlanAccount(plan, quota, target)
+        payee.account = PlanAccount(payee.parts[0], quota, target)
         payee.year_carried += carried
+        self._open_windows(payee, now)
         for index, component in enumerate(plan.components):
             team = component.team
             if team is not None:
                 payee.team_marks[index] = self._team_credit(rep, team.measure, team.scope)
+
+    def _open_windows(self, payee: Payee, now: float) -> None:
+        """Open the period of every longer-period part of the plan that has none open."""
+        open_parts = {id(window.plan) for window in payee.windows}
+        for part in payee.parts[1:]:
+            if id(part) in open_parts:
+                continue
+            months = part.quota.period.months
+            start, end, label = self.calendar.period(now + EPSILON, months)
+            fraction = (end - max(start, now)) / (end - start)
+            carried = months / 12 * fraction * self._ramp_share(payee, max(start, now), end)
+            rep = payee.rep
+            quota = rep.quota if part.quota_measure.is_ratio else rep.quota * carried
+            target = part.target_incentive * months / 12 * fraction
+            account = PlanAccount(part, quota, target)
+            payee.windows.append(Window(part, account, max(start, now), end, label))
+
+    def _close_windows(self, payee: Payee, now: float, *, every: bool = False) -> None:
+        """Settle the windows whose period ends now (``every``: all of them)."""
+        for window in list(payee.windows):
+            if every or window.end <= now + EPSILON:
+                self._book(payee, window.account.settle(), window.label)
+                payee.windows.remove(window)
 
     def _ramp_share(self, payee: Payee, start: float, end: float) -> float:
         """Mean ramp over the period, delayed by the credit lag (1 for the starting roster)."""
@@ -392,6 +440,8 @@ class Payroll:
         closing = [payee for payee in self.sorted_payees() if payee.end <= now + EPSILON]
         for payee in closing:
             self._close_period(payee, now)
+        for payee in self.sorted_payees():
+            self._close_windows(payee, now, every=payee in closing and payee.pending is not None)
         year_end = self.calendar.period(now - EPSILON, 12)[1] <= now + EPSILON
         if year_end:
             self._set_quotas(first_year=False)
@@ -399,6 +449,8 @@ class Payroll:
             if payee.pending is not None:
                 self._switch(payee, payee.pending)
             self._open_period(payee, now)
+        for payee in self.sorted_payees():
+            self._open_windows(payee, now)
         self._join_new_plans(now)
 
     def _pay_base(self, payee: Payee, month_start: float, month_end: float, until: float) -> None:

@@ -145,13 +145,6 @@ def _pdf(x: float) -> float:
 
 
 # ---------------------------------------------------------------------- the rules
-def intensity(curve: PayCurve, mean: float, sigma: float, neutral_slope: float) -> float:
-    """Expected marginal pay of attainment over straight commission's (1 when neutral)."""
-    if neutral_slope <= 0:
-        return 1.0
-    return curve.slope(mean, sigma) / neutral_slope
-
-
 def effort_level(
     intensity_now: float,
     morale: float,
@@ -173,6 +166,10 @@ class Forecast:
     mean: float
     sigma: float
     weight: float = 1.0  # what contingent pay (tiers, accelerators) is worth now
+
+    def slope(self) -> float:
+        """Expected pay of one more unit of attainment."""
+        return self.curve.slope(self.mean, self.sigma)
 
     def gain(self, credit: float) -> float:
         """Expected pay, valued now, that ``credit`` more adds to the period.
@@ -200,23 +197,24 @@ class Close:
 def best_close(
     value: float,
     odds: float,
-    options: list[tuple[float, Forecast, float]],
+    options: list[tuple[float, list[Forecast], float]],
     discounts: list[float],
     win_elasticity: float,
     hurdle: float,
 ) -> Close:
     """The close with the most expected pay, or the first option if nothing beats it enough.
 
-    ``options`` are (delay, forecast of the period it lands in, cost per unit of credit)
-    with the deal's natural timing first; each discount ``d`` sells ``value * (1 - d)``
+    ``options`` are (delay, forecasts of the periods it lands in, cost per unit of
+    credit) with the deal's natural timing first; each discount ``d`` sells ``value * (1 - d)``
     with win odds ``odds * (1 + win_elasticity * d)``. A change must beat the natural
     close by ``hurdle`` times the natural close's expected pay.
     """
 
-    def worth(forecast: Forecast, cost: float, d: float) -> float:
+    def worth(forecasts: list[Forecast], cost: float, d: float) -> float:
         o = odds * (1 + win_elasticity * d)
         credit = value * (1 - d)
-        return o / (1 + o) * (forecast.gain(credit) - cost * credit)
+        gain = sum(forecast.gain(credit) for forecast in forecasts)
+        return o / (1 + o) * (gain - cost * credit)
 
     natural_delay, natural, natural_cost = options[0]
     keep = worth(natural, natural_cost, 0.0)

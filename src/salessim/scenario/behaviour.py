@@ -25,9 +25,11 @@ class Effort(Frozen):
     elasticity: NonNegative = Field(default=0.5, description="Effort per unit of intensity.")
     morale_weight: NonNegative = 0.15
     low: Positive = Field(default=0.6, le=1.0, description="Effort of a rep who gives up.")
-    high: Positive = Field(default=1.3, ge=1.0, description="Most effort a plan can draw.")
+    high: Positive = Field(default=1.25, ge=1.0, description="Most effort a plan can draw.")
     speed_elasticity: NonNegative = Field(default=0.5, description="Speed = effort ** this.")
-    odds_elasticity: NonNegative = Field(default=1.0, description="Win odds x effort ** this.")
+    odds_elasticity: NonNegative = Field(
+        default=0.5, description="Conversion odds x effort ** this, at every stage."
+    )
     spread: Positive = Field(
         default=0.35, description="Sd of a full period's attainment, as reps expect it."
     )
@@ -43,7 +45,7 @@ class Timing(Frozen):
 
     enabled: bool = True
     pull_in: Days = Field(default=21.0, description="How far ahead a close can be pulled in.")
-    push_out: Days = Field(default=7.0, description="How close to the end a close can be held.")
+    push_out: Days = Field(default=14.0, description="How close to the end a close can be held.")
     future_weight: Probability = Field(
         default=0.7,
         description="What the next period's contingent pay (tiers, accelerators) is worth now.",

@@ -135,6 +135,9 @@ class Commission(Frozen):
     cap: NonNegative | None = Field(
         default=None, description="Most the component pays in a period, x period target incentive."
     )
+    period: Period | None = Field(
+        default=None, description="Judge attainment over this longer period (default: quota's)."
+    )
 
     @model_validator(mode="after")
     def _bands_in_order(self) -> Commission:
@@ -157,6 +160,9 @@ class Bonus(Frozen):
     """Lump sums at attainment tiers, each paid at most once a period."""
 
     tiers: list[Tier] = Field(min_length=1)
+    period: Period | None = Field(
+        default=None, description="Judge attainment over this longer period (default: quota's)."
+    )
 
     @model_validator(mode="after")
     def _tiers_in_order(self) -> Bonus:
@@ -306,6 +312,13 @@ class Plan(Frozen):
                     f"a {self.role.value} is not credited with {measure.value} "
                     f"(use {', '.join(sorted(m.value for m in allowed))})"
                 )
+        for component in self.components:
+            period = getattr(component.form, "period", None)
+            if period is not None and period.months < self.quota.period.months:
+                problems.append(
+                    f"a {component.kind} period ({period.value}) cannot be shorter than the "
+                    f"quota's ({self.quota.period.value})"
+                )
         kinds = [component.kind for component in self.components]
         for single in ("clawback", "draw"):
             if kinds.count(single) > 1:
@@ -330,6 +343,26 @@ class Plan(Frozen):
             if measure is not None and component.kind != "team":
                 named.append(measure)
         return named
+
+    def by_period(self) -> list[Plan]:
+        """The plan split by the period each component is judged over, the quota's first.
+
+        Each part keeps the plan's quota and target incentive a year, so a part's period
+        quota and target are the year's share.
+        """
+        groups: dict[Period, list[Component]] = {self.quota.period: []}
+        for component in self.components:
+            period = getattr(component.form, "period", None) or self.quota.period
+            groups.setdefault(period, []).append(component)
+        return [
+            self.model_copy(
+                update={
+                    "quota": self.quota.model_copy(update={"period": period}),
+                    "components": components,
+                }
+            )
+            for period, components in groups.items()
+        ]
 
     @property
     def quota_measure(self) -> Measure:
