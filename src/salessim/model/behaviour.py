@@ -131,11 +131,13 @@ class Incentives:
         periods = [(payee.parts[0], payee.account, max(payee.start, payee.since), payee.end)]
         periods += [(w.plan, w.account, w.start, w.end) for w in payee.windows]
         pace = self._pace(payee.rep)
-        spread, weight = self.spec.effort.spread, self.spec.timing.future_weight
         views = []
         for part, account, begun, end in periods:
             if account.quota <= 0:
                 continue
+            quarters = part.quota.period.months / 3
+            spread = self.spec.effort.spread / math.sqrt(quarters)  # sd of a whole period
+            weight = self.spec.timing.future_weight**quarters  # the next period is that far
             left = max(0.0, end - now) / max(1e-9, end - begun)
             curve = pay_curve(part, account.quota, account.target_incentive)
             current = Forecast(

@@ -31,7 +31,8 @@ class Effort(Frozen):
         default=0.5, description="Conversion odds x effort ** this, at every stage."
     )
     spread: Positive = Field(
-        default=0.35, description="Sd of a full period's attainment, as reps expect it."
+        default=0.35,
+        description="Sd of a quarter's attainment as reps expect it; m months: x sqrt(3 / m).",
     )
 
 
@@ -48,7 +49,8 @@ class Timing(Frozen):
     push_out: Days = Field(default=14.0, description="How close to the end a close can be held.")
     future_weight: Probability = Field(
         default=0.7,
-        description="What the next period's contingent pay (tiers, accelerators) is worth now.",
+        description="What contingent pay (tiers, accelerators) a quarter away is worth now; "
+        "m months away: this ** (m / 3).",
     )
     hurdle: NonNegative = Field(
         default=0.05, description="Gain, as a share of the deal's pay, worth moving a deal."
