@@ -12,15 +12,21 @@ when it refreshes speeds; morale reads pay feeling.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import simpy
 
 from salessim.metrics.events import Bus, Event
 from salessim.model.entities import Lead, Rep
 from salessim.model.payroll import Payee, Payroll
-from salessim.policies.incentives import Forecast, best_close, effort_level, pay_curve
-from salessim.scenario.compensation import Measure, QuotaMethod
+from salessim.policies.incentives import (
+    Forecast,
+    PayCurve,
+    best_close,
+    effort_level,
+    pay_curve,
+)
+from salessim.scenario.compensation import Measure, Plan, QuotaMethod
 from salessim.scenario.schema import Role, Scenario
 
 ACCOUNT_MEASURES = (Measure.RENEWAL_ARR, Measure.EXPANSION_ARR)
@@ -37,6 +43,7 @@ class Incentives:
         self.env = env
         self.payroll = payroll
         self.won_books: dict[int, float] = {}  # ARR of the live accounts each AE won
+        self._curves: dict[tuple[int, float, float], tuple[Plan, PayCurve]] = {}
         self.configure(scenario)
         bus.subscribe(Event.CONTEST_HELD, self._contest)
 
@@ -56,6 +63,7 @@ class Incentives:
     def month_end(self, won_books: dict[int, float]) -> None:
         """Set every payee's effort, care share and pay feeling for the coming month."""
         self.won_books = won_books
+        self._curves.clear()
         if not self.active:
             return
         now = self.env.now
@@ -94,7 +102,7 @@ class Incentives:
                 on_accounts += commission.rates[0].rate * yearly[commission.measure]
         per_year = plan.quota.period.per_year
         period_quota = payee.rep.quota / per_year
-        curve = pay_curve(plan, period_quota, plan.target_incentive / per_year)
+        curve = self._curve(plan, period_quota, plan.target_incentive / per_year)
         on_new = curve.at(1.0) * per_year
         total = on_accounts + on_new
         share = on_accounts / total if total > 0 else 0.0
@@ -139,15 +147,23 @@ class Incentives:
             spread = self.spec.effort.spread / math.sqrt(quarters)  # sd of a whole period
             weight = self.spec.timing.future_weight**quarters  # the next period is that far
             left = max(0.0, end - now) / max(1e-9, end - begun)
-            curve = pay_curve(part, account.quota, account.target_incentive)
+            curve = self._curve(part, account.quota, account.target_incentive)
             current = Forecast(
                 curve, account.quota, account.attainment + pace * left, spread * math.sqrt(left)
             )
             per_year = part.quota.period.per_year
             quota = payee.rep.quota / per_year
-            curve = pay_curve(part, quota, part.target_incentive / per_year)
+            curve = self._curve(part, quota, part.target_incentive / per_year)
             views.append(View(current, Forecast(curve, quota, pace, spread, weight), end))
         return views
+
+    def _curve(self, part: Plan, quota: float, target: float) -> PayCurve:
+        """The pay curve of a plan part for a period's quota and target (cached a month)."""
+        key = (id(part), quota, target)
+        cached = self._curves.get(key)
+        if cached is None or cached[0] is not part:
+            cached = self._curves[key] = (part, pay_curve(part, quota, target))
+        return cached[1]
 
     @staticmethod
     def _pace(rep: Rep) -> float:
@@ -167,12 +183,18 @@ class Incentives:
         payee = self.payroll.payees.get(rep.id)
         if not self.active or payee is None or not (timing.enabled or authority > 0):
             return delay
-        now = self.env.now
+        now, end = self.env.now, payee.end
+        lands_now = now + delay <= end
+        near = (
+            now + delay - end <= timing.pull_in
+            if not lands_now
+            else end - now - delay <= timing.push_out
+        )
+        if authority == 0 and not (timing.enabled and near):
+            return delay  # nothing to choose: the deal closes when it closes
         views = self.views(payee, now)
         if not views:
             return delay
-        end = payee.end
-        lands_now = now + delay <= end
         options = [(delay, _landing(views, now + delay), self._ratchet_cost(payee, lands_now))]
         if timing.enabled:
             if (
@@ -213,8 +235,7 @@ class Incentives:
         return self.spec.timing.ratchet_weight * setting.up * payee.plan.target_incentive / asked
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     """A rep's view of one period of the plan: this period's forecast, the next one's."""
 
     now: Forecast

@@ -64,6 +64,7 @@ class CustomerBook:
         self._month_busy: dict[int, float] = {}
         self._health: list[float] = []
         self._ae_care: dict[int, float] = {}
+        self.won_arr: dict[int, float] = {}  # ARR of the live accounts each AE won
         self.configure(scenario)
 
     def configure(self, scenario: Scenario) -> None:
@@ -226,15 +227,21 @@ class CustomerBook:
     def _credit_renewal(
         self, rep: Rep, slot: int, before: float, after: float, prepared: float
     ) -> None:
-        """Credit a renewal (``after`` is 0 for a churn) in every renewal measure."""
+        """Credit a renewal (``after`` is 0 for a churn) in the renewal measures that count."""
         credit, segment = self.payroll.credit, self.book.segment[slot]
+        wanted = self.payroll.wanted(rep) or Measure
         if after > 0:
-            credit(rep, Measure.RENEWAL_ARR, min(before, after), segment=segment)
-            if after > before:
+            if Measure.RENEWAL_ARR in wanted:
+                credit(rep, Measure.RENEWAL_ARR, min(before, after), segment=segment)
+            if after > before and Measure.EXPANSION_ARR in wanted:
                 credit(rep, Measure.EXPANSION_ARR, after - before, segment=segment)
-        if rep.role is Role.CSM:
+        if rep.role is not Role.CSM:
+            return
+        if Measure.GROSS_RETENTION in wanted:
             credit(rep, Measure.GROSS_RETENTION, min(before, after), due=before)
+        if Measure.NET_RETENTION in wanted:
             credit(rep, Measure.NET_RETENTION, after, due=before)
+        if Measure.ON_TIME_RENEWALS in wanted:
             credit(rep, Measure.ON_TIME_RENEWALS, prepared if after > 0 else 0.0, due=1.0)
 
     # ------------------------------------------------------------------ CSM work
@@ -299,33 +306,25 @@ class CustomerBook:
         self._review_health()
 
     def _review_care(self) -> None:
-        """Month end: the attention ratio each caring AE gives each account it won."""
-        caring = [
-            rep
-            for rep in self.payroll.everyone.values()
-            if rep.role is Role.AE and rep.active and rep.care_share > 0
-        ]
-        self._ae_care = {}
-        if not caring:
-            return
-        won: dict[int, int] = {}
-        for slot in self.book.slots():
-            ae = self.book.ae[slot]
-            won[ae] = won.get(ae, 0) + 1
-        required = self.spec.attention_hours_per_account_per_month
-        for rep in caring:
-            hours = rep.care_share * self._ae_hours_per_month * rep.productivity
-            self._ae_care[rep.id] = hours / max(1, won.get(rep.id, 0)) / required
-
-    def won_books(self) -> dict[int, float]:
-        """ARR of the live accounts each AE won, by AE id."""
-        books: dict[int, float] = {}
+        """Month end: what each AE's won accounts hold, and the care each AE gives each."""
+        if not self.payroll.active:
+            return  # no pay plans: nobody is paid to care
+        count: dict[int, int] = {}
+        arr: dict[int, float] = {}
         book = self.book
         for slot in book.slots():
             ae = book.ae[slot]
             if ae != NO_ID:
-                books[ae] = books.get(ae, 0.0) + book.arr[slot]
-        return books
+                count[ae] = count.get(ae, 0) + 1
+                arr[ae] = arr.get(ae, 0.0) + book.arr[slot]
+        self.won_arr = arr
+        self._ae_care = {}
+        required = self.spec.attention_hours_per_account_per_month
+        for ae_id, accounts in count.items():
+            rep = self.payroll.everyone.get(ae_id)
+            if rep is not None and rep.active and rep.care_share > 0:
+                hours = rep.care_share * self._ae_hours_per_month * rep.productivity
+                self._ae_care[ae_id] = hours / accounts / required
 
     def healthy_accounts(self, segment: int) -> float:
         """Sum over the segment's accounts of the chance each renews, as of the last month end."""

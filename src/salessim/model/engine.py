@@ -214,9 +214,9 @@ class Simulation:
 
     def _month_end(self, now: float, index: int) -> None:
         self.payroll.month_end(now)
-        if self.incentives.active:
-            self.incentives.month_end(self.customers.won_books())
         self.customers.review_attention()
+        if self.incentives.active:
+            self.incentives.month_end(self.customers.won_arr)
         self.workforce.month_end()
 
     def probe(self) -> Probe:

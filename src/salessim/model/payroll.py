@@ -28,7 +28,9 @@ from salessim.policies.compensation import (
 )
 from salessim.policies.quotas import QuotaYear, set_quotas
 from salessim.scenario.compensation import (
+    COUNT_MEASURES,
     DEFAULT_MEASURE,
+    RATIO_MEASURES,
     Clawback,
     Measure,
     Plan,
@@ -44,7 +46,7 @@ SOURCE_NAMES = {source: source.name.lower() for source in Source}
 EPSILON = 1e-6
 
 
-@dataclass
+@dataclass(eq=False)
 class Window:
     """An open period of the components judged over a longer period than the quota's."""
 
@@ -55,7 +57,7 @@ class Window:
     label: str
 
 
-@dataclass
+@dataclass(eq=False)
 class Payee:
     """One rep on a plan: the plan, the open period and what the month has paid.
 
@@ -81,8 +83,10 @@ class Payee:
     year_carried: float = 0.0
     team_marks: dict[int, float] = field(default_factory=dict)
     pending: str | None = None
+    counted: dict[tuple[str, str, float, str], list[float]] = field(default_factory=dict)
     measures: frozenset[Measure] = field(init=False)
     has_spif: bool = field(init=False)
+    has_clawback: bool = field(init=False)
     parts: list[Plan] = field(init=False)  # by period, the quota's first
     windows: list[Window] = field(default_factory=list)
 
@@ -94,6 +98,7 @@ class Payee:
         self.plan_name, self.plan, self.pending = name, plan, None
         self.measures = frozenset(plan.measures_named())
         self.has_spif = any(component.spif is not None for component in plan.components)
+        self.has_clawback = any(c.clawback is not None for c in plan.components)
         self.parts = plan.by_period()
         self.windows = []
 
@@ -146,6 +151,11 @@ class Payroll:
         self.scenario = scenario
         self.pay = scenario.compensation
         self.active = bool(self.pay.assign) or bool(self.pay.changes)
+        self.tallies = any(  # running totals are needed for team pay and contests only
+            component.team is not None or component.contest is not None
+            for plan in self.pay.plans.values()
+            for component in plan.components
+        )
         for payee in self.payees.values():
             self._mark_change(payee)
 
@@ -198,6 +208,7 @@ class Payroll:
         if payee is None:
             return
         now = self.env.now
+        self._enter_counted(payee)
         month = self.calendar.month_index(now)
         start, end = self.calendar.month_start(month), self.calendar.month_start(month + 1)
         self._pay_base(payee, start, end, now)
@@ -225,18 +236,46 @@ class Payroll:
                 rep.month_base += due * rep.quota
         if not self.active:
             return
-        self.totals[measure] += amount
-        key = (rep.manager, measure)
-        self.team_totals[key] = self.team_totals.get(key, 0.0) + amount
-        totals = self.rep_totals[rep.id]
-        totals[measure] = totals.get(measure, 0.0) + amount
+        if self.tallies:
+            self._tally(rep.id, rep.manager, measure, amount)
+        payee = self.payees.get(rep.id)
+        if payee is not None and measure in payee.measures:
+            self._credit_payee(payee, measure, amount, lead, segment, due)
+        if self.managers and measure not in RATIO_MEASURES:
+            manager = self.payees.get(self.managers[rep.manager].id)
+            if manager is not None and measure in manager.measures:
+                self._credit_manager(manager, measure, amount, lead, segment)
+
+    def _credit_manager(
+        self, manager: Payee, measure: Measure, amount: float, lead: Lead | None, segment: int
+    ) -> None:
+        """A manager on a plan is credited with the team's credit."""
+        if self.tallies:
+            self._tally(manager.rep.id, -1, measure, amount)
+        self._credit_payee(manager, measure, amount, lead, segment, 0.0)
+
+    def wanted(self, rep: Rep) -> frozenset[Measure] | None:
+        """The measures crediting ``rep`` can pay or count (None: every measure)."""
+        if self.tallies:
+            return None
+        wanted = {rep.quota_measure} if rep.quota_measure is not None else set()
         payee = self.payees.get(rep.id)
         if payee is not None:
-            self._credit_payee(payee, measure, amount, lead, segment, due)
+            wanted |= payee.measures
         if self.managers:
             manager = self.payees.get(self.managers[rep.manager].id)
-            if manager is not None and not measure.is_ratio:
-                self._credit_payee(manager, measure, amount, lead, segment, 0.0)
+            if manager is not None:
+                wanted |= manager.measures
+        return frozenset(wanted)
+
+    def _tally(self, rep_id: int, manager: int, measure: Measure, amount: float) -> None:
+        """Running totals for team pay and contests: the company's, a team's, a rep's."""
+        if manager >= 0:
+            self.totals[measure] += amount
+            key = (manager, measure)
+            self.team_totals[key] = self.team_totals.get(key, 0.0) + amount
+        totals = self.rep_totals[rep_id]
+        totals[measure] = totals.get(measure, 0.0) + amount
 
     def _credit_payee(
         self,
@@ -247,21 +286,19 @@ class Payroll:
         segment: int,
         due: float,
     ) -> None:
-        if payee.rep.role is Role.MANAGER:
-            totals = self.rep_totals[payee.rep.id]
-            totals[measure] = totals.get(measure, 0.0) + amount
-        if measure is payee.plan.quota_measure:
+        if measure is payee.rep.quota_measure:
             payee.year_credit += amount
-        elif measure not in payee.measures:
-            return
         deal = self._deal(lead, segment) if payee.has_spif else None
         lines = payee.account.credit(measure, amount, deal, due)
-        self._book(payee, lines)
+        if measure in COUNT_MEASURES:
+            self._tot_up(payee, lines)  # one line a month per rate, not one per meeting
+        else:
+            self._book(payee, lines)
         for window in payee.windows:
             more = window.account.credit(measure, amount, None, due)
             self._book(payee, more, window.label)
             lines += more
-        if measure is Measure.NEW_ARR and lead is not None:
+        if payee.has_clawback and measure is Measure.NEW_ARR and lead is not None:
             self._won(payee, lead, lines)
 
     def _deal(self, lead: Lead | None, segment: int) -> Deal:
@@ -318,6 +355,27 @@ class Payroll:
             if line.component in INCENTIVE:
                 payee.month_incentive += line.amount
             self._emit(payee.rep, payee.plan_name, label or payee.label, line)
+
+    def _tot_up(self, payee: Payee, lines: list[Line]) -> None:
+        """Pay count lines now but enter them in the ledger as one line a month per kind."""
+        for line in lines:
+            payee.month_pay += line.amount
+            payee.month_incentive += line.amount
+            key = (line.component, line.measure, line.rate, line.note)
+            total = payee.counted.get(key)
+            if total is None:
+                payee.counted[key] = [line.credit, line.amount, line.held]
+            else:
+                total[0] += line.credit
+                total[1] += line.amount
+                total[2] += line.held
+
+    def _enter_counted(self, payee: Payee) -> None:
+        """Enter the month's totted-up count lines in the ledger."""
+        for (component, measure, rate, note), (credit, amount, held) in payee.counted.items():
+            line = Line(component, measure, credit, rate, amount, note, held)
+            self._emit(payee.rep, payee.plan_name, payee.label, line)
+        payee.counted.clear()
 
     def _emit(self, rep: Rep, plan_name: str, label: str, line: Line) -> None:
         self.bus.emit(Event.PAY_LINE, self.env.now, rep, plan_name, label, line)
@@ -427,6 +485,7 @@ class Payroll:
             return
         month_start = self.calendar.month_start(self.calendar.month_index(now - EPSILON))
         for payee in self.sorted_payees():
+            self._enter_counted(payee)
             self._pay_base(payee, month_start, now, now)
             self._pay_draw(payee, (now - max(month_start, payee.since)) / (now - month_start))
             payee.earned.append(payee.month_pay)

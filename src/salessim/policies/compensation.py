@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from salessim.scenario.compensation import (
+    RATIO_MEASURES,
     Bonus,
     Commission,
     Contest,
@@ -27,10 +28,10 @@ from salessim.scenario.compensation import (
 )
 
 EPSILON = 1e-9
+BAND_NOTES = {0.0: "band from 0%", 1.0: "band from 100%"}
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One statement line."""
 
     component: str  # commission, bonus, spif, contest, clawback, draw, team or base
@@ -68,11 +69,24 @@ class PlanAccount:
     held: dict[int, float] = field(default_factory=dict)
     tiers_paid: set[tuple[int, int]] = field(default_factory=set)
     pending: dict[Measure, float] = field(default_factory=dict)
+    quota_measure: Measure = field(init=False)
+    deferred: bool = field(init=False)  # attainment is only known at the period end
+    commissions: list[tuple[int, Commission, Measure]] = field(init=False)
+    bonuses: list[tuple[int, Bonus]] = field(init=False)
+    spifs: list[Spif] = field(init=False)
 
-    @property
-    def deferred(self) -> bool:
-        """Whether attainment is only known at the period end."""
-        return self.plan.quota_measure.is_ratio
+    def __post_init__(self) -> None:
+        plan = self.plan
+        self.quota_measure = measure = plan.quota_measure
+        self.deferred = measure in RATIO_MEASURES
+        components = list(enumerate(plan.components))
+        self.commissions = [
+            (i, c.commission, c.commission.measure or measure)
+            for i, c in components
+            if c.commission is not None
+        ]
+        self.bonuses = [(i, c.bonus) for i, c in components if c.bonus is not None]
+        self.spifs = [c.spif for _, c in components if c.spif is not None]
 
     @property
     def attainment(self) -> float:
@@ -91,11 +105,10 @@ class PlanAccount:
             raise ValueError(f"credit must not be negative, got {amount} (due {due})")
         lines: list[Line] = []
         if deal is not None:
-            for component in self.plan.components:
-                if component.spif is not None:
-                    lines += self._spif(component.spif, measure, amount, deal)
+            for spif in self.spifs:
+                lines += self._spif(spif, measure, amount, deal)
         if self.deferred:
-            self.due += due if measure is self.plan.quota_measure else 0.0
+            self.due += due if measure is self.quota_measure else 0.0
             self.pending[measure] = self.pending.get(measure, 0.0) + amount
             return lines
         return lines + self._earn(measure, amount)
@@ -107,13 +120,12 @@ class PlanAccount:
             self.quota *= self.due
             self.due = 1.0
             pending, self.pending = self.pending, {}
-            quota_measure = self.plan.quota_measure
+            quota_measure = self.quota_measure
             lines += self._earn(quota_measure, pending.pop(quota_measure, 0.0))
             for measure in sorted(pending):
                 lines += self._earn(measure, pending[measure])
-        for index, component in enumerate(self.plan.components):
-            if component.commission is not None:
-                lines += self._release(index, component.commission)
+        for index, spec, _ in self.commissions:
+            lines += self._release(index, spec)
         for index, held in sorted(self.held.items()):
             if held > 0:
                 gate = self.plan.components[index].commission.gate  # type: ignore[union-attr]
@@ -132,24 +144,24 @@ class PlanAccount:
 
     # ------------------------------------------------------------------ commission and bonus
     def _earn(self, measure: Measure, amount: float) -> list[Line]:
-        moves = measure is self.plan.quota_measure
+        moves = measure is self.quota_measure
         before = self.credited
         if moves:
             self.credited += amount
         lines: list[Line] = []
-        for index, component in enumerate(self.plan.components):
-            spec = component.commission
-            if spec is not None and (spec.measure or self.plan.quota_measure) is measure:
-                if moves:
-                    lines += self._commission(index, spec, measure, before, amount)
-                else:
-                    lines.append(self._segment(index, spec, measure, before, amount))
-            elif component.bonus is not None and moves:
-                lines += self._bonus(index, component.bonus)
-        if moves:  # attainment moved: any gate it passed releases what it held
-            for index, component in enumerate(self.plan.components):
-                if component.commission is not None:
-                    lines += self._release(index, component.commission)
+        for index, spec, paid_on in self.commissions:
+            if paid_on is not measure:
+                continue
+            if moves:
+                lines += self._commission(index, spec, measure, before, amount)
+            else:
+                lines.append(self._segment(index, spec, measure, before, amount))
+        if moves:
+            for index, spec in self.bonuses:
+                lines += self._bonus(index, spec)
+            for index, spec, _ in self.commissions:  # a gate passed releases what it held
+                if spec.gate > 0:
+                    lines += self._release(index, spec)
         return lines
 
     def _quota_now(self) -> float:
@@ -158,6 +170,8 @@ class PlanAccount:
     def _commission(
         self, index: int, spec: Commission, measure: Measure, before: float, amount: float
     ) -> list[Line]:
+        if len(spec.rates) == 1 and spec.threshold == 0:  # one rate: no band to cross
+            return [self._segment(index, spec, measure, before, amount)]
         quota = self._quota_now()
         cuts = sorted({band.start * quota for band in spec.rates} | {spec.threshold * quota})
         lines: list[Line] = []
@@ -183,11 +197,12 @@ class PlanAccount:
                 0.0,
                 f"below the {spec.threshold:.0%} threshold",
             )
-        band = max(
-            (b for b in spec.rates if b.start <= attainment + EPSILON), key=lambda b: b.start
-        )
+        band = spec.rates[0]
+        for later in spec.rates[1:]:  # bands are in order of their starts
+            if later.start <= attainment + EPSILON:
+                band = later
         amount = credit * band.rate
-        note = f"band from {band.start:.0%}"
+        note = BAND_NOTES.get(band.start) or f"band from {band.start:.0%}"
         if spec.cap is not None:
             room = spec.cap * self.target_incentive - self.paid.get(index, 0.0)
             if amount > room:
@@ -219,7 +234,7 @@ class PlanAccount:
         return lines
 
     def _spif(self, spec: Spif, measure: Measure, amount: float, deal: Deal) -> list[Line]:
-        if (spec.measure or self.plan.quota_measure) is not measure or not spif_applies(spec, deal):
+        if (spec.measure or self.quota_measure) is not measure or not spif_applies(spec, deal):
             return []
         pay = spec.per_deal + spec.rate * amount
         note = f"spif: {spec.per_deal:,.0f} a deal + {spec.rate:g} x credit"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from salessim.scenario.compensation import Band, Plan
 
@@ -157,8 +158,7 @@ def effort_level(
     return min(high, max(low, 1 + elasticity * (intensity_now - 1) + morale_weight * morale))
 
 
-@dataclass(frozen=True)
-class Forecast:
+class Forecast(NamedTuple):
     """A rep's forecast of a period's final attainment, without the deal in hand."""
 
     curve: PayCurve
@@ -186,8 +186,7 @@ class Forecast:
         return straight + self.weight * (gain - straight)
 
 
-@dataclass(frozen=True)
-class Close:
+class Close(NamedTuple):
     """A closing choice: when the deal resolves (days from now) and its discount."""
 
     delay: float

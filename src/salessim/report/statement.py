@@ -17,11 +17,7 @@ from rich.text import Text
 
 from salessim.metrics.record import PayRecord
 from salessim.report.format import percent, role_label
-from salessim.scenario.compensation import Component, Measure, Plan
-
-COUNT_MEASURES = frozenset(
-    {Measure.MEETINGS, Measure.SQLS, Measure.TECHNICAL_WINS, Measure.ON_TIME_RENEWALS}
-)
+from salessim.scenario.compensation import COUNT_MEASURES, Component, Measure, Plan
 
 
 @dataclass

@@ -74,6 +74,9 @@ class Measure(StrEnum):
 RATIO_MEASURES = frozenset(
     {Measure.GROSS_RETENTION, Measure.NET_RETENTION, Measure.ON_TIME_RENEWALS}
 )
+COUNT_MEASURES = frozenset(
+    {Measure.MEETINGS, Measure.SQLS, Measure.TECHNICAL_WINS, Measure.ON_TIME_RENEWALS}
+)
 ROLE_MEASURES: dict[Role, frozenset[Measure]] = {
     Role.SDR: frozenset(
         {Measure.MEETINGS, Measure.SQLS, Measure.PIPELINE_SOURCED, Measure.SOURCED_WON}
