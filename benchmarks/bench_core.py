@@ -17,6 +17,8 @@ Figures (``benchmarks/README.md`` explains each):
 4. ``abandon_cost``: wall time per lead going cold with ~100,000 against ~1,000 waiting.
 5. ``workforce_overhead``: wall time of a baseline year with the workforce and manager
    processes against the same scenario with them switched off.
+6. ``pay_overhead``: wall time of a baseline year on the linear 50/50 pay plans (payroll,
+   ledger and behaviour rules) against the baseline without plans.
 
 Timings are medians over repetitions (``time.perf_counter``); the implementations being
 compared are interleaved within each repetition so that drift in machine load hits both.
@@ -59,6 +61,7 @@ from salessim.scenario.units import DAYS_PER_YEAR, HOURS_PER_DAY  # noqa: E402
 
 MMC_PATH = ROOT / "scenarios" / "queue" / "mmc_l9_m1_c10.yaml"
 BASELINE_PATH = ROOT / "scenarios" / "baseline.yaml"
+PAY_PATH = ROOT / "scenarios" / "comp" / "linear_50_50.yaml"
 SEED = 1
 MIB = 1024 * 1024
 
@@ -350,30 +353,54 @@ def measure_lead_cost(settings: Settings, report: Report, seconds_per_customer: 
 
 
 # ----------------------------------------------------------------------------- 5. workforce
+def interleaved_years(arms: dict[str, Scenario], reps: int) -> dict[str, float]:
+    """Median wall time of a year of each scenario, the arms' order alternating per rep."""
+    seconds: dict[str, list[float]] = {label: [] for label in arms}
+    for scenario in arms.values():
+        simulate(scenario, SEED, years=0.05)  # warm the imports and caches
+    for rep in range(reps):
+        order = list(arms.items()) if rep % 2 == 0 else list(reversed(arms.items()))
+        for label, chosen in order:
+            seconds[label].append(timed(lambda chosen=chosen: simulate(chosen, SEED, years=1.0))[0])
+    return {label: statistics.median(values) for label, values in seconds.items()}
+
+
 def measure_workforce_overhead(settings: Settings, report: Report) -> None:
     """Figure 5: a baseline year with the workforce against one with it switched off."""
     scenario, _ = baseline_scenario()
     fixed = apply_overrides(scenario, {"workforce.enabled": False})
-    simulate(scenario, SEED, years=0.05)
-    seconds: dict[str, list[float]] = {"on": [], "off": []}
-    for rep in range(settings.lead_cost_reps):
-        order = (
-            (("on", scenario), ("off", fixed))
-            if rep % 2 == 0
-            else (("off", fixed), ("on", scenario))
-        )
-        for label, chosen in order:
-            seconds[label].append(timed(lambda chosen=chosen: simulate(chosen, SEED, years=1.0))[0])
+    median = interleaved_years({"on": scenario, "off": fixed}, settings.lead_cost_reps)
     report.figures.append(
         Figure(
             "workforce_overhead",
             "baseline 1y: workforce on vs off",
             "s",
-            statistics.median(seconds["on"]),
-            statistics.median(seconds["off"]),
+            median["on"],
+            median["off"],
             "<= 1.3",
             detail=f"hiring, ramp, attrition, managers and coaching; median of "
             f"{settings.lead_cost_reps}, interleaved",
+        ).judge()
+    )
+
+
+# ----------------------------------------------------------------------------- 6. pay
+def measure_pay_overhead(settings: Settings, report: Report) -> None:
+    """Figure 6: a baseline year on the linear 50/50 pay plans against one without plans."""
+    scenario, _ = baseline_scenario()
+    paid, _ = load_file(PAY_PATH)
+    reps = 2 * settings.lead_cost_reps + 1
+    median = interleaved_years({"pay": paid, "none": scenario}, reps)
+    report.figures.append(
+        Figure(
+            "pay_overhead",
+            "baseline 1y: pay plans and behaviour vs none",
+            "s",
+            median["pay"],
+            median["none"],
+            "<= 1.25",
+            detail=f"{PAY_PATH.relative_to(ROOT)} (payroll, ledger, behaviour rules) against "
+            f"baseline.yaml; median of {reps}, interleaved",
         ).judge()
     )
 
@@ -705,6 +732,7 @@ def main(argv: list[str] | None = None) -> int:
         "workforce",
         lambda: measure_workforce_overhead(settings, report),
     )
+    attempt(report, "pay_overhead", "pay", lambda: measure_pay_overhead(settings, report))
     report.notes.append(f"{report.mode} run took {time.perf_counter() - started:.0f} s")
     print(as_json(report) if args.json else table(report))
     failed = [f.key for f in report.figures if f.status in ("FAIL", "ERROR")]

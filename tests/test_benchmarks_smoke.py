@@ -17,6 +17,8 @@ FIGURES = (
     "baseline_lead_cost",
     "memory_10y_vs_1y",
     "abandon_cost",
+    "workforce_overhead",
+    "pay_overhead",
 )
 
 

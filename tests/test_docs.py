@@ -47,3 +47,11 @@ def test_readme_yaml_example_loads(tmp_path):
     scenario = load_scenario(path)
     assert scenario.roles.ae.headcount == 22
     assert scenario.roles.sdr.headcount == 8  # the rest comes from the bundled baseline
+
+
+def test_compensation_examples_run():
+    """The worked statement and every Python example on the pay page run and check out."""
+    blocks = _blocks((ROOT / "docs" / "compensation.md").read_text(), "python")
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "docs/compensation.md", "exec"), {})

@@ -33,6 +33,7 @@ QUARTER_QUOTA = QUOTA / 4
 TARGET = "75k"  # target incentive a year; base is the same (50/50)
 EARLY_DAYS = 21.0
 LATE_DAYS = 14.0  # the last two of 13 weeks
+ANNUAL_YEARS = 4
 
 
 def organisation(
@@ -239,13 +240,13 @@ def hockey(pool: ProcessPoolExecutor) -> dict[str, list[dict[str, Any]]]:
     """B2: quarterly bonus at 100% with an accelerator, linear commission, annual variant."""
     accelerated = plan(commission((0, 0.05), (1.0, 0.125)), bonus(QUARTER_QUOTA * 0.05))
     annual = plan(commission((0, 0.05), (1.0, 0.125)), bonus(QUOTA * 0.05), period="year")
-    # three years, so the measured period holds two whole fiscal years
+    # four years, so the measured period holds three whole fiscal years
     return run_arms(
         pool,
         {
             "A": organisation(accelerated),
             "B": organisation(LINEAR),
-            "annual": organisation(annual, years=3),
+            "annual": organisation(annual, years=ANNUAL_YEARS),
         },
     )
 
@@ -281,7 +282,7 @@ def test_an_annual_quota_loads_the_fourth_quarter(hockey):
         by_quarter = [0.0] * 4
         for day, _rep, arr in run["wins"]:
             start, end, _ = QUARTERS.period(day, 12)
-            if start >= WARMUP and end <= WARMUP + 3 * 365.25:
+            if start >= WARMUP and end <= WARMUP + ANNUAL_YEARS * 365.25:
                 by_quarter[(QUARTERS.date(day).month - 1) // 3] += arr
         year = sum(by_quarter)
         q1.append(by_quarter[0] / year)

@@ -115,7 +115,7 @@ KPI_DEFINITIONS: dict[str, str] = {
     "effective_commission_rate": "variable_pay / (bookings_new_arr + bookings_expansion_arr).",
     **{
         f"period_attainment_{q}_{r}": f"{name} attainment of {r} quota periods closed in the "
-        "measured period, whole and fully ramped."
+        "measured period, whole, fully ramped and run to their end."
         for r in ROLES
         for q, name in (
             ("p10", "10th percentile"),

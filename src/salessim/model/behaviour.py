@@ -44,6 +44,7 @@ class Incentives:
         self.payroll = payroll
         self.won_books: dict[int, float] = {}  # ARR of the live accounts each AE won
         self._curves: dict[tuple[int, float, float], tuple[Plan, PayCurve]] = {}
+        self._acted = False
         self.configure(scenario)
         bus.subscribe(Event.CONTEST_HELD, self._contest)
 
@@ -65,7 +66,12 @@ class Incentives:
         self.won_books = won_books
         self._curves.clear()
         if not self.active:
+            if self._acted:  # switched off: back to the plain model
+                for rep in self.payroll.everyone.values():
+                    rep.effort, rep.care_share, rep.pay_feeling = 1.0, 0.0, 0.0
+                self._acted = False
             return
+        self._acted = True
         now = self.env.now
         payees = [p for p in self.payroll.sorted_payees() if p.rep.role is not Role.MANAGER]
         for payee in payees:
@@ -79,12 +85,18 @@ class Incentives:
             self._pay_feelings(payees)
 
     def _effort(self, payee: Payee, views: list[View]) -> float:
-        """Effort from the intensity: expected pay per unit of credit over the plan's rate."""
+        """Effort from the intensity: expected pay per unit of credit over the target rate.
+
+        The target rate pays the whole target incentive at quota. Pay that the rep's own
+        quota credit does not earn (other measures, team pay, spifs) does not reward
+        effort on it, so moving target incentive there lowers effort.
+        """
         spec = self.spec.effort
         rep, plan = payee.rep, payee.plan
-        rate = plan.target_incentive / rep.quota if rep.quota > 0 else 0.0
+        # straight commission paying the target incentive at quota, per unit of credit
+        neutral = plan.target_incentive / rep.quota if rep.quota > 0 else 0.0
         marginal = sum(view.now.slope() / view.now.quota for view in views)
-        level = marginal / rate if rate > 0 else 1.0
+        level = marginal / neutral if neutral > 0 else 1.0
         return effort_level(
             level, rep.morale, spec.elasticity, spec.morale_weight, spec.low, spec.high
         )

@@ -215,8 +215,7 @@ class Simulation:
     def _month_end(self, now: float, index: int) -> None:
         self.payroll.month_end(now)
         self.customers.review_attention()
-        if self.incentives.active:
-            self.incentives.month_end(self.customers.won_arr)
+        self.incentives.month_end(self.customers.won_arr)
         self.workforce.month_end()
 
     def probe(self) -> Probe:

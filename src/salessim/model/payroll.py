@@ -109,7 +109,9 @@ class Owed:
 
     rep_id: int
     plan_name: str
+    label: str  # the period it was earned in
     paid: float
+    held: float  # held by a gate: owed back only if the gate was reached
     spec: Clawback
 
 
@@ -124,6 +126,7 @@ class Payroll:
         self.organisation = organisation
         self.env = organisation.env
         self.segment_names = list(scenario.market.segments)
+        self.warmup = scenario.calendar.warmup
         self.payees: dict[int, Payee] = {}  # on a plan now
         self.everyone: dict[int, Rep] = {}  # anyone ever credited or paid, by id
         self.managers: list[Rep] = []
@@ -132,13 +135,9 @@ class Payroll:
         self.rep_totals: dict[int, dict[Measure, float]] = {}
         self.contest_marks: dict[tuple[str, int], dict[int, float]] = {}
         self.clawbacks: dict[int, list[Owed]] = {}  # by lead id: the AE's, the manager's
+        self.forfeits: set[tuple[int, str]] = set()  # (rep id, period) whose gate failed
         self.standard_quota: dict[str, float] = {}  # by plan: a new hire's annual quota
         self.configure(scenario)
-        if self.uses(Role.MANAGER):
-            for index in range(scenario.roles.manager.headcount):
-                manager = organisation.new_rep(Role.MANAGER, 1.0, 1.0, scenario.roles.manager)
-                manager.manager = index
-                self.managers.append(manager)
         bus.subscribe(Event.REP_HIRED, lambda now, rep, *_: self.enrol(rep))
         bus.subscribe(Event.REP_LEFT, lambda now, rep, *_: self.leave(rep))
 
@@ -158,6 +157,14 @@ class Payroll:
         )
         for payee in self.payees.values():
             self._mark_change(payee)
+        if self.uses(Role.MANAGER) and not self.managers:
+            spec = scenario.roles.manager
+            for index in range(spec.headcount):
+                manager = self.organisation.new_rep(Role.MANAGER, 1.0, 1.0, spec)
+                manager.manager = index
+                self.managers.append(manager)
+                self.everyone[manager.id] = manager
+                self.rep_totals[manager.id] = {}
 
     def uses(self, role: Role) -> bool:
         """Whether ``role`` is ever on a plan."""
@@ -318,21 +325,26 @@ class Payroll:
         for component in payee.plan.components:
             spec = component.clawback
             if spec is not None:
-                paid = sum(
-                    line.amount + line.held
+                deal = [
+                    line
                     for line in lines
                     if line.component == "commission" and line.measure == Measure.NEW_ARR.value
-                )
-                owed = Owed(payee.rep.id, payee.plan_name, paid, spec)
+                ]
+                paid = sum(line.amount for line in deal)
+                held = sum(line.held for line in deal)
+                owed = Owed(payee.rep.id, payee.plan_name, payee.label, paid, held, spec)
                 self.clawbacks.setdefault(lead.id, []).append(owed)
 
     def churned(self, lead_id: int, opened_at: float) -> None:
         """An account won from ``lead_id`` churned: claw back its commission if in time."""
         for owed in self.clawbacks.pop(lead_id, []):
-            if owed.paid > 0 and self.env.now - opened_at <= owed.spec.within + EPSILON:
-                self._claw_back(owed, lead_id)
+            if self.env.now - opened_at <= owed.spec.within + EPSILON:
+                forfeited = (owed.rep_id, owed.label) in self.forfeits
+                amount = owed.paid + (0.0 if forfeited else owed.held)
+                if amount > 0:
+                    self._claw_back(owed, lead_id, amount)
 
-    def _claw_back(self, owed: Owed, lead_id: int) -> None:
+    def _claw_back(self, owed: Owed, lead_id: int, paid: float) -> None:
         spec = owed.spec
         payee = self.payees.get(owed.rep_id)
         months = self.pay.plans[owed.plan_name].quota.period.months
@@ -342,8 +354,8 @@ class Payroll:
         )
         if payee is None:
             note += "; the rep has left, so it is owed back"
-        amount = -spec.share * owed.paid
-        line = Line("clawback", Measure.NEW_ARR.value, owed.paid, -spec.share, amount, note)
+        amount = -spec.share * paid
+        line = Line("clawback", Measure.NEW_ARR.value, paid, -spec.share, amount, note)
         self._emit(self.everyone[owed.rep_id], owed.plan_name, label, line)
         if payee is not None:
             payee.month_pay += line.amount
@@ -390,7 +402,7 @@ class Payroll:
         payee.start, payee.end, payee.label, payee.carried = start, end, label, carried
         quota = rep.quota if plan.quota_measure.is_ratio else rep.quota * carried
         target = plan.target_incentive * months / 12 * fraction
-        payee.account = PlanAccount(payee.parts[0], quota, target)
+        payee.account = PlanAccount(payee.parts[0], quota, target, fraction)
         payee.year_carried += carried
         self._open_windows(payee, now)
         for index, component in enumerate(plan.components):
@@ -411,7 +423,7 @@ class Payroll:
             rep = payee.rep
             quota = rep.quota if part.quota_measure.is_ratio else rep.quota * carried
             target = part.target_incentive * months / 12 * fraction
-            account = PlanAccount(part, quota, target)
+            account = PlanAccount(part, quota, target, fraction)
             payee.windows.append(Window(part, account, max(start, now), end, label))
 
     def _close_windows(self, payee: Payee, now: float, *, every: bool = False) -> None:
@@ -440,6 +452,8 @@ class Payroll:
 
     def _close_period(self, payee: Payee, now: float) -> None:
         lines = payee.account.settle()
+        if any(line.note.startswith("gate of") and "forfeited" in line.note for line in lines):
+            self.forfeits.add((payee.rep.id, payee.label))
         for index, component in enumerate(payee.plan.components):
             team = component.team
             if team is None:
@@ -461,7 +475,10 @@ class Payroll:
             lines.append(Line("team", team.measure.value, credit, team.rate, amount, note))
         self._book(payee, lines)
         account = payee.account
-        complete = payee.carried >= payee.plan.quota.period.months / 12 - EPSILON
+        complete = (  # a whole period, fully ramped, run to its end (not cut by an exit)
+            payee.carried >= payee.plan.quota.period.months / 12 - EPSILON
+            and now >= payee.end - EPSILON
+        )
         self.bus.emit(
             Event.PAY_PERIOD_CLOSED,
             now,
@@ -480,29 +497,33 @@ class Payroll:
 
     # ------------------------------------------------------------------ the month
     def month_end(self, now: float) -> None:
-        """Pay the month, close the periods that end, run contests, set quotas, move plans."""
+        """Run contests, close the periods that end, pay the month, set quotas, move plans.
+
+        Period-end pay (settlements, team pay, prizes) belongs to the month it closes, so
+        it comes before the month's base, draws and the pay the hazard reads.
+        """
         if not self.payees and not self.active:
             return
-        month_start = self.calendar.month_start(self.calendar.month_index(now - EPSILON))
         for payee in self.sorted_payees():
             self._enter_counted(payee)
-            self._pay_base(payee, month_start, now, now)
-            self._pay_draw(payee, (now - max(month_start, payee.since)) / (now - month_start))
-            payee.earned.append(payee.month_pay)
-            payee.month_pay = payee.month_incentive = 0.0
-            payee.months_on_plan += 1
-            if payee.months_on_plan >= PAY_HISTORY_MONTHS:
-                payee.rep.pay = sum(payee.earned) * 12 / len(payee.earned)
-        self._run_contests(now)
-        for payee in self.sorted_payees():
             self._mark_change(payee)
+        self._run_contests(now)
         closing = [payee for payee in self.sorted_payees() if payee.end <= now + EPSILON]
+        switching = {payee.rep.id for payee in closing if payee.pending is not None}
         for payee in closing:
             self._close_period(payee, now)
+        month_start = self.calendar.month_start(self.calendar.month_index(now - EPSILON))
         for payee in self.sorted_payees():
-            self._close_windows(payee, now, every=payee in closing and payee.pending is not None)
-        year_end = self.calendar.period(now - EPSILON, 12)[1] <= now + EPSILON
-        if year_end:
+            self._close_windows(payee, now, every=payee.rep.id in switching)
+            self._pay_base(payee, month_start, now, now)
+            self._pay_draw(payee, (now - max(month_start, payee.since)) / (now - month_start))
+            if now > self.warmup:  # the cold start's empty pipeline says nothing about pay
+                payee.earned.append(payee.month_pay)
+            payee.month_pay = payee.month_incentive = 0.0
+            payee.months_on_plan += 1
+            if len(payee.earned) >= PAY_HISTORY_MONTHS:
+                payee.rep.pay = sum(payee.earned) * 12 / len(payee.earned)
+        if self.calendar.period(now - EPSILON, 12)[1] <= now + EPSILON:
             self._set_quotas(first_year=False)
         for payee in closing:
             if payee.pending is not None:
@@ -589,7 +610,6 @@ class Payroll:
         self._mark_contests(payee)
         payee.rep.quota_measure = plan.quota_measure
         payee.rep.quota = self.standard_quota.get(name, plan.quota.amount)
-        payee.months_on_plan = 0
         payee.year_carried = 0.0
 
     def _mark_contests(self, payee: Payee) -> None:
@@ -624,6 +644,8 @@ class Payroll:
         for name, payees in by_plan.items():
             plan = self.pay.plans[name]
             setting = self.scenario.policies.quota.get(plan.role.value, QuotaSetting())
+            if plan.quota_measure in RATIO_MEASURES:
+                setting = QuotaSetting()  # a target ratio stays the plan's
             years = [
                 QuotaYear(
                     p.rep.id,

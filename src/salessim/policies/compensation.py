@@ -58,11 +58,13 @@ class PlanAccount:
 
     ``quota`` and ``target_incentive`` are the period's, already prorated and ramp
     adjusted; under a ratio quota, ``quota`` is the target ratio until ``settle``.
+    ``share`` is the part of the period on the plan: a bonus tier pays that share.
     """
 
     plan: Plan
     quota: float
     target_incentive: float
+    share: float = 1.0  # of the period on the plan: bonus tiers pay this share
     credited: float = 0.0
     due: float = 0.0
     paid: dict[int, float] = field(default_factory=dict)  # by component index
@@ -229,8 +231,12 @@ class PlanAccount:
             key = (index, tier_index)
             if self.attainment >= tier.at - EPSILON and key not in self.tiers_paid:
                 self.tiers_paid.add(key)
-                self.paid[index] = self.paid.get(index, 0.0) + tier.amount
-                lines.append(Line("bonus", "", 0.0, 0.0, tier.amount, f"reached {tier.at:.0%}"))
+                amount = tier.amount * self.share
+                self.paid[index] = self.paid.get(index, 0.0) + amount
+                note = f"reached {tier.at:.0%}"
+                if self.share < 1 - EPSILON:
+                    note += f" ({self.share:.0%} of the period on the plan)"
+                lines.append(Line("bonus", "", 0.0, 0.0, amount, note))
         return lines
 
     def _spif(self, spec: Spif, measure: Measure, amount: float, deal: Deal) -> list[Line]:

@@ -123,11 +123,12 @@ def describe_plan(name: str, plan: Plan) -> list[str]:
     measure = plan.quota_measure
     amount = _amount(measure, quota.amount)
     base, target = _dollars(plan.base), _dollars(plan.target_incentive)
-    adjusted = ", ramp adjusted" if quota.ramp_adjusted else ""
+    adjusted = ", ramp adjusted" if quota.ramp_adjusted and not measure.is_ratio else ""
+    per = "of what comes due" if measure.is_ratio else "a year"
     lines = [
         f"Plan {name}: base {base}, target incentive {target}"
         f" (on-target {_dollars(plan.on_target_earnings)}, {plan.pay_mix:.0%} base)",
-        f"Quota: {amount} a year of {measure.value}, by {quota.period.value}{adjusted}",
+        f"Quota: {amount} {per} in {measure.value}, by {quota.period.value}{adjusted}",
     ]
     lines += [f"  - {describe_component(c, measure)}" for c in plan.components]
     return lines

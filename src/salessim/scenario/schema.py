@@ -526,7 +526,8 @@ class Scenario(Frozen):
                         f"compensation.plans.{name}: spif segments {unknown} are not market "
                         f"segments ({', '.join(sorted(segments))})"
                     )
-        for role_name in pay.assign:
+        paid = {**{r: n for change in pay.changes for r, n in change.assign.items()}, **pay.assign}
+        for role_name, plan_name in paid.items():
             role = Role(role_name) if role_name in Role.__members__.values() else None
             if role is None or role is Role.MANAGER:
                 continue
@@ -535,7 +536,7 @@ class Scenario(Frozen):
                 if getattr(spec, key) is not None:
                     problems.append(
                         f"roles.{role_name}.{key}: the role is paid by plan "
-                        f"{pay.assign[role_name]!r}, whose quota and pay apply; remove {key}"
+                        f"{plan_name!r}, whose quota and pay apply; remove {key}"
                     )
         for role_name in self.policies.quota:
             if role_name not in pay.assign and not any(
