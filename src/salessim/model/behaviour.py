@@ -112,10 +112,11 @@ class Incentives:
             commission = component.commission
             if commission is not None and commission.measure in yearly:
                 on_accounts += commission.rates[0].rate * yearly[commission.measure]
-        per_year = plan.quota.period.per_year
-        period_quota = payee.rep.quota / per_year
-        curve = self._curve(plan, period_quota, plan.target_incentive / per_year)
-        on_new = curve.at(1.0) * per_year
+        on_new = 0.0  # a year's pay at 100% of quota, over every period of the plan
+        for part in payee.parts:
+            per_year = part.quota.period.per_year
+            curve = self._curve(part, payee.rep.quota / per_year, part.target_incentive / per_year)
+            on_new += curve.at(1.0) * per_year
         total = on_accounts + on_new
         share = on_accounts / total if total > 0 else 0.0
         return spec.low + (spec.high - spec.low) * share

@@ -241,12 +241,12 @@ class Funnel:
         role = plan.role
         if role is Role.SDR:
             lead.sdr = rep
-            self.credit(rep, Measure.MEETINGS, 1.0)
+            self.credit(rep, Measure.MEETINGS, 1.0, lead=lead)
         elif role is Role.SPECIALIST:
-            self.credit(rep, Measure.TECHNICAL_WINS, 1.0)
+            self.credit(rep, Measure.TECHNICAL_WINS, 1.0, lead=lead)
         elif plan.index == self.first_ae_stage and lead.sdr is not None:
-            self.credit(lead.sdr, Measure.SQLS, 1.0)
-            self.credit(lead.sdr, Measure.PIPELINE_SOURCED, lead.deal_value)
+            self.credit(lead.sdr, Measure.SQLS, 1.0, lead=lead)
+            self.credit(lead.sdr, Measure.PIPELINE_SOURCED, lead.deal_value, lead=lead)
 
     def _close(self, lead: Lead, status: LeadStatus) -> None:
         lead.status = status
