@@ -55,3 +55,11 @@ def test_compensation_examples_run():
     assert blocks
     for block in blocks:
         exec(compile(block, "docs/compensation.md", "exec"), {})
+
+
+def test_experiments_examples_run():
+    """The Python examples on the experiments page run."""
+    blocks = _blocks((ROOT / "docs" / "experiments.md").read_text(), "python")
+    assert len(blocks) == 2
+    for block in blocks:
+        exec(compile(block, "docs/experiments.md", "exec"), {})

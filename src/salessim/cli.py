@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -38,7 +38,7 @@ app = typer.Typer(
 )
 stderr = Console(stderr=True, soft_wrap=True)
 PROGRESS_AFTER_SECONDS = 1.5
-STATEMENT_WIDTH = 140
+STATEMENT_WIDTH = 140  # statements and comparisons keep their rows on a line when piped
 
 SetOption = Annotated[
     list[str] | None,
@@ -218,6 +218,126 @@ def statement(
         return
     width = max(STATEMENT_WIDTH, Console().width)  # a piped statement keeps its notes on a line
     Console(width=width).print(statement_table(found, dict(loaded.compensation.plans)))
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(help="Scenario files or bundled names; the first is the reference."),
+    ],
+    replications: Annotated[
+        int, typer.Option("--replications", "-n", min=2, help="Paired replications per arm.")
+    ] = 30,
+    arm: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--arm",
+            metavar="NAME:KEY=VALUE[,KEY=VALUE]",
+            help="An arm made from the first scenario with overrides (repeatable), e.g. "
+            "--arm bigger:roles.ae.headcount=25.",
+        ),
+    ] = None,
+    metric: Annotated[
+        list[str] | None, typer.Option("--metric", "-m", help="KPIs to compare (repeatable).")
+    ] = None,
+    seed: Annotated[int, typer.Option(min=0, help="Root seed of the replications.")] = 0,
+    years: Annotated[
+        float | None, typer.Option(min=0.01, help="Simulate this many years after warm-up.")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Append results here as they finish; run again to resume."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: every core; 1: serial).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the comparison as one JSON object.")
+    ] = False,
+    overrides: SetOption = None,
+) -> None:
+    """Compare scenarios (or variants of one) over paired replications with 95% CIs."""
+    from salessim.experiments.runner import Design
+    from salessim.experiments.runner import run as run_design
+    from salessim.experiments.store import Store
+    from salessim.experiments.summary import comparison_rows, comparison_table
+
+    arms = [_arm_of(name, overrides) for name in scenarios]
+    for spec in arm or []:
+        arms.append(_variant(arms[0].scenario, spec))
+    try:
+        design = Design(arms, replications, seed, years, metric)
+    except ValueError as error:
+        stderr.print(str(error), markup=False)
+        raise typer.Exit(code=2) from None
+    _check_metrics(metric)
+    try:
+        store = Store(out, design.manifest()) if out is not None else None
+    except ValueError as error:
+        stderr.print(str(error), markup=False)
+        raise typer.Exit(code=2) from None
+    with _executor(workers) as executor, _progress("Replications") as progress:
+        results = run_design(design, executor=executor, store=store, progress=progress)
+    for failure in results.failures:
+        stderr.print(
+            f"replication {failure['replication']} of {failure['arm']} failed: {failure['error']}",
+            markup=False,
+        )
+    if as_json:
+        rows = comparison_rows(results, list(metric) if metric else None)
+        print(json.dumps({"manifest": design.manifest(), "comparison": rows}))
+        return
+    width = max(STATEMENT_WIDTH, Console().width)
+    Console(width=width).print(comparison_table(results, list(metric) if metric else None))
+    if out is not None:
+        Console().print(f"[dim]results in {out}/results.csv[/dim]", highlight=False)
+
+
+def _arm_of(name: str, overrides: list[str] | None) -> Any:
+    from salessim.experiments.runner import Arm
+
+    path, scenario = _load(name, overrides)
+    return Arm(path.stem, scenario)
+
+
+def _variant(base: Scenario, spec: str) -> Any:
+    """``NAME:KEY=VALUE[,KEY=VALUE]`` -> an arm of ``base`` with those overrides."""
+    from salessim.experiments.runner import Arm
+    from salessim.scenario.load import apply_overrides
+
+    name, _, changes = spec.partition(":")
+    if not name or not changes:
+        stderr.print(f"--arm {spec!r}: expected NAME:KEY=VALUE[,KEY=VALUE]", markup=False)
+        raise typer.Exit(code=2)
+    try:
+        return Arm(name, apply_overrides(base, changes.split(",")))
+    except ScenarioError as error:
+        raise _fail(error) from None
+
+
+def _check_metrics(metrics: list[str] | None) -> None:
+    from salessim.metrics.kpis import KPI_DEFINITIONS
+
+    unknown = [m for m in metrics or [] if m not in KPI_DEFINITIONS and not m.startswith("stage_")]
+    if unknown:
+        stderr.print(
+            f"unknown metric(s) {', '.join(unknown)}; see docs/model.md for the KPI names",
+            markup=False,
+        )
+        raise typer.Exit(code=2)
+
+
+@contextmanager
+def _executor(workers: int | None) -> Iterator[Any]:
+    """A process pool over ``workers`` cores (every core by default); None for serial."""
+    if workers == 1:
+        yield None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield pool
 
 
 @app.command()

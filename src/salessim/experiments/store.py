@@ -1,0 +1,91 @@
+"""Results on disk: tidy rows appended as replications finish, so a run can resume.
+
+An experiment directory holds ``experiment.json`` (what is being run: arms with their
+scenario hashes, seeds, metrics), ``results.csv`` (arm, replication, seed, metric, value)
+and ``failures.csv`` (arm, replication, seed, error). Rows are flushed as each replication
+finishes; running the same experiment again reads them and computes only what is missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+RESULT_FIELDS = ("arm", "replication", "seed", "metric", "value")
+COMPLETE = "_complete"  # the last row of a replication: an interrupted write leaves none
+FAILURE_FIELDS = ("arm", "replication", "seed", "error")
+
+
+class Store:
+    """An experiment directory."""
+
+    def __init__(self, directory: Path, manifest: Mapping[str, Any]) -> None:
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / "experiment.json"
+        if path.exists():
+            found = json.loads(path.read_text())
+            if found.get("design") != manifest.get("design"):
+                raise ValueError(
+                    f"{directory} holds results of another experiment; "
+                    "use a new directory or delete it"
+                )
+        else:
+            path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        self.results = directory / "results.csv"
+        self.failures = directory / "failures.csv"
+
+    def done(self) -> set[tuple[str, int]]:
+        """(arm, replication) pairs already finished, failed ones included."""
+        complete = {
+            (row["arm"], int(row["replication"]))
+            for row in self._read(self.results)
+            if row["metric"] == COMPLETE
+        }
+        failed = {(row["arm"], int(row["replication"])) for row in self._read(self.failures)}
+        return complete | failed
+
+    def rows(self) -> Iterator[dict[str, str]]:
+        """The result rows of every finished replication."""
+        done = self.done()
+        return (
+            row
+            for row in self._read(self.results)
+            if row["metric"] != COMPLETE and (row["arm"], int(row["replication"])) in done
+        )
+
+    def failed(self) -> Iterator[dict[str, str]]:
+        """Every failure row."""
+        return self._read(self.failures)
+
+    def add(self, arm: str, replication: int, seed: int, metrics: Mapping[str, float]) -> None:
+        """Append one finished replication."""
+        rows = [(arm, replication, seed, name, repr(value)) for name, value in metrics.items()]
+        rows.append((arm, replication, seed, COMPLETE, "1"))
+        self._append(self.results, RESULT_FIELDS, rows)
+
+    def add_failure(self, arm: str, replication: int, seed: int, error: str) -> None:
+        """Append one failed replication."""
+        self._append(self.failures, FAILURE_FIELDS, [(arm, replication, seed, error)])
+
+    @staticmethod
+    def _append(path: Path, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        if not path.exists():
+            writer.writerow(fields)
+        writer.writerows(rows)
+        with path.open("a", newline="") as handle:
+            handle.write(buffer.getvalue())  # one write: a replication lands whole or not
+            handle.flush()
+
+    @staticmethod
+    def _read(path: Path) -> Iterator[dict[str, str]]:
+        if not path.exists():
+            return iter(())
+        with path.open(newline="") as handle:
+            return iter(list(csv.DictReader(handle)))

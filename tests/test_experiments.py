@@ -1,0 +1,211 @@
+"""Experiments: paired statistics by hand, common random numbers, resume, executors, CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+from typer.testing import CliRunner
+
+from salessim.cli import app
+from salessim.experiments.runner import Arm, Design, replication_seed, run
+from salessim.experiments.stats import (
+    chance_best,
+    paired_difference,
+    replications_for,
+    t975,
+)
+from salessim.experiments.store import Store
+from salessim.scenario.load import apply_overrides
+
+METRICS = ["bookings_new_arr", "deals_won", "utilisation_ae"]
+
+
+def same(a: dict, b: dict) -> bool:
+    """Equal value by value, NaN (unknown) equal to NaN."""
+    return repr(a) == repr(b)
+
+
+def small_design(small_org, replications: int = 3, **extra) -> Design:
+    """Six AEs against seven, a few months each."""
+    bigger = apply_overrides(small_org, {"roles.ae.headcount": 7})
+    arms = [Arm("six", small_org), Arm("seven", bigger)]
+    return Design(arms, replications, seed=5, years=0.25, metrics=METRICS, **extra)
+
+
+# ---------------------------------------------------------------------- statistics
+@pytest.mark.parametrize(("df", "expected"), [(1, 12.706), (9, 2.262), (29, 2.045), (30, 2.042)])
+def test_t_quantiles_from_the_table(df, expected):
+    assert t975(df) == expected
+
+
+def test_t_quantiles_beyond_the_table_approach_the_normal():
+    """Cornish-Fisher: t(40) = 2.021, t(120) = 1.980 to three decimals; decreasing to 1.96."""
+    assert t975(40) == pytest.approx(2.021, abs=1e-3)
+    assert t975(120) == pytest.approx(1.980, abs=1e-3)
+    assert 1.96 < t975(10_000) < t975(120) < t975(40)
+
+
+def test_paired_difference_by_hand():
+    """Diffs 2, 1, 0, 4 by hand.
+
+    Mean 1.75, sd sqrt(8.75 / 3) = 1.7078, half-width 3.182 x 1.7078 / 2 = 2.7171,
+    relative 1.75 / 9.5.
+    """
+    diff = paired_difference([10, 12, 9, 14], [8, 11, 9, 10])
+    assert diff.mean == pytest.approx(1.75)
+    assert diff.low == pytest.approx(1.75 - 2.7171, abs=1e-3)
+    assert diff.high == pytest.approx(1.75 + 2.7171, abs=1e-3)
+    assert diff.relative == pytest.approx(1.75 / 9.5)
+    assert diff.n == 4 and not diff.excludes_zero
+
+
+def test_paired_difference_skips_failed_replications():
+    """A NaN (failed replication) drops its pair, not the comparison."""
+    diff = paired_difference([1.0, math.nan, 3.0, 4.0], [0.0, 5.0, 1.0, 1.0])
+    assert diff.n == 3 and diff.mean == pytest.approx(2.0)
+
+
+def test_chance_best_shares_ties_and_knows_direction():
+    """Highest: b, a=b, a, a=b -> a 2/4, b 2/4. Lowest: c, c, b=c, c -> b 0.5/4, c 3.5/4."""
+    values = {"a": [1, 5, 3, 2], "b": [2, 5, 1, 2], "c": [0, 1, 1, 1]}
+    assert chance_best(values) == pytest.approx({"a": 0.5, "b": 0.5, "c": 0.0})
+    assert chance_best(values, lower_is_better=True) == pytest.approx(
+        {"a": 0.0, "b": 0.125, "c": 0.875}
+    )
+
+
+def test_replication_advisor_meets_the_half_width():
+    """Sd 1, half-width 0.5: 18 replications (t(17) / sqrt(18) = 0.497; 17 give 0.514)."""
+    diffs = [-1.0, 1.0] * 10  # sample sd of 1.026: the advisor uses what it sees
+    sd = statistics.stdev(diffs)
+    n = replications_for(diffs, 0.5 * sd)
+    assert n == 18
+    assert t975(n - 1) / math.sqrt(n) <= 0.5 < t975(n - 2) / math.sqrt(n - 1)
+
+
+# ---------------------------------------------------------------------- running
+def test_every_arm_meets_the_same_seed_in_a_replication(small_org):
+    """Common random numbers: identical arms give identical results.
+
+    Replication by replication; different replications use different seeds.
+    """
+    design = Design([Arm("a", small_org), Arm("b", small_org)], 3, seed=2, years=0.2)
+    results = run(design)
+    assert same(results.values["a"], results.values["b"])
+    seeds = {replication_seed(2, r) for r in range(3)}
+    assert len(seeds) == 3
+
+
+def test_serial_and_pool_give_identical_numbers(small_org):
+    design = small_design(small_org)
+    serial = run(design)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        parallel = run(design, executor=pool)
+    assert same(serial.values, parallel.values)
+    assert all(len(v) == 3 for arm in serial.values.values() for v in arm.values())
+
+
+def test_an_interrupted_run_resumes_without_recomputing(small_org, tmp_path):
+    """Stopped after two replications, a second run computes only the four missing.
+
+    It ends with the numbers of an uninterrupted run.
+    """
+    design = small_design(small_org)
+
+    def stop_after_two(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(design, store=Store(tmp_path, design.manifest()), progress=stop_after_two)
+    store = Store(tmp_path, design.manifest())
+    assert len(store.done()) == 2
+    calls: list[tuple[int, int]] = []
+    resumed = run(design, store=store, progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (4, 4)
+    assert same(resumed.values, run(design).values)
+    rows = list(store.rows())
+    assert len(rows) == 2 * 3 * len(METRICS)
+    assert {row["arm"] for row in rows} == {"six", "seven"}
+
+
+def test_a_half_written_replication_is_run_again(small_org, tmp_path):
+    """Rows without their completion mark (a write cut short) do not count as done."""
+    design = small_design(small_org, replications=1)
+    store = Store(tmp_path, design.manifest())
+    run(design, store=store)
+    lines = (tmp_path / "results.csv").read_text().splitlines()
+    (tmp_path / "results.csv").write_text("\n".join(lines[:-2]) + "\n")  # lose a mark
+    assert len(Store(tmp_path, design.manifest()).done()) == 1
+    calls: list[int] = []
+    run(design, store=Store(tmp_path, design.manifest()), progress=lambda d, t: calls.append(t))
+    assert calls == [1]
+
+
+def test_a_directory_of_another_experiment_is_refused(small_org, tmp_path):
+    Store(tmp_path, small_design(small_org).manifest())
+    other = Design([Arm("x", small_org)], 2, seed=9, years=0.25)
+    with pytest.raises(ValueError, match="another experiment"):
+        Store(tmp_path, other.manifest())
+
+
+def test_a_failed_replication_is_recorded_and_the_rest_go_on(small_org, tmp_path):
+    """Asking for a KPI that does not exist fails every replication; each is recorded."""
+    design = Design([Arm("a", small_org)], 2, seed=1, years=0.1, metrics=["no_such_kpi"])
+    results = run(design, store=Store(tmp_path, design.manifest()))
+    assert len(results.failures) == 2
+    assert all("no_such_kpi" in failure["error"] for failure in results.failures)
+
+
+# ---------------------------------------------------------------------- the command
+def test_compare_prints_every_arm_as_json(tmp_path):
+    """Two arms of the queue scenario: every arm and metric appears once.
+
+    The reference has no difference; the variant has its CI.
+    """
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            "scenarios/queue/mmc_l5_m1_c10.yaml",
+            "-n",
+            "3",
+            "--years",
+            "0.05",
+            "--arm",
+            "slower:funnel.stages.0.work.exponential.mean=1.2h",
+            "--metric",
+            "deals_won",
+            "--workers",
+            "1",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["comparison"]
+    assert [(row["arm"], row["metric"]) for row in rows] == [
+        ("mmc_l5_m1_c10", "deals_won"),
+        ("slower", "deals_won"),
+    ]
+    assert "difference" not in rows[0] and rows[1]["ci_low"] <= rows[1]["ci_high"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--arm", "nocolon"], "NAME:KEY=VALUE"),
+        (["--metric", "bookings"], "unknown metric"),
+        (["--arm", "x:roles.ae.headcont=3"], "headcont"),
+    ],
+)
+def test_compare_refuses_bad_input_politely(extra, message):
+    result = CliRunner().invoke(
+        app, ["compare", "scenarios/queue/mmc_l5_m1_c10.yaml", "-n", "2", *extra]
+    )
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
