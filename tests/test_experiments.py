@@ -209,3 +209,91 @@ def test_compare_refuses_bad_input_politely(extra, message):
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------------- files and grids
+def test_shipped_experiment_files_load():
+    """Every experiments/*.yaml names a scenario and arms that validate."""
+    from conftest import ROOT
+    from salessim.experiments.files import load_experiment
+
+    files = sorted((ROOT / "experiments").glob("*.yaml"))
+    assert files
+    for path in files:
+        spec, design = load_experiment(path)
+        assert [arm.name for arm in design.arms] == list(spec.arms)
+
+
+def test_an_experiment_file_with_errors_names_file_line_and_arm(tmp_path):
+    """All problems at once: the file's own keys with lines, an arm's bad override by arm."""
+    from salessim.experiments.files import load_experiment
+    from salessim.scenario.errors import ScenarioError
+
+    (tmp_path / "base.yaml").write_text("calendar: {horizon: 1y}\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "scenario: base.yaml\nreplications: 1\nbogus: 2\narms: {a: {roles.ae.headcont: 3}}\n"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_experiment(bad)
+    text = str(caught.value)
+    assert f"{bad}:2: replications" in text and f"{bad}:3: bogus" in text
+    good = tmp_path / "good.yaml"
+    good.write_text("scenario: base.yaml\nwarmup: 1mo\narms: {a: {roles.ae.headcont: 3}}\n")
+    with pytest.raises(ScenarioError, match=r"arms\.a\.roles\.ae\.headcont.*did you mean"):
+        load_experiment(good)
+
+
+def test_sweep_crosses_two_parameters(small_org):
+    """Two values by three: six arms, the first values first, each scenario overridden."""
+    from salessim.experiments.grids import sweep_arms
+
+    arms = sweep_arms(
+        small_org, [("roles.ae.headcount", ["5", "6"]), ("roles.sdr.headcount", ["2", "3", "4"])]
+    )
+    assert [arm.name for arm in arms][:2] == [
+        "roles.ae.headcount=5, roles.sdr.headcount=2",
+        "roles.ae.headcount=5, roles.sdr.headcount=3",
+    ]
+    assert len(arms) == 6
+    assert [(a.scenario.roles.ae.headcount, a.scenario.roles.sdr.headcount) for a in arms][-1] == (
+        6,
+        4,
+    )
+
+
+def test_tornado_orders_parameters_by_swing(small_org):
+    """Bars are mean changes from the base, longest first.
+
+    Fewer AEs make AEs busier; CSMs hardly touch AE utilisation.
+    """
+    from salessim.experiments.grids import sensitivity_arms, tornado
+
+    parameters = [("roles.ae.headcount", ["5", "8"]), ("roles.csm.headcount", ["1", "3"])]
+    design = Design(
+        sensitivity_arms(small_org, parameters), 2, seed=3, years=0.25, metrics=["utilisation_ae"]
+    )
+    bars = tornado(run(design), "utilisation_ae", parameters)
+    assert bars[0].parameter == "roles.ae.headcount"  # CSMs hardly touch AE utilisation
+    assert bars[0].low > 0 > bars[0].high  # fewer AEs, busier AEs
+    assert bars[0].swing >= bars[1].swing
+
+
+def test_sweep_and_sensitivity_commands_report(tmp_path):
+    base = ["scenarios/queue/mmc_l5_m1_c10.yaml", "-n", "2", "--years", "0.05", "--workers", "1"]
+    swept = CliRunner().invoke(
+        app, ["sweep", *base, "-p", "roles.sdr.headcount=10,12", "-m", "utilisation_sdr", "--json"]
+    )
+    assert swept.exit_code == 0, swept.output
+    rows = json.loads(swept.stdout)["comparison"]
+    assert [row["arm"] for row in rows] == ["headcount=10", "headcount=12"]
+    assert rows[1]["difference"] < 0  # more SDRs, less busy
+    bars = CliRunner().invoke(
+        app,
+        ["sensitivity", *base, "-p", "roles.sdr.headcount=9,12", "-m", "utilisation_sdr", "--json"],
+    )
+    assert bars.exit_code == 0, bars.output
+    (bar,) = json.loads(bars.stdout)
+    assert bar["low"] > 0 > bar["high"]
+    refused = CliRunner().invoke(app, ["sweep", *base, "-p", "roles.sdr.headcount"])
+    assert refused.exit_code == 2 and "KEY=VALUE" in refused.output

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -258,20 +258,30 @@ def compare(
     overrides: SetOption = None,
 ) -> None:
     """Compare scenarios (or variants of one) over paired replications with 95% CIs."""
-    from salessim.experiments.runner import Design
-    from salessim.experiments.runner import run as run_design
-    from salessim.experiments.store import Store
-    from salessim.experiments.summary import comparison_rows, comparison_table
-
     arms = [_arm_of(name, overrides) for name in scenarios]
     for spec in arm or []:
         arms.append(_variant(arms[0].scenario, spec))
+    design = _design(arms, replications, seed, years, metric)
+    results = _run(design, out, workers)
+    _show_comparison(results, metric, out, as_json)
+
+
+def _design(arms: list[Any], replications: int, seed: int, years: float | None, metric: Any) -> Any:
+    from salessim.experiments.runner import Design
+
+    _check_metrics(metric)
     try:
-        design = Design(arms, replications, seed, years, metric)
+        return Design(arms, replications, seed, years, metric)
     except ValueError as error:
         stderr.print(str(error), markup=False)
         raise typer.Exit(code=2) from None
-    _check_metrics(metric)
+
+
+def _run(design: Any, out: Path | None, workers: int | None) -> Any:
+    """Run a design on a pool (or serially), keeping results in ``out`` if given."""
+    from salessim.experiments.runner import run as run_design
+    from salessim.experiments.store import Store
+
     try:
         store = Store(out, design.manifest()) if out is not None else None
     except ValueError as error:
@@ -284,14 +294,154 @@ def compare(
             f"replication {failure['replication']} of {failure['arm']} failed: {failure['error']}",
             markup=False,
         )
+    return results
+
+
+def _show_comparison(results: Any, metric: Any, out: Path | None, as_json: bool) -> None:
+    from salessim.experiments.summary import comparison_rows, comparison_table
+
+    chosen = list(metric) if metric else None
     if as_json:
-        rows = comparison_rows(results, list(metric) if metric else None)
-        print(json.dumps({"manifest": design.manifest(), "comparison": rows}))
+        rows = comparison_rows(results, chosen)
+        print(json.dumps({"manifest": results.design.manifest(), "comparison": rows}))
         return
     width = max(STATEMENT_WIDTH, Console().width)
-    Console(width=width).print(comparison_table(results, list(metric) if metric else None))
+    Console(width=width).print(comparison_table(results, chosen))
     if out is not None:
         Console().print(f"[dim]results in {out}/results.csv[/dim]", highlight=False)
+
+
+ParamOption = Annotated[
+    list[str],
+    typer.Option(
+        "--param",
+        "-p",
+        metavar="KEY=VALUE,VALUE",
+        help="A parameter and its values, e.g. --param roles.ae.headcount=18,20,22.",
+    ),
+]
+ReplicationsOption = Annotated[
+    int, typer.Option("--replications", "-n", min=2, help="Paired replications per arm.")
+]
+WorkersOption = Annotated[
+    int | None, typer.Option(min=1, help="Worker processes (default: every core; 1: serial).")
+]
+YearsOption = Annotated[
+    float | None, typer.Option(min=0.01, help="Simulate this many years after warm-up.")
+]
+
+
+def _parameters(texts: list[str]) -> list[Any]:
+    from salessim.experiments.grids import parse_parameter
+
+    try:
+        return [parse_parameter(text) for text in texts]
+    except ValueError as error:
+        stderr.print(f"--param {error}", markup=False)
+        raise typer.Exit(code=2) from None
+
+
+def _grid_arms(make: Any, base: Scenario, parameters: list[Any]) -> list[Any]:
+    try:
+        return make(base, parameters)
+    except ScenarioError as error:
+        raise _fail(error) from None
+    except ValueError as error:
+        stderr.print(str(error), markup=False)
+        raise typer.Exit(code=2) from None
+
+
+@app.command()
+def experiment(
+    file: Annotated[Path, typer.Argument(help="An experiment file (see docs/experiments.md).")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Results directory (default: results/<file name>); rerun to resume."),
+    ] = None,
+    workers: WorkersOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    """Run an experiment file: arms as overrides of one scenario, compared with 95% CIs."""
+    from salessim.experiments.files import load_experiment
+
+    try:
+        spec, design = load_experiment(file)
+    except ScenarioError as error:
+        raise _fail(error) from None
+    _check_metrics(spec.metrics)
+    out = out or Path("results") / file.stem
+    results = _run(design, out, workers)
+    _show_comparison(results, spec.metrics, out, as_json)
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+    param: ParamOption,
+    replications: ReplicationsOption = 20,
+    metric: Annotated[
+        list[str] | None, typer.Option("--metric", "-m", help="KPIs to report (repeatable).")
+    ] = None,
+    seed: Annotated[int, typer.Option(min=0, help="Root seed of the replications.")] = 0,
+    years: YearsOption = None,
+    out: Annotated[Path | None, typer.Option(help="Keep results here; rerun to resume.")] = None,
+    workers: WorkersOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    overrides: SetOption = None,
+) -> None:
+    """Sweep one or two parameters over a grid; each point against the first, with CIs."""
+    from salessim.experiments.grids import sweep_arms
+
+    parameters = _parameters(param)
+    if len(parameters) > 2:
+        stderr.print("a sweep takes one or two --param; use an experiment file for more")
+        raise typer.Exit(code=2)
+    _, base = _load(scenario, overrides)
+    design = _design(_grid_arms(sweep_arms, base, parameters), replications, seed, years, metric)
+    _show_comparison(_run(design, out, workers), metric, out, as_json)
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+    param: ParamOption,
+    metric: Annotated[str, typer.Option("--metric", "-m", help="The KPI to explain.")] = (
+        "bookings_new_arr"
+    ),
+    replications: ReplicationsOption = 10,
+    seed: Annotated[int, typer.Option(min=0, help="Root seed of the replications.")] = 0,
+    years: YearsOption = None,
+    out: Annotated[Path | None, typer.Option(help="Keep results here; rerun to resume.")] = None,
+    workers: WorkersOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the bars as JSON.")] = False,
+    overrides: SetOption = None,
+) -> None:
+    """One parameter at a time at its low and high value: the bars of a tornado chart."""
+    from salessim.experiments.grids import sensitivity_arms, tornado
+
+    parameters = _parameters(param)
+    _, base = _load(scenario, overrides)
+    arms = _grid_arms(sensitivity_arms, base, parameters)
+    design = _design(arms, replications, seed, years, [metric])
+    bars = tornado(_run(design, out, workers), metric, parameters)
+    if as_json:
+        print(json.dumps([{**vars(bar), "swing": bar.swing} for bar in bars]))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Sensitivity of {metric} (mean change from the base)", header_style="bold")
+    for column in ("Parameter", "Low", "Effect", "High", "Effect", "Swing"):
+        table.add_column(column, justify="left" if column == "Parameter" else "right")
+    for bar in bars:
+        table.add_row(
+            bar.parameter,
+            bar.low_value,
+            f"{bar.low:+,.4g}",
+            bar.high_value,
+            f"{bar.high:+,.4g}",
+            f"{bar.swing:,.4g}",
+        )
+    Console(width=max(STATEMENT_WIDTH, Console().width)).print(table)
 
 
 def _arm_of(name: str, overrides: list[str] | None) -> Any:
@@ -316,7 +466,7 @@ def _variant(base: Scenario, spec: str) -> Any:
         raise _fail(error) from None
 
 
-def _check_metrics(metrics: list[str] | None) -> None:
+def _check_metrics(metrics: Sequence[str] | None) -> None:
     from salessim.metrics.kpis import KPI_DEFINITIONS
 
     unknown = [m for m in metrics or [] if m not in KPI_DEFINITIONS and not m.startswith("stage_")]

@@ -100,12 +100,12 @@ def _number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _yaml_path(loc: tuple[str | int, ...], *, extra: bool = False) -> KeyPath:
+def _yaml_path(loc: tuple[str | int, ...], *, extra: bool = False, root: Any = Scenario) -> KeyPath:
     """Pydantic's error location as the YAML key path (aliases; no union or key tags).
 
     With ``extra`` the last item is a key as written in the file, kept as it is.
     """
-    tp: Any = Scenario
+    tp: Any = root
     path: list[str | int] = []
     for i, item in enumerate(loc):
         model = model_of(tp)
@@ -143,13 +143,13 @@ def _origin(origins: Origins, path: KeyPath) -> Origin:
     return Origin(SET, None)
 
 
-def _message(error: ErrorDetails, path: KeyPath, value: Any) -> str:
+def _message(error: ErrorDetails, path: KeyPath, value: Any, root: Any = Scenario) -> str:
     """Plain English for one pydantic error about ``value`` at ``path``."""
     kind, ctx = error["type"], error.get("ctx", {})
     if kind == "missing":
         return "required key is missing"
     if kind == "extra_forbidden":
-        model = model_of(schema_at(path[:-1]))
+        model = model_of(schema_at(path[:-1], root))
         return unknown_key(str(path[-1]), model) if model else f"unknown key {path[-1]!r}"
     if kind in _BOUNDS:
         bound_name, op = _BOUNDS[kind]
@@ -184,15 +184,20 @@ def _enum_message(path: KeyPath, value: Any, expected: str) -> str:
     return f"{text}; did you mean {guess!r}?" if guess else text
 
 
-def problems_from(exc: ValidationError, data: dict[str, Any], origins: Origins) -> list[Problem]:
-    """Every pydantic error as a problem located at the key path and line it concerns."""
+def problems_from(
+    exc: ValidationError, data: dict[str, Any], origins: Origins, root: Any = Scenario
+) -> list[Problem]:
+    """Every pydantic error as a problem located at the key path and line it concerns.
+
+    ``root`` is the model the file describes (a scenario unless said otherwise).
+    """
     problems = []
     for error in exc.errors(include_url=False):
-        path = _yaml_path(error["loc"], extra=error["type"] == "extra_forbidden")
+        path = _yaml_path(error["loc"], extra=error["type"] == "extra_forbidden", root=root)
         if error["type"] not in ("missing", "extra_forbidden"):
             path = _existing(data, path)  # e.g. `work: 2h`, not `work.constant.value`
         exact = _existing(data, path) == path
         value = _value_at(data, path) if exact else error["input"]
         file, line = _origin(origins, path)
-        problems.append(Problem(file, line, dotted(path), _message(error, path, value)))
+        problems.append(Problem(file, line, dotted(path), _message(error, path, value, root)))
     return problems

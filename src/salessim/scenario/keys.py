@@ -106,9 +106,9 @@ def child_type(tp: Any, key: str | int) -> Any | None:
     return None
 
 
-def schema_at(path: KeyPath) -> Any | None:
-    """The type of the value at ``path`` of a scenario, or None when the path is not allowed."""
-    tp: Any = Scenario
+def schema_at(path: KeyPath, root: Any = Scenario) -> Any | None:
+    """The type of the value at ``path`` of a scenario (or ``root``), None if not allowed."""
+    tp: Any = root
     for key in path:
         tp = child_type(tp, key)
         if tp is None:

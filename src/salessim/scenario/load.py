@@ -11,10 +11,10 @@ import os
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import GenerateJsonSchema
 
 from salessim.scenario.errors import Problem, ScenarioError, problems_from
@@ -32,6 +32,8 @@ from salessim.scenario.keys import (
 )
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import parse_duration, parse_money, parse_number, parse_rate
+
+M = TypeVar("M", bound=BaseModel)
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -290,6 +292,23 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     data, origins, problems, files = _read_tree(Path(path), str(path))
     problems += _apply(data, origins, overrides)
     return _validate(data, origins, problems, files)
+
+
+def load_document(path: str | Path, model: type[M]) -> M:
+    """Load one YAML file (no ``extends``) into ``model``, with the scenario's error report.
+
+    Raises:
+        ScenarioError: Listing every problem found, each with its file and line.
+    """
+    file = str(path)
+    data, origins, problems = _read(Path(path), file)
+    try:
+        document = model.model_validate(data)
+    except ValidationError as exc:
+        problems = problems + problems_from(exc, data, origins, model)
+    if problems:
+        raise ScenarioError(sorted(problems, key=lambda p: p.line or 0))
+    return document
 
 
 def apply_overrides(

@@ -1,0 +1,96 @@
+"""Arms from parameter grids: sweeps and one-at-a-time sensitivity.
+
+A sweep crosses the values of one or two parameters. Sensitivity sets each parameter
+to its low and its high value with the others at the base, for a tornado chart.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from salessim.experiments.runner import Arm, Results
+from salessim.scenario.load import apply_overrides
+from salessim.scenario.schema import Scenario
+
+Parameter = tuple[str, list[str]]  # a dotted key and its values, as given
+
+
+def parse_parameter(text: str) -> Parameter:
+    """``roles.ae.headcount=18,20,22`` -> (key, values).
+
+    Raises:
+        ValueError: not KEY=VALUE[,VALUE].
+    """
+    key, _, values = text.partition("=")
+    items = [value.strip() for value in values.split(",") if value.strip()]
+    if not key or not items:
+        raise ValueError(f"{text!r}: expected KEY=VALUE[,VALUE...]")
+    return key.strip(), items
+
+
+def labels(keys: Sequence[str]) -> dict[str, str]:
+    """Names for arms: the last part of each dotted key, or the whole key if that repeats."""
+    last = [key.rsplit(".", 1)[-1] for key in keys]
+    return {
+        key: name if last.count(name) == 1 else key for key, name in zip(keys, last, strict=True)
+    }
+
+
+def sweep_arms(base: Scenario, parameters: Sequence[Parameter]) -> list[Arm]:
+    """One arm per point of the grid, the first values first (the reference)."""
+    label = labels([key for key, _ in parameters])
+    arms = []
+    for point in itertools.product(*(values for _, values in parameters)):
+        pairs = list(zip((key for key, _ in parameters), point, strict=True))
+        name = ", ".join(f"{label[key]}={value}" for key, value in pairs)
+        arms.append(Arm(name, apply_overrides(base, [f"{k}={v}" for k, v in pairs])))
+    return arms
+
+
+def sensitivity_arms(base: Scenario, parameters: Sequence[Parameter]) -> list[Arm]:
+    """The base, then each parameter at its low and high value, the others at the base."""
+    label = labels([key for key, _ in parameters])
+    arms = [Arm("base", base)]
+    for key, values in parameters:
+        if len(values) != 2:
+            raise ValueError(f"{key}: give a low and a high value, e.g. {key}=LOW,HIGH")
+        for side, value in zip(("low", "high"), values, strict=True):
+            arms.append(Arm(f"{label[key]} {side}", apply_overrides(base, [f"{key}={value}"])))
+    return arms
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a tornado: a parameter's low and high effect on the metric's mean."""
+
+    parameter: str
+    low_value: str
+    high_value: str
+    low: float
+    high: float
+
+    @property
+    def swing(self) -> float:
+        """The bar's length."""
+        return abs(self.high - self.low)
+
+
+def tornado(results: Results, metric: str, parameters: Sequence[Parameter]) -> list[Bar]:
+    """Each parameter's effect (mean minus the base's mean), longest bar first."""
+    values = results.metric(metric)
+    base = statistics.fmean(values["base"])
+    label = labels([key for key, _ in parameters])
+    bars = [
+        Bar(
+            key,
+            low,
+            high,
+            statistics.fmean(values[f"{label[key]} low"]) - base,
+            statistics.fmean(values[f"{label[key]} high"]) - base,
+        )
+        for key, (low, high) in parameters
+    ]
+    return sorted(bars, key=lambda bar: -bar.swing)
