@@ -297,3 +297,55 @@ def test_sweep_and_sensitivity_commands_report(tmp_path):
     assert bar["low"] > 0 > bar["high"]
     refused = CliRunner().invoke(app, ["sweep", *base, "-p", "roles.sdr.headcount"])
     assert refused.exit_code == 2 and "KEY=VALUE" in refused.output
+
+
+def test_results_as_tidy_rows_and_frames(small_org, tmp_path):
+    """One row per arm, replication and metric.
+
+    The same through pandas and Parquet when they are installed; a clear message when
+    pandas is not.
+    """
+    design = small_design(small_org, replications=2)
+    store = Store(tmp_path, design.manifest())
+    results = run(design, store=store)
+    rows = results.rows()
+    assert len(rows) == 2 * 2 * len(METRICS)
+    assert {row["seed"] for row in rows} == {replication_seed(5, 0), replication_seed(5, 1)}
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="pip install pandas"):
+            results.to_pandas()
+    else:
+        assert results.to_pandas().shape == (len(rows), 5)
+    written = store.write_parquet()
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        assert written is None
+    else:
+        assert written is not None and written.exists()
+
+
+def test_compare_advises_replications():
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            "scenarios/queue/mmc_l5_m1_c10.yaml",
+            "-n",
+            "3",
+            "--years",
+            "0.05",
+            "--arm",
+            "slower:funnel.stages.0.work.exponential.mean=1.1h",
+            "-m",
+            "utilisation_sdr",
+            "--workers",
+            "1",
+            "--advise",
+            "0.001",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "replications for +-0.1% of the reference's mean" in result.output

@@ -255,6 +255,14 @@ def compare(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the comparison as one JSON object.")
     ] = False,
+    advise: Annotated[
+        float | None,
+        typer.Option(
+            metavar="HALF_WIDTH",
+            help="Also say how many replications give CIs this narrow (relative to the "
+            "reference's mean, e.g. 0.02), from the spread seen.",
+        ),
+    ] = None,
     overrides: SetOption = None,
 ) -> None:
     """Compare scenarios (or variants of one) over paired replications with 95% CIs."""
@@ -264,6 +272,40 @@ def compare(
     design = _design(arms, replications, seed, years, metric)
     results = _run(design, out, workers)
     _show_comparison(results, metric, out, as_json)
+    if advise is not None and not as_json:
+        _advise(results, metric, advise)
+
+
+def _advise(results: Any, metric: Any, half_width: float) -> None:
+    """Per metric and arm, the replications for a CI of +-half_width x the reference mean."""
+    import math
+    import statistics
+
+    from salessim.experiments.stats import replications_for
+    from salessim.experiments.summary import DEFAULT_METRICS
+
+    names = list(metric) if metric else [m for m in DEFAULT_METRICS if m in results.metric_names]
+    reference = results.design.arms[0].name
+    console = Console()
+    for name in names:
+        by_arm = results.metric(name)
+        base = [v for v in by_arm[reference] if math.isfinite(v)]
+        if not base or statistics.fmean(base) == 0:
+            continue
+        width = abs(statistics.fmean(base)) * half_width
+        for arm, values in by_arm.items():
+            diffs = [
+                a - b
+                for a, b in zip(values, by_arm[reference], strict=True)
+                if arm != reference and math.isfinite(a) and math.isfinite(b)
+            ]
+            if len(diffs) >= 2 and statistics.stdev(diffs) > 0:
+                needed = replications_for(diffs, width)
+                console.print(
+                    f"{name}, {arm}: {needed} replications for +-{half_width:.1%} of the "
+                    f"reference's mean",
+                    highlight=False,
+                )
 
 
 def _design(arms: list[Any], replications: int, seed: int, years: float | None, metric: Any) -> Any:
@@ -289,6 +331,8 @@ def _run(design: Any, out: Path | None, workers: int | None) -> Any:
         raise typer.Exit(code=2) from None
     with _executor(workers) as executor, _progress("Replications") as progress:
         results = run_design(design, executor=executor, store=store, progress=progress)
+    if store is not None:
+        store.write_parquet()
     for failure in results.failures:
         stderr.print(
             f"replication {failure['replication']} of {failure['arm']} failed: {failure['error']}",

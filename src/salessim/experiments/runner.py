@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -96,6 +97,29 @@ class Results:
     def metric(self, name: str) -> dict[str, list[float]]:
         """Values of one metric by arm, replication order."""
         return {arm.name: self.values[arm.name].get(name, []) for arm in self.design.arms}
+
+    def rows(self) -> list[dict[str, object]]:
+        """Tidy long rows: arm, replication, seed, metric, value (NaN where it failed)."""
+        return [
+            {
+                "arm": arm,
+                "replication": r,
+                "seed": replication_seed(self.design.seed, r),
+                "metric": metric,
+                "value": value,
+            }
+            for arm, metrics in self.values.items()
+            for metric, values in metrics.items()
+            for r, value in enumerate(values)
+        ]
+
+    def to_pandas(self) -> Any:
+        """The tidy rows as a pandas DataFrame (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError as error:
+            raise ImportError("to_pandas() needs pandas: pip install pandas") from error
+        return pd.DataFrame(self.rows())
 
     @property
     def metric_names(self) -> list[str]:

@@ -68,6 +68,27 @@ class Store:
         rows.append((arm, replication, seed, COMPLETE, "1"))
         self._append(self.results, RESULT_FIELDS, rows)
 
+    def write_parquet(self) -> Path | None:
+        """Also write the results as ``results.parquet`` when pyarrow is installed."""
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            return None
+        rows = list(self.rows())
+        table = pa.table(
+            {
+                "arm": [row["arm"] for row in rows],
+                "replication": [int(row["replication"]) for row in rows],
+                "seed": [int(row["seed"]) for row in rows],
+                "metric": [row["metric"] for row in rows],
+                "value": [float(row["value"]) for row in rows],
+            }
+        )
+        path = self.directory / "results.parquet"
+        pq.write_table(table, path)
+        return path
+
     def add_failure(self, arm: str, replication: int, seed: int, error: str) -> None:
         """Append one failed replication."""
         self._append(self.failures, FAILURE_FIELDS, [(arm, replication, seed, error)])
