@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import math
 import traceback
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor, Future, as_completed
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from salessim.experiments.store import Store
 from salessim.run import simulate
 from salessim.scenario.schema import Scenario
 
+IN_FLIGHT = 64  # replications queued on an executor at once
 Progress = Callable[[int, int], None]
 """Called with (replications finished, replications to run) as they finish."""
 
@@ -140,38 +141,51 @@ def run(
     Without an executor, replications run one by one in this process.
     """
     done = store.done() if store is not None else set()
-    todo = [
-        (arm, r)
-        for r in range(design.replications)
-        for arm in design.arms
-        if (arm.name, r) not in done
-    ]
+
+    def todo() -> Iterator[tuple[Arm, int, int]]:
+        for r in range(design.replications):
+            seed = replication_seed(design.seed, r)
+            for arm in design.arms:
+                if (arm.name, r) not in done:
+                    yield arm, r, seed
+
+    total = sum(1 for _ in todo())
     finished: dict[tuple[str, int], dict[str, float] | str] = {}
-    total = len(todo)
+    count = 0
 
-    def record(arm: Arm, r: int, outcome: dict[str, float] | str) -> None:
-        finished[(arm.name, r)] = outcome
-        seed = replication_seed(design.seed, r)
-        if store is not None:
-            if isinstance(outcome, str):
-                store.add_failure(arm.name, r, seed, outcome)
-            else:
-                store.add(arm.name, r, seed, outcome)
+    def record(arm: Arm, r: int, seed: int, outcome: dict[str, float] | str) -> None:
+        nonlocal count
+        count += 1
+        if store is None:
+            finished[(arm.name, r)] = outcome  # with a store, the disk holds it
+        elif isinstance(outcome, str):
+            store.add_failure(arm.name, r, seed, outcome)
+        else:
+            store.add(arm.name, r, seed, outcome)
         if progress is not None:
-            progress(len(finished), total)
+            progress(count, total)
 
-    args = [(arm, r, replication_seed(design.seed, r)) for arm, r in todo]
     if executor is None:
-        for arm, r, seed in args:
-            record(arm, r, _attempt(arm.scenario, seed, design.years, design.metrics))
-    else:
-        futures: dict[Future[dict[str, float] | str], tuple[Arm, int]] = {
-            executor.submit(_attempt, arm.scenario, seed, design.years, design.metrics): (arm, r)
-            for arm, r, seed in args
-        }
-        for future in as_completed(futures):
-            arm, r = futures[future]
-            record(arm, r, future.result())
+        for arm, r, seed in todo():
+            record(arm, r, seed, _attempt(arm.scenario, seed, design.years, design.metrics))
+        return _collect(design, finished, store)
+    tasks = todo()
+    pending: dict[Future[dict[str, float] | str], tuple[Arm, int, int]] = {}
+
+    def submit_next() -> None:
+        for arm, r, seed in tasks:
+            future = executor.submit(_attempt, arm.scenario, seed, design.years, design.metrics)
+            pending[future] = (arm, r, seed)
+            return
+
+    for _ in range(IN_FLIGHT):  # a bounded window: a long run never queues everything
+        submit_next()
+    while pending:
+        ready, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in ready:
+            arm, r, seed = pending.pop(future)
+            record(arm, r, seed, future.result())
+            submit_next()
     return _collect(design, finished, store)
 
 
@@ -191,33 +205,32 @@ def _collect(
     finished: Mapping[tuple[str, int], dict[str, float] | str],
     store: Store | None,
 ) -> Results:
+    """Values by arm and metric, filled replication by replication (NaN where missing)."""
     results = Results(design)
-    outcomes: dict[tuple[str, int], dict[str, float]] = {}
+    n = design.replications
+    index = {arm.name: i for i, arm in enumerate(design.arms)}
+
+    def fill(arm: str, replication: int, metrics: Mapping[str, float]) -> None:
+        if arm not in index or replication >= n:
+            return
+        table = results.values.setdefault(arm, {})
+        for name, value in metrics.items():
+            table.setdefault(name, [math.nan] * n)[replication] = value
+
     if store is not None:
-        for row in store.rows():
-            key = (row["arm"], int(row["replication"]))
-            outcomes.setdefault(key, {})[row["metric"]] = float(row["value"])
+        for arm, replication, _seed, metrics in store.replications():
+            fill(arm, replication, metrics)
         results.failures = list(store.failed())
-    for key, outcome in finished.items():
+    for (arm, replication), outcome in finished.items():
         if isinstance(outcome, str):
-            if store is None:
-                arm, r = key
-                seed = replication_seed(design.seed, r)
-                results.failures.append(
-                    {"arm": arm, "replication": str(r), "seed": str(seed), "error": outcome}
-                )
+            seed = replication_seed(design.seed, replication)
+            results.failures.append(
+                {"arm": arm, "replication": str(replication), "seed": str(seed), "error": outcome}
+            )
         else:
-            outcomes[key] = outcome
-    names: list[str] = []
-    for outcome in outcomes.values():
-        names = list(outcome)
-        break
-    for arm in design.arms:
-        results.values[arm.name] = {
-            name: [
-                outcomes.get((arm.name, r), {}).get(name, math.nan)
-                for r in range(design.replications)
-            ]
-            for name in names
-        }
+            fill(arm, replication, outcome)
+    names = next((list(table) for table in results.values.values() if table), [])
+    for arm in design.arms:  # every arm gets every metric, in the same order
+        table = results.values.setdefault(arm.name, {})
+        results.values[arm.name] = {name: table.get(name, [math.nan] * n) for name in names}
     return results

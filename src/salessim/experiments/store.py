@@ -49,14 +49,35 @@ class Store:
         failed = {(row["arm"], int(row["replication"])) for row in self._read(self.failures)}
         return complete | failed
 
-    def rows(self) -> Iterator[dict[str, str]]:
-        """The result rows of every finished replication."""
-        done = self.done()
-        return (
-            row
-            for row in self._read(self.results)
-            if row["metric"] != COMPLETE and (row["arm"], int(row["replication"])) in done
-        )
+    def replications(self) -> Iterator[tuple[str, int, int, dict[str, float]]]:
+        """(arm, replication, seed, metrics) of every finished replication, one at a time.
+
+        A replication's rows are written together, so only one is held at a time; rows
+        not followed by their completion mark (a write cut short) are dropped.
+        """
+        key: tuple[str, int] | None = None
+        metrics: dict[str, float] = {}
+        for row in self._read(self.results):
+            here = (row["arm"], int(row["replication"]))
+            if here != key:
+                key, metrics = here, {}
+            if row["metric"] == COMPLETE:
+                yield here[0], here[1], int(row["seed"]), metrics
+                key, metrics = None, {}
+            else:
+                metrics[row["metric"]] = float(row["value"])
+
+    def rows(self) -> Iterator[dict[str, object]]:
+        """The tidy rows of every finished replication."""
+        for arm, replication, seed, metrics in self.replications():
+            for metric, value in metrics.items():
+                yield {
+                    "arm": arm,
+                    "replication": replication,
+                    "seed": seed,
+                    "metric": metric,
+                    "value": value,
+                }
 
     def failed(self) -> Iterator[dict[str, str]]:
         """Every failure row."""
@@ -76,15 +97,7 @@ class Store:
         except ImportError:
             return None
         rows = list(self.rows())
-        table = pa.table(
-            {
-                "arm": [row["arm"] for row in rows],
-                "replication": [int(row["replication"]) for row in rows],
-                "seed": [int(row["seed"]) for row in rows],
-                "metric": [row["metric"] for row in rows],
-                "value": [float(row["value"]) for row in rows],
-            }
-        )
+        table = pa.table({name: [row[name] for row in rows] for name in RESULT_FIELDS})
         path = self.directory / "results.parquet"
         pq.write_table(table, path)
         return path
@@ -106,7 +119,8 @@ class Store:
 
     @staticmethod
     def _read(path: Path) -> Iterator[dict[str, str]]:
+        """Rows one at a time: a long experiment is never held in memory whole."""
         if not path.exists():
-            return iter(())
+            return
         with path.open(newline="") as handle:
-            return iter(list(csv.DictReader(handle)))
+            yield from csv.DictReader(handle)
