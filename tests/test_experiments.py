@@ -22,6 +22,15 @@ from salessim.experiments.store import Store
 from salessim.scenario.load import apply_overrides
 
 METRICS = ["bookings_new_arr", "deals_won", "utilisation_ae"]
+QUEUE_COMPARE = [
+    "compare",
+    "scenarios/queue/mmc_l5_m1_c10.yaml",
+    "-n",
+    "3",
+    "--years",
+    "0.05",
+    "--arm",
+]
 
 
 def same(a: dict, b: dict) -> bool:
@@ -170,13 +179,7 @@ def test_compare_prints_every_arm_as_json(tmp_path):
     result = CliRunner().invoke(
         app,
         [
-            "compare",
-            "scenarios/queue/mmc_l5_m1_c10.yaml",
-            "-n",
-            "3",
-            "--years",
-            "0.05",
-            "--arm",
+            *QUEUE_COMPARE,
             "slower:funnel.stages.0.work.exponential.mean=1.2h",
             "--metric",
             "deals_won",
@@ -331,13 +334,7 @@ def test_compare_advises_replications():
     result = CliRunner().invoke(
         app,
         [
-            "compare",
-            "scenarios/queue/mmc_l5_m1_c10.yaml",
-            "-n",
-            "3",
-            "--years",
-            "0.05",
-            "--arm",
+            *QUEUE_COMPARE,
             "slower:funnel.stages.0.work.exponential.mean=1.1h",
             "-m",
             "utilisation_sdr",

@@ -241,7 +241,7 @@ def compare(
     metric: Annotated[
         list[str] | None, typer.Option("--metric", "-m", help="KPIs to compare (repeatable).")
     ] = None,
-    seed: Annotated[int, typer.Option(min=0, help="Root seed of the replications.")] = 0,
+    seed: SeedOption = 0,
     years: Annotated[
         float | None, typer.Option(min=0.01, help="Simulate this many years after warm-up.")
     ] = None,
@@ -370,6 +370,8 @@ ReplicationsOption = Annotated[
 WorkersOption = Annotated[
     int | None, typer.Option(min=1, help="Worker processes (default: every core; 1: serial).")
 ]
+SeedOption = Annotated[int, typer.Option(min=0, help="Root seed of the replications.")]
+OutOption = Annotated[Path | None, typer.Option(help="Keep results here; rerun to resume.")]
 YearsOption = Annotated[
     float | None, typer.Option(min=0.01, help="Simulate this many years after warm-up.")
 ]
@@ -426,9 +428,9 @@ def sweep(
     metric: Annotated[
         list[str] | None, typer.Option("--metric", "-m", help="KPIs to report (repeatable).")
     ] = None,
-    seed: Annotated[int, typer.Option(min=0, help="Root seed of the replications.")] = 0,
+    seed: SeedOption = 0,
     years: YearsOption = None,
-    out: Annotated[Path | None, typer.Option(help="Keep results here; rerun to resume.")] = None,
+    out: OutOption = None,
     workers: WorkersOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
     overrides: SetOption = None,
@@ -453,9 +455,9 @@ def sensitivity(
         "bookings_new_arr"
     ),
     replications: ReplicationsOption = 10,
-    seed: Annotated[int, typer.Option(min=0, help="Root seed of the replications.")] = 0,
+    seed: SeedOption = 0,
     years: YearsOption = None,
-    out: Annotated[Path | None, typer.Option(help="Keep results here; rerun to resume.")] = None,
+    out: OutOption = None,
     workers: WorkersOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the bars as JSON.")] = False,
     overrides: SetOption = None,

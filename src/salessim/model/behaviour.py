@@ -42,7 +42,7 @@ class Incentives:
     ) -> None:
         self.env = env
         self.payroll = payroll
-        self.won_books: dict[int, float] = {}  # ARR of the live accounts each AE won
+        self.won_arr: dict[int, float] = {}  # ARR of the live accounts each AE won
         self._curves: dict[tuple[int, float, float], tuple[Plan, PayCurve]] = {}
         self._acted = False
         self.configure(scenario)
@@ -61,9 +61,9 @@ class Incentives:
         return self.spec.enabled and self.payroll.active
 
     # ------------------------------------------------------------------ month end
-    def month_end(self, won_books: dict[int, float]) -> None:
+    def month_end(self, won_arr: dict[int, float]) -> None:
         """Set every payee's effort, care share and pay feeling for the coming month."""
-        self.won_books = won_books
+        self.won_arr = won_arr
         self._curves.clear()
         if not self.active:
             if self._acted:  # switched off: back to the plain model
@@ -105,7 +105,7 @@ class Incentives:
         """Care share: the share of expected variable pay tied to the AE's won accounts."""
         spec = self.spec.time_allocation
         plan = payee.plan
-        book = self.won_books.get(payee.rep.id, 0.0)
+        book = self.won_arr.get(payee.rep.id, 0.0)
         yearly = {Measure.RENEWAL_ARR: book, Measure.EXPANSION_ARR: book * self.expansion_per_arr}
         on_accounts = 0.0
         for component in plan.components:
