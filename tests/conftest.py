@@ -11,9 +11,12 @@ from salessim.scenario.schema import Scenario
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def small_org() -> Scenario:
-    """The default organisation, shrunk: a year's run takes a fraction of a second."""
+    """The default organisation, shrunk: a year's run takes a fraction of a second.
+
+    Shared by every test: a scenario is frozen, so none can change it.
+    """
     return Scenario.model_validate(
         {
             "calendar": {"horizon": "1y"},

@@ -39,15 +39,23 @@ def labels(keys: Sequence[str]) -> dict[str, str]:
     }
 
 
+def sweep_points(parameters: Sequence[Parameter]) -> list[tuple[str, tuple[str, ...]]]:
+    """(arm name, values) for each point of the grid, the first values first."""
+    label = labels([key for key, _ in parameters])
+    keys = [key for key, _ in parameters]
+    return [
+        (", ".join(f"{label[k]}={v}" for k, v in zip(keys, point, strict=True)), point)
+        for point in itertools.product(*(values for _, values in parameters))
+    ]
+
+
 def sweep_arms(base: Scenario, parameters: Sequence[Parameter]) -> list[Arm]:
     """One arm per point of the grid, the first values first (the reference)."""
-    label = labels([key for key, _ in parameters])
-    arms = []
-    for point in itertools.product(*(values for _, values in parameters)):
-        pairs = list(zip((key for key, _ in parameters), point, strict=True))
-        name = ", ".join(f"{label[key]}={value}" for key, value in pairs)
-        arms.append(Arm(name, apply_overrides(base, [f"{k}={v}" for k, v in pairs])))
-    return arms
+    keys = [key for key, _ in parameters]
+    return [
+        Arm(name, apply_overrides(base, [f"{k}={v}" for k, v in zip(keys, point, strict=True)]))
+        for name, point in sweep_points(parameters)
+    ]
 
 
 def sensitivity_arms(base: Scenario, parameters: Sequence[Parameter]) -> list[Arm]:

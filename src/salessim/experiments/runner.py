@@ -14,13 +14,15 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from salessim import __version__
 from salessim.experiments.store import Store
-from salessim.run import simulate
+from salessim.metrics.kpis import ROLES, period_attainments
+from salessim.run import RunResult, simulate
 from salessim.scenario.schema import Scenario
 
 IN_FLIGHT = 64  # replications queued on an executor at once
@@ -44,13 +46,19 @@ class Arm:
 
 @dataclass(frozen=True)
 class Design:
-    """What to run: arms (the first is the reference), replications, seed, horizon."""
+    """What to run: arms (the first is the reference), replications, seed, horizon.
+
+    ``kind`` and ``parameters`` say how the arms were made (a comparison, a sweep over a
+    grid, a one-at-a-time sensitivity run), so a report can draw the right charts.
+    """
 
     arms: Sequence[Arm]
     replications: int
     seed: int = 0
     years: float | None = None  # after the warm-up; None: each scenario's horizon
     metrics: Sequence[str] | None = None  # None: every KPI
+    kind: str = "compare"
+    parameters: Sequence[tuple[str, list[str]]] = ()
 
     def __post_init__(self) -> None:
         names = [arm.name for arm in self.arms]
@@ -67,6 +75,8 @@ class Design:
                 "seed": self.seed,
                 "years": self.years,
                 "metrics": list(self.metrics) if self.metrics is not None else None,
+                "kind": self.kind,
+                "parameters": [[key, list(values)] for key, values in self.parameters],
             },
             "replications": self.replications,
             "salessim": __version__,
@@ -78,13 +88,35 @@ def replication_seed(root: int, replication: int) -> int:
     return int(np.random.SeedSequence([root, replication]).generate_state(1)[0])
 
 
+class Replication(NamedTuple):
+    """What one replication keeps: its KPIs and the series a report draws."""
+
+    metrics: dict[str, float]
+    series: dict[str, list[float]]
+
+
 def replicate(
     scenario: Scenario, seed: int, years: float | None, metrics: Sequence[str] | None
-) -> dict[str, float]:
-    """One replication's KPIs (the chosen ones)."""
-    kpis = simulate(scenario, seed, years=years).kpis
+) -> Replication:
+    """One replication's KPIs (the chosen ones) and series."""
+    result = simulate(scenario, seed, years=years)
+    kpis = result.kpis
     chosen = kpis if metrics is None else {name: kpis[name] for name in metrics}
-    return {name: float(value) for name, value in chosen.items()}
+    return Replication({name: float(v) for name, v in chosen.items()}, series_of(result))
+
+
+def series_of(result: RunResult) -> dict[str, list[float]]:
+    """New ARR by week, open leads by month, and each role's quota-period attainments."""
+    record = result.record
+    series = {
+        "weekly_new_arr": list(record.weekly_new_arr),
+        "monthly_open_leads": [float(row["open_leads"]) for row in record.monthly],
+    }
+    for role in ROLES:
+        attained = period_attainments(record.pay, role)
+        if attained:
+            series[f"attainment_{role}"] = attained
+    return series
 
 
 @dataclass
@@ -140,7 +172,11 @@ def run(
 
     Without an executor, replications run one by one in this process.
     """
-    done = store.done() if store is not None else set()
+    done = set()
+    if store is not None:
+        done = store.done()
+        for arm in design.arms:  # a report can then be made from the directory alone
+            store.keep_scenario(arm.digest, arm.scenario.model_dump_json(by_alias=True))
 
     def todo() -> Iterator[tuple[Arm, int, int]]:
         for r in range(design.replications):
@@ -153,15 +189,15 @@ def run(
     finished: dict[tuple[str, int], dict[str, float] | str] = {}
     count = 0
 
-    def record(arm: Arm, r: int, seed: int, outcome: dict[str, float] | str) -> None:
+    def record(arm: Arm, r: int, seed: int, outcome: Replication | str) -> None:
         nonlocal count
         count += 1
-        if store is None:
-            finished[(arm.name, r)] = outcome  # with a store, the disk holds it
+        if store is None:  # with a store, the disk holds it
+            finished[(arm.name, r)] = outcome if isinstance(outcome, str) else outcome.metrics
         elif isinstance(outcome, str):
             store.add_failure(arm.name, r, seed, outcome)
         else:
-            store.add(arm.name, r, seed, outcome)
+            store.add(arm.name, r, seed, outcome.metrics, outcome.series)
         if progress is not None:
             progress(count, total)
 
@@ -170,7 +206,7 @@ def run(
             record(arm, r, seed, _attempt(arm.scenario, seed, design.years, design.metrics))
         return _collect(design, finished, store)
     tasks = todo()
-    pending: dict[Future[dict[str, float] | str], tuple[Arm, int, int]] = {}
+    pending: dict[Future[Replication | str], tuple[Arm, int, int]] = {}
 
     def submit_next() -> None:
         for arm, r, seed in tasks:
@@ -191,7 +227,7 @@ def run(
 
 def _attempt(
     scenario: Scenario, seed: int, years: float | None, metrics: Sequence[str] | None
-) -> dict[str, float] | str:
+) -> Replication | str:
     """A replication's metrics, or its error as text (a failure is a result too)."""
     try:
         return replicate(scenario, seed, years, metrics)
@@ -206,7 +242,7 @@ def _collect(
     store: Store | None,
 ) -> Results:
     """Values by arm and metric, filled replication by replication (NaN where missing)."""
-    results = Results(design)
+    results = Results(design, {arm.name: {} for arm in design.arms})  # in the design's order
     n = design.replications
     index = {arm.name: i for i, arm in enumerate(design.arms)}
 
@@ -230,7 +266,34 @@ def _collect(
         else:
             fill(arm, replication, outcome)
     names = next((list(table) for table in results.values.values() if table), [])
-    for arm in design.arms:  # every arm gets every metric, in the same order
-        table = results.values.setdefault(arm.name, {})
-        results.values[arm.name] = {name: table.get(name, [math.nan] * n) for name in names}
+    for each in design.arms:  # every arm gets every metric, in the same order
+        table = results.values[each.name]
+        results.values[each.name] = {name: table.get(name, [math.nan] * n) for name in names}
     return results
+
+
+def open_results(directory: Path) -> Results:
+    """The results kept in ``directory`` by an earlier run (finished replications only).
+
+    Raises:
+        ValueError: the directory holds no experiment, or lacks an arm's scenario.
+    """
+    store = Store.open(directory)
+    spec = store.manifest["design"]
+    arms = []
+    for arm in spec["arms"]:
+        kept = Store.scenario_file(directory, arm["scenario"])
+        if not kept.exists():
+            raise ValueError(f"{directory}: the scenario of arm {arm['name']!r} is missing")
+        arms.append(Arm(arm["name"], Scenario.model_validate_json(kept.read_text())))
+    parameters = [(key, values) for key, values in spec.get("parameters", [])]
+    design = Design(
+        arms,
+        store.manifest["replications"],
+        spec["seed"],
+        spec["years"],
+        spec["metrics"],
+        spec.get("kind", "compare"),
+        parameters,
+    )
+    return _collect(design, {}, store)

@@ -1,9 +1,12 @@
 """Results on disk: tidy rows appended as replications finish, so a run can resume.
 
 An experiment directory holds ``experiment.json`` (what is being run: arms with their
-scenario hashes, seeds, metrics), ``results.csv`` (arm, replication, seed, metric, value)
-and ``failures.csv`` (arm, replication, seed, error). Rows are flushed as each replication
-finishes; running the same experiment again reads them and computes only what is missing.
+scenario hashes, seeds, metrics, and the commands that ran it), ``scenarios/`` (each
+arm's validated scenario, by hash), ``results.csv`` (arm, replication, seed, metric,
+value), ``series.jsonl`` (one line per replication: bookings by week, open leads by
+month, attainments) and ``failures.csv`` (arm, replication, seed, error). Rows are
+flushed as each replication finishes; running the same experiment again reads them and
+computes only what is missing.
 """
 
 from __future__ import annotations
@@ -34,10 +37,39 @@ class Store:
                     f"{directory} holds results of another experiment; "
                     "use a new directory or delete it"
                 )
-        else:
-            path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            commands = found.get("commands", []) + [
+                c for c in manifest.get("commands", []) if c not in found.get("commands", [])
+            ]
+            manifest = found | {"replications": manifest["replications"], "commands": commands}
+        path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        self.manifest = dict(manifest)
         self.results = directory / "results.csv"
         self.failures = directory / "failures.csv"
+        self.series_path = directory / "series.jsonl"
+
+    @classmethod
+    def open(cls, directory: Path) -> Store:
+        """The experiment directory an earlier run wrote.
+
+        Raises:
+            ValueError: ``directory`` holds no experiment.
+        """
+        path = directory / "experiment.json"
+        if not path.exists():
+            raise ValueError(f"{directory}: no experiment.json; not a results directory")
+        return cls(directory, json.loads(path.read_text()))
+
+    @staticmethod
+    def scenario_file(directory: Path, digest: str) -> Path:
+        """Where the scenario with hash ``digest`` is kept."""
+        return directory / "scenarios" / f"{digest}.json"
+
+    def keep_scenario(self, digest: str, text: str) -> None:
+        """Keep a scenario's validated JSON under its hash (once)."""
+        path = self.scenario_file(self.directory, digest)
+        if not path.exists():
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text)
 
     def done(self) -> set[tuple[str, int]]:
         """(arm, replication) pairs already finished, failed ones included."""
@@ -83,8 +115,39 @@ class Store:
         """Every failure row."""
         return self._read(self.failures)
 
-    def add(self, arm: str, replication: int, seed: int, metrics: Mapping[str, float]) -> None:
-        """Append one finished replication."""
+    def series(self) -> Iterator[tuple[str, int, dict[str, list[float]]]]:
+        """(arm, replication, series) of every replication, once each, one at a time.
+
+        A line cut short by an interruption is skipped; a replication run again after one
+        wrote the same line twice, and only the first is read.
+        """
+        if not self.series_path.exists():
+            return
+        seen: set[tuple[str, int]] = set()
+        with self.series_path.open() as handle:
+            for line in handle:
+                try:
+                    entry = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                key = (entry["arm"], entry["replication"])
+                if key not in seen:
+                    seen.add(key)
+                    yield key[0], key[1], entry["series"]
+
+    def add(
+        self,
+        arm: str,
+        replication: int,
+        seed: int,
+        metrics: Mapping[str, float],
+        series: Mapping[str, list[float]] | None = None,
+    ) -> None:
+        """Append one finished replication (its series first: the results mark it done)."""
+        if series is not None:
+            entry = {"arm": arm, "replication": replication, "series": series}
+            with self.series_path.open("a") as handle:
+                handle.write(json.dumps(entry, allow_nan=True) + "\n")
         rows = [(arm, replication, seed, name, repr(value)) for name, value in metrics.items()]
         rows.append((arm, replication, seed, COMPLETE, "1"))
         self._append(self.results, RESULT_FIELDS, rows)

@@ -13,7 +13,7 @@ from typing import Any
 from rich.table import Table
 
 from salessim.experiments.runner import Results
-from salessim.experiments.stats import chance_best, paired_difference
+from salessim.experiments.stats import chance_best, paired_difference, replications_for
 
 DEFAULT_METRICS = (
     "bookings_new_arr",
@@ -58,6 +58,33 @@ def comparison_rows(results: Results, metrics: list[str] | None = None) -> list[
                 }
             rows.append({key: _plain(value) for key, value in row.items()})
     return rows
+
+
+def advice(
+    results: Results, metrics: list[str] | None, half_width: float
+) -> list[tuple[str, str, int]]:
+    """(metric, arm, replications) for a difference CI of +-``half_width`` x the reference mean.
+
+    Estimated from the spread of the paired differences seen so far.
+    """
+    names = metrics or [m for m in DEFAULT_METRICS if m in results.metric_names]
+    reference = results.design.arms[0].name
+    advised = []
+    for name in names:
+        by_arm = results.metric(name)
+        base = [v for v in by_arm[reference] if math.isfinite(v)]
+        if not base or statistics.fmean(base) == 0:
+            continue
+        width = abs(statistics.fmean(base)) * half_width
+        for arm, values in by_arm.items():
+            diffs = [
+                a - b
+                for a, b in zip(values, by_arm[reference], strict=True)
+                if arm != reference and math.isfinite(a) and math.isfinite(b)
+            ]
+            if len(diffs) >= 2 and statistics.stdev(diffs) > 0:
+                advised.append((name, arm, replications_for(diffs, width)))
+    return advised
 
 
 def figure(value: float | None) -> str:

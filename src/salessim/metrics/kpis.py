@@ -278,20 +278,25 @@ def _pay(r: Record) -> dict[str, float]:
     kpis["cost_of_sales"] = _ratio(total, bookings) if has_plans else NAN
     kpis["effective_commission_rate"] = _ratio(variable, bookings) if has_plans else NAN
     for role in ROLES:
-        attained = sorted(
-            p.period_credit[i] / p.period_quota[i]
-            for i, day in enumerate(p.period_day)
-            if day > since
-            and p.period_role[i] == role
-            and p.period_complete[i]
-            and p.period_quota[i] > 0
-        )
+        attained = sorted(period_attainments(p, role))
         for name, q in (("p10", 0.1), ("median", 0.5), ("p90", 0.9)):
             kpis[f"period_attainment_{name}_{role}"] = _quantile(attained, q)
         kpis[f"period_share_at_quota_{role}"] = _ratio(
             sum(a >= 1.0 for a in attained), len(attained)
         )
     return kpis
+
+
+def period_attainments(pay: PayRecord, role: str) -> list[float]:
+    """Attainment (credit / quota) of each whole quota period of ``role`` closed after warm-up."""
+    return [
+        pay.period_credit[i] / pay.period_quota[i]
+        for i, day in enumerate(pay.period_day)
+        if day > pay.measured_from
+        and pay.period_role[i] == role
+        and pay.period_complete[i]
+        and pay.period_quota[i] > 0
+    ]
 
 
 def _quantile(values: Sequence[float], q: float) -> float:

@@ -88,9 +88,16 @@ def duration(value_days: float | None) -> str:
     return days(value_days)
 
 
+ACRONYMS = frozenset({"arr", "grr", "nrr", "sdr", "ae", "csm", "sql", "sqls", "kpi"})
+
+
 def label(name: str) -> str:
-    """A snake_case name as a label: ``technical_validation`` -> ``Technical validation``."""
-    text = name.replace("_", " ").strip()
+    """A snake_case name as a label: ``technical_validation`` -> ``Technical validation``.
+
+    Acronyms are capitalised: ``bookings_new_arr`` -> ``Bookings new ARR``.
+    """
+    words = [w.upper() if w in ACRONYMS else w for w in name.replace("_", " ").split()]
+    text = " ".join(words)
     return text[:1].upper() + text[1:]
 
 

@@ -1,0 +1,5 @@
+"""``python -m salessim.cli``."""
+
+from salessim.cli import app
+
+app()

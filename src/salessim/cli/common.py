@@ -1,0 +1,111 @@
+"""What every command shares: the app, error exits, scenario loading and progress bars."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from salessim import __version__
+from salessim.model.engine import Progress as ProgressCallback
+from salessim.scenario.load import ScenarioError, load_scenario, resolve_scenario
+from salessim.scenario.schema import Scenario
+
+app = typer.Typer(
+    help="salessim: simulate a B2B sales organisation, compare policies, practise managing.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stderr = Console(stderr=True, soft_wrap=True)
+PROGRESS_AFTER_SECONDS = 1.5
+STATEMENT_WIDTH = 140  # statements and comparisons keep their rows on a line when piped
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        "-s",
+        metavar="KEY=VALUE",
+        help="Override a scenario value, e.g. --set roles.ae.headcount=25 (repeatable).",
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"salessim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Simulate a sales organisation."""
+
+
+def fail(error: ScenarioError) -> typer.Exit:
+    """Print a scenario's problems, one per line, and return the exit to raise."""
+    for line in str(error).splitlines():
+        stderr.print(line, markup=False, highlight=False)
+    return typer.Exit(code=2)
+
+
+def load_or_exit(name: str | None, overrides: list[str] | None) -> tuple[Path, Scenario]:
+    """A scenario file or bundled name, loaded with overrides; its problems exit with 2."""
+    try:
+        path = resolve_scenario(name)
+        return path, load_scenario(path, overrides or [])
+    except ScenarioError as error:
+        raise fail(error) from None
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[ProgressCallback]:
+    """A progress callback that shows a bar on stderr once a run takes a while."""
+    started = time.perf_counter()
+    bar: Progress | None = None
+    task = None
+
+    def update(done: float, total: float) -> None:
+        nonlocal bar, task
+        if bar is None:
+            if time.perf_counter() - started < PROGRESS_AFTER_SECONDS:
+                return
+            bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeRemainingColumn(),
+                console=stderr,
+                transient=True,
+            )
+            bar.start()
+            task = bar.add_task(label, total=total)
+        bar.update(task, completed=done)  # type: ignore[arg-type]
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+def refuse(message: str) -> typer.Exit:
+    """Print a one-line error and return the exit (code 2) to raise."""
+    stderr.print(message, markup=False, highlight=False)
+    return typer.Exit(code=2)
+
+
+def wide_console() -> Console:
+    """A console at least STATEMENT_WIDTH wide, so piped tables keep a row on a line."""
+    return Console(width=max(STATEMENT_WIDTH, Console().width))

@@ -1,0 +1,415 @@
+"""Commands over many replications: compare, experiment, sweep, sensitivity and report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from salessim.cli.common import (
+    SetOption,
+    app,
+    fail,
+    load_or_exit,
+    progress_bar,
+    refuse,
+    stderr,
+    wide_console,
+)
+from salessim.experiments.runner import Arm, Design, Results
+from salessim.scenario.load import ScenarioError, apply_overrides
+from salessim.scenario.schema import Scenario
+
+ReplicationsOption = Annotated[
+    int, typer.Option("--replications", "-n", min=2, help="Paired replications per arm.")
+]
+SeedOption = Annotated[int, typer.Option(min=0, help="Root seed of the replications.")]
+YearsOption = Annotated[
+    float | None, typer.Option(min=0.01, help="Simulate this many years after warm-up.")
+]
+WarmupOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="DURATION",
+        help="Simulate this long before measuring (e.g. 6mo), on every arm; "
+        "the report checks it was long enough.",
+    ),
+]
+OutOption = Annotated[
+    Path | None, typer.Option(help="Append results here as they finish; run again to resume.")
+]
+WorkersOption = Annotated[
+    int | None, typer.Option(min=1, help="Worker processes (default: every core; 1: serial).")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="tcp://HOST:PORT",
+        help="Run on this dask.distributed scheduler instead of local processes "
+        "(needs pip install 'salessim[dist]').",
+    ),
+]
+ReportOption = Annotated[
+    bool,
+    typer.Option(
+        "--report",
+        help="Also write report.html, report.md and provenance.json to the results directory.",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the results as one JSON object.")]
+MetricsOption = Annotated[
+    list[str] | None, typer.Option("--metric", "-m", help="KPIs to compare (repeatable).")
+]
+ParamOption = Annotated[
+    list[str],
+    typer.Option(
+        "--param",
+        "-p",
+        metavar="KEY=VALUE,VALUE",
+        help="A parameter and its values, e.g. --param roles.ae.headcount=18,20,22.",
+    ),
+]
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(help="Scenario files or bundled names; the first is the reference."),
+    ],
+    replications: ReplicationsOption = 30,
+    arm: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--arm",
+            metavar="NAME:KEY=VALUE[,KEY=VALUE]",
+            help="An arm made from the first scenario with overrides (repeatable), e.g. "
+            "--arm bigger:roles.ae.headcount=25.",
+        ),
+    ] = None,
+    metric: MetricsOption = None,
+    seed: SeedOption = 0,
+    years: YearsOption = None,
+    warmup: WarmupOption = None,
+    out: OutOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    report: ReportOption = False,
+    as_json: JsonOption = False,
+    advise: Annotated[
+        float | None,
+        typer.Option(
+            metavar="HALF_WIDTH",
+            help="Also say how many replications give CIs this narrow (relative to the "
+            "reference's mean, e.g. 0.02), from the spread seen.",
+        ),
+    ] = None,
+    overrides: SetOption = None,
+) -> None:
+    """Compare scenarios (or variants of one) over paired replications with 95% CIs."""
+    arms = [_arm_of(name, overrides) for name in scenarios]
+    for spec in arm or []:
+        arms.append(_variant(arms[0].scenario, spec))
+    design = _design(_warmed(arms, warmup), replications, seed, years, metric)
+    results, out = _run(design, out, workers, scheduler, report)
+    _show_comparison(results, metric, out, as_json)
+    if advise is not None and not as_json:
+        _advise(results, metric, advise)
+    if report and out is not None:
+        _report(results, out, metric, as_json)
+
+
+@app.command()
+def experiment(
+    file: Annotated[Path, typer.Argument(help="An experiment file (see docs/experiments.md).")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Results directory (default: results/<file name>); rerun to resume."),
+    ] = None,
+    warmup: WarmupOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    report: ReportOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Run an experiment file: arms as overrides of one scenario, compared with 95% CIs."""
+    from dataclasses import replace
+
+    from salessim.experiments.files import load_experiment
+
+    try:
+        spec, design = load_experiment(file)
+    except ScenarioError as error:
+        raise fail(error) from None
+    _check_metrics(spec.metrics)
+    design = replace(design, arms=_warmed(list(design.arms), warmup))
+    results, out = _run(design, out or Path("results") / file.stem, workers, scheduler, report)
+    _show_comparison(results, spec.metrics, out, as_json)
+    if report and out is not None:
+        _report(results, out, spec.metrics, as_json)
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+    param: ParamOption,
+    replications: ReplicationsOption = 20,
+    metric: MetricsOption = None,
+    seed: SeedOption = 0,
+    years: YearsOption = None,
+    warmup: WarmupOption = None,
+    out: OutOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    report: ReportOption = False,
+    as_json: JsonOption = False,
+    overrides: SetOption = None,
+) -> None:
+    """Sweep one or two parameters over a grid; each point against the first, with CIs."""
+    from salessim.experiments.grids import sweep_arms
+
+    parameters = _parameters(param)
+    if len(parameters) > 2:
+        raise refuse("a sweep takes one or two --param; use an experiment file for more")
+    _, base = load_or_exit(scenario, overrides)
+    arms = _warmed(_grid_arms(sweep_arms, base, parameters), warmup)
+    design = _design(arms, replications, seed, years, metric, "sweep", parameters)
+    results, out = _run(design, out, workers, scheduler, report)
+    _show_comparison(results, metric, out, as_json)
+    if report and out is not None:
+        _report(results, out, metric, as_json)
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+    param: ParamOption,
+    metric: Annotated[str, typer.Option("--metric", "-m", help="The KPI to explain.")] = (
+        "bookings_new_arr"
+    ),
+    replications: ReplicationsOption = 10,
+    seed: SeedOption = 0,
+    years: YearsOption = None,
+    warmup: WarmupOption = None,
+    out: OutOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    report: ReportOption = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the bars as JSON.")] = False,
+    overrides: SetOption = None,
+) -> None:
+    """One parameter at a time at its low and high value: the bars of a tornado chart."""
+    from rich.table import Table
+
+    from salessim.experiments.grids import sensitivity_arms, tornado
+
+    parameters = _parameters(param)
+    _, base = load_or_exit(scenario, overrides)
+    arms = _warmed(_grid_arms(sensitivity_arms, base, parameters), warmup)
+    design = _design(arms, replications, seed, years, [metric], "sensitivity", parameters)
+    results, out = _run(design, out, workers, scheduler, report)
+    bars = tornado(results, metric, parameters)
+    if report and out is not None:
+        _report(results, out, [metric], as_json)
+    if as_json:
+        print(json.dumps([{**vars(bar), "swing": bar.swing} for bar in bars]))
+        return
+    table = Table(title=f"Sensitivity of {metric} (mean change from the base)", header_style="bold")
+    for column in ("Parameter", "Low", "Effect", "High", "Effect", "Swing"):
+        table.add_column(column, justify="left" if column == "Parameter" else "right")
+    for bar in bars:
+        table.add_row(
+            bar.parameter,
+            bar.low_value,
+            f"{bar.low:+,.4g}",
+            bar.high_value,
+            f"{bar.high:+,.4g}",
+            f"{bar.swing:,.4g}",
+        )
+    wide_console().print(table)
+
+
+@app.command("report")
+def report_command(
+    results_dir: Annotated[
+        Path, typer.Argument(help="A results directory written by compare, sweep or experiment.")
+    ],
+    metric: MetricsOption = None,
+) -> None:
+    """Write report.html, report.md and provenance.json for results already on disk."""
+    from salessim.experiments.runner import open_results
+
+    _check_metrics(metric)
+    try:
+        results = open_results(results_dir)
+    except ValueError as error:
+        raise refuse(str(error)) from None
+    if not results.metric_names:
+        raise refuse(f"{results_dir}: no finished replications to report on yet")
+    _report(results, results_dir, metric)
+
+
+def _report(
+    results: Results, out: Path, metrics: Sequence[str] | None, as_json: bool = False
+) -> None:
+    """Write the report; say where on stdout (on stderr when stdout carries JSON)."""
+    from salessim.experiments.report import write_report
+
+    written = write_report(results, out, list(metrics) if metrics else None, _command())
+    console = stderr if as_json else Console(soft_wrap=True)  # a path stays on one line
+    console.print(f"report in {written.html} (summary {written.markdown.name})", highlight=False)
+
+
+def _command() -> str:
+    return shlex.join(["salessim", *sys.argv[1:]])
+
+
+def _advise(results: Results, metric: Sequence[str] | None, half_width: float) -> None:
+    """Per metric and arm, the replications for a CI of +-half_width x the reference mean."""
+    from salessim.experiments.summary import advice
+
+    console = Console()
+    for name, arm, needed in advice(results, list(metric) if metric else None, half_width):
+        console.print(
+            f"{name}, {arm}: {needed} replications for +-{half_width:.1%} of the reference's mean",
+            highlight=False,
+        )
+
+
+def _warmed(arms: list[Arm], warmup: str | None) -> list[Arm]:
+    """The arms with their warm-up set to ``warmup`` (unchanged when None)."""
+    if warmup is None:
+        return arms
+    try:
+        return [Arm(a.name, apply_overrides(a.scenario, {"calendar.warmup": warmup})) for a in arms]
+    except ScenarioError as error:
+        raise refuse(f"--warmup {warmup}: {error.problems[0].message}") from None
+
+
+def _design(
+    arms: list[Arm],
+    replications: int,
+    seed: int,
+    years: float | None,
+    metric: Sequence[str] | None,
+    kind: str = "compare",
+    parameters: Sequence[tuple[str, list[str]]] = (),
+) -> Design:
+    _check_metrics(metric)
+    try:
+        return Design(arms, replications, seed, years, metric, kind, parameters)
+    except ValueError as error:
+        raise refuse(str(error)) from None
+
+
+def _run(
+    design: Design, out: Path | None, workers: int | None, scheduler: str | None, report: bool
+) -> tuple[Results, Path | None]:
+    """Run a design, keeping results in ``out`` (a report needs a directory: one is made)."""
+    from salessim.experiments.runner import run as run_design
+    from salessim.experiments.store import Store
+
+    if out is None and report:
+        digest = hashlib.sha256(json.dumps(design.manifest()["design"]).encode()).hexdigest()
+        out = Path("results") / f"{design.kind}-{digest[:8]}"
+    manifest = design.manifest() | {"commands": [_command()]}
+    try:
+        store = Store(out, manifest) if out is not None else None
+    except ValueError as error:
+        raise refuse(str(error)) from None
+    with _executor(workers, scheduler) as executor, progress_bar("Replications") as progress:
+        results = run_design(design, executor=executor, store=store, progress=progress)
+    if store is not None:
+        store.write_parquet()
+    for failure in results.failures:
+        stderr.print(
+            f"replication {failure['replication']} of {failure['arm']} failed: {failure['error']}",
+            markup=False,
+        )
+    return results, out
+
+
+def _show_comparison(
+    results: Results, metric: Sequence[str] | None, out: Path | None, as_json: bool
+) -> None:
+    from salessim.experiments.summary import comparison_rows, comparison_table
+
+    chosen = list(metric) if metric else None
+    if as_json:
+        rows = comparison_rows(results, chosen)
+        print(json.dumps({"manifest": results.design.manifest(), "comparison": rows}))
+        return
+    wide_console().print(comparison_table(results, chosen))
+    if out is not None:
+        Console(soft_wrap=True).print(f"[dim]results in {out}/results.csv[/dim]", highlight=False)
+
+
+def _parameters(texts: list[str]) -> list[tuple[str, list[str]]]:
+    from salessim.experiments.grids import parse_parameter
+
+    try:
+        return [parse_parameter(text) for text in texts]
+    except ValueError as error:
+        raise refuse(f"--param {error}") from None
+
+
+def _grid_arms(make: Any, base: Scenario, parameters: list[Any]) -> list[Arm]:
+    try:
+        return list(make(base, parameters))
+    except ScenarioError as error:
+        raise fail(error) from None
+    except ValueError as error:
+        raise refuse(str(error)) from None
+
+
+def _arm_of(name: str, overrides: list[str] | None) -> Arm:
+    path, scenario = load_or_exit(name, overrides)
+    return Arm(path.stem, scenario)
+
+
+def _variant(base: Scenario, spec: str) -> Arm:
+    """``NAME:KEY=VALUE[,KEY=VALUE]`` -> an arm of ``base`` with those overrides."""
+    name, _, changes = spec.partition(":")
+    if not name or not changes:
+        raise refuse(f"--arm {spec!r}: expected NAME:KEY=VALUE[,KEY=VALUE]")
+    try:
+        return Arm(name, apply_overrides(base, changes.split(",")))
+    except ScenarioError as error:
+        raise fail(error) from None
+
+
+def _check_metrics(metrics: Sequence[str] | None) -> None:
+    from salessim.metrics.kpis import KPI_DEFINITIONS
+
+    unknown = [m for m in metrics or [] if m not in KPI_DEFINITIONS and not m.startswith("stage_")]
+    if unknown:
+        raise refuse(f"unknown metric(s) {', '.join(unknown)}; see docs/model.md for the KPI names")
+
+
+@contextmanager
+def _executor(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """A dask cluster's executor, a process pool over ``workers`` cores, or None (serial)."""
+    if scheduler is not None:
+        from salessim.experiments.cluster import ClusterError, dask_executor
+
+        try:
+            with dask_executor(scheduler) as executor:
+                yield executor
+        except ClusterError as error:
+            raise refuse(str(error)) from None
+        return
+    if workers == 1:
+        yield None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield pool
