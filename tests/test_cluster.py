@@ -15,17 +15,16 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 from typer.testing import CliRunner
 
+from conftest import DESIGN_METRICS, same, small_design
 from salessim.cli import app
 from salessim.experiments.cluster import ClusterError, dask_executor
-from salessim.experiments.runner import Arm, Design, run
+from salessim.experiments.runner import run
 from salessim.experiments.store import Store
-from salessim.scenario.load import apply_overrides
 
 distributed = pytest.importorskip(
     "distributed", reason="dask.distributed is not installed (pip install 'salessim[dist]')"
 )
 
-METRICS = ["bookings_new_arr", "deals_won", "utilisation_ae"]
 QUEUE_COMPARE = [
     "compare",
     "scenarios/queue/mmc_l5_m1_c10.yaml",
@@ -39,18 +38,6 @@ QUEUE_COMPARE = [
     "utilisation_sdr",
     "--json",
 ]
-
-
-def same(a: dict, b: dict) -> bool:
-    """Equal value by value, NaN (unknown) equal to NaN, arms and metrics in the same order."""
-    return repr(a) == repr(b)
-
-
-def small_design(small_org, replications: int = 3) -> Design:
-    """Six AEs against seven, a few months each."""
-    bigger = apply_overrides(small_org, {"roles.ae.headcount": 7})
-    arms = [Arm("six", small_org), Arm("seven", bigger)]
-    return Design(arms, replications, seed=5, years=0.25, metrics=METRICS)
 
 
 def closed_port() -> int:
@@ -89,7 +76,7 @@ def test_serial_pool_and_dask_give_identical_numbers(small_org, serial, cluster)
     with dask_executor(cluster.scheduler_address, timeout=10) as executor:
         clustered = run(design, executor=executor)
     values = [v for arm in serial.values.values() for vs in arm.values() for v in vs]
-    assert len(values) == 2 * 3 * len(METRICS) and all(math.isfinite(v) for v in values)
+    assert len(values) == 2 * 3 * len(DESIGN_METRICS) and all(math.isfinite(v) for v in values)
     assert serial.values["six"] != serial.values["seven"]  # the arms really differ
     assert not pooled.failures and not clustered.failures
     assert same(serial.values, pooled.values)
@@ -126,7 +113,7 @@ def test_an_interrupted_dask_run_resumes_on_dask(small_org, serial, cluster, tmp
         )
     assert calls[-1] == (4, 4) and len(calls) == 4
     assert same(resumed.values, serial.values)
-    assert len(list(store.rows())) == 2 * 3 * len(METRICS)
+    assert len(list(store.rows())) == 2 * 3 * len(DESIGN_METRICS)
 
 
 # ---------------------------------------------------------------------- the command

@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 from typer.testing import CliRunner
 
+from conftest import DESIGN_METRICS, same, small_design
 from salessim.cli import app
 from salessim.experiments.runner import Arm, Design, replication_seed, run
 from salessim.experiments.stats import (
@@ -19,9 +20,7 @@ from salessim.experiments.stats import (
     t975,
 )
 from salessim.experiments.store import Store
-from salessim.scenario.load import apply_overrides
 
-METRICS = ["bookings_new_arr", "deals_won", "utilisation_ae"]
 QUEUE_COMPARE = [
     "compare",
     "scenarios/queue/mmc_l5_m1_c10.yaml",
@@ -31,18 +30,6 @@ QUEUE_COMPARE = [
     "0.05",
     "--arm",
 ]
-
-
-def same(a: dict, b: dict) -> bool:
-    """Equal value by value, NaN (unknown) equal to NaN."""
-    return repr(a) == repr(b)
-
-
-def small_design(small_org, replications: int = 3, **extra) -> Design:
-    """Six AEs against seven, a few months each."""
-    bigger = apply_overrides(small_org, {"roles.ae.headcount": 7})
-    arms = [Arm("six", small_org), Arm("seven", bigger)]
-    return Design(arms, replications, seed=5, years=0.25, metrics=METRICS, **extra)
 
 
 # ---------------------------------------------------------------------- statistics
@@ -138,7 +125,7 @@ def test_an_interrupted_run_resumes_without_recomputing(small_org, tmp_path):
     assert calls[-1] == (4, 4)
     assert same(resumed.values, run(design).values)
     rows = list(store.rows())
-    assert len(rows) == 2 * 3 * len(METRICS)
+    assert len(rows) == 2 * 3 * len(DESIGN_METRICS)
     assert {row["arm"] for row in rows} == {"six", "seven"}
 
 
@@ -312,7 +299,7 @@ def test_results_as_tidy_rows_and_frames(small_org, tmp_path):
     store = Store(tmp_path, design.manifest())
     results = run(design, store=store)
     rows = results.rows()
-    assert len(rows) == 2 * 2 * len(METRICS)
+    assert len(rows) == 2 * 2 * len(DESIGN_METRICS)
     assert {row["seed"] for row in rows} == {replication_seed(5, 0), replication_seed(5, 1)}
     try:
         import pandas  # noqa: F401

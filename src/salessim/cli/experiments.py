@@ -119,12 +119,9 @@ def compare(
     for spec in arm or []:
         arms.append(_variant(arms[0].scenario, spec))
     design = _design(_warmed(arms, warmup), replications, seed, years, metric)
-    results, out = _run(design, out, workers, scheduler, report)
-    _show_comparison(results, metric, out, as_json)
+    results = _compare(design, metric, out, workers, scheduler, report, as_json)
     if advise is not None and not as_json:
         _advise(results, metric, advise)
-    if report and out is not None:
-        _report(results, out, metric, as_json)
 
 
 @app.command()
@@ -151,10 +148,8 @@ def experiment(
         raise fail(error) from None
     _check_metrics(spec.metrics)
     design = replace(design, arms=_warmed(list(design.arms), warmup))
-    results, out = _run(design, out or Path("results") / file.stem, workers, scheduler, report)
-    _show_comparison(results, spec.metrics, out, as_json)
-    if report and out is not None:
-        _report(results, out, spec.metrics, as_json)
+    out = out or Path("results") / file.stem
+    _compare(design, spec.metrics, out, workers, scheduler, report, as_json)
 
 
 @app.command()
@@ -182,10 +177,7 @@ def sweep(
     _, base = load_or_exit(scenario, overrides)
     arms = _warmed(_grid_arms(sweep_arms, base, parameters), warmup)
     design = _design(arms, replications, seed, years, metric, "sweep", parameters)
-    results, out = _run(design, out, workers, scheduler, report)
-    _show_comparison(results, metric, out, as_json)
-    if report and out is not None:
-        _report(results, out, metric, as_json)
+    _compare(design, metric, out, workers, scheduler, report, as_json)
 
 
 @app.command()
@@ -255,6 +247,23 @@ def report_command(
     if not results.metric_names:
         raise refuse(f"{results_dir}: no finished replications to report on yet")
     _report(results, results_dir, metric)
+
+
+def _compare(
+    design: Design,
+    metrics: Sequence[str] | None,
+    out: Path | None,
+    workers: int | None,
+    scheduler: str | None,
+    report: bool,
+    as_json: bool,
+) -> Results:
+    """Run a design, print its comparison and, if asked, write its report."""
+    results, out = _run(design, out, workers, scheduler, report)
+    _show_comparison(results, metrics, out, as_json)
+    if report and out is not None:
+        _report(results, out, metrics, as_json)
+    return results
 
 
 def _report(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.metadata
 import json
 import math
 import platform
@@ -182,18 +183,17 @@ def _title(results: Results) -> str:
 
 
 def _arm_rows(results: Results, store: Store) -> list[dict[str, Any]]:
+    """Each arm with its scenario, hash, and replications finished and failed."""
+    completed = store.completed()
     failed: dict[str, int] = {}
     for failure in results.failures:
         failed[failure["arm"]] = failed.get(failure["arm"], 0) + 1
-    first = results.metric_names[0] if results.metric_names else None
     return [
         {
             "name": arm.name,
             "scenario": arm.scenario.meta.name,
             "digest": arm.digest,
-            "finished": sum(
-                math.isfinite(v) for v in (results.values[arm.name].get(first, []) if first else [])
-            ),
+            "finished": sum((arm.name, r) in completed for r in range(results.design.replications)),
             "failed": failed.get(arm.name, 0),
         }
         for arm in results.design.arms
@@ -336,8 +336,6 @@ def _provenance(results: Results, store: Store, command: str) -> dict[str, Any]:
 
 
 def _version_of(package: str) -> str | None:
-    import importlib.metadata
-
     try:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:

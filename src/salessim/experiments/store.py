@@ -71,15 +71,18 @@ class Store:
             path.parent.mkdir(exist_ok=True)
             path.write_text(text)
 
-    def done(self) -> set[tuple[str, int]]:
-        """(arm, replication) pairs already finished, failed ones included."""
-        complete = {
+    def completed(self) -> set[tuple[str, int]]:
+        """(arm, replication) pairs whose results are all written."""
+        return {
             (row["arm"], int(row["replication"]))
             for row in self._read(self.results)
             if row["metric"] == COMPLETE
         }
+
+    def done(self) -> set[tuple[str, int]]:
+        """(arm, replication) pairs already finished, failed ones included."""
         failed = {(row["arm"], int(row["replication"])) for row in self._read(self.failures)}
-        return complete | failed
+        return self.completed() | failed
 
     def replications(self) -> Iterator[tuple[str, int, int, dict[str, float]]]:
         """(arm, replication, seed, metrics) of every finished replication, one at a time.
