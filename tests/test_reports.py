@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import math
 import re
+import signal
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -222,3 +226,36 @@ def test_warmup_option_sets_every_arm_and_bad_values_are_refused(tmp_path):
     reopened = open_results(out)
     assert all(math.isclose(a.scenario.calendar.warmup, 30.4375, rel_tol=1e-3)
                for a in reopened.design.arms)  # fmt: skip
+
+
+# ---------------------------------------------------------------------- interruption
+def test_ctrl_c_stops_a_pool_run_cleanly_and_the_rerun_finishes_it(tmp_path):
+    """SIGINT midway: exit 130, one line saying what was kept, no worker tracebacks.
+
+    Running the same command again completes the experiment with each replication once.
+    """
+    out = tmp_path / "stopped"
+    command = [sys.executable, "-m", "salessim.cli", "compare", "baseline", "-n", "12",
+               "--years", "0.25", "--workers", "2", "--arm", "more:roles.ae.headcount=22",
+               "--metric", "deals_won", "--out", str(out)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    results = out / "results.csv"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if results.exists() and "_complete" in results.read_text():
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the run ended before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert f"interrupted: finished replications are kept in {out}" in stderr
+    kept = len(Store.open(out).completed())
+    assert 1 <= kept < 24
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    store = Store.open(out)
+    assert len(store.completed()) == 24
+    rows = [(r["arm"], r["replication"]) for r in store.rows()]
+    assert len(rows) == len(set(rows)) == 24  # one deals_won row per replication

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shlex
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -334,8 +335,17 @@ def _run(
         store = Store(out, manifest) if out is not None else None
     except ValueError as error:
         raise refuse(str(error)) from None
-    with _executor(workers, scheduler) as executor, progress_bar("Replications") as progress:
-        results = run_design(design, executor=executor, store=store, progress=progress)
+    try:
+        with _executor(workers, scheduler) as executor, progress_bar("Replications") as progress:
+            results = run_design(design, executor=executor, store=store, progress=progress)
+    except KeyboardInterrupt:
+        kept = (
+            f"finished replications are kept in {out}; run the same command again to resume"
+            if out is not None
+            else "nothing was kept (--out DIR keeps results as they finish)"
+        )
+        stderr.print(f"interrupted: {kept}", markup=False, highlight=False)
+        raise typer.Exit(code=130) from None
     if store is not None:
         store.write_parquet()
     for failure in results.failures:
@@ -420,5 +430,15 @@ def _executor(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_interrupts_to_parent)
+    try:
         yield pool
+    except BaseException:  # interrupted or failed: drop the queued replications at once
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _leave_interrupts_to_parent() -> None:
+    """In a pool worker: Ctrl-C is handled by the command, not by each worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
