@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from conftest import DESIGN_METRICS, same, small_design
 from salessim.cli import app
+from salessim.experiments.grids import labels
 from salessim.experiments.runner import Arm, Design, replication_seed, run
 from salessim.experiments.stats import (
     chance_best,
@@ -242,8 +243,8 @@ def test_sweep_crosses_two_parameters(small_org):
         small_org, [("roles.ae.headcount", ["5", "6"]), ("roles.sdr.headcount", ["2", "3", "4"])]
     )
     assert [arm.name for arm in arms][:2] == [
-        "roles.ae.headcount=5, roles.sdr.headcount=2",
-        "roles.ae.headcount=5, roles.sdr.headcount=3",
+        "ae.headcount=5, sdr.headcount=2",
+        "ae.headcount=5, sdr.headcount=3",
     ]
     assert len(arms) == 6
     assert [(a.scenario.roles.ae.headcount, a.scenario.roles.sdr.headcount) for a in arms][-1] == (
@@ -333,3 +334,14 @@ def test_compare_advises_replications():
     )
     assert result.exit_code == 0, result.output
     assert "replications for +-0.1% of the reference's mean" in result.output
+
+
+def test_arm_labels_are_the_shortest_unambiguous_tails():
+    """Two headcounts keep their role; a key ending in 'base' never reads as the base arm."""
+    found = labels(["roles.ae.headcount", "roles.sdr.headcount", "customers.churn.base"])
+    assert found == {
+        "roles.ae.headcount": "ae.headcount",
+        "roles.sdr.headcount": "sdr.headcount",
+        "customers.churn.base": "churn.base",
+    }
+    assert labels(["roles.ae.headcount"]) == {"roles.ae.headcount": "headcount"}

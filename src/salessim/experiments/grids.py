@@ -31,12 +31,27 @@ def parse_parameter(text: str) -> Parameter:
     return key.strip(), items
 
 
+BASE = "base"  # the name of the base arm of a sensitivity run
+
+
 def labels(keys: Sequence[str]) -> dict[str, str]:
-    """Names for arms: the last part of each dotted key, or the whole key if that repeats."""
-    last = [key.rsplit(".", 1)[-1] for key in keys]
-    return {
-        key: name if last.count(name) == 1 else key for key, name in zip(keys, last, strict=True)
-    }
+    """Names for arms: the shortest tail of each dotted key that no other key ends with.
+
+    ``roles.ae.headcount`` is ``headcount``; with ``roles.sdr.headcount`` too, the two are
+    ``ae.headcount`` and ``sdr.headcount``. A tail that would read as the base arm
+    (``customers.churn.base``) takes one more part: ``churn.base``.
+    """
+    named = {}
+    for key in keys:
+        parts = key.split(".")
+        for size in range(1, len(parts) + 1):
+            tail = ".".join(parts[-size:])
+            clash = any(other != key and (other == tail or other.endswith("." + tail))
+                        for other in keys)  # fmt: skip
+            if not clash and tail != BASE:
+                break
+        named[key] = tail
+    return named
 
 
 def sweep_points(parameters: Sequence[Parameter]) -> list[tuple[str, tuple[str, ...]]]:
@@ -61,7 +76,7 @@ def sweep_arms(base: Scenario, parameters: Sequence[Parameter]) -> list[Arm]:
 def sensitivity_arms(base: Scenario, parameters: Sequence[Parameter]) -> list[Arm]:
     """The base, then each parameter at its low and high value, the others at the base."""
     label = labels([key for key, _ in parameters])
-    arms = [Arm("base", base)]
+    arms = [Arm(BASE, base)]
     for key, values in parameters:
         if len(values) != 2:
             raise ValueError(f"{key}: give a low and a high value, e.g. {key}=LOW,HIGH")
@@ -89,7 +104,7 @@ class Bar:
 def tornado(results: Results, metric: str, parameters: Sequence[Parameter]) -> list[Bar]:
     """Each parameter's effect (mean minus the base's mean), longest bar first."""
     values = results.metric(metric)
-    base = statistics.fmean(values["base"])
+    base = statistics.fmean(values[BASE])
     label = labels([key for key, _ in parameters])
     bars = [
         Bar(
