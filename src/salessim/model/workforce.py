@@ -359,9 +359,7 @@ class Workforce:
                 and (rep.recent_attainment(policy.plan_months) or 0.0) < policy.threshold
                 and rep.tenure(now) >= policy.min_tenure
             ):
-                rep.plan_until = now + policy.plan_months * DAYS_PER_MONTH - 1
-                rep.morale = clip_morale(rep.morale - self.scenario.workforce.morale.plan_shock)
-                self.bus.emit(Event.PLAN_STARTED, now, rep)
+                self.start_plan(rep)
 
     # ------------------------------------------------------------------ exits
     def _draw_exits(self) -> None:
@@ -428,9 +426,26 @@ class Workforce:
         delay = staffing.backfill_delay if staffing.backfill is Backfill.DELAYED else 0.0
         self._open_requisition(role, delay)
 
-    def _open_requisition(self, role: Role, delay: float) -> None:
+    def _open_requisition(self, role: Role, delay: float, level: float | None = None) -> None:
         self.open_requisitions[role] += 1
-        self.env.process(self._recruit(role, delay))
+        self.env.process(self._recruit(role, delay, level))
+
+    def hire(self, role: Role, count: int, level: float | None = None) -> None:
+        """Raise ``role``'s target headcount by ``count`` and start recruiting now.
+
+        ``level`` is the offer as a multiple of market pay (the role's usual offer if
+        None): a higher offer draws better candidates and costs more.
+        """
+        self.target[role] += count
+        for _ in range(count):
+            self._open_requisition(role, 0.0, level)
+
+    def start_plan(self, rep: Rep) -> None:
+        """Put ``rep`` on a performance plan now (as the performance policy would)."""
+        policy = self.scenario.policies.performance
+        rep.plan_until = self.env.now + policy.plan_months * DAYS_PER_MONTH - 1
+        rep.morale = clip_morale(rep.morale - self.scenario.workforce.morale.plan_shock)
+        self.bus.emit(Event.PLAN_STARTED, self.env.now, rep)
 
     def _staff_up(self) -> None:
         """Follow growth plans and CSM coverage, then open requisitions up to each target."""
@@ -448,17 +463,20 @@ class Workforce:
             for _ in range(max(0, missing)):
                 self._open_requisition(role, 0.0)
 
-    def _recruit(self, role: Role, delay: float) -> Generator[simpy.Event, None, None]:
+    def _recruit(
+        self, role: Role, delay: float, level: float | None = None
+    ) -> Generator[simpy.Event, None, None]:
         opened = self.env.now
         yield self.env.timeout(delay + self._hire_time[role]())
         spec = self.spec(role)
         hiring = spec.hiring
         self.open_requisitions[role] -= 1
-        ability = self._candidates[role]() * offer(spec) ** hiring.quality_elasticity
+        level = offer(spec) if level is None else level
+        ability = self._candidates[role]() * level**hiring.quality_elasticity
         rep = self.organisation.new_rep(role, ability, 1.0, spec)
         rep.ability = ability
         rep.tier = tier_of(rep.ability, self._cuts[role])
-        rep.pay = offer(spec) * spec.market_pay
+        rep.pay = level * spec.market_pay
         rep.experience = self.scenario.workforce.learning.start
         rep.hired_at = self.env.now
         rep.joined_at = self.env.now + hiring.bootcamp

@@ -28,6 +28,7 @@ from salessim.scenario.base import (
 from salessim.scenario.behaviour import Behaviour
 from salessim.scenario.compensation import Compensation, QuotaSetting
 from salessim.scenario.dists import Dist, non_negative
+from salessim.scenario.game import GameRules
 from salessim.scenario.people import (
     Attrition,
     Coaching,
@@ -479,6 +480,7 @@ class Scenario(Frozen):
     policies: Policies = Policies()
     compensation: Compensation = Compensation()
     behaviour: Behaviour = Behaviour()
+    game: GameRules = GameRules()
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

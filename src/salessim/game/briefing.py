@@ -1,0 +1,107 @@
+"""What the player sees at the start of a turn: figures, the roster, the pipeline, the budget.
+
+Only what a manager could see: attainment, tenure, ramp and a word for morale, never a
+rep's hidden ability or exit hazard. Flight risk shows as rumours, which are noisy: a
+rep at risk is often rumoured, a content one sometimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from salessim.scenario.base import Role
+
+LOWER_IS_BETTER = frozenset({"churned_arr", "people_spend", "regretted_exits"})
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure of the turn, with last turn's and the target (None when unknown)."""
+
+    name: str
+    value: float
+    previous: float | None = None
+    target: float | None = None
+
+    @property
+    def change(self) -> float | None:
+        """Relative change from last turn."""
+        if self.previous is None or self.previous == 0:
+            return None
+        return self.value / self.previous - 1
+
+    @property
+    def on_target(self) -> bool | None:
+        """Whether the figure meets its target."""
+        if self.target is None:
+            return None
+        if self.name in LOWER_IS_BETTER:
+            return self.value <= self.target
+        return self.value >= self.target
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """A rep as the manager sees them."""
+
+    rep: int
+    role: Role
+    tenure_months: float
+    ramp: float  # share of full productivity
+    attainment: float | None  # trailing twelve months, ramp-adjusted
+    morale: str  # "high", "steady" or "low"
+    on_plan: bool
+    rumour: bool  # word is they are looking elsewhere
+    pay: float  # annual on-target pay
+
+
+@dataclass(frozen=True)
+class Budget:
+    """People spend: the turn's limit, what the last turn cost, what the next will cost."""
+
+    limit: float | None
+    spent: float
+    projected: float
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything shown at the start of a turn."""
+
+    turn: int  # the turn about to be decided (1 for the first)
+    turns: int
+    period: str  # the period just played, e.g. "2027 Q1"; "start" before the first turn
+    date: str  # today, ISO
+    indicators: list[Indicator]
+    roster: list[RosterRow]
+    open_requisitions: dict[str, int]
+    pipeline: dict[str, tuple[int, float]]  # stage -> (deals, value)
+    budget: Budget
+    pay_plans: dict[str, str]  # role -> current plan
+    plan_choices: dict[str, list[str]]  # role -> plans the scenario offers
+    story: list[str] = field(default_factory=list)
+    finished: bool = False
+
+    def indicator(self, name: str) -> Indicator:
+        """The indicator called ``name``.
+
+        Raises:
+            KeyError: no such indicator.
+        """
+        for found in self.indicators:
+            if found.name == name:
+                return found
+        raise KeyError(name)
+
+    def headcount(self, role: Role) -> int:
+        """Employed reps of ``role`` (bootcamp included)."""
+        return sum(1 for row in self.roster if row.role is role)
+
+
+def morale_word(morale: float) -> str:
+    """How a manager would describe a rep's morale (which lies on -1 to 1)."""
+    if morale > 0.25:
+        return "high"
+    if morale < -0.25:
+        return "low"
+    return "steady"

@@ -1,0 +1,194 @@
+"""A turn's decisions: what a manager may change, checked against the state before any applies.
+
+Decisions are plain data (they are the save file), validated in two steps: their shape
+when read (unknown keys, wrong types), then against the game's state (reps that exist,
+plans that exist, offers and hours within the scenario's bounds, the budget). A turn's
+decisions apply all together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from salessim.scenario.base import WORKING_ROLES, Frozen, NonNegative, Positive, Role
+from salessim.scenario.people import Backfill, CoachingFocus
+from salessim.scenario.schema import Routing, Scenario
+from salessim.scenario.units import DAYS_PER_MONTH
+
+WORKING = {role.value for role in WORKING_ROLES}
+
+
+class Hire(Frozen):
+    """Open requisitions for a role."""
+
+    role: Role
+    count: int = Field(default=1, ge=1)
+    offer: Positive | None = Field(
+        default=None, description="Offer as a multiple of market pay; default: the usual."
+    )
+
+
+class Coaching(Frozen):
+    """How much managers coach, and whom first."""
+
+    hours_per_rep_per_month: NonNegative
+    focus: CoachingFocus = CoachingFocus.EVEN
+
+
+class Decisions(Frozen):
+    """One turn's decisions; every field may be left out."""
+
+    hire: list[Hire] = Field(default_factory=list)
+    fire: list[int] = Field(default_factory=list, description="Rep ids to let go now.")
+    plan: list[int] = Field(default_factory=list, description="Rep ids to put on a plan.")
+    coaching: Coaching | None = None
+    training_every_months: NonNegative | None = Field(
+        default=None, description="A training session every so many months; 0 stops training."
+    )
+    recognition: int | None = Field(default=None, ge=0, description="Awards per team a month.")
+    routing: dict[Role, Routing] = Field(default_factory=dict)
+    backfill: Backfill | None = None
+    pay_plans: dict[Role, str] = Field(
+        default_factory=dict, description="Plan per role, from the next pay period."
+    )
+    quota: dict[Role, Positive] = Field(
+        default_factory=dict, description="Per role, the plan's quota amount times this."
+    )
+    segment_focus: dict[str, NonNegative] = Field(
+        default_factory=dict, description="Outbound prospecting weight per segment."
+    )
+
+    @property
+    def empty(self) -> bool:
+        """Nothing decided: the organisation goes on as it is."""
+        return self == Decisions()
+
+
+class DecisionError(ValueError):
+    """Decisions that cannot apply, with every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def parse(data: Decisions | Mapping[str, Any]) -> Decisions:
+    """Decisions from a mapping (a bot's answer, a saved turn).
+
+    Raises:
+        DecisionError: unknown keys or values of the wrong kind, each named.
+    """
+    if isinstance(data, Decisions):
+        return data
+    try:
+        return Decisions.model_validate(dict(data))
+    except ValidationError as error:
+        raise DecisionError(
+            [
+                f"{'.'.join(str(p) for p in e['loc']) or 'decisions'}: {e['msg']}"
+                for e in error.errors()
+            ]
+        ) from None
+
+
+@dataclass(frozen=True)
+class State:
+    """What validation needs to know of the game now."""
+
+    scenario: Scenario
+    employed: Mapping[int, Role]
+    on_plan: frozenset[int]
+    projected_spend: float  # the next turn's people spend if the decisions apply
+
+
+def problems_with(decisions: Decisions, state: State) -> list[str]:
+    """Every reason the decisions cannot apply now (empty: they can)."""
+    scenario, rules = state.scenario, state.scenario.game
+    found = []
+    for hire in decisions.hire:
+        if hire.role.value not in WORKING:
+            found.append(f"hire: cannot hire a {hire.role.value} (roles: {', '.join(WORKING)})")
+        if hire.count > rules.max_hires_per_turn:
+            found.append(
+                f"hire: at most {rules.max_hires_per_turn} {hire.role.value}s a turn, "
+                f"not {hire.count}"
+            )
+        if hire.offer is not None and not rules.offers.low <= hire.offer <= rules.offers.high:
+            found.append(
+                f"hire: offer {hire.offer:g} is outside {rules.offers.low:g} to "
+                f"{rules.offers.high:g} times market pay"
+            )
+    for key in ("fire", "plan"):
+        for rep in getattr(decisions, key):
+            if rep not in state.employed:
+                found.append(f"{key}: no rep {rep} on the team")
+    both = sorted(set(decisions.fire) & set(decisions.plan))
+    if both:
+        found.append(f"plan: reps {both} are also being let go")
+    already = sorted(set(decisions.plan) & state.on_plan)
+    if already:
+        found.append(f"plan: reps {already} are already on a plan")
+    coaching = decisions.coaching
+    if coaching is not None and coaching.hours_per_rep_per_month > rules.coaching_hours_max:
+        found.append(
+            f"coaching: at most {rules.coaching_hours_max:g} hours per rep a month, "
+            f"not {coaching.hours_per_rep_per_month:g}"
+        )
+    for role in decisions.routing:
+        if role.value not in WORKING:
+            found.append(f"routing: {role.value} has no team to route to")
+    plans = scenario.compensation.plans
+    for role, name in decisions.pay_plans.items():
+        if name not in plans:
+            found.append(f"pay_plans.{role.value}: no plan {name!r} (plans: {', '.join(plans)})")
+        elif plans[name].role is not role:
+            found.append(f"pay_plans.{role.value}: plan {name!r} is for {plans[name].role.value}s")
+    for role in decisions.quota:
+        if _plan_of(scenario, role) is None:
+            found.append(f"quota.{role.value}: the role is on no pay plan")
+    segments = scenario.market.segments
+    for segment in decisions.segment_focus:
+        if segment not in segments:
+            found.append(f"segment_focus: no segment {segment!r} ({', '.join(segments)})")
+    if rules.budget is not None and state.projected_spend > rules.budget:
+        found.append(
+            f"budget: these decisions take next turn's people spend to "
+            f"{state.projected_spend:,.0f}, over the budget of {rules.budget:,.0f}"
+        )
+    return found
+
+
+def overrides(decisions: Decisions, scenario: Scenario) -> dict[str, object]:
+    """The scenario changes the decisions make, as dotted keys (for ``Simulation.change``)."""
+    changes: dict[str, object] = {}
+    if decisions.coaching is not None:
+        changes["policies.coaching.hours_per_rep_per_month"] = (
+            decisions.coaching.hours_per_rep_per_month
+        )
+        changes["policies.coaching.focus"] = decisions.coaching.focus.value
+    if decisions.training_every_months is not None:
+        changes["policies.training.every"] = decisions.training_every_months * DAYS_PER_MONTH
+    if decisions.recognition is not None:
+        changes["policies.recognition.per_team_per_month"] = decisions.recognition
+    for role, routing in decisions.routing.items():
+        changes[f"policies.routing.{role.value}"] = routing.value
+    if decisions.backfill is not None:
+        changes["policies.staffing.backfill"] = decisions.backfill.value
+    for role, name in decisions.pay_plans.items():
+        changes[f"compensation.assign.{role.value}"] = name
+    for role, factor in decisions.quota.items():
+        name = decisions.pay_plans.get(role) or _plan_of(scenario, role)
+        assert name is not None
+        amount = scenario.compensation.plans[name].quota.amount
+        changes[f"compensation.plans.{name}.quota.amount"] = amount * factor
+    for segment, weight in decisions.segment_focus.items():
+        changes[f"market.segments.{segment}.outbound_weight"] = weight
+    return changes
+
+
+def _plan_of(scenario: Scenario, role: Role) -> str | None:
+    return scenario.compensation.assign.get(role.value)

@@ -1,0 +1,179 @@
+"""What happened in a turn, told in a few sentences: people moves, big deals, churn, why.
+
+A :class:`TurnEvents` listens to the model's events for one turn; :func:`tell` turns them
+and the turn's figures into plain sentences a manager would write in a weekly note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from salessim.metrics.events import Bus, Event, LeadStatus
+from salessim.report.format import money, role_label
+
+BIG_CHURN_SHARE = 0.5  # a churned account this share above the mean loss is named
+
+
+@dataclass
+class Exit:
+    """A rep who left in the turn."""
+
+    rep: int
+    role: str
+    involuntary: bool
+    regretted: bool
+    attainment: float | None
+    on_plan: bool
+
+
+@dataclass
+class TurnEvents:
+    """The events of one turn that make its story."""
+
+    hires: list[tuple[int, str, float]] = field(default_factory=list)  # rep, role, offer pay
+    exits: list[Exit] = field(default_factory=list)
+    plans_started: list[tuple[int, str]] = field(default_factory=list)
+    plans_ended: list[tuple[int, str, bool]] = field(default_factory=list)
+    trainings: list[tuple[int, float]] = field(default_factory=list)  # reps, cost
+    biggest_win: tuple[float, int | None] | None = None  # ARR, AE id
+    churned: list[float] = field(default_factory=list)
+    people_cost: float = 0.0  # hiring, training and severance
+
+    def listen(self, bus: Bus) -> None:
+        """Subscribe to ``bus`` (for the rest of the game; reset with :meth:`clear`)."""
+        bus.subscribe(Event.REP_HIRED, self._hired)
+        bus.subscribe(Event.REP_LEFT, self._left)
+        bus.subscribe(Event.PLAN_STARTED, self._plan_started)
+        bus.subscribe(Event.PLAN_ENDED, self._plan_ended)
+        bus.subscribe(Event.TRAINING_HELD, self._trained)
+        bus.subscribe(Event.LEAD_CLOSED, self._closed)
+        bus.subscribe(Event.ACCOUNT_CHURNED, self._churned)
+
+    def clear(self) -> None:
+        """Forget the last turn."""
+        fresh = TurnEvents()
+        for name in fresh.__dataclass_fields__:
+            setattr(self, name, getattr(fresh, name))
+
+    def _hired(self, now: float, rep: Any, cost: float, days_to_fill: float) -> None:
+        self.hires.append((rep.id, rep.role.value, rep.pay))
+        self.people_cost += cost
+
+    def _left(self, now: float, rep: Any, involuntary: bool, regretted: bool, cost: float) -> None:
+        on_plan = rep.plan_until is not None
+        self.exits.append(
+            Exit(rep.id, rep.role.value, involuntary, regretted, rep.attainment(), on_plan)
+        )
+        self.people_cost += cost
+
+    def _plan_started(self, now: float, rep: Any) -> None:
+        self.plans_started.append((rep.id, rep.role.value))
+
+    def _plan_ended(self, now: float, rep: Any, restored: bool) -> None:
+        self.plans_ended.append((rep.id, rep.role.value, restored))
+
+    def _trained(self, now: float, reps: int, cost: float) -> None:
+        self.trainings.append((reps, cost))
+        self.people_cost += cost
+
+    def _closed(self, now: float, lead: Any) -> None:
+        if lead.status is not LeadStatus.WON:
+            return
+        arr = lead.deal_value * (1 - lead.discount)
+        if self.biggest_win is None or arr > self.biggest_win[0]:
+            self.biggest_win = (arr, getattr(lead.owner, "id", None))
+
+    def _churned(self, now: float, account: int, opened_at: float, arr_lost: float) -> None:
+        self.churned.append(arr_lost)
+
+
+def tell(events: TurnEvents, changes: dict[str, tuple[float, float]]) -> list[str]:
+    """The turn's story: what moved and the people news behind it.
+
+    ``changes`` maps an indicator to (last turn, this turn).
+    """
+    lines = _figures(changes)
+    lines += _people(events)
+    if events.biggest_win is not None:
+        value, rep = events.biggest_win
+        who = f" (rep {rep})" if rep is not None else ""
+        lines.append(f"Biggest win of the quarter: {money(value)} ARR{who}.")
+    if events.churned:
+        total = sum(events.churned)
+        lines.append(
+            f"{_count(len(events.churned), 'customer')} left, taking {money(total)} ARR with them."
+        )
+    return lines
+
+
+def _figures(changes: dict[str, tuple[float, float]]) -> list[str]:
+    lines = []
+    before, now = changes.get("bookings_new_arr", (0.0, 0.0))
+    if before > 0:
+        move = now / before - 1
+        verb = "rose" if move > 0 else "fell"
+        lines.append(f"New ARR {verb} {abs(move):.0%} to {money(now)}.")
+        capacity = changes.get("ae_capacity")
+        if capacity and capacity[0] > 0 and abs(capacity[1] / capacity[0] - 1) >= 0.05:
+            shift = capacity[1] / capacity[0] - 1
+            lines[-1] += (
+                f" Selling capacity of the AEs was {abs(shift):.0%} "
+                f"{'higher' if shift > 0 else 'lower'} (vacancies and ramping reps count)."
+            )
+    return lines
+
+
+def _people(events: TurnEvents) -> list[str]:
+    lines = []
+    voluntary = [e for e in events.exits if not e.involuntary]
+    if voluntary:
+        missed = [e for e in voluntary if e.attainment is not None and e.attainment < 1]
+        regretted = [e for e in voluntary if e.regretted]
+        roles = _roles(voluntary)
+        line = f"{_count(len(voluntary), 'rep')} resigned ({roles})"
+        if missed:
+            line += f"; {len(missed)} had been missing quota"
+        if regretted:
+            line += f"; the team will miss {_reps([e.rep for e in regretted])}"
+        lines.append(line + ".")
+    let_go = [e for e in events.exits if e.involuntary]
+    if let_go:
+        lines.append(f"{_count(len(let_go), 'rep')} let go ({_roles(let_go)}).")
+    if events.hires:
+        roles = _roles_of(role for _, role, _ in events.hires)
+        lines.append(
+            f"{_count(len(events.hires), 'new rep')} joined ({roles}); "
+            "they start after bootcamp and take months to ramp."
+        )
+    for rep, role, restored in events.plans_ended:
+        outcome = "kept the job" if restored else "did not recover and left"
+        lines.append(f"Rep {rep} ({role_label(role)}) finished a performance plan and {outcome}.")
+    if events.plans_started:
+        lines.append(f"Put on a performance plan: {_reps([r for r, _ in events.plans_started])}.")
+    for reps, cost in events.trainings:
+        lines.append(f"A training session reached {reps} reps ({money(cost)}).")
+    return lines
+
+
+def _reps(ids: list[int]) -> str:
+    """``rep 4``, ``reps 4 and 9``, ``reps 4, 9 and 12``."""
+    if len(ids) == 1:
+        return f"rep {ids[0]}"
+    return "reps " + ", ".join(str(i) for i in ids[:-1]) + f" and {ids[-1]}"
+
+
+def _roles(exits: list[Exit]) -> str:
+    return _roles_of(e.role for e in exits)
+
+
+def _roles_of(roles: Any) -> str:
+    counts: dict[str, int] = {}
+    for role in roles:
+        counts[role] = counts.get(role, 0) + 1
+    return ", ".join(f"{n} {role_label(role)}" for role, n in sorted(counts.items()))
+
+
+def _count(n: int, noun: str) -> str:
+    words = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
+    return f"{words.get(n, str(n))} {noun}{'' if n == 1 else 's'}"

@@ -1,0 +1,328 @@
+"""A game session: a scenario, a seed and the decision log, played a turn at a time.
+
+A live SimPy environment cannot be saved, so the decision log is the save: replaying a
+scenario and seed with the same decisions at the same turns rebuilds the game exactly.
+Each turn runs from one turn boundary (a month start) to the next; decisions apply at
+the boundary, all together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from salessim import __version__
+from salessim.game.briefing import Briefing, Budget, Indicator, RosterRow, morale_word
+from salessim.game.decisions import (
+    DecisionError,
+    Decisions,
+    State,
+    overrides,
+    parse,
+    problems_with,
+)
+from salessim.game.narrative import TurnEvents, tell
+from salessim.metrics.events import Event
+from salessim.model.attrition import exit_hazards
+from salessim.model.engine import Simulation
+from salessim.model.entities import Rep
+from salessim.scenario.base import WORKING_ROLES, Role
+from salessim.scenario.schema import Scenario
+from salessim.scenario.units import DAYS_PER_MONTH
+
+AFTER_BOUNDARY = 1e-6  # run just past a month start, so its month-end work is done
+RUMOUR_MONTHS = 3  # rumours reflect the chance of leaving within this many months
+FLOW_INDICATORS = ("bookings_new_arr", "bookings_expansion_arr", "churned_arr", "deals_won")
+
+
+class GameSession:
+    """One player's game: advance a turn at a time with decisions, or replay a log."""
+
+    def __init__(self, scenario: Scenario, seed: int = 0, *, name: str = "") -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.name = name or scenario.meta.name
+        self.sim = Simulation(scenario, seed)
+        self.log: list[dict[str, Any]] = []
+        rules = scenario.game
+        self.months_per_turn = max(1, round(rules.turn / DAYS_PER_MONTH))
+        calendar = self.sim.calendar
+        warmup = scenario.calendar.warmup
+        first = calendar.month_index(warmup - 1e-9) + 1 if warmup > 0 else 0
+        while (calendar.calendar_month(first) - scenario.calendar.fiscal_year_start_month) % (
+            self.months_per_turn
+        ):
+            first += 1  # turns line up with fiscal periods: a quarter is a fiscal quarter
+        self.first_month = first
+        last = calendar.month_index(self.sim.end - 1e-9) + 1
+        self.turns = max(1, (last - self.first_month) // self.months_per_turn)
+        self.events = TurnEvents()
+        self.events.listen(self.sim.bus)
+        self._payroll = 0.0
+        self.sim.bus.subscribe(Event.MONTH_END, self._month_paid)
+        self._rumours = self.sim.streams.generator("game/rumours")
+        self._capacity_mark = 0.0
+        self._previous: dict[str, float] = {}
+        self.sim.run_until(self._boundary(0))
+        self.events.clear()
+        self._payroll = 0.0
+        self._capacity_mark = self._ae_capacity_area()
+        self._briefing = self._brief(opening=True)
+
+    # ------------------------------------------------------------------ playing
+    @property
+    def turn(self) -> int:
+        """Turns played so far."""
+        return len(self.log)
+
+    @property
+    def finished(self) -> bool:
+        """Every turn has been played."""
+        return self.turn >= self.turns
+
+    def briefing(self) -> Briefing:
+        """The briefing for the turn about to be decided (or the last, when finished)."""
+        return self._briefing
+
+    def check(self, decisions: Decisions | Mapping[str, Any]) -> list[str]:
+        """Every reason ``decisions`` cannot apply now (empty: they can)."""
+        try:
+            chosen = parse(decisions)
+        except DecisionError as error:
+            return error.problems
+        return problems_with(chosen, self._state(chosen))
+
+    def advance(self, decisions: Decisions | Mapping[str, Any] | None = None) -> Briefing:
+        """Apply this turn's decisions, play the turn and return the next briefing.
+
+        Raises:
+            DecisionError: a decision cannot apply; nothing was applied.
+            ValueError: the game is over.
+        """
+        if self.finished:
+            raise ValueError(f"the game is over: all {self.turns} turns are played")
+        chosen = parse(decisions or {})
+        problems = problems_with(chosen, self._state(chosen))
+        if problems:
+            raise DecisionError(problems)
+        self._apply(chosen)
+        self.log.append(chosen.model_dump(mode="json", exclude_defaults=True))
+        self.sim.run_until(self._boundary(self.turn))
+        self._briefing = self._brief(opening=False)
+        self.events.clear()
+        self._payroll = 0.0
+        return self._briefing
+
+    # ------------------------------------------------------------------ saving
+    def save(self, path: str | Path) -> Path:
+        """Write the save file: the scenario, the seed and every turn's decisions."""
+        target = Path(path)
+        document = {
+            "salessim": __version__,
+            "name": self.name,
+            "seed": self.seed,
+            "scenario": self.scenario.model_dump(mode="json", by_alias=True),
+            "decisions": self.log,
+        }
+        target.write_text(json.dumps(document, indent=1) + "\n")
+        return target
+
+    @classmethod
+    def load(cls, path: str | Path, *, turns: int | None = None) -> GameSession:
+        """Rebuild a saved game by replaying its decisions (the first ``turns`` if given).
+
+        Raises:
+            ValueError: the file is not a salessim save.
+        """
+        try:
+            document = json.loads(Path(path).read_text())
+            scenario = Scenario.model_validate(document["scenario"])
+            log = list(document["decisions"])
+            seed = int(document["seed"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ValueError(f"{path}: not a salessim game save ({error})") from None
+        return replay(scenario, seed, log, turns=turns, name=document.get("name", ""))
+
+    # ------------------------------------------------------------------ internals
+    def _boundary(self, turn: int) -> float:
+        month = self.first_month + turn * self.months_per_turn
+        return min(self.sim.end, self.sim.calendar.month_start(month)) + AFTER_BOUNDARY
+
+    def _employed(self) -> list[Rep]:
+        staff = self.sim.workforce.staff
+        return [rep for role in WORKING_ROLES for rep in staff[role]]
+
+    def _state(self, decisions: Decisions) -> State:
+        employed = self._employed()
+        return State(
+            scenario=self.sim.scenario,
+            employed={rep.id: rep.role for rep in employed},
+            on_plan=frozenset(rep.id for rep in employed if rep.plan_until is not None),
+            projected_spend=self._projected_spend(decisions, employed),
+        )
+
+    def _apply(self, decisions: Decisions) -> None:
+        changes = overrides(decisions, self.sim.scenario)
+        if changes:
+            self.sim.change(changes)
+        workforce = self.sim.workforce
+        by_id = {rep.id: rep for rep in self._employed()}
+        months = self.sim.scenario.game.severance_months
+        for rep_id in decisions.fire:
+            rep = by_id[rep_id]
+            workforce.leave(rep, involuntary=True, cost=rep.pay * months / 12)
+        for rep_id in decisions.plan:
+            workforce.start_plan(by_id[rep_id])
+        for hire in decisions.hire:
+            workforce.hire(hire.role, hire.count, hire.offer)
+
+    def _month_paid(self, now: float, index: int) -> None:
+        self._payroll += self._monthly_pay()
+
+    def _monthly_pay(self) -> float:
+        """On-target pay for a month: every employed rep and the managers."""
+        managers = self.sim.scenario.roles.manager
+        manager_pay = managers.headcount * (managers.pay or managers.market_pay)
+        return (sum(rep.pay for rep in self._employed()) + manager_pay) / 12
+
+    def _projected_spend(self, decisions: Decisions, employed: list[Rep]) -> float:
+        """Next turn's people spend if ``decisions`` apply (on-target pay, one-off costs)."""
+        scenario, months = self.sim.scenario, self.months_per_turn
+        by_id = {rep.id: rep for rep in employed}
+        spend = self._monthly_pay() * months
+        for rep_id in decisions.fire:
+            if rep_id in by_id:
+                pay = by_id[rep_id].pay
+                spend += pay * scenario.game.severance_months / 12 - pay * months / 12
+        for hire in decisions.hire:
+            if hire.role not in WORKING_ROLES:
+                continue
+            spec = scenario.roles.of(hire.role)
+            level = hire.offer if hire.offer is not None else spec.hiring.offer
+            spend += hire.count * (spec.hiring.cost + level * spec.market_pay * months / 24)
+        training = scenario.policies.training
+        every = (
+            decisions.training_every_months * DAYS_PER_MONTH
+            if decisions.training_every_months is not None
+            else training.every
+        )
+        if every > 0:
+            sessions = max(1, round(months * DAYS_PER_MONTH / every))
+            spend += sessions * len(employed) * training.cost_per_rep
+        return spend
+
+    def _ae_capacity_area(self) -> float:
+        return self.sim.workforce.ramped_capacity()[Role.AE.value]
+
+    def _brief(self, *, opening: bool) -> Briefing:
+        sim, rules = self.sim, self.sim.scenario.game
+        now = sim.now
+        start = now - self.months_per_turn * DAYS_PER_MONTH - 1
+        rows = [row for row in sim.recorder.record.monthly if float(row["day"]) > start]
+        figures: dict[str, float] = {
+            "ending_arr": sim.customers.arr,
+            "customers": float(sim.customers.accounts),
+        }
+        if not opening:
+            for name in FLOW_INDICATORS:
+                figures[name] = float(sum(float(row[name]) for row in rows))
+            decided = figures["deals_won"] + sum(float(row["deals_lost"]) for row in rows)
+            figures["win_rate"] = figures["deals_won"] / decided if decided else 0.0
+            figures["people_spend"] = self._payroll + self.events.people_cost
+            figures["regretted_exits"] = float(sum(e.regretted for e in self.events.exits))
+            area = self._ae_capacity_area()
+            figures["ae_capacity"] = (area - self._capacity_mark) / max(1e-9, now - start)
+            self._capacity_mark = area
+        for role in WORKING_ROLES:
+            figures[f"headcount_{role.value}"] = float(len(sim.workforce.staff[role]))
+        indicators = [
+            Indicator(name, value, self._previous.get(name), rules.targets.get(name))
+            for name, value in figures.items()
+        ]
+        story = [] if opening else tell(self.events, self._changes(figures))
+        self._previous = figures
+        employed = self._employed()
+        return Briefing(
+            turn=self.turn + 1 if not self.finished else self.turn,
+            turns=self.turns,
+            period="start" if opening else sim.calendar.quarter_label(now - 1),
+            date=sim.calendar.date(now).isoformat(),
+            indicators=indicators,
+            roster=[self._row(rep) for rep in employed],
+            open_requisitions={r.value: n for r, n in sim.workforce.open_requisitions.items()},
+            pipeline={
+                stage.name: (count, value)
+                for stage, count, value in zip(
+                    sim.scenario.funnel.stages,
+                    sim.funnel.stage_count,
+                    sim.funnel.stage_value,
+                    strict=True,
+                )
+            },
+            budget=Budget(
+                rules.budget,
+                figures.get("people_spend", 0.0),
+                self._projected_spend(Decisions(), employed),
+            ),
+            pay_plans=dict(sim.scenario.compensation.assign),
+            plan_choices=self._plan_choices(),
+            story=story,
+            finished=self.finished,
+        )
+
+    def _changes(self, figures: dict[str, float]) -> dict[str, tuple[float, float]]:
+        return {
+            name: (self._previous[name], value)
+            for name, value in figures.items()
+            if name in self._previous
+        }
+
+    def _plan_choices(self) -> dict[str, list[str]]:
+        choices: dict[str, list[str]] = {}
+        for name, plan in self.sim.scenario.compensation.plans.items():
+            choices.setdefault(plan.role.value, []).append(name)
+        return choices
+
+    def _row(self, rep: Rep) -> RosterRow:
+        sim = self.sim
+        spec = sim.scenario.roles.of(rep.role)
+        staff = sim.workforce.staff[rep.role]
+        recent = sum(sim.workforce.departures[rep.role]) / max(1, len(staff))
+        voluntary, _ = exit_hazards(
+            rep, sim.now, spec.attrition, spec.market_pay, sim.scenario.workforce, recent
+        )
+        leaving = 1 - math.exp(-voluntary * RUMOUR_MONTHS * DAYS_PER_MONTH)
+        heard = float(self._rumours.random()) < min(0.9, 0.05 + 1.5 * leaving)
+        return RosterRow(
+            rep=rep.id,
+            role=rep.role,
+            tenure_months=rep.tenure(sim.now) / DAYS_PER_MONTH,
+            ramp=rep.productivity,
+            attainment=rep.attainment(),
+            morale=morale_word(rep.morale),
+            on_plan=rep.plan_until is not None,
+            rumour=heard,
+            pay=rep.pay,
+        )
+
+
+def replay(
+    scenario: Scenario,
+    seed: int,
+    log: list[Mapping[str, Any]],
+    *,
+    turns: int | None = None,
+    name: str = "",
+) -> GameSession:
+    """The game after its first ``turns`` logged turns (all by default), rebuilt exactly.
+
+    Raises:
+        DecisionError: a logged turn no longer applies (the log is not of this scenario).
+    """
+    session = GameSession(scenario, seed, name=name)
+    for decisions in log[:turns]:
+        session.advance(decisions)
+    return session

@@ -1,0 +1,136 @@
+"""The game session: turns, decisions applied all or none, budget, save and exact replay."""
+
+from __future__ import annotations
+
+import pytest
+
+from salessim.game.decisions import DecisionError
+from salessim.game.players import autopilot, play
+from salessim.game.session import GameSession, replay
+from salessim.scenario.base import Role
+from salessim.scenario.load import load_scenario
+
+BASELINE = load_scenario("scenarios/baseline.yaml", ["calendar.horizon=1y", "calendar.warmup=0"])
+PAID = load_scenario(
+    "scenarios/comp/linear_50_50.yaml", ["calendar.horizon=1y", "calendar.warmup=0"]
+)
+
+
+def busy_player(briefing):
+    """A manager who changes something every turn, differently each time."""
+    turn = briefing.turn
+    laggards = [r.rep for r in briefing.roster if r.attainment is not None and r.attainment < 0.6]
+    decisions = {
+        1: {
+            "hire": [{"role": "ae", "count": 2, "offer": 1.15}],
+            "coaching": {"hours_per_rep_per_month": 4, "focus": "laggards"},
+            "routing": {"ae": "round_robin"},
+        },
+        2: {"fire": laggards[:1], "training_every_months": 2, "recognition": 2},
+        3: {"segment_focus": {"mid_market": 2.0}, "backfill": "delayed", "quota": {"ae": 1.1}},
+    }
+    return decisions.get(turn, {})
+
+
+def test_a_turn_is_a_fiscal_quarter():
+    """A year without warm-up is four turns, Q1 to Q4, each briefing dated at its end."""
+    session = GameSession(BASELINE, 1)
+    assert session.turns == 4
+    assert session.briefing().period == "start" and session.briefing().date == "2027-01-01"
+    played = play(session, autopilot)
+    assert [b.period for b in played] == ["2027Q1", "2027Q2", "2027Q3", "2027Q4"]
+    assert [b.date for b in played] == ["2027-04-01", "2027-07-01", "2027-10-01", "2028-01-01"]
+    assert session.finished and played[-1].finished
+    with pytest.raises(ValueError, match="game is over"):
+        session.advance({})
+
+
+def test_live_equals_replay_at_every_turn():
+    """Rebuilding the game from its log gives the same briefing, bit for bit, at each turn."""
+    live = GameSession(PAID, 7)
+    briefings = [live.briefing(), *play(live, busy_player)]
+    assert len(live.log) == 4 and live.log[0]["hire"][0]["offer"] == 1.15
+    for turn, expected in enumerate(briefings):
+        assert replay(PAID, 7, live.log, turns=turn).briefing() == expected
+
+
+def test_save_and_load_rebuild_the_game(tmp_path):
+    live = GameSession(PAID, 2)
+    play(live, busy_player)
+    path = live.save(tmp_path / "game.json")
+    loaded = GameSession.load(path)
+    assert loaded.briefing() == live.briefing()
+    assert GameSession.load(path, turns=2).turn == 2
+    (tmp_path / "bad.json").write_text("{}")
+    with pytest.raises(ValueError, match="not a salessim game save"):
+        GameSession.load(tmp_path / "bad.json")
+
+
+def test_one_bad_decision_and_none_apply():
+    """Every problem is named; the state, the clock and the log are untouched."""
+    session = GameSession(BASELINE, 3)
+    before = session.briefing()
+    scenario, now = session.sim.scenario, session.sim.now
+    bad = {
+        "hire": [{"role": "ae", "count": 1}, {"role": "manager"}, {"role": "sdr", "offer": 3}],
+        "fire": [before.roster[0].rep, 99_999],
+        "coaching": {"hours_per_rep_per_month": 40},
+        "pay_plans": {"ae": "no_such_plan"},
+        "segment_focus": {"nowhere": 1},
+    }
+    with pytest.raises(DecisionError) as raised:
+        session.advance(bad)
+    problems = raised.value.problems
+    assert len(problems) == 6, problems
+    assert any("manager" in p for p in problems) and any("99999" in p for p in problems)
+    assert any("offer 3" in p for p in problems) and any("40" in p for p in problems)
+    assert session.sim.scenario is scenario and session.sim.now == now
+    assert session.log == [] and session.briefing() == before
+    assert [r.rep for r in session.briefing().roster] == [r.rep for r in before.roster]
+    assert session.check({"fire": [before.roster[0].rep]}) == []
+    assert session.check({"no_such_key": 1}) == ["no_such_key: Extra inputs are not permitted"]
+
+
+def test_hiring_raises_the_target_and_the_offer_sets_pay():
+    session = GameSession(BASELINE, 4)
+    target = session.sim.workforce.target[Role.AE]
+    session.advance({"hire": [{"role": "ae", "count": 3, "offer": 1.25}]})
+    session.advance({})
+    assert session.sim.workforce.target[Role.AE] == target + 3
+    market = BASELINE.roles.ae.market_pay
+    offered = [r for r in session.briefing().roster if r.role is Role.AE and r.pay == 1.25 * market]
+    assert 1 <= len(offered) <= 3
+
+
+def test_a_fired_rep_leaves_at_once_and_severance_is_spent():
+    session = GameSession(BASELINE, 5)
+    rep = session.briefing().roster[0]
+    autopilot_spend = GameSession(BASELINE, 5).advance({}).indicator("people_spend").value
+    after = session.advance({"fire": [rep.rep]})
+    assert rep.rep not in {r.rep for r in after.roster}
+    severance = rep.pay * BASELINE.game.severance_months / 12
+    assert after.indicator("people_spend").value >= severance
+    assert any("let go" in line for line in after.story)
+    assert autopilot_spend != after.indicator("people_spend").value
+
+
+def test_the_budget_refuses_what_it_cannot_pay():
+    tight = BASELINE.model_copy(update={"game": BASELINE.game.model_copy(update={"budget": 1.6e6})})
+    session = GameSession(tight, 6)
+    projected = session.briefing().budget.projected
+    assert projected < 1.6e6
+    assert session.check({}) == []
+    problems = session.check({"hire": [{"role": "ae", "count": 10}]})
+    assert len(problems) == 1 and problems[0].startswith("budget:")
+
+
+def test_a_quota_change_reaches_the_plan():
+    session = GameSession(PAID, 8)
+    amount = PAID.compensation.plans["ae_linear"].quota.amount
+    session.advance({"quota": {"ae": 1.2}})
+    assert session.sim.scenario.compensation.plans["ae_linear"].quota.amount == pytest.approx(
+        1.2 * amount
+    )
+    assert GameSession(BASELINE, 8).check({"quota": {"ae": 1.1}}) == [
+        "quota.ae: the role is on no pay plan"
+    ]
