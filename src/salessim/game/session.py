@@ -36,6 +36,18 @@ from salessim.scenario.units import DAYS_PER_MONTH
 AFTER_BOUNDARY = 1e-6  # run just past a month start, so its month-end work is done
 RUMOUR_MONTHS = 3  # rumours reflect the chance of leaving within this many months
 FLOW_INDICATORS = ("bookings_new_arr", "bookings_expansion_arr", "churned_arr", "deals_won")
+BOOK_FLOWS = ("bookings_new_arr", "bookings_expansion_arr", "churned_arr", "contraction_arr")
+TOTALS = (
+    "revenue",
+    "people_spend",
+    "regretted_exits",
+    "bookings_new_arr",
+    "bookings_expansion_arr",
+    "churned_arr",
+    "contraction_arr",
+    "headcount_months",
+    "months",
+)
 
 
 class GameSession:
@@ -70,6 +82,8 @@ class GameSession:
         self.events.clear()
         self._payroll = 0.0
         self._capacity_mark = self._ae_capacity_area()
+        self.opening = {"arr": self.sim.customers.arr, "capacity": self.capacity()}
+        self.totals = dict.fromkeys(TOTALS, 0.0)
         self._briefing = self._brief(opening=True)
 
     # ------------------------------------------------------------------ playing
@@ -151,12 +165,13 @@ class GameSession:
         month = self.first_month + turn * self.months_per_turn
         return min(self.sim.end, self.sim.calendar.month_start(month)) + AFTER_BOUNDARY
 
-    def _employed(self) -> list[Rep]:
+    def employed(self) -> list[Rep]:
+        """Every rep employed now, role by role."""
         staff = self.sim.workforce.staff
         return [rep for role in WORKING_ROLES for rep in staff[role]]
 
     def _state(self, decisions: Decisions) -> State:
-        employed = self._employed()
+        employed = self.employed()
         return State(
             scenario=self.sim.scenario,
             employed={rep.id: rep.role for rep in employed},
@@ -169,7 +184,7 @@ class GameSession:
         if changes:
             self.sim.change(changes)
         workforce = self.sim.workforce
-        by_id = {rep.id: rep for rep in self._employed()}
+        by_id = {rep.id: rep for rep in self.employed()}
         months = self.sim.scenario.game.severance_months
         for rep_id in decisions.fire:
             rep = by_id[rep_id]
@@ -186,7 +201,7 @@ class GameSession:
         """On-target pay for a month: every employed rep and the managers."""
         managers = self.sim.scenario.roles.manager
         manager_pay = managers.headcount * (managers.pay or managers.market_pay)
-        return (sum(rep.pay for rep in self._employed()) + manager_pay) / 12
+        return (sum(rep.pay for rep in self.employed()) + manager_pay) / 12
 
     def _projected_spend(self, decisions: Decisions, employed: list[Rep]) -> float:
         """Next turn's people spend if ``decisions`` apply (on-target pay, one-off costs)."""
@@ -233,6 +248,7 @@ class GameSession:
             figures["win_rate"] = figures["deals_won"] / decided if decided else 0.0
             figures["people_spend"] = self._payroll + self.events.people_cost
             figures["regretted_exits"] = float(sum(e.regretted for e in self.events.exits))
+            self._add_to_totals(rows, figures)
             area = self._ae_capacity_area()
             figures["ae_capacity"] = (area - self._capacity_mark) / max(1e-9, now - start)
             self._capacity_mark = area
@@ -244,7 +260,7 @@ class GameSession:
         ]
         story = [] if opening else tell(self.events, self._changes(figures))
         self._previous = figures
-        employed = self._employed()
+        employed = self.employed()
         return Briefing(
             turn=self.turn + 1 if not self.finished else self.turn,
             turns=self.turns,
@@ -272,6 +288,22 @@ class GameSession:
             story=story,
             finished=self.finished,
         )
+
+    def _add_to_totals(self, rows: list[dict[str, Any]], figures: dict[str, float]) -> None:
+        totals = self.totals
+        totals["revenue"] += sum(float(row["arr"]) for row in rows) / 12  # a month of ARR each
+        totals["people_spend"] += figures["people_spend"]
+        totals["regretted_exits"] += figures["regretted_exits"]
+        for name in BOOK_FLOWS:
+            totals[name] += sum(float(row[name]) for row in rows)
+        totals["headcount_months"] += sum(
+            float(row[f"headcount_{role.value}"]) for row in rows for role in WORKING_ROLES
+        )
+        totals["months"] += len(rows)
+
+    def capacity(self) -> float:
+        """Ramped selling capacity now: reps on the teams, weighted by their ramp."""
+        return sum(self.sim.workforce.capacity(role) for role in WORKING_ROLES)
 
     def _changes(self, figures: dict[str, float]) -> dict[str, tuple[float, float]]:
         return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from salessim.scenario.base import Frozen, Money, Positive, PositiveDays
+from salessim.scenario.base import Frozen, Money, NonNegative, Positive, PositiveDays
 from salessim.scenario.units import DAYS_PER_MONTH
 
 
@@ -19,6 +19,24 @@ class OfferRange(Frozen):
         if self.low > self.high:
             raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
         return self
+
+
+HIGHER_IS_BETTER = frozenset(
+    {"profit", "ending_arr", "nrr", "team_health", "revenue", "bookings_new_arr",
+     "bookings_expansion_arr"}
+)  # fmt: skip
+LOWER_IS_BETTER = frozenset({"regretted_attrition", "people_spend", "churned_arr"})
+SCORABLE = HIGHER_IS_BETTER | LOWER_IS_BETTER
+
+
+def _default_weights() -> dict[str, float]:
+    return {
+        "profit": 0.35,
+        "ending_arr": 0.25,
+        "nrr": 0.15,
+        "regretted_attrition": 0.15,
+        "team_health": 0.10,
+    }
 
 
 class GameRules(Frozen):
@@ -43,3 +61,28 @@ class GameRules(Frozen):
     severance_months: float = Field(
         default=3.0, ge=0.0, description="Severance paid to a fired rep, in months of pay."
     )
+    scoring: dict[str, NonNegative] = Field(
+        default_factory=_default_weights,
+        description="Weight per scored indicator: profit, ending_arr, nrr, "
+        "regretted_attrition, team_health, or a game total such as bookings_new_arr.",
+    )
+    book_years: NonNegative = Field(
+        default=1.0,
+        description="At the end, the customer book is worth this many years of its ARR "
+        "(and the open pipeline its expected wins): no end-game exploit.",
+    )
+    luck_seeds: int = Field(
+        default=20, ge=0, description="Other seeds the player's decisions are replayed on."
+    )
+
+    @model_validator(mode="after")
+    def _scored(self) -> GameRules:
+        unknown = sorted(set(self.scoring) - SCORABLE)
+        if unknown:
+            raise ValueError(
+                f"scoring: unknown indicator(s) {', '.join(unknown)} "
+                f"(known: {', '.join(sorted(SCORABLE))})"
+            )
+        if sum(self.scoring.values()) <= 0:
+            raise ValueError("scoring: the weights must not all be zero")
+        return self
