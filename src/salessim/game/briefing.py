@@ -79,6 +79,7 @@ class Briefing:
     budget: Budget
     pay_plans: dict[str, str]  # role -> current plan
     plan_choices: dict[str, list[str]]  # role -> plans the scenario offers
+    offers: dict[int, float] = field(default_factory=dict)  # rep -> competing offer to match
     story: list[str] = field(default_factory=list)
     finished: bool = False
 

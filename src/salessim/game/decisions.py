@@ -61,6 +61,9 @@ class Decisions(Frozen):
     segment_focus: dict[str, NonNegative] = Field(
         default_factory=dict, description="Outbound prospecting weight per segment."
     )
+    pay_raise: dict[int, Positive] = Field(
+        default_factory=dict, description="Per rep id, new pay as a multiple of market pay."
+    )
 
     @property
     def empty(self) -> bool:
@@ -122,10 +125,16 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
                 f"hire: offer {hire.offer:g} is outside {rules.offers.low:g} to "
                 f"{rules.offers.high:g} times market pay"
             )
-    for key in ("fire", "plan"):
+    for key in ("fire", "plan", "pay_raise"):
         for rep in getattr(decisions, key):
             if rep not in state.employed:
                 found.append(f"{key}: no rep {rep} on the team")
+    for rep, level in decisions.pay_raise.items():
+        if not rules.offers.low <= level <= rules.offers.high:
+            found.append(
+                f"pay_raise: {level:g} for rep {rep} is outside {rules.offers.low:g} to "
+                f"{rules.offers.high:g} times market pay"
+            )
     both = sorted(set(decisions.fire) & set(decisions.plan))
     if both:
         found.append(f"plan: reps {both} are also being let go")

@@ -39,6 +39,7 @@ class TurnEvents:
     biggest_win: tuple[float, int | None] | None = None  # ARR, AE id
     churned: list[float] = field(default_factory=list)
     people_cost: float = 0.0  # hiring, training and severance
+    news: list[str] = field(default_factory=list)  # scripted events, as they happened
 
     def listen(self, bus: Bus) -> None:
         """Subscribe to ``bus`` (for the rest of the game; reset with :meth:`clear`)."""
@@ -93,7 +94,8 @@ def tell(events: TurnEvents, changes: dict[str, tuple[float, float]]) -> list[st
 
     ``changes`` maps an indicator to (last turn, this turn).
     """
-    lines = _figures(changes)
+    lines = list(events.news)
+    lines += _figures(changes)
     lines += _people(events)
     if events.biggest_win is not None:
         value, rep = events.biggest_win

@@ -24,6 +24,7 @@ from salessim.game.decisions import (
     parse,
     problems_with,
 )
+from salessim.game.events import Script
 from salessim.game.narrative import TurnEvents, tell
 from salessim.metrics.events import Event
 from salessim.model.attrition import exit_hazards
@@ -83,6 +84,8 @@ class GameSession:
         self._payroll = 0.0
         self._capacity_mark = self._ae_capacity_area()
         self.opening = {"arr": self.sim.customers.arr, "capacity": self.capacity()}
+        self.script = Script(self.sim, self.events)
+        self.script.start()
         self.totals = dict.fromkeys(TOTALS, 0.0)
         self._briefing = self._brief(opening=True)
 
@@ -193,6 +196,10 @@ class GameSession:
             workforce.start_plan(by_id[rep_id])
         for hire in decisions.hire:
             workforce.hire(hire.role, hire.count, hire.offer)
+        for rep_id, level in decisions.pay_raise.items():
+            rep = by_id[rep_id]
+            rep.pay = level * self.sim.scenario.roles.of(rep.role).market_pay
+        self.script.settle()  # competing offers are answered by these decisions
 
     def _month_paid(self, now: float, index: int) -> None:
         self._payroll += self._monthly_pay()
@@ -212,6 +219,11 @@ class GameSession:
             if rep_id in by_id:
                 pay = by_id[rep_id].pay
                 spend += pay * scenario.game.severance_months / 12 - pay * months / 12
+        for rep_id, level in decisions.pay_raise.items():
+            if rep_id in by_id:
+                rep = by_id[rep_id]
+                market = scenario.roles.of(rep.role).market_pay
+                spend += (level * market - rep.pay) * months / 12
         for hire in decisions.hire:
             if hire.role not in WORKING_ROLES:
                 continue
@@ -261,6 +273,7 @@ class GameSession:
         story = [] if opening else tell(self.events, self._changes(figures))
         self._previous = figures
         employed = self.employed()
+        employed_ids = {rep.id for rep in employed}
         return Briefing(
             turn=self.turn + 1 if not self.finished else self.turn,
             turns=self.turns,
@@ -284,6 +297,7 @@ class GameSession:
                 self._projected_spend(Decisions(), employed),
             ),
             pay_plans=dict(sim.scenario.compensation.assign),
+            offers={r: level for r, level in self.script.offers.items() if r in employed_ids},
             plan_choices=self._plan_choices(),
             story=story,
             finished=self.finished,
