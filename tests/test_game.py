@@ -134,3 +134,18 @@ def test_a_quota_change_reaches_the_plan():
     assert GameSession(BASELINE, 8).check({"quota": {"ae": 1.1}}) == [
         "quota.ae: the role is on no pay plan"
     ]
+
+
+@pytest.mark.parametrize("name", ["first_team", "pay_plan_redesign", "retention_crisis"])
+def test_every_exercise_plays_to_a_debrief(name):
+    """Each shipped exercise has learning goals, a budget the team fits, and ends scored."""
+    from salessim.game.scoring import debrief
+
+    scenario = load_scenario(f"scenarios/game/{name}.yaml")
+    assert scenario.meta.learning_goals and scenario.game.budget is not None
+    session = GameSession(scenario, 1)
+    assert session.briefing().budget.projected <= scenario.game.budget
+    assert session.turns >= 4
+    play(session, autopilot)
+    found = debrief(session, seeds=1)
+    assert found.scorecard.total == pytest.approx(100.0)

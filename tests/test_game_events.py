@@ -60,7 +60,9 @@ def test_a_budget_cut_tightens_what_the_player_may_spend():
     session.advance({})
     assert session.sim.scenario.game.budget == pytest.approx(0.75e6)
     assert session.briefing().budget.projected > 0.75e6
-    assert session.check({})[0].startswith("budget:")
+    assert session.check({}) == []  # the team as it is may go on
+    assert session.check({"hire": [{"role": "sdr"}]})[0].startswith("budget:")
+    assert session.check({"fire": [session.briefing().roster[0].rep]}) == []  # saves money
     assert "Finance cut the people budget to 25%" in session.briefing().story[0]
 
 

@@ -106,6 +106,7 @@ class State:
     employed: Mapping[int, Role]
     on_plan: frozenset[int]
     projected_spend: float  # the next turn's people spend if the decisions apply
+    committed_spend: float  # the same with no decisions: what the team costs as it is
 
 
 def problems_with(decisions: Decisions, state: State) -> list[str]:
@@ -163,7 +164,8 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
     for segment in decisions.segment_focus:
         if segment not in segments:
             found.append(f"segment_focus: no segment {segment!r} ({', '.join(segments)})")
-    if rules.budget is not None and state.projected_spend > rules.budget:
+    over = rules.budget is not None and state.projected_spend > rules.budget
+    if over and state.projected_spend > state.committed_spend:  # changing nothing is allowed
         found.append(
             f"budget: these decisions take next turn's people spend to "
             f"{state.projected_spend:,.0f}, over the budget of {rules.budget:,.0f}"

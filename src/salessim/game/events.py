@@ -76,7 +76,7 @@ class Script:
             default = f"Finance cut the people budget to {factor:.0%} of what it was."
         else:
             default = self._offer(event)
-        self.told.news.append(event.headline or default)
+        self.told.news.append(event.headline.strip() or default)
 
     def _scale_demand(self, factor: float) -> None:
         segments = self.sim.scenario.market.segments

@@ -64,7 +64,7 @@ class GameSession:
         self.months_per_turn = max(1, round(rules.turn / DAYS_PER_MONTH))
         calendar = self.sim.calendar
         warmup = scenario.calendar.warmup
-        first = calendar.month_index(warmup - 1e-9) + 1 if warmup > 0 else 0
+        first = math.ceil(warmup / DAYS_PER_MONTH - 0.05)  # whole months of warm-up
         while (calendar.calendar_month(first) - scenario.calendar.fiscal_year_start_month) % (
             self.months_per_turn
         ):
@@ -180,6 +180,7 @@ class GameSession:
             employed={rep.id: rep.role for rep in employed},
             on_plan=frozenset(rep.id for rep in employed if rep.plan_until is not None),
             projected_spend=self._projected_spend(decisions, employed),
+            committed_spend=self._projected_spend(Decisions(), employed),
         )
 
     def _apply(self, decisions: Decisions) -> None:

@@ -7,7 +7,16 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from salessim.scenario.base import Days, Frozen, Money, NonNegative, Positive, PositiveDays, Role
+from salessim.scenario.base import (
+    Days,
+    Frozen,
+    Money,
+    NonNegative,
+    Number,
+    Positive,
+    PositiveDays,
+    Role,
+)
 from salessim.scenario.units import DAYS_PER_MONTH
 
 
@@ -54,6 +63,11 @@ HIGHER_IS_BETTER = frozenset(
 )  # fmt: skip
 LOWER_IS_BETTER = frozenset({"regretted_attrition", "people_spend", "churned_arr"})
 SCORABLE = HIGHER_IS_BETTER | LOWER_IS_BETTER
+TARGETED = frozenset(
+    {"bookings_new_arr", "bookings_expansion_arr", "churned_arr", "deals_won", "win_rate",
+     "ending_arr", "customers", "people_spend", "regretted_exits"}
+    | {f"headcount_{role}" for role in ("sdr", "ae", "specialist", "csm")}
+)  # fmt: skip
 
 
 def _default_weights() -> dict[str, float]:
@@ -75,7 +89,7 @@ class GameRules(Frozen):
         description="People spend allowed per turn (pay, hiring, training, severance); "
         "none: no limit.",
     )
-    targets: dict[str, float] = Field(
+    targets: dict[str, Number] = Field(
         default_factory=dict,
         description="Per turn, targets by indicator (e.g. bookings_new_arr: 4M), shown in "
         "the briefing.",
@@ -105,6 +119,12 @@ class GameRules(Frozen):
 
     @model_validator(mode="after")
     def _scored(self) -> GameRules:
+        untargeted = sorted(set(self.targets) - TARGETED)
+        if untargeted:
+            raise ValueError(
+                f"targets: unknown indicator(s) {', '.join(untargeted)} "
+                f"(known: {', '.join(sorted(TARGETED))})"
+            )
         unknown = sorted(set(self.scoring) - SCORABLE)
         if unknown:
             raise ValueError(
