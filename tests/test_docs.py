@@ -69,3 +69,10 @@ def test_experiments_examples_run():
     namespace: dict[str, object] = {}
     for block in runnable:
         exec(compile(block, "docs/experiments.md", "exec"), namespace)
+
+
+def test_game_example_runs():
+    """The scripted player on the game page plays a game to its debrief."""
+    blocks = _blocks((ROOT / "docs" / "game.md").read_text(), "python")
+    assert len(blocks) == 1
+    exec(compile(blocks[0], "docs/game.md", "exec"), {})

@@ -94,9 +94,10 @@ class Briefing:
                 return found
         raise KeyError(name)
 
-    def headcount(self, role: Role) -> int:
+    def headcount(self, role: Role | str) -> int:
         """Employed reps of ``role`` (bootcamp included)."""
-        return sum(1 for row in self.roster if row.role is role)
+        wanted = Role(role)
+        return sum(1 for row in self.roster if row.role is wanted)
 
 
 def morale_word(morale: float) -> str:

@@ -252,6 +252,8 @@ def summary(decisions: Mapping[str, Any]) -> str:
         parts.append(f"hired {hire.get('count', 1)} {hire['role']}{offer}")
     if decisions.get("fire"):
         parts.append(f"let go rep {', '.join(map(str, decisions['fire']))}")
+    for rep, level in decisions.get("pay_raise", {}).items():
+        parts.append(f"raised rep {rep} to {level:g}x market pay")
     if decisions.get("plan"):
         parts.append(f"put rep {', '.join(map(str, decisions['plan']))} on a plan")
     if "coaching" in decisions:
