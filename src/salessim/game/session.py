@@ -28,9 +28,11 @@ from salessim.game.events import Script
 from salessim.game.narrative import TurnEvents, tell
 from salessim.metrics.events import Event
 from salessim.model.attrition import exit_hazards
+from salessim.model.calendar import Calendar
 from salessim.model.engine import Simulation
 from salessim.model.entities import Rep
 from salessim.scenario.base import WORKING_ROLES, Role
+from salessim.scenario.load import apply_overrides
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 
@@ -55,21 +57,16 @@ class GameSession:
     """One player's game: advance a turn at a time with decisions, or replay a log."""
 
     def __init__(self, scenario: Scenario, seed: int = 0, *, name: str = "") -> None:
+        self.months_per_turn = max(1, round(scenario.game.turn / DAYS_PER_MONTH))
+        self.first_month, opening_day = self._opening(scenario)
+        if scenario.calendar.warmup != opening_day:  # measure from the game's first day
+            scenario = apply_overrides(scenario, {"calendar.warmup": opening_day})
         self.scenario = scenario
         self.seed = seed
         self.name = name or scenario.meta.name
         self.sim = Simulation(scenario, seed)
         self.log: list[dict[str, Any]] = []
-        rules = scenario.game
-        self.months_per_turn = max(1, round(rules.turn / DAYS_PER_MONTH))
         calendar = self.sim.calendar
-        warmup = scenario.calendar.warmup
-        first = math.ceil(warmup / DAYS_PER_MONTH - 0.05)  # whole months of warm-up
-        while (calendar.calendar_month(first) - scenario.calendar.fiscal_year_start_month) % (
-            self.months_per_turn
-        ):
-            first += 1  # turns line up with fiscal periods: a quarter is a fiscal quarter
-        self.first_month = first
         last = calendar.month_index(self.sim.end - 1e-9) + 1
         self.turns = max(1, (last - self.first_month) // self.months_per_turn)
         self.events = TurnEvents()
@@ -80,6 +77,7 @@ class GameSession:
         self._capacity_mark = 0.0
         self._previous: dict[str, float] = {}
         self.sim.run_until(self._boundary(0))
+        self._turn_start = self.sim.now
         self.events.clear()
         self._payroll = 0.0
         self._capacity_mark = self._ae_capacity_area()
@@ -88,6 +86,17 @@ class GameSession:
         self.script.start()
         self.totals = dict.fromkeys(TOTALS, 0.0)
         self._briefing = self._brief(opening=True)
+
+    def _opening(self, scenario: Scenario) -> tuple[int, float]:
+        """The game's first month and its day: after whole months of warm-up, on a period."""
+        dates = scenario.calendar
+        calendar = Calendar(dates.start_date, dates.fiscal_year_start_month)
+        first = math.ceil(dates.warmup / DAYS_PER_MONTH - 0.05)
+        while (calendar.calendar_month(first) - dates.fiscal_year_start_month) % (
+            self.months_per_turn
+        ):
+            first += 1  # turns line up with fiscal periods: a quarter is a fiscal quarter
+        return first, calendar.month_start(first)
 
     # ------------------------------------------------------------------ playing
     @property
@@ -166,7 +175,7 @@ class GameSession:
     # ------------------------------------------------------------------ internals
     def _boundary(self, turn: int) -> float:
         month = self.first_month + turn * self.months_per_turn
-        return min(self.sim.end, self.sim.calendar.month_start(month)) + AFTER_BOUNDARY
+        return self.sim.calendar.month_start(month) + AFTER_BOUNDARY  # whole months, always
 
     def employed(self) -> list[Rep]:
         """Every rep employed now, role by role."""
@@ -248,8 +257,9 @@ class GameSession:
     def _brief(self, *, opening: bool) -> Briefing:
         sim, rules = self.sim, self.sim.scenario.game
         now = sim.now
-        start = now - self.months_per_turn * DAYS_PER_MONTH - 1
+        start = self._turn_start
         rows = [row for row in sim.recorder.record.monthly if float(row["day"]) > start]
+        self._turn_start = now
         figures: dict[str, float] = {
             "ending_arr": sim.customers.arr,
             "customers": float(sim.customers.accounts),
