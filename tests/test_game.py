@@ -149,3 +149,13 @@ def test_every_exercise_plays_to_a_debrief(name):
     play(session, autopilot)
     found = debrief(session, seeds=1)
     assert found.scorecard.total == pytest.approx(100.0)
+
+
+def test_the_hiring_limit_counts_every_entry_for_a_role():
+    session = GameSession(BASELINE, 9)
+    limit = BASELINE.game.max_hires_per_turn
+    split = [{"role": "ae", "count": limit}, {"role": "ae", "count": 1}]
+    assert session.check({"hire": split}) == [
+        f"hire: at most {limit} ae hires a turn, not {limit + 1}"
+    ]
+    assert session.check({"hire": [{"role": "ae", "count": limit}, {"role": "sdr"}]}) == []

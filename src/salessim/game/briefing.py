@@ -60,7 +60,7 @@ class Budget:
     """People spend: the turn's limit, what the last turn cost, what the next will cost."""
 
     limit: float | None
-    spent: float
+    spent: float | None  # unknown before the first turn
     projected: float
 
 

@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from salessim.scenario.base import WORKING_ROLES, Frozen, NonNegative, Positive, Role
+from salessim.scenario.errors import ScenarioError
+from salessim.scenario.load import apply_overrides
 from salessim.scenario.people import Backfill, CoachingFocus
 from salessim.scenario.schema import Routing, Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
@@ -63,6 +65,11 @@ class Decisions(Frozen):
     )
     pay_raise: dict[int, Positive] = Field(
         default_factory=dict, description="Per rep id, new pay as a multiple of market pay."
+    )
+    plan_terms: dict[str, float] = Field(
+        default_factory=dict,
+        description="Plan terms to edit (paths the scenario's game.plan_bounds allows), "
+        "from the next pay period.",
     )
 
     @property
@@ -116,15 +123,18 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
     for hire in decisions.hire:
         if hire.role.value not in WORKING:
             found.append(f"hire: cannot hire a {hire.role.value} (roles: {', '.join(WORKING)})")
-        if hire.count > rules.max_hires_per_turn:
-            found.append(
-                f"hire: at most {rules.max_hires_per_turn} {hire.role.value}s a turn, "
-                f"not {hire.count}"
-            )
         if hire.offer is not None and not rules.offers.low <= hire.offer <= rules.offers.high:
             found.append(
                 f"hire: offer {hire.offer:g} is outside {rules.offers.low:g} to "
                 f"{rules.offers.high:g} times market pay"
+            )
+    asked: dict[str, int] = {}
+    for hire in decisions.hire:
+        asked[hire.role.value] = asked.get(hire.role.value, 0) + hire.count
+    for role, count in asked.items():
+        if count > rules.max_hires_per_turn:
+            found.append(
+                f"hire: at most {rules.max_hires_per_turn} {role} hires a turn, not {count}"
             )
     for key in ("fire", "plan", "pay_raise"):
         for rep in getattr(decisions, key):
@@ -160,6 +170,13 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
     for role in decisions.quota:
         if _plan_of(scenario, role) is None:
             found.append(f"quota.{role.value}: the role is on no pay plan")
+    for path, value in decisions.plan_terms.items():
+        bounds = rules.plan_bounds.get(path)
+        if bounds is None:
+            allowed = ", ".join(rules.plan_bounds) or "none in this scenario"
+            found.append(f"plan_terms: {path!r} cannot be edited (editable: {allowed})")
+        elif not bounds[0] <= value <= bounds[1]:
+            found.append(f"plan_terms.{path}: {value:g} is outside {bounds[0]:g} to {bounds[1]:g}")
     segments = scenario.market.segments
     for segment in decisions.segment_focus:
         if segment not in segments:
@@ -170,6 +187,11 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
             f"budget: these decisions take next turn's people spend to "
             f"{state.projected_spend:,.0f}, over the budget of {rules.budget:,.0f}"
         )
+    if not found:  # the last word: the scenario must still be valid with the changes
+        try:
+            apply_overrides(scenario, overrides(decisions, scenario))
+        except ScenarioError as error:
+            found += [f"{problem.key}: {problem.message}" for problem in error.problems]
     return found
 
 
@@ -198,6 +220,8 @@ def overrides(decisions: Decisions, scenario: Scenario) -> dict[str, object]:
         changes[f"compensation.plans.{name}.quota.amount"] = amount * factor
     for segment, weight in decisions.segment_focus.items():
         changes[f"market.segments.{segment}.outbound_weight"] = weight
+    for path, value in decisions.plan_terms.items():
+        changes[f"compensation.plans.{path}"] = value
     return changes
 
 

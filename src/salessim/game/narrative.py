@@ -114,8 +114,11 @@ def _figures(changes: dict[str, tuple[float, float]]) -> list[str]:
     before, now = changes.get("bookings_new_arr", (0.0, 0.0))
     if before > 0:
         move = now / before - 1
-        verb = "rose" if move > 0 else "fell"
-        lines.append(f"New ARR {verb} {abs(move):.0%} to {money(now)}.")
+        if abs(move) < 0.005:
+            lines.append(f"New ARR held at {money(now)}.")
+        else:
+            verb = "rose" if move > 0 else "fell"
+            lines.append(f"New ARR {verb} {abs(move):.0%} to {money(now)}.")
         capacity = changes.get("ae_capacity")
         if capacity and capacity[0] > 0 and abs(capacity[1] / capacity[0] - 1) >= 0.05:
             shift = capacity[1] / capacity[0] - 1

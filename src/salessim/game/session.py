@@ -304,7 +304,7 @@ class GameSession:
             },
             budget=Budget(
                 rules.budget,
-                figures.get("people_spend", 0.0),
+                figures.get("people_spend"),
                 self._projected_spend(Decisions(), employed),
             ),
             pay_plans=dict(sim.scenario.compensation.assign),

@@ -112,6 +112,11 @@ class GameRules(Frozen):
         description="At the end, the customer book is worth this many years of its ARR "
         "(and the open pipeline its expected wins): no end-game exploit.",
     )
+    plan_bounds: dict[str, tuple[Number, Number]] = Field(
+        default_factory=dict,
+        description="Plan terms a player may edit, as a path under compensation.plans "
+        "(e.g. ae_linear.components.0.commission.rates.0.rate) and its [low, high].",
+    )
     events: list[ScriptedEvent] = Field(default_factory=list)
     luck_seeds: int = Field(
         default=20, ge=0, description="Other seeds the player's decisions are replayed on."
@@ -133,4 +138,7 @@ class GameRules(Frozen):
             )
         if sum(self.scoring.values()) <= 0:
             raise ValueError("scoring: the weights must not all be zero")
+        for path, (low, high) in self.plan_bounds.items():
+            if low > high:
+                raise ValueError(f"plan_bounds.{path}: low ({low:g}) exceeds high ({high:g})")
         return self

@@ -511,9 +511,28 @@ class Scenario(Frozen):
             if dates != sorted(dates):
                 problems.append(f"policies.staffing.growth.{role}: dates must be in order")
         problems += self._pay_problems()
+        problems += self._game_problems()
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _game_problems(self) -> list[str]:
+        """Every editable plan term must name a number in a plan."""
+        problems = []
+        for path in self.game.plan_bounds:
+            found: object = self.compensation.plans
+            for part in path.split("."):
+                if isinstance(found, dict):
+                    found = found.get(part)
+                elif isinstance(found, list):
+                    found = found[int(part)] if part.isdigit() and int(part) < len(found) else None
+                else:
+                    found = getattr(found, part, None)
+            if not isinstance(found, int | float) or isinstance(found, bool):
+                problems.append(
+                    f"game.plan_bounds: {path!r} is not a number in compensation.plans"
+                )
+        return problems
 
     def _pay_problems(self) -> list[str]:
         problems = []

@@ -1,0 +1,374 @@
+"""The training game at the terminal: ``salessim play`` and ``salessim replay``.
+
+Plain keyboard input and printed output (no full-screen app), so a game works over SSH.
+The save file is the game's decision log, written when the game starts and after every
+turn; any stop (q, Ctrl-D, Ctrl-C) saves too. Rendering lives here, the questions in
+:mod:`salessim.cli.game_prompts`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import math
+import shlex
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from salessim.cli.common import SetOption, app, load_or_exit, progress_bar, refuse, stderr
+from salessim.cli.game_prompts import Menu, Outcome
+from salessim.game.briefing import LOWER_IS_BETTER, Briefing, Indicator
+from salessim.game.session import GameSession
+from salessim.report.format import MISSING, count, label, money, number, percent, role_label
+
+SAVE_SUFFIX = ".game.json"
+INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C
+ERROR_CHARS = 300  # a load error is shown on one line, cut to this length
+
+
+@app.command()
+def play(
+    scenario: Annotated[
+        str | None,
+        typer.Argument(help="Scenario file or bundled name (default: the bundled baseline)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Root random seed (default 0).", show_default=False)
+    ] = None,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Save the game here after every turn (default: <scenario>-seed<N>.game.json "
+            "in this directory; with --resume, the resumed file).",
+        ),
+    ] = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Carry on a saved game (its scenario and seed)."),
+    ] = None,
+    overrides: SetOption = None,
+) -> None:
+    """Play the training game: manage the sales team a quarter at a time, at the keyboard."""
+    try:
+        session, save_path = _open(scenario, seed, save, resume, overrides)
+    except KeyboardInterrupt:
+        stderr.print("Stopped before the game began; no file was written.", markup=False)
+        raise typer.Exit(INTERRUPTED) from None
+    try:
+        session.save(save_path)
+    except OSError as error:
+        raise refuse(f"cannot write the save file {save_path}: {error.strerror or error}") from None
+    console = Console()
+    console.print(
+        f"Playing {session.name} (seed {session.seed}); the game is saved to {save_path} "
+        "after every turn.",
+        markup=False,
+        highlight=False,
+    )
+    menu = Menu(session, console, lambda: show_briefing(console, session.briefing()))
+    try:
+        while not session.finished:
+            show_briefing(console, session.briefing())
+            if menu.decide() is Outcome.QUIT:
+                break
+            _save(session, console, save_path)
+    except (EOFError, KeyboardInterrupt) as stop:
+        console.print()  # finish the prompt's line
+        _stopped(session, console, save_path, menu.pending)
+        raise typer.Exit(INTERRUPTED if isinstance(stop, KeyboardInterrupt) else 0) from None
+    if session.finished:
+        _finish(session, console, save_path)
+    else:
+        _stopped(session, console, save_path, menu.pending)
+
+
+@app.command()
+def replay(
+    file: Annotated[Path, typer.Argument(help="A game save written by salessim play.")],
+    quarter: Annotated[
+        int, typer.Option(help="Show the briefing after this many played turns (0: the start).")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the briefing as one JSON object.")
+    ] = False,
+) -> None:
+    """Rebuild a saved game after some turns and show that turn's briefing."""
+    if quarter < 0:
+        raise refuse(f"--quarter must be 0 or more, not {quarter}")
+    try:
+        session = GameSession.load(file, turns=quarter)
+    except ValueError as error:
+        raise refuse(_one_line(error)) from None
+    if session.turn < quarter:
+        raise refuse(
+            f"{file} holds {session.turn} played turns: --quarter must be 0 to {session.turn}"
+        )
+    if as_json:
+        print(json.dumps(briefing_json(session.briefing()), allow_nan=False))
+        return
+    show_briefing(Console(), session.briefing())
+
+
+# ----------------------------------------------------------------------------- the game
+def _open(
+    scenario: str | None,
+    seed: int | None,
+    save: Path | None,
+    resume: Path | None,
+    overrides: list[str] | None,
+) -> tuple[GameSession, Path]:
+    """The session to play and where to save it."""
+    if resume is None:
+        path, loaded = load_or_exit(scenario, overrides)
+        target = save or Path(f"{path.stem}-seed{seed or 0}{SAVE_SUFFIX}")
+        _refuse_to_overwrite(target)
+        return GameSession(loaded, seed or 0), target
+    if scenario is not None or seed is not None or overrides:
+        raise refuse(
+            "--resume carries on a saved game with its own scenario and seed: "
+            "leave out SCENARIO, --seed and --set"
+        )
+    if save is not None and save != resume:
+        _refuse_to_overwrite(save)
+    try:
+        return GameSession.load(resume), save or resume
+    except ValueError as error:
+        raise refuse(_one_line(error)) from None
+
+
+def _refuse_to_overwrite(target: Path) -> None:
+    if target.exists():
+        raise refuse(
+            f"{target} already holds a game: carry on with salessim play --resume "
+            f"{shlex.quote(str(target))}, or choose another file with --save"
+        )
+
+
+def _save(session: GameSession, console: Console, save_path: Path) -> bool:
+    """Write the save file; on failure say so and go on (the game is still in memory)."""
+    try:
+        session.save(save_path)
+    except OSError as error:
+        console.print(
+            f"Could not save to {save_path}: {error.strerror or error}",
+            markup=False,
+            highlight=False,
+        )
+        return False
+    return True
+
+
+def _stopped(session: GameSession, console: Console, save_path: Path, pending: bool) -> None:
+    """Save the game and say how to carry on (the log holds whole turns, so any stop is safe)."""
+    if not _save(session, console, save_path):
+        return
+    note = " This turn's decisions were not played, so they are not in the save." if pending else ""
+    console.print(
+        f"Saved after {session.turn} of {session.turns} turns to {save_path}.{note}\n"
+        f"Carry on with: salessim play --resume {shlex.quote(str(save_path))}",
+        markup=False,
+        highlight=False,
+    )
+
+
+def _finish(session: GameSession, console: Console, save_path: Path) -> None:
+    """The end of the game: the final briefing, the debrief, and where the save is."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from salessim.game.scoring import debrief
+
+    show_briefing(console, session.briefing())
+    console.print(
+        "Scoring: the autopilot on your seed, each turn left out, and your decisions on "
+        f"{session.scenario.game.luck_seeds} other seeds...",
+        markup=False,
+        highlight=False,
+    )
+    with ProcessPoolExecutor() as pool, progress_bar("Debrief") as progress:
+        found = debrief(session, executor=pool, progress=progress)
+    console.print(Panel("\n".join(found.lines()), title="Debrief", expand=False), markup=False)
+    console.print(
+        f"Game over after {session.turns} turns. The whole game is saved in {save_path}; "
+        f"salessim replay {shlex.quote(str(save_path))} --quarter N shows any turn again.",
+        markup=False,
+        highlight=False,
+    )
+
+
+def _one_line(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= ERROR_CHARS else text[: ERROR_CHARS - 1] + "…"
+
+
+# ----------------------------------------------------------------------------- rendering
+def show_briefing(console: Console, briefing: Briefing) -> None:
+    """Print a briefing."""
+    console.print(briefing_view(briefing))
+
+
+def briefing_view(briefing: Briefing) -> Group:
+    """Everything a briefing says, ready to print: figures, story, team, pipeline, money."""
+    return Group(
+        _header(briefing),
+        indicator_table(briefing),
+        _story(briefing),
+        roster_table(briefing),
+        _requisitions(briefing),
+        pipeline_table(briefing),
+        _budget(briefing),
+        _pay_plans(briefing),
+    )
+
+
+def _header(briefing: Briefing) -> Rule:
+    if briefing.finished:
+        title = f"Game over · {briefing.turns} turns played · {briefing.period}"
+    elif briefing.period == "start":
+        title = f"Turn {briefing.turn} of {briefing.turns} · the start"
+    else:
+        title = f"Turn {briefing.turn} of {briefing.turns} · after {briefing.period}"
+    return Rule(Text(f"{title} · {briefing.date}", style="bold"))
+
+
+def figure(name: str, value: float | None) -> str:
+    """An indicator's value as text: money, a rate, a count or a number."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    if name.endswith(("_arr", "_spend")):
+        return money(value)
+    if name.endswith("_rate"):
+        return percent(value)
+    return count(value) if float(value).is_integer() else number(value)
+
+
+def indicator_table(briefing: Briefing) -> Table:
+    """The indicators: value, last turn, change, target and whether it is met."""
+    table = Table(title="Figures", box=box.SIMPLE, title_justify="left")
+    table.add_column("Indicator")
+    for heading in ("Value", "Last turn", "Change", "Target"):
+        table.add_column(heading, justify="right")
+    table.add_column("Met")
+    for row in briefing.indicators:
+        met = {None: MISSING, True: "yes", False: "no"}[row.on_target]
+        table.add_row(
+            label(row.name),
+            figure(row.name, row.value),
+            figure(row.name, row.previous),
+            _change(row),
+            figure(row.name, row.target),
+            met,
+        )
+    return table
+
+
+def _change(row: Indicator) -> Text:
+    change = row.change
+    if change is None:
+        return Text(MISSING)
+    better = (change > 0) != (row.name in LOWER_IS_BETTER)
+    style = "" if change == 0 else "green" if better else "red"
+    return Text(f"{change:+.1%}", style=style)
+
+
+def _story(briefing: Briefing) -> RenderableType:
+    if not briefing.story:
+        quiet = "You take over today: no turn played yet." if briefing.period == "start" else ""
+        return Text(f"\n{quiet or 'A quiet quarter: nothing of note.'}\n")
+    lines = [Text("What happened", style="bold")]
+    lines += [Text(f"  • {line}") for line in briefing.story]
+    return Group(Text(), *lines, Text())
+
+
+def roster_table(briefing: Briefing) -> Table:
+    """The team as a manager sees it (rumours are noisy)."""
+    table = Table(
+        title=f"Team ({len(briefing.roster)} reps)",
+        caption="! word is they are looking elsewhere (rumours can be wrong)",
+        box=box.SIMPLE,
+        title_justify="left",
+        caption_justify="left",
+    )
+    table.add_column("Rep", justify="right")
+    table.add_column("Role")
+    for heading in ("Tenure (months)", "Ramp", "Attainment"):
+        table.add_column(heading, justify="right")
+    for heading in ("Morale", "On plan", "Rumour"):
+        table.add_column(heading)
+    for row in briefing.roster:
+        table.add_row(
+            str(row.rep),
+            role_label(row.role.value),
+            number(row.tenure_months),
+            percent(row.ramp, 0),
+            percent(row.attainment, 0),
+            row.morale,
+            "on plan" if row.on_plan else "",
+            "!" if row.rumour else "",
+        )
+    return table
+
+
+def _requisitions(briefing: Briefing) -> Text:
+    open_ = [f"{n} {role_label(role)}" for role, n in briefing.open_requisitions.items() if n]
+    return Text(f"Open requisitions: {', '.join(open_) or 'none'}\n")
+
+
+def pipeline_table(briefing: Briefing) -> Table:
+    """Open deals and their value by stage."""
+    table = Table(title="Pipeline", box=box.SIMPLE, title_justify="left", show_footer=True)
+    table.add_column("Stage", footer="Total")
+    deals = sum(n for n, _ in briefing.pipeline.values())
+    value = sum(v for _, v in briefing.pipeline.values())
+    table.add_column("Deals", justify="right", footer=count(deals))
+    table.add_column("Value", justify="right", footer=money(value))
+    for stage, (n, stage_value) in briefing.pipeline.items():
+        table.add_row(label(stage), count(n), money(stage_value))
+    return table
+
+
+def _budget(briefing: Briefing) -> Text:
+    budget = briefing.budget
+    limit = "no limit" if budget.limit is None else f"limit {money(budget.limit)} a turn"
+    spent = MISSING if briefing.period == "start" else money(budget.spent)
+    return Text(
+        f"People spend: {limit} · last turn {spent} · next turn, if nothing changes, "
+        f"{money(budget.projected)}"
+    )
+
+
+def _pay_plans(briefing: Briefing) -> Text:
+    if not briefing.plan_choices:
+        return Text("Pay plans: none in this scenario\n")
+    lines = [
+        f"  {role_label(role)}: {briefing.pay_plans.get(role, 'none')} "
+        f"(choices: {', '.join(plans)})"
+        for role, plans in briefing.plan_choices.items()
+    ]
+    return Text("Pay plans\n" + "\n".join(lines) + "\n")
+
+
+def briefing_json(briefing: Briefing) -> dict[str, Any]:
+    """The briefing as plain JSON data (enums as their values, unknown numbers as null)."""
+    return _plain(dataclasses.asdict(briefing))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(_plain(key)): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
