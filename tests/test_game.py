@@ -159,3 +159,19 @@ def test_the_hiring_limit_counts_every_entry_for_a_role():
         f"hire: at most {limit} ae hires a turn, not {limit + 1}"
     ]
     assert session.check({"hire": [{"role": "ae", "count": limit}, {"role": "sdr"}]}) == []
+
+
+def test_new_plan_terms_and_quotas_reach_the_reps_at_the_next_period():
+    """A rate and a quota changed this turn are what each AE's plan pays from next quarter."""
+    scenario = load_scenario("scenarios/game/pay_plan_redesign.yaml", ["calendar.warmup=0"])
+    session = GameSession(scenario, 2)
+    rate = "ae_linear.components.0.commission.rates.0.rate"
+    payees = session.sim.payroll.payees
+    aes = [p for p in payees.values() if p.rep.role is Role.AE]
+    before = {p.rep.id: p.rep.quota for p in aes}
+    session.advance({"plan_terms": {rate: 0.11}, "quota": {"ae": 1.2}})
+    for payee in (payees[rep] for rep in before if rep in payees):
+        assert payee.plan.components[0].commission.rates[0].rate == 0.11
+        assert payee.rep.quota == pytest.approx(1.2 * before[payee.rep.id])
+    lines = session.sim.recorder.record.pay
+    assert any("changed its terms" in note for note in lines.line_note)

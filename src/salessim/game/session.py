@@ -74,12 +74,11 @@ class GameSession:
         self._payroll = 0.0
         self.sim.bus.subscribe(Event.MONTH_END, self._month_paid)
         self._rumours = self.sim.streams.generator("game/rumours")
-        self._capacity_mark = 0.0
         self._previous: dict[str, float] = {}
-        self.sim.run_until(self._boundary(0))
+        self.sim.run_until(self._boundary(0))  # the warm-up
         self._turn_start = self.sim.now
         self.events.clear()
-        self._payroll = 0.0
+        self._payroll = 0.0  # what the warm-up cost is not the player's
         self._capacity_mark = self._ae_capacity_area()
         self.opening = {"arr": self.sim.customers.arr, "capacity": self.capacity()}
         self.script = Script(self.sim, self.events)

@@ -32,6 +32,7 @@ from salessim.scenario.compensation import (
     DEFAULT_MEASURE,
     RATIO_MEASURES,
     Clawback,
+    Compensation,
     Measure,
     Plan,
     QuotaMethod,
@@ -105,14 +106,19 @@ class Payee:
 
 @dataclass(frozen=True)
 class Owed:
-    """Commission paid on a new logo that a clawback may take back."""
+    """Commission paid on a new logo that a clawback may take back.
 
-    rep_id: int
+    It holds the rep, who may have left by the time the account churns; the payroll
+    forgets it once the clawback window has passed, so a leaver is not kept for good.
+    """
+
+    rep: Rep
     plan_name: str
     label: str  # the period it was earned in
     paid: float
     held: float  # held by a gate: owed back only if the gate was reached
     spec: Clawback
+    won_at: float  # the day the deal was won and its account opened
 
 
 class Payroll:
@@ -128,11 +134,11 @@ class Payroll:
         self.segment_names = list(scenario.market.segments)
         self.warmup = scenario.calendar.warmup
         self.payees: dict[int, Payee] = {}  # on a plan now
-        self.everyone: dict[int, Rep] = {}  # anyone ever credited or paid, by id
+        self.everyone: dict[int, Rep] = {}  # employed reps and managers, by id (not leavers)
         self.managers: list[Rep] = []
         self.totals: dict[Measure, float] = dict.fromkeys(Measure, 0.0)
         self.team_totals: dict[tuple[int, Measure], float] = {}
-        self.rep_totals: dict[int, dict[Measure, float]] = {}
+        self.rep_totals: dict[int, dict[Measure, float]] = {}  # of everyone
         self.contest_marks: dict[tuple[str, int], dict[int, float]] = {}
         self.clawbacks: dict[int, list[Owed]] = {}  # by lead id: the AE's, the manager's
         self.forfeits: set[tuple[int, str]] = set()  # (rep id, period) whose gate failed
@@ -148,7 +154,13 @@ class Payroll:
         current period (a rep on no plan joins at the new plan's next boundary).
         """
         self.scenario = scenario
+        before: Compensation | None = getattr(self, "pay", None)
         self.pay = scenario.compensation
+        if before is not None:
+            for name in self.standard_quota:
+                old, new = before.plans[name].quota.amount, self.pay.plans[name].quota.amount
+                if old > 0 and new != old:  # a new hire's quota moves with its plan's
+                    self.standard_quota[name] *= new / old
         self.active = bool(self.pay.assign) or bool(self.pay.changes)
         self.tallies = any(  # running totals are needed for team pay and contests only
             component.team is not None or component.contest is not None
@@ -210,7 +222,13 @@ class Payroll:
             self._open_period(payee, self.env.now)
 
     def leave(self, rep: Rep) -> None:
-        """A rep leaves: the period closes on what was earned; an advance owed is written off."""
+        """A rep leaves: the period closes on what was earned; an advance owed is written off.
+
+        The payroll lets go of the leaver, so memory does not grow with every rep who ever
+        worked here: a clawback still due holds the rep itself (``Owed``).
+        """
+        self.everyone.pop(rep.id, None)
+        self.rep_totals.pop(rep.id, None)  # read only for payees (contests)
         payee = self.payees.pop(rep.id, None)
         if payee is None:
             return
@@ -281,8 +299,9 @@ class Payroll:
             self.totals[measure] += amount
             key = (manager, measure)
             self.team_totals[key] = self.team_totals.get(key, 0.0) + amount
-        totals = self.rep_totals[rep_id]
-        totals[measure] = totals.get(measure, 0.0) + amount
+        totals = self.rep_totals.get(rep_id)
+        if totals is not None:  # None: a leaver credited for a lead it once qualified
+            totals[measure] = totals.get(measure, 0.0) + amount
 
     def _credit_payee(
         self,
@@ -332,21 +351,36 @@ class Payroll:
                 ]
                 paid = sum(line.amount for line in deal)
                 held = sum(line.held for line in deal)
-                owed = Owed(payee.rep.id, payee.plan_name, payee.label, paid, held, spec)
+                owed = Owed(payee.rep, payee.plan_name, payee.label, paid, held, spec, self.env.now)
                 self.clawbacks.setdefault(lead.id, []).append(owed)
 
     def churned(self, lead_id: int, opened_at: float) -> None:
         """An account won from ``lead_id`` churned: claw back its commission if in time."""
         for owed in self.clawbacks.pop(lead_id, []):
             if self.env.now - opened_at <= owed.spec.within + EPSILON:
-                forfeited = (owed.rep_id, owed.label) in self.forfeits
+                forfeited = (owed.rep.id, owed.label) in self.forfeits
                 amount = owed.paid + (0.0 if forfeited else owed.held)
                 if amount > 0:
                     self._claw_back(owed, lead_id, amount)
 
+    def _forget_clawbacks(self, now: float) -> None:
+        """Drop what no churn can claw back any more: its window has passed.
+
+        A forfeit is read only for what was owed in its closed period, so it goes too once
+        nothing owed from that period is left.
+        """
+        for lead_id, owed in list(self.clawbacks.items()):
+            due = [o for o in owed if now - o.won_at <= o.spec.within + EPSILON]
+            if not due:
+                del self.clawbacks[lead_id]
+            elif len(due) < len(owed):
+                self.clawbacks[lead_id] = due
+        if self.forfeits:
+            self.forfeits &= {(o.rep.id, o.label) for owed in self.clawbacks.values() for o in owed}
+
     def _claw_back(self, owed: Owed, lead_id: int, paid: float) -> None:
         spec = owed.spec
-        payee = self.payees.get(owed.rep_id)
+        payee = self.payees.get(owed.rep.id)
         months = self.pay.plans[owed.plan_name].quota.period.months
         label = self.calendar.period(self.env.now, months)[2]
         note = (
@@ -356,7 +390,7 @@ class Payroll:
             note += "; the rep has left, so it is owed back"
         amount = -spec.share * paid
         line = Line("clawback", Measure.NEW_ARR.value, paid, -spec.share, amount, note)
-        self._emit(self.everyone[owed.rep_id], owed.plan_name, label, line)
+        self._emit(owed.rep, owed.plan_name, label, line)
         if payee is not None:
             payee.month_pay += line.amount
 
@@ -502,6 +536,7 @@ class Payroll:
         Period-end pay (settlements, team pay, prizes) belongs to the month it closes, so
         it comes before the month's base, draws and the pay the hazard reads.
         """
+        self._forget_clawbacks(now)
         if not self.payees and not self.active:
             return
         for payee in self.sorted_payees():
@@ -599,18 +634,35 @@ class Payroll:
 
     # ------------------------------------------------------------------ plan changes
     def _mark_change(self, payee: Payee) -> None:
+        """Note a move to another plan, or new terms of the same plan, for the next boundary."""
         name = self.plan_name_for(payee.rep.role)
         payee.pending = None if name in (None, payee.plan_name) else name
+        if name is not None and name == payee.plan_name:
+            plan = self.pay.plans[name]
+            if plan is not payee.plan:  # the scenario was changed: were these terms?
+                if plan == payee.plan:
+                    payee.plan = plan  # the same terms: compare by identity from now on
+                else:
+                    payee.pending = name
 
     def _switch(self, payee: Payee, name: str) -> None:
         plan = self.pay.plans[name]
-        note = f"moved from plan {payee.plan_name} to {name}"
+        old = payee.plan
+        renewed = name == payee.plan_name
+        note = (
+            f"plan {name} changed its terms"
+            if renewed
+            else f"moved from plan {payee.plan_name} to {name}"
+        )
         self._book(payee, [Line("base", "", 0.0, 0.0, 0.0, note)])
         payee.take(name, plan)
         self._mark_contests(payee)
         payee.rep.quota_measure = plan.quota_measure
-        payee.rep.quota = self.standard_quota.get(name, plan.quota.amount)
-        payee.year_carried = 0.0
+        if renewed and old.quota.amount > 0:  # the rep's own quota moves with the plan's
+            payee.rep.quota *= plan.quota.amount / old.quota.amount
+        else:
+            payee.rep.quota = self.standard_quota.get(name, plan.quota.amount)
+            payee.year_carried = 0.0
 
     def _mark_contests(self, payee: Payee) -> None:
         """A rep joining a plan enters its running contests with its credit so far."""

@@ -529,9 +529,7 @@ class Scenario(Frozen):
                 else:
                     found = getattr(found, part, None)
             if not isinstance(found, int | float) or isinstance(found, bool):
-                problems.append(
-                    f"game.plan_bounds: {path!r} is not a number in compensation.plans"
-                )
+                problems.append(f"game.plan_bounds: {path!r} is not a number in compensation.plans")
         return problems
 
     def _pay_problems(self) -> list[str]:
