@@ -21,6 +21,7 @@ from salessim.game.decisions import DecisionError
 from salessim.game.session import GameSession
 from salessim.report.format import money, role_label
 from salessim.scenario.base import WORKING_ROLES, Role
+from salessim.scenario.compensation import term_at
 from salessim.scenario.errors import ScenarioError
 from salessim.scenario.people import Backfill, CoachingFocus
 from salessim.scenario.schema import Routing, Scenario
@@ -411,14 +412,7 @@ def _terms(menu: Menu) -> None:
 
 def _term(scenario: Scenario, path: str) -> float:
     """The value of a plan term now (``path`` under compensation.plans)."""
-    found: Any = scenario.compensation.plans
-    for part in path.split("."):
-        found = (
-            found[part]
-            if isinstance(found, dict)
-            else (found[int(part)] if isinstance(found, list) else getattr(found, part))
-        )
-    return float(found)
+    return float(term_at(scenario.compensation.plans, path))  # type: ignore[arg-type]
 
 
 def _segments(menu: Menu) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Literal
 
@@ -458,3 +459,19 @@ class QuotaSetting(Frozen):
     down: NonNegative = 0.2
     floor: NonNegative = 0.5
     ceiling: NonNegative = 2.0
+
+
+def term_at(plans: Mapping[str, Plan], path: str) -> object | None:
+    """The value at ``path`` under the plans, e.g. ``ae.components.0.commission.cap``.
+
+    None when there is nothing at that path.
+    """
+    found: object = plans
+    for part in path.split("."):
+        if isinstance(found, Mapping):
+            found = found.get(part)
+        elif isinstance(found, list):
+            found = found[int(part)] if part.isdigit() and int(part) < len(found) else None
+        else:
+            found = getattr(found, part, None)
+    return found

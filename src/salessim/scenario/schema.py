@@ -26,7 +26,7 @@ from salessim.scenario.base import (
     Share,
 )
 from salessim.scenario.behaviour import Behaviour
-from salessim.scenario.compensation import Compensation, QuotaSetting
+from salessim.scenario.compensation import Compensation, QuotaSetting, term_at
 from salessim.scenario.dists import Dist, non_negative
 from salessim.scenario.game import GameRules
 from salessim.scenario.people import (
@@ -520,14 +520,7 @@ class Scenario(Frozen):
         """Every editable plan term must name a number in a plan."""
         problems = []
         for path in self.game.plan_bounds:
-            found: object = self.compensation.plans
-            for part in path.split("."):
-                if isinstance(found, dict):
-                    found = found.get(part)
-                elif isinstance(found, list):
-                    found = found[int(part)] if part.isdigit() and int(part) < len(found) else None
-                else:
-                    found = getattr(found, part, None)
+            found = term_at(self.compensation.plans, path)
             if not isinstance(found, int | float) or isinstance(found, bool):
                 problems.append(f"game.plan_bounds: {path!r} is not a number in compensation.plans")
         return problems
