@@ -175,3 +175,13 @@ def test_new_plan_terms_and_quotas_reach_the_reps_at_the_next_period():
         assert payee.rep.quota == pytest.approx(1.2 * before[payee.rep.id])
     lines = session.sim.recorder.record.pay
     assert any("changed its terms" in note for note in lines.line_note)
+
+
+def test_a_quota_change_follows_a_plan_chosen_in_the_same_turn():
+    scenario = load_scenario("scenarios/game/pay_plan_redesign.yaml")
+    session = GameSession(scenario, 3)
+    amount = scenario.compensation.plans["ae_capped"].quota.amount
+    session.advance({"pay_plans": {"ae": "ae_capped"}, "quota": {"ae": 1.1}})
+    plans = session.sim.scenario.compensation.plans
+    assert plans["ae_capped"].quota.amount == pytest.approx(1.1 * amount)
+    assert plans["ae_linear"].quota.amount == scenario.compensation.plans["ae_linear"].quota.amount

@@ -120,7 +120,9 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
     """Every reason the decisions cannot apply now (empty: they can)."""
     scenario, rules = state.scenario, state.scenario.game
     found = []
+    asked: dict[str, int] = {}
     for hire in decisions.hire:
+        asked[hire.role.value] = asked.get(hire.role.value, 0) + hire.count
         if hire.role.value not in WORKING:
             found.append(f"hire: cannot hire a {hire.role.value} (roles: {', '.join(WORKING)})")
         if hire.offer is not None and not rules.offers.low <= hire.offer <= rules.offers.high:
@@ -128,9 +130,6 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
                 f"hire: offer {hire.offer:g} is outside {rules.offers.low:g} to "
                 f"{rules.offers.high:g} times market pay"
             )
-    asked: dict[str, int] = {}
-    for hire in decisions.hire:
-        asked[hire.role.value] = asked.get(hire.role.value, 0) + hire.count
     for role, count in asked.items():
         if count > rules.max_hires_per_turn:
             found.append(
@@ -168,7 +167,7 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
         elif plans[name].role is not role:
             found.append(f"pay_plans.{role.value}: plan {name!r} is for {plans[name].role.value}s")
     for role in decisions.quota:
-        if _plan_of(scenario, role) is None:
+        if role not in decisions.pay_plans and _plan_of(scenario, role) is None:
             found.append(f"quota.{role.value}: the role is on no pay plan")
     for path, value in decisions.plan_terms.items():
         bounds = rules.plan_bounds.get(path)
