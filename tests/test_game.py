@@ -185,3 +185,32 @@ def test_a_quota_change_follows_a_plan_chosen_in_the_same_turn():
     plans = session.sim.scenario.compensation.plans
     assert plans["ae_capped"].quota.amount == pytest.approx(1.1 * amount)
     assert plans["ae_linear"].quota.amount == scenario.compensation.plans["ae_linear"].quota.amount
+
+
+def test_a_contest_runs_over_the_next_quarter_and_pays_its_prizes():
+    scenario = load_scenario("scenarios/game/pay_plan_redesign.yaml", ["game.budget=null"])
+    session = GameSession(scenario, 4)
+    before = session.briefing().budget.projected
+    assert session.check({"contest": {"role": "ae", "prizes": [5000, 2000]}}) == []
+    session.advance({"contest": {"role": "ae", "prizes": [5000, 2000]}})
+    pay = session.sim.recorder.record.pay
+    assert not any(c == "contest" for c in pay.line_component)  # not this quarter
+    second = session.advance({})
+    paid = [a for c, a in zip(pay.line_component, pay.line_amount, strict=True) if c == "contest"]
+    assert sorted(paid) == [2000.0, 5000.0]
+    assert any(line.startswith("A contest among") for line in second.story)
+    assert session.check({"contest": {"role": "sdr", "prizes": [100]}}) == []
+    while session.turn < session.turns - 1:
+        session.advance({})
+    assert session.check({"contest": {"role": "ae", "prizes": [1]}}) == [
+        "contest: the game ends before a contest could run"
+    ]
+    assert GameSession(BASELINE, 4).check({"contest": {"role": "ae", "prizes": [1]}}) == [
+        "contest: ae reps are on no pay plan to pay prizes"
+    ]
+    tight = scenario.model_copy(
+        update={"game": scenario.game.model_copy(update={"budget": before + 6000})}
+    )
+    fresh = GameSession(tight, 4)
+    assert fresh.check({"contest": {"role": "ae", "prizes": [5000]}}) == []
+    assert fresh.check({"contest": {"role": "ae", "prizes": [7000]}})[0].startswith("budget:")

@@ -401,7 +401,7 @@ def test_the_briefing_shows_every_part():
 def test_the_menu_builds_decisions_from_keys_and_refuses_nonsense():
     """The menu turns keys into a turn's decisions and plays it.
 
-    Pay plans, quotas, routing, segments, backfill, recognition and training, each after
+    Pay plans, quotas, routing, segments, backfill, recognition, training and a contest, each after
     a refused answer that is asked again; e plays the turn; q quits; EOF passes up.
     """
     session = GameSession(PAID, 2)
@@ -414,6 +414,8 @@ def test_the_menu_builds_decisions_from_keys_and_refuses_nonsense():
         ("r", True), ("some", False), ("2", True),
         ("t", True), ("0.2", False), ("3", True),
         ("c", True), ("3", True), ("", True),
+        ("k", True), ("ceo", False), ("ae", True), ("-5", False), ("3000", True), ("1000", True),
+        ("", True),
         ("e", True),
     ]  # fmt: skip
     answers = iter(script)
@@ -444,6 +446,7 @@ def test_the_menu_builds_decisions_from_keys_and_refuses_nonsense():
         "recognition": 2,
         "training_every_months": 3.0,
         "coaching": {"hours_per_rep_per_month": 3.0},  # Enter kept the focus (even, the default)
+        "contest": {"role": "ae", "prizes": [3000.0, 1000.0]},
     }
 
     answers = iter([("q", True)])

@@ -415,6 +415,29 @@ def _term(scenario: Scenario, path: str) -> float:
     return float(term_at(scenario.compensation.plans, path))  # type: ignore[arg-type]
 
 
+def _contest(menu: Menu) -> None:
+    assigned = {**menu.session.briefing().pay_plans, **menu.draft.get("pay_plans", {})}
+    roles = [role for role in assigned if role in WORKING]
+    if not roles:
+        menu.say("No selling role is on a pay plan, so there is no one to pay prizes to.")
+        return
+    role = menu.ask(f"Contest for which role ({', '.join(roles)}): ", one_of(roles))
+    if role is None:
+        return
+    prizes: list[float] = []
+    while len(prizes) < 5:
+        place = len(prizes) + 1
+        prize = menu.ask(
+            f"Prize for place {place} (Enter when done): " if prizes else "Prize for first place: ",
+            amount(0, above=True),
+        )
+        if prize is None:
+            break
+        prizes.append(prize)
+    if prizes:
+        menu.record("contest", {"role": role, "prizes": prizes})
+
+
 def _segments(menu: Menu) -> None:
     segments = list(menu.now().market.segments)
     segment = menu.ask(f"Segment ({', '.join(segments)}): ", one_of(segments))
@@ -490,6 +513,7 @@ COMMANDS = [
     Command("$", "pay", "a role's pay plan from the next pay period", _pay),
     Command("%", "quota", "raise or lower a role's quota", _quota),
     Command("s", "segments", "outbound prospecting weight of a segment", _segments),
+    Command("k", "contest", "a contest over the next quarter with prizes", _contest),
     Command("+", "raise", "a rep's pay as a multiple of market pay (answers an offer)", _raise),
     Command("=", "terms", "edit a plan term the scenario allows, from the next period", _terms),
     Command("d", "decisions", "show this turn's decisions so far", _show),

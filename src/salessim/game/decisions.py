@@ -8,13 +8,14 @@ decisions apply all together or not at all.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import Field, ValidationError
 
-from salessim.scenario.base import WORKING_ROLES, Frozen, NonNegative, Positive, Role
+from salessim.scenario.base import WORKING_ROLES, Frozen, Money, NonNegative, Positive, Role
 from salessim.scenario.errors import ScenarioError
 from salessim.scenario.load import apply_overrides
 from salessim.scenario.people import Backfill, CoachingFocus
@@ -41,6 +42,13 @@ class Coaching(Frozen):
     focus: CoachingFocus = CoachingFocus.EVEN
 
 
+class Contest(Frozen):
+    """A sales contest over the next quarter: prizes for the reps with the most credit."""
+
+    role: Role
+    prizes: list[Money] = Field(min_length=1, max_length=5, description="First place first.")
+
+
 class Decisions(Frozen):
     """One turn's decisions; every field may be left out."""
 
@@ -65,6 +73,9 @@ class Decisions(Frozen):
     )
     pay_raise: dict[int, Positive] = Field(
         default_factory=dict, description="Per rep id, new pay as a multiple of market pay."
+    )
+    contest: Contest | None = Field(
+        default=None, description="A contest over the next quarter, on the role's plan."
     )
     plan_terms: dict[str, float] = Field(
         default_factory=dict,
@@ -114,6 +125,7 @@ class State:
     on_plan: frozenset[int]
     projected_spend: float  # the next turn's people spend if the decisions apply
     committed_spend: float  # the same with no decisions: what the team costs as it is
+    next_quarter: tuple[dt.date, dt.date] | None = None  # first and last day; None: no more
 
 
 def problems_with(decisions: Decisions, state: State) -> list[str]:
@@ -176,6 +188,12 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
             found.append(f"plan_terms: {path!r} cannot be edited (editable: {allowed})")
         elif not bounds[0] <= value <= bounds[1]:
             found.append(f"plan_terms.{path}: {value:g} is outside {bounds[0]:g} to {bounds[1]:g}")
+    contest = decisions.contest
+    if contest is not None:
+        if state.next_quarter is None:
+            found.append("contest: the game ends before a contest could run")
+        if contest.role not in decisions.pay_plans and _plan_of(scenario, contest.role) is None:
+            found.append(f"contest: {contest.role.value} reps are on no pay plan to pay prizes")
     segments = scenario.market.segments
     for segment in decisions.segment_focus:
         if segment not in segments:
@@ -188,14 +206,21 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
         )
     if not found:  # the last word: the scenario must still be valid with the changes
         try:
-            apply_overrides(scenario, overrides(decisions, scenario))
+            apply_overrides(scenario, overrides(decisions, scenario, state.next_quarter))
         except ScenarioError as error:
             found += [f"{problem.key}: {problem.message}" for problem in error.problems]
     return found
 
 
-def overrides(decisions: Decisions, scenario: Scenario) -> dict[str, object]:
-    """The scenario changes the decisions make, as dotted keys (for ``Simulation.change``)."""
+def overrides(
+    decisions: Decisions,
+    scenario: Scenario,
+    next_quarter: tuple[dt.date, dt.date] | None = None,
+) -> dict[str, object]:
+    """The scenario changes the decisions make, as dotted keys (for ``Simulation.change``).
+
+    A contest joins its role's plan as a component running over ``next_quarter``.
+    """
     changes: dict[str, object] = {}
     if decisions.coaching is not None:
         changes["policies.coaching.hours_per_rep_per_month"] = (
@@ -221,6 +246,18 @@ def overrides(decisions: Decisions, scenario: Scenario) -> dict[str, object]:
         changes[f"market.segments.{segment}.outbound_weight"] = weight
     for path, value in decisions.plan_terms.items():
         changes[f"compensation.plans.{path}"] = value
+    contest = decisions.contest
+    if contest is not None and next_quarter is not None:
+        name = decisions.pay_plans.get(contest.role) or _plan_of(scenario, contest.role)
+        assert name is not None
+        components = [
+            component.model_dump(mode="json", by_alias=True, exclude_none=True)
+            for component in scenario.compensation.plans[name].components
+        ]
+        first, last = next_quarter
+        prizes = {"prizes": list(contest.prizes), "from": first.isoformat()}
+        components.append({"contest": prizes | {"until": last.isoformat()}})
+        changes[f"compensation.plans.{name}.components"] = components
     return changes
 
 

@@ -40,6 +40,7 @@ class TurnEvents:
     churned: list[float] = field(default_factory=list)
     people_cost: float = 0.0  # hiring, training and severance
     news: list[str] = field(default_factory=list)  # scripted events, as they happened
+    contests: list[tuple[list[int], int]] = field(default_factory=list)  # winners, entrants
 
     def listen(self, bus: Bus) -> None:
         """Subscribe to ``bus`` (for the rest of the game; reset with :meth:`clear`)."""
@@ -50,6 +51,7 @@ class TurnEvents:
         bus.subscribe(Event.TRAINING_HELD, self._trained)
         bus.subscribe(Event.LEAD_CLOSED, self._closed)
         bus.subscribe(Event.ACCOUNT_CHURNED, self._churned)
+        bus.subscribe(Event.CONTEST_HELD, self._contest)
 
     def clear(self) -> None:
         """Forget the last turn."""
@@ -84,6 +86,9 @@ class TurnEvents:
         arr = lead.deal_value * (1 - lead.discount)
         if self.biggest_win is None or arr > self.biggest_win[0]:
             self.biggest_win = (arr, getattr(lead.owner, "id", None))
+
+    def _contest(self, now: float, winners: list[Any], entrants: list[Any]) -> None:
+        self.contests.append(([rep.id for rep in winners], len(entrants)))
 
     def _churned(self, now: float, account: int, opened_at: float, arr_lost: float) -> None:
         self.churned.append(arr_lost)
@@ -156,6 +161,9 @@ def _people(events: TurnEvents) -> list[str]:
         lines.append(f"Rep {rep} ({role_label(role)}) finished a performance plan and {outcome}.")
     if events.plans_started:
         lines.append(f"Put on a performance plan: {_reps([r for r, _ in events.plans_started])}.")
+    for winners, entrants in events.contests:
+        if winners:
+            lines.append(f"A contest among {entrants} reps was won by {_reps(winners)}.")
     for reps, cost in events.trainings:
         lines.append(f"A training session reached {reps} reps ({money(cost)}).")
     return lines

@@ -260,6 +260,10 @@ def summary(decisions: Mapping[str, Any]) -> str:
         coaching = decisions["coaching"]
         hours, focus = coaching["hours_per_rep_per_month"], coaching.get("focus", "even")
         parts.append(f"coaching {hours:g} h a rep ({focus})")
+    if decisions.get("contest"):
+        contest = decisions["contest"]
+        prizes = ", ".join(money(p) for p in contest["prizes"])
+        parts.append(f"a {contest['role']} contest ({prizes})")
     simple = {
         "training_every_months": "training every {} months",
         "recognition": "{} awards a month",

@@ -8,6 +8,7 @@ the boundary, all together or not at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections.abc import Mapping
@@ -189,10 +190,19 @@ class GameSession:
             on_plan=frozenset(rep.id for rep in employed if rep.plan_until is not None),
             projected_spend=self._projected_spend(decisions, employed),
             committed_spend=self._projected_spend(Decisions(), employed),
+            next_quarter=self._next_quarter(),
         )
 
+    def _next_quarter(self) -> tuple[dt.date, dt.date] | None:
+        """First and last day of the turn after this one (when plan changes take hold)."""
+        if self.turn + 2 > self.turns:
+            return None
+        calendar = self.sim.calendar
+        start, end = self._boundary(self.turn + 1), self._boundary(self.turn + 2)
+        return calendar.date(start), calendar.date(end - 1)
+
     def _apply(self, decisions: Decisions) -> None:
-        changes = overrides(decisions, self.sim.scenario)
+        changes = overrides(decisions, self.sim.scenario, self._next_quarter())
         if changes:
             self.sim.change(changes)
         workforce = self.sim.workforce
@@ -239,6 +249,8 @@ class GameSession:
             spec = scenario.roles.of(hire.role)
             level = hire.offer if hire.offer is not None else spec.hiring.offer
             spend += hire.count * (spec.hiring.cost + level * spec.market_pay * months / 24)
+        if decisions.contest is not None:
+            spend += sum(decisions.contest.prizes)
         training = scenario.policies.training
         every = (
             decisions.training_every_months * DAYS_PER_MONTH
