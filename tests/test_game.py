@@ -214,3 +214,24 @@ def test_a_contest_runs_over_the_next_quarter_and_pays_its_prizes():
     fresh = GameSession(tight, 4)
     assert fresh.check({"contest": {"role": "ae", "prizes": [5000]}}) == []
     assert fresh.check({"contest": {"role": "ae", "prizes": [7000]}})[0].startswith("budget:")
+
+
+@pytest.mark.parametrize(("backfill", "said"), [("immediate", "backfills are open"),
+                                                ("freeze", "backfills are frozen")])  # fmt: skip
+def test_the_story_says_what_happens_to_the_seats_of_leavers(backfill, said):
+    session = GameSession(BASELINE, 5)
+    rep = session.briefing().roster[0]
+    story = session.advance({"fire": [rep.rep], "backfill": backfill}).story
+    lines = [line for line in story if said in line]
+    assert lines and all("months" in line or "frozen" in line for line in lines)
+
+
+def test_a_draft_is_priced_before_the_turn_ends():
+    """No decisions cost what the briefing says; a hire adds recruiting and half a turn's pay."""
+    session = GameSession(BASELINE, 6)
+    base = session.projected_spend({})
+    assert base == session.briefing().budget.projected
+    spec = BASELINE.roles.ae
+    hired = session.projected_spend({"hire": [{"role": "ae", "offer": 1.0}]})
+    assert hired == pytest.approx(base + spec.hiring.cost + spec.market_pay * 3 / 24)
+    assert session.projected_spend({"no_such_key": 1}) is None

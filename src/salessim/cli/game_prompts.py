@@ -455,6 +455,11 @@ def _show(menu: Menu) -> None:
         menu.say("Nothing decided yet: ending the turn now keeps everything as it is.")
     for line in lines:
         menu.say(f"  - {line}")
+    spend = menu.session.projected_spend(menu.draft)
+    limit = menu.session.sim.scenario.game.budget
+    if spend is not None:
+        budget = f" (budget {money(limit)})" if limit is not None else ""
+        menu.say(f"Next turn's people spend with these decisions: {money(spend)}{budget}.")
 
 
 def _clear(menu: Menu) -> None:

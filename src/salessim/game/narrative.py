@@ -6,6 +6,7 @@ and the turn's figures into plain sentences a manager would write in a weekly no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,14 +95,21 @@ class TurnEvents:
         self.churned.append(arr_lost)
 
 
-def tell(events: TurnEvents, changes: dict[str, tuple[float, float]]) -> list[str]:
+def tell(
+    events: TurnEvents,
+    changes: dict[str, tuple[float, float]],
+    backfill: Callable[[str], str] | None = None,
+) -> list[str]:
     """The turn's story: what moved and the people news behind it.
 
-    ``changes`` maps an indicator to (last turn, this turn).
+    ``changes`` maps an indicator to (last turn, this turn); ``backfill`` says, for a role,
+    what happens to the seats of those who left.
     """
     lines = list(events.news)
     lines += _figures(changes)
     lines += _people(events)
+    if backfill is not None:
+        lines += [backfill(role) for role in sorted({exit.role for exit in events.exits})]
     if events.biggest_win is not None:
         value, rep = events.biggest_win
         who = f" (rep {rep})" if rep is not None else ""

@@ -32,8 +32,10 @@ from salessim.model.attrition import exit_hazards
 from salessim.model.calendar import Calendar
 from salessim.model.engine import Simulation
 from salessim.model.entities import Rep
+from salessim.report.format import role_label
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.load import apply_overrides
+from salessim.scenario.people import Backfill
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 
@@ -220,6 +222,14 @@ class GameSession:
             rep.pay = level * self.sim.scenario.roles.of(rep.role).market_pay
         self.script.settle()  # competing offers are answered by these decisions
 
+    def projected_spend(self, decisions: Decisions | Mapping[str, Any]) -> float | None:
+        """Next turn's people spend if ``decisions`` apply; None if they cannot be read."""
+        try:
+            chosen = parse(decisions)
+        except DecisionError:
+            return None
+        return self._projected_spend(chosen, self.employed())
+
     def _month_paid(self, now: float, index: int) -> None:
         self._payroll += self._monthly_pay()
 
@@ -292,7 +302,7 @@ class GameSession:
             Indicator(name, value, self._previous.get(name), rules.targets.get(name))
             for name, value in figures.items()
         ]
-        story = [] if opening else tell(self.events, self._changes(figures))
+        story = [] if opening else tell(self.events, self._changes(figures), self._backfill)
         self._previous = figures
         employed = self.employed()
         employed_ids = {rep.id for rep in employed}
@@ -347,6 +357,23 @@ class GameSession:
             for name, value in figures.items()
             if name in self._previous
         }
+
+    def _backfill(self, role: str) -> str:
+        """What happens to the seats of ``role``'s leavers, and how long a backfill takes."""
+        scenario = self.sim.scenario
+        staffing, spec = scenario.policies.staffing, scenario.roles.of(Role(role))
+        name = role_label(role)
+        if staffing.backfill is Backfill.FREEZE:
+            return f"{name} seats left empty stay empty: backfills are frozen."
+        wait = staffing.backfill_delay if staffing.backfill is Backfill.DELAYED else 0.0
+        join = (wait + spec.hiring.time_to_hire.mean + spec.hiring.bootcamp) / DAYS_PER_MONTH
+        ramp = next(
+            (day for day in range(0, 1100, 7) if spec.ramp.productivity(day) >= 0.999), 1100
+        )
+        return (
+            f"{name} backfills are open: a hire joins the team in about {join:.0f} months "
+            f"and takes about {ramp / DAYS_PER_MONTH:.0f} more to ramp up."
+        )
 
     def _plan_choices(self) -> dict[str, list[str]]:
         choices: dict[str, list[str]] = {}
