@@ -13,8 +13,6 @@ from typing import Any
 from salessim.metrics.events import Bus, Event, LeadStatus
 from salessim.report.format import money, role_label
 
-BIG_CHURN_SHARE = 0.5  # a churned account this share above the mean loss is named
-
 
 @dataclass
 class Exit:
@@ -25,7 +23,6 @@ class Exit:
     involuntary: bool
     regretted: bool
     attainment: float | None
-    on_plan: bool
 
 
 @dataclass
@@ -65,10 +62,7 @@ class TurnEvents:
         self.people_cost += cost
 
     def _left(self, now: float, rep: Any, involuntary: bool, regretted: bool, cost: float) -> None:
-        on_plan = rep.plan_until is not None
-        self.exits.append(
-            Exit(rep.id, rep.role.value, involuntary, regretted, rep.attainment(), on_plan)
-        )
+        self.exits.append(Exit(rep.id, rep.role.value, involuntary, regretted, rep.attainment()))
         self.people_cost += cost
 
     def _plan_started(self, now: float, rep: Any) -> None:
