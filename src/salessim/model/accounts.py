@@ -22,16 +22,16 @@ class AccountBook:
     """
 
     def __init__(self) -> None:
-        self.id = array("q")
+        self.id = array("i")
         self.segment = array("h")
         self.arr = array("d")
         self.fit = array("d")
         self.discount = array("d")
         self.opened_at = array("d")
         self.renewal_at = array("d")
-        self.csm = array("q")
-        self.lead_id = array("q")
-        self.ae = array("q")
+        self.csm = array("i")
+        self.lead_id = array("i")
+        self.ae = array("i")
         self.lost_in_handover = bytearray()
         self.prepared = bytearray()
         self.live = bytearray()

@@ -1,4 +1,4 @@
-"""An agenda for far-future events of many entities, at 16 bytes an entry.
+"""An agenda for far-future events of many entities, at 12 bytes an entry.
 
 A SimPy process or timeout per account costs hundreds of bytes while it waits months for
 a renewal. The agenda keeps entries as (time, code) pairs in compact per-day columns
@@ -37,7 +37,7 @@ class Agenda:
             self._schedule(time, code)
             return
         if day not in self._codes:
-            self._times[day], self._codes[day] = array("d"), array("q")
+            self._times[day], self._codes[day] = array("d"), array("i")
         self._times[day].append(time)
         self._codes[day].append(code)
 
