@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from salessim.game.briefing import quota_words
 from salessim.game.decisions import DecisionError
 from salessim.game.players import autopilot, play
 from salessim.game.session import GameSession, replay
@@ -235,3 +238,57 @@ def test_a_draft_is_priced_before_the_turn_ends():
     hired = session.projected_spend({"hire": [{"role": "ae", "offer": 1.0}]})
     assert hired == pytest.approx(base + spec.hiring.cost + spec.market_pay * 3 / 24)
     assert session.projected_spend({"no_such_key": 1}) is None
+
+
+def test_the_briefing_says_which_policies_are_in_force():
+    """The standing policies, in words, follow the decisions that change them."""
+    session = GameSession(PAID, 4)
+    before = session.briefing().policies
+    assert before["backfill"] == "as soon as a seat is empty"
+    assert before["quota"].startswith("AE $") and "new ARR a year (ae_linear)" in before["quota"]
+    session.advance(
+        {
+            "coaching": {"hours_per_rep_per_month": 4, "focus": "new_hires"},
+            "training_every_months": 2,
+            "recognition": 0,
+            "routing": {"ae": "skill_weighted"},
+            "backfill": "freeze",
+        }
+    )
+    after = session.briefing().policies
+    assert after["coaching"] == "4 h a rep a month, focus new hires"
+    assert after["training"] == "every 2 months"
+    assert after["recognition"] == "none"
+    assert "AE skill weighted" in after["routing"] and "SDR round robin" in after["routing"]
+    assert after["backfill"] == "frozen"
+
+
+def test_quota_words_name_the_measure_and_its_unit():
+    """Money quotas read in dollars, counted ones as a number, ratios as a percentage."""
+    plans = load_scenario("scenarios/game/pay_plan_redesign.yaml").compensation.plans
+    assert quota_words(plans["sdr_meetings"]).endswith(" meetings a year")
+    assert "$" not in quota_words(plans["sdr_meetings"])
+    assert quota_words(plans["se_wins"]).endswith(" technical wins a year")
+    assert quota_words(plans["csm_retention"]).endswith("% gross retention")
+    assert quota_words(plans["ae_linear"]).startswith("$")
+
+
+def test_a_save_that_replays_differently_says_from_which_turn(tmp_path):
+    """Each turn's figures are fingerprinted in the save; a changed one is found on load."""
+    live = GameSession(PAID, 6)
+    play(live, busy_player)
+    path = live.save(tmp_path / "game.json")
+    loaded = GameSession.load(path)
+    assert loaded.drift_from is None and loaded.fingerprints == live.fingerprints
+    assert len(set(live.fingerprints)) == 4
+
+    document = json.loads(path.read_text())
+    document["fingerprints"][2] = "0" * 16  # as if turn 3 had come out otherwise
+    document["salessim"] = "0.0.1"
+    path.write_text(json.dumps(document))
+    changed = GameSession.load(path)
+    assert changed.drift_from == 3 and changed.saved_with == "0.0.1"
+    assert GameSession.load(path, turns=2).drift_from is None  # turn 3 not replayed
+    del document["fingerprints"]  # a save from before fingerprints: nothing to compare
+    path.write_text(json.dumps(document))
+    assert GameSession.load(path).drift_from is None

@@ -309,6 +309,45 @@ def test_end_of_input_saves_and_resume_carries_on(tmp_path):
     assert len(GameSession.load(tmp_path / "game.json").log) == 2
 
 
+def test_a_hang_up_saves_the_played_turns_and_exits_129(tmp_path):
+    """SIGHUP (a closed terminal, a dropped SSH link) saves like Ctrl-D, without a traceback."""
+    term = Terminal("play", *TINY_ARGS, "--seed", "4", "--save", "game.json", cwd=tmp_path)
+    try:
+        term.answer("Turn 1 of 4 > ", "t")
+        term.answer("A training session every how many months", "2")
+        term.answer("Turn 1 of 4 > ", "e")
+        term.expect("Turn 2 of 4 > ")
+        term.send("r")
+        term.expect("Recognition awards per team a month")
+        term.wait_until_reading()
+        term.process.send_signal(signal.SIGHUP)
+        assert term.finish() == 129
+    finally:
+        term.close()
+    assert "Traceback" not in term.text
+    assert GameSession.load(tmp_path / "game.json").log == [{"training_every_months": 2.0}]
+
+
+def test_replay_warns_when_a_save_replays_differently(tmp_path):
+    """A save whose figures no longer come out the same gets one note on stderr, not a refusal."""
+    session = GameSession(BASELINE, 5)
+    session.advance({"recognition": 3})
+    session.advance({})
+    save = session.save(tmp_path / "game.json")
+    clean = runner.invoke(app, ["replay", str(save), "--quarter", "2"])
+    assert clean.exit_code == 0 and clean.stderr == ""
+
+    document = json.loads(save.read_text())
+    document["fingerprints"][1] = "changed"
+    document["salessim"] = "0.0.1"
+    save.write_text(json.dumps(document))
+    result = runner.invoke(app, ["replay", str(save), "--quarter", "2", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["turn"] == 3  # stdout stays pure JSON
+    note = " ".join(result.stderr.split())
+    assert "saved by salessim 0.0.1" in note and "turn 2 comes out differently" in note
+
+
 def test_replay_json_is_the_briefing_after_n_turns(tmp_path):
     """--json prints that turn's briefing as asdict gives it; bad quarters and files exit 2."""
     session = GameSession(BASELINE, 5)
@@ -396,6 +435,9 @@ def test_the_briefing_shows_every_part():
     budget = briefing.budget
     assert f"limit {money(budget.limit)} a turn · last turn {money(budget.spent)}" in text
     assert f"AE: ae_capped (choices: {', '.join(briefing.plan_choices['ae'])})" in text
+    assert "Policies in force" in text and "Training: every 1 month" in text
+    for name, words in briefing.policies.items():
+        assert f"{name.capitalize()}: {words}" in text
 
 
 def test_the_menu_builds_decisions_from_keys_and_refuses_nonsense():

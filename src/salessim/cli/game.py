@@ -8,11 +8,13 @@ turn; any stop (q, Ctrl-D, Ctrl-C) saves too. Rendering lives here, the question
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import json
 import math
 import shlex
+import signal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +26,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from salessim import __version__
 from salessim.cli.common import SetOption, app, load_or_exit, progress_bar, refuse, stderr
 from salessim.cli.game_prompts import Menu, Outcome
 from salessim.game.briefing import LOWER_IS_BETTER, Briefing, Indicator
@@ -32,6 +35,7 @@ from salessim.report.format import MISSING, count, label, money, number, percent
 
 SAVE_SUFFIX = ".game.json"
 INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C
+HUNG_UP = 129  # the exit code of a command stopped by a hang-up (SIGHUP)
 ERROR_CHARS = 300  # a load error is shown on one line, cut to this length
 
 
@@ -76,12 +80,18 @@ def play(
         highlight=False,
     )
     menu = Menu(session, console, lambda: show_briefing(console, session.briefing()))
+    if hasattr(signal, "SIGHUP"):  # a closed terminal or a dropped SSH link
+        signal.signal(signal.SIGHUP, _hang_up)
     try:
         while not session.finished:
             show_briefing(console, session.briefing())
             if menu.decide() is Outcome.QUIT:
                 break
             _save(session, console, save_path)
+    except HangUpError:
+        with contextlib.suppress(OSError):  # nobody is left to read it
+            _stopped(session, console, save_path, menu.pending)
+        raise typer.Exit(HUNG_UP) from None
     except (EOFError, KeyboardInterrupt) as stop:
         console.print()  # finish the prompt's line
         _stopped(session, console, save_path, menu.pending)
@@ -109,6 +119,7 @@ def replay(
         session = GameSession.load(file, turns=quarter)
     except ValueError as error:
         raise refuse(_one_line(error)) from None
+    _warn_of_drift(session, file)
     if session.turn < quarter:
         raise refuse(
             f"{file} holds {session.turn} played turns: --quarter must be 0 to {session.turn}"
@@ -141,9 +152,32 @@ def _open(
     if save is not None and save != resume:
         _refuse_to_overwrite(save)
     try:
-        return GameSession.load(resume), save or resume
+        session = GameSession.load(resume)
     except ValueError as error:
         raise refuse(_one_line(error)) from None
+    _warn_of_drift(session, resume)
+    return session, save or resume
+
+
+class HangUpError(Exception):
+    """The terminal went away."""
+
+
+def _hang_up(_signal: int, _frame: object) -> None:
+    raise HangUpError
+
+
+def _warn_of_drift(session: GameSession, path: Path) -> None:
+    """Say so when a saved game replays differently from what its player saw."""
+    if session.drift_from is None:
+        return
+    stderr.print(
+        f"Note: {path} was saved by salessim {session.saved_with}. Replayed by salessim "
+        f"{__version__}, turn {session.drift_from} comes out differently, so the figures "
+        f"from turn {session.drift_from} on are not the ones the player saw.",
+        markup=False,
+        highlight=False,
+    )
 
 
 def _refuse_to_overwrite(target: Path) -> None:
@@ -227,6 +261,7 @@ def briefing_view(briefing: Briefing) -> Group:
         pipeline_table(briefing),
         _budget(briefing),
         _pay_plans(briefing),
+        _policies(briefing),
     )
 
 
@@ -355,6 +390,11 @@ def _pay_plans(briefing: Briefing) -> Text:
         for role, plans in briefing.plan_choices.items()
     ]
     return Text("Pay plans\n" + "\n".join(lines) + "\n")
+
+
+def _policies(briefing: Briefing) -> Text:
+    lines = [f"  {name.capitalize()}: {words}" for name, words in briefing.policies.items()]
+    return Text("Policies in force\n" + "\n".join(lines) + "\n")
 
 
 def briefing_json(briefing: Briefing) -> dict[str, Any]:

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from salessim.scenario.base import Role
+from salessim.report.format import count, label, money, percent, role_label
+from salessim.scenario.base import WORKING_ROLES, Role
+from salessim.scenario.compensation import COUNT_MEASURES, Plan
+from salessim.scenario.people import Backfill
+from salessim.scenario.schema import Scenario
+from salessim.scenario.units import DAYS_PER_MONTH
 
 LOWER_IS_BETTER = frozenset({"churned_arr", "people_spend", "regretted_exits"})
 
@@ -79,6 +84,7 @@ class Briefing:
     budget: Budget
     pay_plans: dict[str, str]  # role -> current plan
     plan_choices: dict[str, list[str]]  # role -> plans the scenario offers
+    policies: dict[str, str] = field(default_factory=dict)  # what is in force, in words
     offers: dict[int, float] = field(default_factory=dict)  # rep -> competing offer to match
     story: list[str] = field(default_factory=list)
     finished: bool = False
@@ -107,3 +113,60 @@ def morale_word(morale: float) -> str:
     if morale < -0.25:
         return "low"
     return "steady"
+
+
+def policies_in_force(scenario: Scenario) -> dict[str, str]:
+    """The standing policies a turn's decisions can change, each in a few words."""
+    policies = scenario.policies
+    coaching = policies.coaching
+    awards = policies.recognition.per_team_per_month
+    training = policies.training.every
+    staffing = policies.staffing
+    backfill = {
+        Backfill.IMMEDIATE: "as soon as a seat is empty",
+        Backfill.DELAYED: f"after {months(staffing.backfill_delay)}",
+        Backfill.FREEZE: "frozen",
+    }[staffing.backfill]
+    found = {
+        "coaching": f"{coaching.hours_per_rep_per_month:g} h a rep a month, "
+        f"focus {coaching.focus.value.replace('_', ' ')}",
+        "training": f"every {months(training)}" if training else "none",
+        "recognition": f"{awards} award{'s' * (awards != 1)} per team a month"
+        if awards
+        else "none",
+        "routing": ", ".join(
+            f"{role_label(role.value)} {policies.routing.of(role).value.replace('_', ' ')}"
+            for role in WORKING_ROLES
+        ),
+        "backfill": backfill,
+    }
+    plans = scenario.compensation.plans
+    quotas = [
+        f"{role_label(role)} {quota_words(plans[name])} ({name})"
+        for role, name in scenario.compensation.assign.items()
+    ]
+    if quotas:
+        found["quota"] = ", ".join(quotas)
+    segments = scenario.market.segments
+    if len(segments) > 1:
+        found["outbound focus"] = ", ".join(
+            f"{name} {segment.outbound_weight:g}" for name, segment in segments.items()
+        )
+    return found
+
+
+def quota_words(plan: Plan) -> str:
+    """A plan's quota in words: ``$1.1M new ARR a year``, ``260 meetings a year``, ``92% ...``."""
+    measure, amount = plan.quota_measure, plan.quota.amount
+    words = label(measure.value)
+    words = words[0].lower() + words[1:]
+    if measure.is_ratio:
+        return f"{percent(amount, 0)} {words}"
+    figure = count(amount) if measure in COUNT_MEASURES else money(amount)
+    return f"{figure} {words} a year"
+
+
+def months(days: float) -> str:
+    """A duration in months, in words: ``1 month``, ``2.5 months``."""
+    value = days / DAYS_PER_MONTH
+    return f"{value:g} month{'' if value == 1 else 's'}"

@@ -9,6 +9,7 @@ the boundary, all together or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 from collections.abc import Mapping
@@ -16,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from salessim import __version__
-from salessim.game.briefing import Briefing, Budget, Indicator, RosterRow, morale_word
+from salessim.game.briefing import (
+    Briefing,
+    Budget,
+    Indicator,
+    RosterRow,
+    morale_word,
+    policies_in_force,
+)
 from salessim.game.decisions import (
     DecisionError,
     Decisions,
@@ -69,6 +77,9 @@ class GameSession:
         self.name = name or scenario.meta.name
         self.sim = Simulation(scenario, seed)
         self.log: list[dict[str, Any]] = []
+        self.fingerprints: list[str] = []  # of each played turn's figures, kept in the save
+        self.saved_with = __version__  # the salessim that wrote the save this came from
+        self.drift_from: int | None = None  # the first turn that replayed unlike its save
         calendar = self.sim.calendar
         last = calendar.month_index(self.sim.end - 1e-9) + 1
         self.turns = max(1, (last - self.first_month) // self.months_per_turn)
@@ -140,6 +151,7 @@ class GameSession:
         self.log.append(chosen.model_dump(mode="json", exclude_defaults=True))
         self.sim.run_until(self._boundary(self.turn))
         self._briefing = self._brief(opening=False)
+        self.fingerprints.append(fingerprint(self._briefing))
         self.events.clear()
         self._payroll = 0.0
         return self._briefing
@@ -154,6 +166,7 @@ class GameSession:
             "seed": self.seed,
             "scenario": self.scenario.model_dump(mode="json", by_alias=True),
             "decisions": self.log,
+            "fingerprints": self.fingerprints,
         }
         target.write_text(json.dumps(document, indent=1) + "\n")
         return target
@@ -161,6 +174,9 @@ class GameSession:
     @classmethod
     def load(cls, path: str | Path, *, turns: int | None = None) -> GameSession:
         """Rebuild a saved game by replaying its decisions (the first ``turns`` if given).
+
+        The save keeps a fingerprint of each turn's figures. When a turn replays differently
+        (another salessim version, say), ``drift_from`` is that turn's number.
 
         Raises:
             ValueError: the file is not a salessim save.
@@ -170,9 +186,15 @@ class GameSession:
             scenario = Scenario.model_validate(document["scenario"])
             log = list(document["decisions"])
             seed = int(document["seed"])
+            saved = [str(f) for f in document.get("fingerprints", [])]
+            saved_with = str(document.get("salessim", "an unknown version"))
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{path}: not a salessim game save ({error})") from None
-        return replay(scenario, seed, log, turns=turns, name=document.get("name", ""))
+        session = replay(scenario, seed, log, turns=turns, name=document.get("name", ""))
+        session.saved_with = saved_with
+        replayed = zip(saved, session.fingerprints, strict=False)  # turns= may stop early
+        session.drift_from = next((turn for turn, (a, b) in enumerate(replayed, 1) if a != b), None)
+        return session
 
     # ------------------------------------------------------------------ internals
     def _boundary(self, turn: int) -> float:
@@ -331,6 +353,7 @@ class GameSession:
             pay_plans=dict(sim.scenario.compensation.assign),
             offers={r: level for r, level in self.script.offers.items() if r in employed_ids},
             plan_choices=self._plan_choices(),
+            policies=policies_in_force(sim.scenario),
             story=story,
             finished=self.finished,
         )
@@ -402,6 +425,12 @@ class GameSession:
             rumour=heard,
             pay=rep.pay,
         )
+
+
+def fingerprint(briefing: Briefing) -> str:
+    """A short digest of a briefing's figures: equal figures, equal fingerprints."""
+    figures = [(row.name, row.value) for row in briefing.indicators]
+    return hashlib.sha256(repr(figures).encode()).hexdigest()[:16]
 
 
 def replay(
