@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from conftest import ROOT
 from salessim.cli import app
 from salessim.cli.game import briefing_view, figure
-from salessim.cli.game_prompts import Menu, Outcome
+from salessim.cli.game_menu import Menu, Outcome
 from salessim.game.session import GameSession
 from salessim.report.format import label, money, number, role_label
 from salessim.scenario.load import load_scenario, resolve_scenario

@@ -3,7 +3,7 @@
 Plain keyboard input and printed output (no full-screen app), so a game works over SSH.
 The save file is the game's decision log, written when the game starts and after every
 turn; any stop (q, Ctrl-D, Ctrl-C) saves too. Rendering lives here, the questions in
-:mod:`salessim.cli.game_prompts`.
+:mod:`salessim.cli.game_menu`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from rich.text import Text
 
 from salessim import __version__
 from salessim.cli.common import SetOption, app, load_or_exit, progress_bar, refuse, stderr
-from salessim.cli.game_prompts import Menu, Outcome
+from salessim.cli.game_menu import Menu, Outcome
 from salessim.game.briefing import LOWER_IS_BETTER, Briefing, Indicator
 from salessim.game.session import GameSession
 from salessim.report.format import MISSING, count, label, money, number, percent, role_label

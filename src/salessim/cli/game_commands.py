@@ -1,0 +1,254 @@
+"""The commands of ``salessim play`` that record one decision of the turn each.
+
+Each asks its questions through the :class:`salessim.cli.game_menu.Menu` and records the
+answer in the turn's draft; Enter alone at a question records nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from salessim.cli.game_prompts import amount, one_of, rep_of, training_cadence, whole
+from salessim.report.format import money, role_label
+from salessim.scenario.base import WORKING_ROLES, Role
+from salessim.scenario.compensation import term_at
+from salessim.scenario.people import Backfill, CoachingFocus
+from salessim.scenario.schema import Routing, Scenario
+from salessim.scenario.units import DAYS_PER_MONTH
+
+if TYPE_CHECKING:
+    from salessim.cli.game_menu import Menu
+
+WORKING = [role.value for role in WORKING_ROLES]
+
+
+def hire(menu: Menu) -> None:
+    """Open requisitions: role, how many, offer."""
+    rules = menu.session.scenario.game
+    if rules.max_hires_per_turn == 0:
+        menu.say("This game allows no hiring.")
+        return
+    role = menu.ask(f"Role to hire ({', '.join(WORKING)}): ", one_of(WORKING))
+    if role is None:
+        return
+    limit = rules.max_hires_per_turn
+    count = menu.ask(f"How many {role_label(role)}s (1 to {limit}): ", whole(1, limit))
+    if count is None:
+        return
+    usual = menu.now().roles.of(Role(role)).hiring.offer
+    low, high = rules.offers.low, rules.offers.high
+    offer = menu.ask(
+        f"Offer as a multiple of market pay ({low:g} to {high:g}; Enter: the usual {usual:g}): ",
+        amount(low, high),
+    )
+    hire: dict[str, Any] = {"role": role, "count": count}
+    if offer is not None:
+        hire["offer"] = offer
+    others = [h for h in menu.draft.get("hire", []) if h["role"] != role]
+    if len(others) < len(menu.draft.get("hire", [])):
+        menu.say(f"This replaces the {role_label(role)} hiring decided before.")
+    menu.record("hire", [*others, hire])
+
+
+def _rep_decision(menu: Menu, key: str, prompt: str) -> None:
+    roster = menu.session.briefing().roster
+    taken = {rep: "is already on the list" for rep in menu.draft.get(key, [])}
+    if key == "plan":
+        taken.update({row.rep: "is already on a plan" for row in roster if row.on_plan})
+    rep = menu.ask(prompt, rep_of({row.rep for row in roster}, taken))
+    if rep is not None:
+        menu.record(key, [*menu.draft.get(key, []), rep])
+
+
+def fire(menu: Menu) -> None:
+    """Let a rep go now (severance is paid)."""
+    _rep_decision(menu, "fire", "Rep id to let go: ")
+
+
+def plan(menu: Menu) -> None:
+    """Put a rep on a performance plan."""
+    _rep_decision(menu, "plan", "Rep id to put on a performance plan: ")
+
+
+def coaching(menu: Menu) -> None:
+    """Coaching hours per rep and whom to coach first."""
+    limit = menu.session.scenario.game.coaching_hours_max
+    current = menu.now().policies.coaching
+    hours = menu.ask(
+        f"Coaching hours per rep a month (0 to {limit:g}; now "
+        f"{current.hours_per_rep_per_month:g}): ",
+        amount(0, limit),
+    )
+    if hours is None:
+        return
+    focuses = [focus.value for focus in CoachingFocus]
+    focus = menu.ask(
+        f"Coach whom first ({', '.join(focuses)}; Enter: {current.focus.value}): ",
+        one_of(focuses),
+        empty=current.focus.value,
+    )
+    menu.record("coaching", {"hours_per_rep_per_month": hours, "focus": focus})
+
+
+def training(menu: Menu) -> None:
+    """A training session every N months (0 stops it)."""
+    every = menu.now().policies.training.every / DAYS_PER_MONTH
+    now = f"every {every:g} months" if every else "none"
+    months = menu.ask(
+        f"A training session every how many months (0 stops training; now {now}): ",
+        training_cadence,
+    )
+    if months is not None:
+        menu.record("training_every_months", months)
+
+
+def recognition(menu: Menu) -> None:
+    """Recognition awards per team a month."""
+    current = menu.now().policies.recognition.per_team_per_month
+    awards = menu.ask(f"Recognition awards per team a month (now {current}): ", whole(0))
+    if awards is not None:
+        menu.record("recognition", awards)
+
+
+def routing(menu: Menu) -> None:
+    """How a team's new work picks a rep."""
+    role = menu.ask(f"Route work to which team ({', '.join(WORKING)}): ", one_of(WORKING))
+    if role is None:
+        return
+    policies = [policy.value for policy in Routing]
+    current = menu.now().policies.routing.of(Role(role)).value
+    policy = menu.ask(f"Routing ({', '.join(policies)}; now {current}): ", one_of(policies))
+    if policy is not None:
+        menu.record("routing", {**menu.draft.get("routing", {}), role: policy})
+
+
+def backfill(menu: Menu) -> None:
+    """What happens when a rep leaves."""
+    choices = [policy.value for policy in Backfill]
+    current = menu.now().policies.staffing.backfill.value
+    policy = menu.ask(f"Backfill leavers ({', '.join(choices)}; now {current}): ", one_of(choices))
+    if policy is not None:
+        menu.record("backfill", policy)
+
+
+def pay(menu: Menu) -> None:
+    """A role's pay plan from the next pay period."""
+    choices = menu.session.briefing().plan_choices
+    if not choices:
+        menu.say("This scenario has no pay plans to choose from.")
+        return
+    roles = list(choices)
+    role = menu.ask(f"Pay plan for which role ({', '.join(roles)}): ", one_of(roles))
+    if role is None:
+        return
+    current = menu.session.briefing().pay_plans.get(role, "none")
+    plans = choices[role]
+    plan = menu.ask(
+        f"Plan from the next pay period ({', '.join(plans)}; now {current}): ", one_of(plans)
+    )
+    if plan is not None:
+        menu.record("pay_plans", {**menu.draft.get("pay_plans", {}), role: plan})
+
+
+def quota(menu: Menu) -> None:
+    """Raise or lower a role's quota."""
+    assigned = {**menu.session.briefing().pay_plans, **menu.draft.get("pay_plans", {})}
+    if not assigned:
+        menu.say("No role is on a pay plan, so there is no quota to change.")
+        return
+    roles = list(assigned)
+    role = menu.ask(f"Quota of which role ({', '.join(roles)}): ", one_of(roles))
+    if role is None:
+        return
+    plans = menu.now().compensation.plans
+    now = money(plans[assigned[role]].quota.amount) if assigned[role] in plans else "unknown"
+    factor = menu.ask(
+        f"Multiply the {role_label(role)} quota (now {now}) by (e.g. 1.1 for 10% more): ",
+        amount(0, above=True),
+    )
+    if factor is not None:
+        menu.record("quota", {**menu.draft.get("quota", {}), role: factor})
+
+
+def pay_raise(menu: Menu) -> None:
+    """A rep's pay as a multiple of market pay (answers an offer)."""
+    briefing = menu.session.briefing()
+    offers = briefing.offers
+    if offers:
+        menu.say(
+            "Competing offers to match: "
+            + ", ".join(f"rep {rep} at {level:g}x market pay" for rep, level in offers.items())
+        )
+    rep = menu.ask("Rep id to give a raise: ", rep_of({row.rep for row in briefing.roster}, {}))
+    if rep is None:
+        return
+    bounds = menu.session.scenario.game.offers
+    level = menu.ask(
+        f"New pay as a multiple of market pay ({bounds.low:g} to {bounds.high:g}"
+        + (f"; the offer is {offers[rep]:g}" if rep in offers else "")
+        + "): ",
+        amount(bounds.low, bounds.high),
+    )
+    if level is not None:
+        menu.record("pay_raise", {**menu.draft.get("pay_raise", {}), rep: level})
+
+
+def terms(menu: Menu) -> None:
+    """Edit a plan term the scenario allows, from the next period."""
+    bounds = menu.now().game.plan_bounds
+    if not bounds:
+        menu.say("This scenario lets no plan terms be edited; pick among its plans with $.")
+        return
+    paths = list(bounds)
+    for index, path in enumerate(paths, start=1):
+        low, high = bounds[path]
+        menu.say(f"  {index}. {path} ({low:g} to {high:g}; now {_term(menu.now(), path):g})")
+    choice = menu.ask(f"Which term (1 to {len(paths)}): ", whole(1, len(paths)))
+    if choice is None:
+        return
+    path = paths[choice - 1]
+    low, high = bounds[path]
+    value = menu.ask(f"New value of {path} ({low:g} to {high:g}): ", amount(low, high))
+    if value is not None:
+        menu.record("plan_terms", {**menu.draft.get("plan_terms", {}), path: value})
+
+
+def _term(scenario: Scenario, path: str) -> float:
+    """The value of a plan term now (``path`` under compensation.plans)."""
+    return float(term_at(scenario.compensation.plans, path))  # type: ignore[arg-type]
+
+
+def contest(menu: Menu) -> None:
+    """A contest over the next quarter with prizes."""
+    assigned = {**menu.session.briefing().pay_plans, **menu.draft.get("pay_plans", {})}
+    roles = [role for role in assigned if role in WORKING]
+    if not roles:
+        menu.say("No selling role is on a pay plan, so there is no one to pay prizes to.")
+        return
+    role = menu.ask(f"Contest for which role ({', '.join(roles)}): ", one_of(roles))
+    if role is None:
+        return
+    prizes: list[float] = []
+    while len(prizes) < 5:
+        place = len(prizes) + 1
+        prize = menu.ask(
+            f"Prize for place {place} (Enter when done): " if prizes else "Prize for first place: ",
+            amount(0, above=True),
+        )
+        if prize is None:
+            break
+        prizes.append(prize)
+    if prizes:
+        menu.record("contest", {"role": role, "prizes": prizes})
+
+
+def segments(menu: Menu) -> None:
+    """Outbound prospecting weight of a segment."""
+    segments = list(menu.now().market.segments)
+    segment = menu.ask(f"Segment ({', '.join(segments)}): ", one_of(segments))
+    if segment is None:
+        return
+    current = menu.now().market.segments[segment].outbound_weight
+    weight = menu.ask(f"Outbound prospecting weight (0 or more; now {current:g}): ", amount(0))
+    if weight is not None:
+        menu.record("segment_focus", {**menu.draft.get("segment_focus", {}), segment: weight})

@@ -1,0 +1,254 @@
+"""The menu of ``salessim play``: one-key commands that build a turn, then play it.
+
+The turn's decisions are a plain mapping in the shape of
+:class:`salessim.game.decisions.Decisions`, checked by the session when the turn ends.
+The commands that record decisions live in :mod:`salessim.cli.game_commands`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from rich.console import Console
+
+from salessim.cli import game_commands as commands
+from salessim.cli.game_prompts import Parser, Prompter, T
+from salessim.game.decisions import DecisionError
+from salessim.game.session import GameSession
+from salessim.report.format import money, role_label
+from salessim.scenario.errors import ScenarioError
+from salessim.scenario.schema import Scenario
+
+
+class Outcome(Enum):
+    """How a turn's menu ends."""
+
+    PLAYED = "played"  # the turn was played
+    QUIT = "quit"  # the player chose to save and stop
+
+
+# ----------------------------------------------------------------------------- the menu
+@dataclass(frozen=True)
+class Command:
+    """A menu entry: its key, its name (also accepted when typed in full) and what it does."""
+
+    key: str
+    word: str
+    summary: str
+    run: Callable[[Menu], Outcome | None]  # None: back to the menu
+
+
+class Menu:
+    """Builds one turn's decisions from the player's commands, then plays the turn."""
+
+    def __init__(
+        self,
+        session: GameSession,
+        console: Console,
+        show_briefing: Callable[[], None],
+        read: Callable[[str], str] | None = None,
+    ) -> None:
+        self.session = session
+        self.prompter = Prompter(console, read)
+        self.show_briefing = show_briefing
+        self.draft: dict[str, Any] = {}
+        self._undo: list[dict[str, Any]] = []
+        self._turn = session.turn
+
+    @property
+    def pending(self) -> bool:
+        """Decisions were made this turn and the turn has not been played."""
+        return bool(self.draft) and self.session.turn == self._turn
+
+    def decide(self) -> Outcome:
+        """Take commands until this turn is played or the player quits.
+
+        Raises:
+            EOFError: input ended.
+            KeyboardInterrupt: the player pressed Ctrl-C.
+        """
+        self.draft, self._undo, self._turn = {}, [], self.session.turn
+        self.say(menu_line())
+        briefing = self.session.briefing()
+        while True:
+            typed = self.prompter.line(f"Turn {briefing.turn} of {briefing.turns} > ")
+            if not typed:
+                self.say(menu_line())
+                continue
+            command = BY_NAME.get(typed.lower())
+            if command is None:
+                self.say(f"Sorry, {typed!r} is not a command; type ? to see them all.")
+                continue
+            outcome = command.run(self)
+            if outcome is not None:
+                return outcome
+
+    # -------------------------------------------------------------- helpers for commands
+    def say(self, text: str) -> None:
+        """Print plain text."""
+        self.prompter.say(text)
+
+    def ask(self, prompt: str, parse: Parser[T], *, empty: T | None = None) -> T | None:
+        """Ask until the answer parses; ``empty`` when the player presses Enter."""
+        return self.prompter.ask(prompt, parse, empty=empty)
+
+    def record(self, key: str, value: Any) -> None:
+        """Set one decision (undoable) and say what is now decided."""
+        self._undo.append(copy.deepcopy(self.draft))
+        self.draft[key] = value
+        for line in decision_lines({key: value}):
+            self.say(f"Noted: {line}")
+
+    def undo(self) -> bool:
+        """Go back to the decisions before the last change; False when there is none."""
+        if not self._undo:
+            return False
+        self.draft = self._undo.pop()
+        return True
+
+    def clear(self) -> None:
+        """Forget this turn's decisions (undoable)."""
+        self._undo.append(copy.deepcopy(self.draft))
+        self.draft = {}
+
+    def now(self) -> Scenario:
+        """The policies in force (after every decision applied so far)."""
+        return self.session.sim.scenario
+
+
+# ----------------------------------------------------------------------------- turn commands
+def _show(menu: Menu) -> None:
+    lines = decision_lines(menu.draft)
+    if not lines:
+        menu.say("Nothing decided yet: ending the turn now keeps everything as it is.")
+    for line in lines:
+        menu.say(f"  - {line}")
+    spend = menu.session.projected_spend(menu.draft)
+    limit = menu.session.sim.scenario.game.budget
+    if spend is not None:
+        budget = f" (budget {money(limit)})" if limit is not None else ""
+        menu.say(f"Next turn's people spend with these decisions: {money(spend)}{budget}.")
+
+
+def _clear(menu: Menu) -> None:
+    menu.clear()
+    menu.say("Cleared: nothing is decided for this turn (u brings the decisions back).")
+
+
+def _undo(menu: Menu) -> None:
+    menu.say("Undone." if menu.undo() else "Nothing to undo.")
+
+
+def _view(menu: Menu) -> None:
+    menu.show_briefing()
+
+
+def _help(menu: Menu) -> None:
+    for command in COMMANDS:
+        menu.say(f"  {command.key}  {command.word:<12} {command.summary}")
+    menu.say(
+        "Enter alone at a question goes back to the menu. Ctrl-D or Ctrl-C saves the game "
+        "and stops; salessim play --resume FILE carries on."
+    )
+
+
+def _end(menu: Menu) -> Outcome | None:
+    problems = menu.session.check(menu.draft)
+    if not problems:
+        menu.say("Playing the turn...")
+        try:
+            menu.session.advance(menu.draft)
+            return Outcome.PLAYED
+        except DecisionError as error:
+            problems = error.problems
+        except ScenarioError as error:
+            problems = [problem.message for problem in error.problems]
+    menu.say("These decisions cannot apply yet:")
+    for problem in problems:
+        menu.say(f"  - {problem}")
+    menu.say("Change them (x clears, u undoes the last) and end the turn again.")
+    return None
+
+
+def _quit(menu: Menu) -> Outcome:
+    return Outcome.QUIT
+
+
+COMMANDS = [
+    Command("h", "hire", "open requisitions: role, how many, offer", commands.hire),
+    Command("f", "fire", "let a rep go now (severance is paid)", commands.fire),
+    Command("p", "plan", "put a rep on a performance plan", commands.plan),
+    Command("c", "coaching", "coaching hours per rep and whom to coach first", commands.coaching),
+    Command("t", "training", "a training session every N months (0 stops it)", commands.training),
+    Command("r", "recognition", "recognition awards per team a month", commands.recognition),
+    Command("o", "routing", "how a team's new work picks a rep", commands.routing),
+    Command("b", "backfill", "what happens when a rep leaves", commands.backfill),
+    Command("$", "pay", "a role's pay plan from the next pay period", commands.pay),
+    Command("%", "quota", "raise or lower a role's quota", commands.quota),
+    Command("s", "segments", "outbound prospecting weight of a segment", commands.segments),
+    Command("k", "contest", "a contest over the next quarter with prizes", commands.contest),
+    Command(
+        "+",
+        "raise",
+        "a rep's pay as a multiple of market pay (answers an offer)",
+        commands.pay_raise,
+    ),
+    Command(
+        "=", "terms", "edit a plan term the scenario allows, from the next period", commands.terms
+    ),
+    Command("d", "decisions", "show this turn's decisions so far", _show),
+    Command("u", "undo", "undo the last decision", _undo),
+    Command("x", "clear", "clear this turn's decisions", _clear),
+    Command("v", "view", "show the briefing again", _view),
+    Command("?", "help", "what each command does", _help),
+    Command("e", "end", "end the turn: check the decisions and play the quarter", _end),
+    Command("q", "quit", "save the game and stop", _quit),
+]
+BY_NAME = {name: command for command in COMMANDS for name in (command.key, command.word)}
+
+
+def menu_line() -> str:
+    """The commands on three short lines: people, policies, the turn."""
+    entries = [f"{command.key} {command.word}" for command in COMMANDS]
+    return "\n".join(" · ".join(entries[a:b]) for a, b in ((0, 6), (6, 11), (11, None)))
+
+
+# ----------------------------------------------------------------------------- describing
+def decision_lines(draft: Mapping[str, Any]) -> list[str]:
+    """The decisions in words, one line each."""
+    lines = []
+    for hire in draft.get("hire", []):
+        offer = hire.get("offer")
+        pay = "the usual offer" if offer is None else f"{offer:g} times market pay"
+        plural = "" if hire["count"] == 1 else "s"
+        lines.append(f"hire {hire['count']} {role_label(hire['role'])}{plural} at {pay}")
+    for rep in draft.get("fire", []):
+        lines.append(f"let rep {rep} go")
+    for rep in draft.get("plan", []):
+        lines.append(f"put rep {rep} on a performance plan")
+    if "coaching" in draft:
+        coaching = draft["coaching"]
+        lines.append(
+            f"coach {coaching['hours_per_rep_per_month']:g} hours per rep a month, "
+            f"focus {coaching['focus']}"
+        )
+    if "training_every_months" in draft:
+        months = draft["training_every_months"]
+        lines.append(f"train every {months:g} months" if months else "stop training")
+    if "recognition" in draft:
+        lines.append(f"{draft['recognition']} recognition awards per team a month")
+    for role, policy in draft.get("routing", {}).items():
+        lines.append(f"route {role_label(role)} work by {policy}")
+    if "backfill" in draft:
+        lines.append(f"backfill leavers: {draft['backfill']}")
+    for role, plan in draft.get("pay_plans", {}).items():
+        lines.append(f"{role_label(role)}s move to pay plan {plan} from the next period")
+    for role, factor in draft.get("quota", {}).items():
+        lines.append(f"{role_label(role)} quota times {factor:g} ({factor - 1:+.0%})")
+    for segment, weight in draft.get("segment_focus", {}).items():
+        lines.append(f"outbound weight of {segment}: {weight:g}")
+    return lines
