@@ -238,8 +238,7 @@ def overrides(
     for role, name in decisions.pay_plans.items():
         changes[f"compensation.assign.{role.value}"] = name
     for role, factor in decisions.quota.items():
-        name = decisions.pay_plans.get(role) or _plan_of(scenario, role)
-        assert name is not None
+        name = _plan_after(decisions, scenario, role)
         amount = scenario.compensation.plans[name].quota.amount
         changes[f"compensation.plans.{name}.quota.amount"] = amount * factor
     for segment, weight in decisions.segment_focus.items():
@@ -248,8 +247,7 @@ def overrides(
         changes[f"compensation.plans.{path}"] = value
     contest = decisions.contest
     if contest is not None and next_quarter is not None:
-        name = decisions.pay_plans.get(contest.role) or _plan_of(scenario, contest.role)
-        assert name is not None
+        name = _plan_after(decisions, scenario, contest.role)
         components = [
             component.model_dump(mode="json", by_alias=True, exclude_none=True)
             for component in scenario.compensation.plans[name].components
@@ -259,6 +257,13 @@ def overrides(
         components.append({"contest": prizes | {"until": last.isoformat()}})
         changes[f"compensation.plans.{name}.components"] = components
     return changes
+
+
+def _plan_after(decisions: Decisions, scenario: Scenario, role: Role) -> str:
+    """The plan ``role`` is on once ``decisions`` apply (checked to exist beforehand)."""
+    name = decisions.pay_plans.get(role) or _plan_of(scenario, role)
+    assert name is not None, f"{role.value} is on no pay plan"
+    return name
 
 
 def _plan_of(scenario: Scenario, role: Role) -> str | None:

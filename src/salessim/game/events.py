@@ -9,6 +9,7 @@ decisions are applied unless they include a raise to at least the offer.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from salessim.game.narrative import TurnEvents
 from salessim.model.engine import Simulation
@@ -31,7 +32,7 @@ class Script:
         for event in self.sim.scenario.game.events:
             day = float((event.at - start).days)
             if day >= self.sim.now:
-                self._at(day, lambda event=event: self._happen(event))
+                self._at(day, partial(self._happen, event))
 
     def settle(self) -> None:
         """Answer the pending offers: reps paid less than their offer leave now."""

@@ -219,7 +219,7 @@ def debrief(
     count = scenario.game.luck_seeds if seeds is None else seeds
     others = [LUCK_SEED_BASE + seed * 7919 + i for i in range(count)]
     turns = [t for t, decisions in enumerate(log) if decisions]
-    jobs: list[tuple[Scenario, int, list[Mapping[str, Any]], bool]] = [
+    jobs: list[tuple[Scenario, int, Sequence[Mapping[str, Any]], bool]] = [
         (scenario, seed, [], True),  # the autopilot on this seed
         *[(scenario, seed, _without(log, t), False) for t in turns],
         *[(scenario, s, log, False) for s in others],
@@ -278,7 +278,7 @@ def summary(decisions: Mapping[str, Any]) -> str:
     return "; ".join(parts) or "no change"
 
 
-def _outcome_of(job: tuple[Scenario, int, list[Mapping[str, Any]], bool]) -> dict[str, float]:
+def _outcome_of(job: tuple[Scenario, int, Sequence[Mapping[str, Any]], bool]) -> dict[str, float]:
     scenario, seed, log, yardstick = job
     session = GameSession(scenario, seed)
     if yardstick:

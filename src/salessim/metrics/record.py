@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -90,7 +91,7 @@ class PayRecord:
     period_credit: array[float] = field(default_factory=lambda: array("d"))
     period_complete: bytearray = field(default_factory=bytearray)
 
-    def lines(self, rep: int | None = None) -> list[dict[str, object]]:
+    def lines(self, rep: int | None = None) -> list[dict[str, Any]]:
         """Ledger lines as rows, optionally of one rep."""
         return [
             {

@@ -8,6 +8,7 @@ quarter at a time on it. The same scenario, seed and changes always give the sam
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 import simpy
 
@@ -162,18 +163,18 @@ class Simulation:
                     poisson_arrivals(
                         env,
                         calendar,
-                        lambda month, i=index: self._inbound_rate(i, month),
+                        partial(self._inbound_rate, index),
                         self._exponentials(f"arrivals/inbound/{name}"),
-                        lambda i=index: self._admit(i, Source.INBOUND),
+                        partial(self._admit, index, Source.INBOUND),
                     )
                 )
             env.process(
                 poisson_arrivals(
                     env,
                     calendar,
-                    lambda month, i=index: self._referral_rate(i),
+                    partial(self._referral_rate, index),
                     self._exponentials(f"arrivals/referral/{name}"),
-                    lambda i=index: self._admit(i, Source.REFERRAL),
+                    partial(self._admit, index, Source.REFERRAL),
                 )
             )
         segment_pick = self.streams.uniforms("arrivals/outbound/segment")
@@ -197,7 +198,7 @@ class Simulation:
         spec = list(self.scenario.market.segments.values())[segment].inbound
         return spec.rate * spec.seasonality[self.calendar.calendar_month(month) - 1]
 
-    def _referral_rate(self, segment: int) -> float:
+    def _referral_rate(self, segment: int, _month: int) -> float:
         per_day = self.scenario.customers.referrals_per_account_per_year / DAYS_PER_YEAR
         if per_day == 0:
             return 0.0

@@ -8,7 +8,7 @@ it then has an owner, and its value and specialist need matter.
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from salessim.metrics.events import LeadStatus, Source
 
@@ -142,7 +142,7 @@ class Rep:
         self.busy_days = 0.0
         self.busy_mark = 0.0
         self.load = 0
-        self.queue: deque[object] = deque()
+        self.queue: deque[Any] = deque()  # Work items (see model.teams)
         self.attention_ratio = 1.0
         self.ability = skill
         self.experience = 1.0

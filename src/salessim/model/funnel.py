@@ -13,7 +13,7 @@ patience go cold.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import simpy
 
@@ -148,8 +148,8 @@ class Funnel:
         plans = self.plans
         while type(target) is int and plans[target].skip and not lead.needs_specialist:
             target = plans[target].success
-        if type(target) is not int:
-            self._close(lead, target)
+        if type(target) is not int:  # LeadStatus is an IntEnum: isinstance would not tell
+            self._close(lead, cast(LeadStatus, target))
             return
         plan = plans[target]
         if lead.stage >= 0:

@@ -159,8 +159,8 @@ class PlanAccount:
             else:
                 lines.append(self._segment(index, spec, measure, before, amount))
         if moves:
-            for index, spec in self.bonuses:
-                lines += self._bonus(index, spec)
+            for index, bonus in self.bonuses:
+                lines += self._bonus(index, bonus)
             for index, spec, _ in self.commissions:  # a gate passed releases what it held
                 if spec.gate > 0:
                     lines += self._release(index, spec)

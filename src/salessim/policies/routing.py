@@ -8,7 +8,7 @@ arrive sorted by rep id, so every policy is deterministic given its random strea
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from salessim.scenario.schema import Routing
 
@@ -22,13 +22,16 @@ class Rep(Protocol):
     productivity: float
 
 
+R = TypeVar("R", bound=Rep)
+
+
 class RoundRobin:
     """Take turns: the first candidate after the rep chosen last time, by id."""
 
     def __init__(self, uniform: Callable[[], float]) -> None:
         self._last = -1
 
-    def __call__(self, candidates: Sequence[Rep]) -> Rep:
+    def __call__(self, candidates: Sequence[R]) -> R:
         """The first candidate after the last choice, wrapping around."""
         chosen = candidates[0]
         for rep in candidates:
@@ -52,7 +55,7 @@ class LeastLoaded:
     def __init__(self, uniform: Callable[[], float]) -> None:
         pass
 
-    def __call__(self, candidates: Sequence[Rep]) -> Rep:
+    def __call__(self, candidates: Sequence[R]) -> R:
         """The candidate with the smallest load for its capacity."""
         return min(candidates, key=lambda rep: (rep.load + 1) / max(rep.productivity, 0.05))
 
@@ -66,7 +69,7 @@ class SkillWeighted:
     def __init__(self, uniform: Callable[[], float]) -> None:
         self._uniform = uniform
 
-    def __call__(self, candidates: Sequence[Rep]) -> Rep:
+    def __call__(self, candidates: Sequence[R]) -> R:
         """A candidate drawn with probability proportional to skill."""
         if len(candidates) == 1:
             return candidates[0]
@@ -81,7 +84,13 @@ class SkillWeighted:
         return "SkillWeighted()"
 
 
-RoutingPolicy = Callable[[Sequence[Rep]], Rep]
+class RoutingPolicy(Protocol):
+    """A routing policy: picks one of the candidates, which arrive sorted by id."""
+
+    def __call__(self, candidates: Sequence[R], /) -> R:
+        """The chosen candidate."""
+        ...
+
 
 ROUTING_POLICIES: dict[Routing, Callable[[Callable[[], float]], RoutingPolicy]] = {
     Routing.ROUND_ROBIN: RoundRobin,

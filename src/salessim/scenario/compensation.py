@@ -329,10 +329,10 @@ class Plan(Frozen):
                 problems.append(f"a plan takes at most one {single}")
         for component in self.components:
             form = component.form
-            measure = getattr(form, "measure", None)
-            if component.kind != "team" and measure is not None and measure.is_ratio:
+            counted = getattr(form, "measure", None)
+            if component.kind != "team" and counted is not None and counted.is_ratio:
                 problems.append(
-                    f"{component.kind} on {measure.value}: a ratio measure "
+                    f"{component.kind} on {counted.value}: a ratio measure "
                     "counts only as the quota's measure"
                 )
         if problems:
