@@ -434,7 +434,8 @@ def test_the_briefing_shows_every_part():
         assert any(row.startswith(f"{label(stage)} {deals} ") for row in rows), stage
     budget = briefing.budget
     assert f"limit {money(budget.limit)} a turn · last turn {money(budget.spent)}" in text
-    assert f"AE: ae_capped (choices: {', '.join(briefing.plan_choices['ae'])})" in text
+    choices = ", ".join(briefing.plan_choices["ae"])
+    assert f"AE: ae_capped, quota {briefing.quotas['ae']} (choices: {choices})" in text
     assert "Policies in force" in text and "Training: every 1 month" in text
     for name, words in briefing.policies.items():
         assert f"{name.capitalize()}: {words}" in text

@@ -385,8 +385,9 @@ def _pay_plans(briefing: Briefing) -> Text:
     if not briefing.plan_choices:
         return Text("Pay plans: none in this scenario\n")
     lines = [
-        f"  {role_label(role)}: {briefing.pay_plans.get(role, 'none')} "
-        f"(choices: {', '.join(plans)})"
+        f"  {role_label(role)}: {briefing.pay_plans.get(role, 'none')}"
+        + (f", quota {briefing.quotas[role]}" if role in briefing.quotas else "")
+        + f" (choices: {', '.join(plans)})"
         for role, plans in briefing.plan_choices.items()
     ]
     return Text("Pay plans\n" + "\n".join(lines) + "\n")

@@ -84,6 +84,7 @@ class Briefing:
     budget: Budget
     pay_plans: dict[str, str]  # role -> current plan
     plan_choices: dict[str, list[str]]  # role -> plans the scenario offers
+    quotas: dict[str, str] = field(default_factory=dict)  # role -> its plan's quota, in words
     policies: dict[str, str] = field(default_factory=dict)  # what is in force, in words
     offers: dict[int, float] = field(default_factory=dict)  # rep -> competing offer to match
     story: list[str] = field(default_factory=list)
@@ -140,19 +141,18 @@ def policies_in_force(scenario: Scenario) -> dict[str, str]:
         ),
         "backfill": backfill,
     }
-    plans = scenario.compensation.plans
-    quotas = [
-        f"{role_label(role)} {quota_words(plans[name])} ({name})"
-        for role, name in scenario.compensation.assign.items()
-    ]
-    if quotas:
-        found["quota"] = ", ".join(quotas)
     segments = scenario.market.segments
     if len(segments) > 1:
         found["outbound focus"] = ", ".join(
             f"{name} {segment.outbound_weight:g}" for name, segment in segments.items()
         )
     return found
+
+
+def quotas_in_force(scenario: Scenario) -> dict[str, str]:
+    """Each role on a pay plan: its quota in words."""
+    plans = scenario.compensation.plans
+    return {role: quota_words(plans[name]) for role, name in scenario.compensation.assign.items()}
 
 
 def quota_words(plan: Plan) -> str:

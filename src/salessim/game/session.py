@@ -24,6 +24,7 @@ from salessim.game.briefing import (
     RosterRow,
     morale_word,
     policies_in_force,
+    quotas_in_force,
 )
 from salessim.game.decisions import (
     DecisionError,
@@ -353,6 +354,7 @@ class GameSession:
             pay_plans=dict(sim.scenario.compensation.assign),
             offers={r: level for r, level in self.script.offers.items() if r in employed_ids},
             plan_choices=self._plan_choices(),
+            quotas=quotas_in_force(sim.scenario),
             policies=policies_in_force(sim.scenario),
             story=story,
             finished=self.finished,
