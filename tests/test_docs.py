@@ -6,6 +6,7 @@ import re
 
 from conftest import ROOT
 from salessim.metrics.kpis import KPI_DEFINITIONS, ROLES
+from salessim.report.plots import PLOTS
 
 GENERIC = {
     f"{prefix}_{role}": f"{prefix}_<role>"
@@ -19,6 +20,12 @@ def test_every_kpi_is_documented_in_the_model_page():
     documented = set(re.findall(r"^\| `([a-z0-9_<>]+)` \|", text, flags=re.M))
     expected = {GENERIC.get(name, name) for name in KPI_DEFINITIONS} | {"stage_conversion_<stage>"}
     assert expected == documented
+
+
+def test_every_plot_is_described_in_the_model_page():
+    text = (ROOT / "docs" / "model.md").read_text()
+    described = set(re.findall(r"^\| `([a-z_]+\.png)` \|", text, flags=re.M))
+    assert described == set(PLOTS)
 
 
 def test_readme_gives_the_two_commands():

@@ -18,10 +18,19 @@ from conftest import ROOT
 from salessim.cli import app
 from salessim.experiments.profiles import ATTAINMENT_EDGES, ArmProfile, RunningMean
 from salessim.experiments.report import warmup_check, write_report
-from salessim.experiments.runner import Arm, Design, open_results, replication_seed, run
+from salessim.experiments.runner import (
+    Arm,
+    Design,
+    open_results,
+    replication_seed,
+    run,
+    series_of,
+)
 from salessim.experiments.stats import mser_truncation
 from salessim.experiments.store import Store
+from salessim.run import simulate
 from salessim.scenario.load import apply_overrides
+from salessim.scenario.units import DAYS_PER_YEAR
 
 CAP = "compensation.plans.ae_linear.components.0.commission.cap"
 SMALL = ["--set", "roles.ae.headcount=6", "--set", "roles.sdr.headcount=3"]
@@ -67,6 +76,15 @@ def test_running_mean_over_series_of_different_lengths():
     mean.add([1.0, 2.0, 3.0])
     mean.add([3.0, 4.0])
     assert mean.mean.tolist() == [2.0, 3.0, 3.0]
+
+
+def test_weekly_series_keeps_complete_weeks_only(small_org):
+    """52 weeks and 5 days: the 5 days' bookings would read as a slump, so they are left out."""
+    result = simulate(small_org, 3, years=369 / DAYS_PER_YEAR)
+    weekly = list(result.record.weekly_new_arr)
+    assert result.record.measured_days == pytest.approx(369)
+    assert len(weekly) == 53 and weekly[-1] > 0  # the partial week booked something
+    assert series_of(result)["weekly_new_arr"] == weekly[:52]
 
 
 def test_attainment_histogram_counts_each_period_once():

@@ -106,10 +106,13 @@ def replicate(
 
 
 def series_of(result: RunResult) -> dict[str, list[float]]:
-    """New ARR by week, open leads by month, and each role's quota-period attainments."""
+    """New ARR by complete week, open leads by month, and each role's quota-period attainments.
+
+    A last, partial week is left out: its bookings would read as a slump.
+    """
     record = result.record
     series = {
-        "weekly_new_arr": list(record.weekly_new_arr),
+        "weekly_new_arr": list(record.weekly_new_arr[: int(record.measured_days // 7)]),
         "monthly_open_leads": [float(row["open_leads"]) for row in record.monthly],
     }
     for role in ROLES:

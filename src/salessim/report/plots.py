@@ -327,9 +327,13 @@ def pipeline_over_time(result: RunResult) -> Figure:
 
 # ----------------------------------------------------------------------------- bookings
 def bookings_by_week(result: RunResult) -> Figure:
-    """New ARR booked each week, with fiscal quarter ends marked."""
+    """New ARR booked each week, with fiscal quarter ends marked.
+
+    A last, partial week is drawn as narrow as the days it covers.
+    """
     rec = result.record
-    weeks = max(math.ceil(rec.measured_days / 7 - 1e-9), len(rec.weekly_new_arr))
+    span = rec.measured_days / 7
+    weeks = max(math.ceil(span - 1e-9), len(rec.weekly_new_arr))
     values = [*rec.weekly_new_arr, *[0.0] * (weeks - len(rec.weekly_new_arr))]
     fig = _figure()
     ax = fig.add_subplot()
@@ -341,7 +345,7 @@ def bookings_by_week(result: RunResult) -> Figure:
     ax.bar(
         range(weeks),
         values,
-        width=0.85,
+        width=[min(0.85, max(span - week, 0.05)) for week in range(weeks)],
         align="edge",
         color=NEW_COLOUR,
         label="New ARR won that week",
@@ -368,7 +372,7 @@ def bookings_by_week(result: RunResult) -> Figure:
                 color=QUARTER_COLOUR,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
             )
-    ax.set_xlim(0, weeks)
+    ax.set_xlim(0, max(span, 1.0))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12, steps=[1, 2, 4, 5, 10]))
     ax.set_xlabel("Week of the measured period")
     ax.set_ylabel("New ARR booked (USD)")
