@@ -2,8 +2,8 @@
 
 Plain keyboard input and printed output (no full-screen app), so a game works over SSH.
 The save file is the game's decision log, written when the game starts and after every
-turn; any stop (q, Ctrl-D, Ctrl-C) saves too. Rendering lives here, the questions in
-:mod:`salessim.cli.game_menu`.
+turn; any stop (q, Ctrl-D, Ctrl-C, a hang-up) saves too. Rendering lives here, the
+questions in :mod:`salessim.cli.game_menu`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import json
 import math
 import shlex
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -80,26 +81,8 @@ def play(
         highlight=False,
     )
     menu = Menu(session, console, lambda: show_briefing(console, session.briefing()))
-    if hasattr(signal, "SIGHUP"):  # a closed terminal or a dropped SSH link
-        signal.signal(signal.SIGHUP, _hang_up)
-    try:
-        while not session.finished:
-            show_briefing(console, session.briefing())
-            if menu.decide() is Outcome.QUIT:
-                break
-            _save(session, console, save_path)
-    except HangUpError:
-        with contextlib.suppress(OSError):  # nobody is left to read it
-            _stopped(session, console, save_path, menu.pending)
-        raise typer.Exit(HUNG_UP) from None
-    except (EOFError, KeyboardInterrupt) as stop:
-        console.print()  # finish the prompt's line
-        _stopped(session, console, save_path, menu.pending)
-        raise typer.Exit(INTERRUPTED if isinstance(stop, KeyboardInterrupt) else 0) from None
-    if session.finished:
-        _finish(session, console, save_path)
-    else:
-        _stopped(session, console, save_path, menu.pending)
+    with _hang_up_raises():
+        _play_turns(session, console, menu, save_path)
 
 
 @app.command()
@@ -159,8 +142,43 @@ def _open(
     return session, save or resume
 
 
+def _play_turns(session: GameSession, console: Console, menu: Menu, save_path: Path) -> None:
+    """Brief, decide and play until the game ends or stops; every stop saves."""
+    try:
+        while not session.finished:
+            show_briefing(console, session.briefing())
+            if menu.decide() is Outcome.QUIT:
+                break
+            _save(session, console, save_path)
+    except HangUpError:
+        with contextlib.suppress(OSError):  # nobody is left to read it
+            _stopped(session, console, save_path, menu.pending)
+        raise typer.Exit(HUNG_UP) from None
+    except (EOFError, KeyboardInterrupt) as stop:
+        console.print()  # finish the prompt's line
+        _stopped(session, console, save_path, menu.pending)
+        raise typer.Exit(INTERRUPTED if isinstance(stop, KeyboardInterrupt) else 0) from None
+    if session.finished:
+        _finish(session, console, save_path)
+    else:
+        _stopped(session, console, save_path, menu.pending)
+
+
 class HangUpError(Exception):
-    """The terminal went away."""
+    """The terminal went away (a closed window or a dropped SSH link)."""
+
+
+@contextlib.contextmanager
+def _hang_up_raises() -> Iterator[None]:
+    """Within, a hang-up (SIGHUP) raises :class:`HangUpError`, so the game can save."""
+    if not hasattr(signal, "SIGHUP"):  # Windows
+        yield
+        return
+    previous = signal.signal(signal.SIGHUP, _hang_up)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGHUP, previous)
 
 
 def _hang_up(_signal: int, _frame: object) -> None:
