@@ -28,6 +28,7 @@ from conftest import ROOT
 from salessim.cli import app
 from salessim.cli.game import briefing_view, figure
 from salessim.cli.game_menu import Menu, Outcome
+from salessim.game.briefing import quota_words
 from salessim.game.session import GameSession
 from salessim.report.format import label, money, number, role_label
 from salessim.scenario.load import load_scenario, resolve_scenario
@@ -475,6 +476,8 @@ def test_the_menu_builds_decisions_from_keys_and_refuses_nonsense():
     menu = Menu(session, Console(file=out, width=200), lambda: None, read)
     assert menu.decide() is Outcome.PLAYED
     assert len(prompts) == len(script)
+    linear = quota_words(PAID.compensation.plans["ae_linear"])  # the plan chosen with $
+    assert f"Multiply the AE quota (now {linear}) by" in " ".join(prompts)
     for i, (_, accepted) in enumerate(script):
         if not accepted:
             assert prompts[i + 1] == prompts[i], (i, prompts[i])

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from salessim.cli.game_prompts import amount, one_of, rep_of, training_cadence, whole
-from salessim.report.format import money, role_label
+from salessim.game.briefing import quota_words
+from salessim.report.format import role_label
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.compensation import term_at
 from salessim.scenario.people import Backfill, CoachingFocus
@@ -161,7 +162,7 @@ def quota(menu: Menu) -> None:
     if role is None:
         return
     plans = menu.now().compensation.plans
-    now = money(plans[assigned[role]].quota.amount) if assigned[role] in plans else "unknown"
+    now = quota_words(plans[assigned[role]]) if assigned[role] in plans else "unknown"
     factor = menu.ask(
         f"Multiply the {role_label(role)} quota (now {now}) by (e.g. 1.1 for 10% more): ",
         amount(0, above=True),
