@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from salessim.cli.game_prompts import amount, one_of, rep_of, training_cadence, whole
-from salessim.game.briefing import quota_words
+from salessim.game.briefing import month_words, quota_words
 from salessim.report.format import role_label
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.compensation import term_at
 from salessim.scenario.people import Backfill, CoachingFocus
 from salessim.scenario.schema import Routing, Scenario
-from salessim.scenario.units import DAYS_PER_MONTH
 
 if TYPE_CHECKING:
     from salessim.cli.game_menu import Menu
@@ -93,8 +92,8 @@ def coaching(menu: Menu) -> None:
 
 def training(menu: Menu) -> None:
     """A training session every N months (0 stops it)."""
-    every = menu.now().policies.training.every / DAYS_PER_MONTH
-    now = f"every {every:g} months" if every else "none"
+    every = menu.now().policies.training.every
+    now = f"every {month_words(every)}" if every else "none"
     months = menu.ask(
         f"A training session every how many months (0 stops training; now {now}): ",
         training_cadence,

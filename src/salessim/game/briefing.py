@@ -125,13 +125,13 @@ def policies_in_force(scenario: Scenario) -> dict[str, str]:
     staffing = policies.staffing
     backfill = {
         Backfill.IMMEDIATE: "as soon as a seat is empty",
-        Backfill.DELAYED: f"after {months(staffing.backfill_delay)}",
+        Backfill.DELAYED: f"after {month_words(staffing.backfill_delay)}",
         Backfill.FREEZE: "frozen",
     }[staffing.backfill]
     found = {
         "coaching": f"{coaching.hours_per_rep_per_month:g} h a rep a month, "
         f"focus {coaching.focus.value.replace('_', ' ')}",
-        "training": f"every {months(training)}" if training else "none",
+        "training": f"every {month_words(training)}" if training else "none",
         "recognition": f"{awards} award{'s' * (awards != 1)} per team a month"
         if awards
         else "none",
@@ -166,7 +166,7 @@ def quota_words(plan: Plan) -> str:
     return f"{figure} {words} a year"
 
 
-def months(days: float) -> str:
+def month_words(days: float) -> str:
     """A duration in months, in words: ``1 month``, ``2.5 months``."""
     value = days / DAYS_PER_MONTH
     return f"{value:g} month{'' if value == 1 else 's'}"
