@@ -52,8 +52,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if importlib.util.find_spec("salessim") is None:  # a checkout that is not installed
     sys.path.insert(0, str(ROOT / "src"))
 
-from salessim.metrics.events import Event  # noqa: E402
 from salessim.model.engine import Simulation  # noqa: E402
+from salessim.model.events import LeadWentCold  # noqa: E402
 from salessim.model.organisation import rep_speed  # noqa: E402
 from salessim.run import simulate  # noqa: E402
 from salessim.scenario.load import apply_overrides  # noqa: E402
@@ -561,7 +561,7 @@ def abandonment_window(waiting: int, settings: Settings, seed: int) -> dict[str,
     assert stage.patience is not None
     sim = Simulation(scenario, seed)
     cold = [0]
-    sim.bus.subscribe(Event.LEAD_WENT_COLD, lambda *_args: cold.__setitem__(0, cold[0] + 1))
+    sim.bus.subscribe(LeadWentCold, lambda _event: cold.__setitem__(0, cold[0] + 1))
     team = sim.organisation.teams[stage.role]
     excess_per_day = scenario.market.segments["all"].inbound.rate - team_capacity_per_day(scenario)
     sim.run_until(settings.warmup_patience_means * stage.patience.mean)

@@ -4,15 +4,23 @@ import datetime as dt
 
 import simpy
 
-from salessim.metrics.events import Bus, Event
 from salessim.model.calendar import Calendar
 
 
 def fire(start: dt.date, fiscal_start: int, days: float) -> list[tuple[str, float, object]]:
-    env, bus, seen = simpy.Environment(), Bus(), []
-    for kind in (Event.MONTH_END, Event.QUARTER_END, Event.YEAR_END):
-        bus.subscribe(kind, lambda now, arg, k=kind: seen.append((k.name, now, arg)))
-    env.process(Calendar(start, fiscal_start).run(env, bus))
+    """The boundaries the calendar process reaches in ``days``, as (kind, day, label)."""
+    env, seen = simpy.Environment(), []
+    calendar = Calendar(start, fiscal_start)
+
+    def month_end(index: int) -> None:
+        seen.append(("MONTH_END", env.now, index))
+        quarter, year = calendar.closes(index)
+        if quarter is not None:
+            seen.append(("QUARTER_END", env.now, quarter))
+        if year is not None:
+            seen.append(("YEAR_END", env.now, year))
+
+    env.process(calendar.run(env, month_end))
     env.run(until=days)
     return seen
 

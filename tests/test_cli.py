@@ -47,15 +47,15 @@ def test_run_out_writes_kpis_timeseries_plots_and_events(tmp_path):
     assert {
         "kpis.json",
         "timeseries.csv",
-        "events.csv",
+        "events",
         "funnel.png",
         "pipeline.png",
         "bookings_by_week.png",
         "utilisation.png",
         "arr.png",
     } <= names
-    header = (out / "events.csv").read_text().splitlines()[0]
-    assert header == "day,event,lead,rep,account,stage,value"
+    header = (out / "events" / "rep_left.csv").read_text().splitlines()[0]
+    assert header == ("day,rep,role,team,tier,exit,regretted,tenure_days,attainment,exit_cost")
 
 
 def test_set_overrides_reach_the_model():

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
+from salessim.metrics.eventlog import event_name
 from salessim.metrics.kpis import KPI_DEFINITIONS, ROLES
+from salessim.model.events import EVENT_TYPES
 from salessim.report.plots import PLOTS
 
 GENERIC = {
@@ -17,9 +19,26 @@ GENERIC = {
 
 def test_every_kpi_is_documented_in_the_model_page():
     text = (ROOT / "docs" / "model.md").read_text()
-    documented = set(re.findall(r"^\| `([a-z0-9_<>]+)` \|", text, flags=re.M))
+    table = text.split("<!-- kpis: the table below")[1].split("\n\n")[0]
+    documented = set(re.findall(r"^\| `([a-z0-9_<>]+)` \|", table, flags=re.M))
     expected = {GENERIC.get(name, name) for name in KPI_DEFINITIONS} | {"stage_conversion_<stage>"}
     assert expected == documented
+
+
+def test_every_event_kind_and_its_columns_are_documented_in_the_model_page():
+    """The event table lists each kind in order with exactly its record's fields."""
+    text = (ROOT / "docs" / "model.md").read_text()
+    table = text.split("<!-- events: the table below")[1].split("\n\n")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    documented = [
+        (row.split("|")[1].strip(" `"), re.findall(r"`(\w+)`", row.split("|")[2])) for row in rows
+    ]
+    assert documented == [(event_name(kind), list(kind._fields)) for kind in EVENT_TYPES]
+
+
+def test_model_page_examples_run():
+    for block in _blocks((ROOT / "docs" / "model.md").read_text(), "python"):
+        exec(compile(block, "docs/model.md", "exec"), {})
 
 
 def test_every_plot_is_described_in_the_model_page():

@@ -9,7 +9,7 @@ import pickle
 import pytest
 
 from salessim import Simulation, simulate
-from salessim.run import result_of
+from salessim.run import Recording
 from salessim.scenario.load import ScenarioError
 from salessim.scenario.schema import Scenario
 
@@ -42,9 +42,10 @@ def test_different_seeds_differ(small_org: Scenario):
 
 def test_advancing_in_steps_equals_one_run(small_org: Scenario):
     sim = Simulation(small_org, 5)
+    recording = Recording(sim)
     for day in (10.5, 91.0, 200.0, sim.end):
         sim.run_until(day)
-    assert same(result_of(sim).kpis, simulate(small_org, 5).kpis)
+    assert same(recording.result().kpis, simulate(small_org, 5).kpis)
 
 
 def test_result_pickles_for_any_executor(small_org: Scenario):
@@ -58,13 +59,15 @@ def test_a_change_between_advances_takes_effect(small_org: Scenario):
         f"funnel.stages.{i}.convert": s.convert / 2 for i, s in enumerate(small_org.funnel.stages)
     }
     changed, unchanged = Simulation(small_org, 9), Simulation(small_org, 9)
+    records = {sim: Recording(sim) for sim in (changed, unchanged)}
     for sim in (changed, unchanged):
         sim.run_until(120)
     changed.change(half)
     for sim in (changed, unchanged):
         sim.run_until(sim.end)
     assert changed.scenario.funnel.stages[1].convert == small_org.funnel.stages[1].convert / 2
-    assert result_of(changed).kpis["deals_won"] < result_of(unchanged).kpis["deals_won"]
+    won = {sim: records[sim].result().kpis["deals_won"] for sim in records}
+    assert won[changed] < won[unchanged]
 
 
 def test_a_policy_change_between_advances_is_applied(small_org: Scenario):
@@ -115,21 +118,19 @@ def test_event_log_is_opt_in_and_complete(small_org: Scenario):
     result = simulate(small_org, 1, years=0.1, record_events=True)
     events = result.events
     assert events is not None
-    assert events["event"].count("lead_created") == result.kpis["leads_created"]
-    assert len({len(column) for column in events.values()}) == 1
+    assert len(events["lead_created"]["lead"]) == result.kpis["leads_created"]
+    for table in events.values():
+        assert len({len(column) for column in table.values()}) == 1
 
 
 def test_lead_ids_stay_unique_across_a_change(small_org: Scenario):
-    sim = Simulation(small_org, 3, record_events=True)
+    sim = Simulation(small_org, 3)
+    recording = Recording(sim, events=True)
     sim.run_until(60)
     sim.change({"policies.routing.sdr": "least_loaded"})
     sim.run_until(120)
-    events = sim.event_log.columns
-    created = [
-        lead
-        for kind, lead in zip(events["event"], events["lead"], strict=True)
-        if kind == "lead_created"
-    ]
+    assert recording.event_log is not None
+    created = recording.event_log.tables()["lead_created"]["lead"]
     assert len(created) == len(set(created)) > 100
 
 

@@ -177,7 +177,7 @@ def test_new_plan_terms_and_quotas_reach_the_reps_at_the_next_period():
     for payee in (payees[rep] for rep in before if rep in payees):
         assert payee.plan.components[0].commission.rates[0].rate == 0.11
         assert payee.rep.quota == pytest.approx(1.2 * before[payee.rep.id])
-    lines = session.sim.recorder.record.pay
+    lines = session.recording.record.pay
     assert any("changed its terms" in note for note in lines.line_note)
 
 
@@ -197,7 +197,7 @@ def test_a_contest_runs_over_the_next_quarter_and_pays_its_prizes():
     before = session.briefing().budget.projected
     assert session.check({"contest": {"role": "ae", "prizes": [5000, 2000]}}) == []
     session.advance({"contest": {"role": "ae", "prizes": [5000, 2000]}})
-    pay = session.sim.recorder.record.pay
+    pay = session.recording.record.pay
     assert not any(c == "contest" for c in pay.line_component)  # not this quarter
     second = session.advance({})
     paid = [a for c, a in zip(pay.line_component, pay.line_amount, strict=True) if c == "contest"]

@@ -32,9 +32,9 @@ def test_a_dip_cuts_demand_for_its_length_then_restores_it():
     second = session.advance({})
     assert inbound(session) == pytest.approx(normal)  # over by mid-June
     assert second.story[0].startswith("Demand fell: inbound leads x0.5 for 2 months")
-    rows = session.sim.recorder.record.monthly
+    rows = session.recording.record.monthly
     calm.advance({})
-    calm_rows = calm.sim.recorder.record.monthly
+    calm_rows = calm.recording.record.monthly
     assert rows[4]["leads_created"] < 0.85 * calm_rows[4]["leads_created"]  # May: all dip
 
 

@@ -10,9 +10,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "salessim"
 # Each layer and the layers it may import from (its own included).
 LAYERS: dict[str, set[str]] = {
     "scenario": {"scenario"},
-    "model": {"scenario", "model", "policies", "metrics"},
+    "model": {"scenario", "model", "policies"},
     "policies": {"scenario", "policies"},
-    "metrics": {"scenario", "metrics"},
+    "metrics": {"scenario", "model", "metrics"},
     "run": {"scenario", "model", "policies", "metrics", "run"},
     "report": {"scenario", "model", "policies", "metrics", "run", "report", "__init__"},
     "experiments": {
@@ -98,3 +98,15 @@ def test_no_global_random_state_in_the_package():
         or "np.random.rand" in path.read_text()
     ]
     assert not offenders
+
+
+def test_the_model_never_imports_its_observers():
+    """The model owns its events: nothing under model/ imports metrics/ or a layer above."""
+    observers = {"metrics", "run", "report", "experiments", "game", "cli", "classroom"}
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{line} imports salessim.{target}"
+        for path in sorted((PACKAGE / "model").rglob("*.py"))
+        for line, target in salessim_imports(path)
+        if target in observers
+    ]
+    assert not offenders, "\n".join(offenders)

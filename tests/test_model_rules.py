@@ -17,12 +17,10 @@ def with_(scenario: Scenario, **changes: Any) -> Scenario:
 
 
 def workers_by_lead(result, role_stages: set[int]) -> dict[int, set[int]]:
-    events = result.events
+    work = result.events["lead_work_started"]
     seen: dict[int, set[int]] = defaultdict(set)
-    for kind, lead, rep, stage in zip(
-        events["event"], events["lead"], events["rep"], events["stage"], strict=True
-    ):
-        if kind == "work_started" and lead is not None and stage in role_stages:
+    for lead, rep, stage in zip(work["lead"], work["rep"], work["stage"], strict=True):
+        if stage in role_stages:
             seen[lead].add(rep)
     return seen
 

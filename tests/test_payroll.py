@@ -11,7 +11,7 @@ import pytest
 from salessim.model.calendar import Calendar
 from salessim.model.engine import Simulation
 from salessim.policies.compensation import contest_awards
-from salessim.run import result_of, simulate
+from salessim.run import Recording, simulate
 from salessim.scenario.compensation import Contest
 from salessim.scenario.schema import Role, Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
@@ -315,14 +315,15 @@ def run_with_a_leaver(
 ) -> tuple[int, list[Row]]:
     """Run to ``leave_at``, make the AE who has won the most so far leave, run on to ``until``."""
     sim = Simulation(scenario, seed)
+    recording = Recording(sim)
     sim.run_until(leave_at)
-    won = credit_by_rep(sim.recorder.record.pay.lines(), 0, leave_at, "new_arr")
+    won = credit_by_rep(recording.record.pay.lines(), 0, leave_at, "new_arr")
     aes = {rep.id: rep for rep in sim.workforce.staff[Role.AE]}
     leaver = max(aes, key=lambda rep_id: (won.get(rep_id, 0.0), -rep_id))
     assert won.get(leaver, 0) > 0
     sim.workforce.leave(aes[leaver], involuntary=True)
     sim.run_until(until)
-    return leaver, result_of(sim).record.pay.lines()
+    return leaver, recording.result().record.pay.lines()
 
 
 def deal_commission(lines: list[Row], rep: int) -> dict[float, float]:
@@ -516,10 +517,11 @@ def test_a_plan_change_mid_run_waits_for_the_quarter_end(small_org):
     """The game path: assigning AEs to ``new`` on day 45 moves them at the quarter end, day 90."""
     scenario = with_pay(small_org, change_plans(), **FIXED_STAFF)
     sim = Simulation(scenario, 22)
+    recording = Recording(sim)
     sim.run_until(45.0)
     sim.change({"compensation.assign.ae": "new"})
     sim.run_until(200.0)
-    lines = result_of(sim).record.pay.lines()
+    lines = recording.result().record.pay.lines()
     boundary = sim.calendar.period(45.0, 3)[1]
     assert boundary == 90.0
     assert_switch_at(lines, boundary, small_org.roles.ae.headcount)

@@ -33,7 +33,7 @@ from salessim.report.tables import (
     kpis_json,
     summary_sections,
     summary_table,
-    write_events_csv,
+    write_event_tables,
     write_kpis_json,
     write_timeseries_csv,
 )
@@ -316,19 +316,26 @@ def test_timeseries_csv_without_months_is_empty(no_month_run: RunResult, tmp_pat
     assert path.read_text(encoding="utf-8") == ""
 
 
-def test_events_csv_has_one_row_per_logged_event(tmp_path: Path):
-    """The opt-in event log is written column for column; unknown fields are empty."""
+def test_event_tables_are_written_one_csv_per_kind(tmp_path: Path):
+    """Every event kind gets a file with its own columns and one row per event."""
     result = simulate(one_sdr_stage("3d"), 4, record_events=True)
     assert result.events is not None
-    header, rows = read_csv(write_events_csv(result, tmp_path / "events.csv"))
-    assert header == list(result.events)
-    assert len(rows) == len(result.events["day"]) > 0
-    assert all(r["account"] == "" for r in rows)
+    paths = write_event_tables(result, tmp_path / "events")
+    assert [p.stem for p in paths] == list(result.events)
+    for path in paths:
+        header, rows = read_csv(path)
+        table = result.events[path.stem]
+        assert header == list(table)
+        assert len(rows) == len(table["day"])
+    header, rows = read_csv(tmp_path / "events" / "lead_closed.csv")
+    assert len(rows) > 0
+    assert {r["status"] for r in rows} <= {"won", "lost", "gone_cold", "disqualified"}
+    assert all(r["owner"] == "" for r in rows)  # one SDR stage: no AE ever owns a lead
 
 
-def test_events_csv_needs_an_event_log(tiny_run: RunResult, tmp_path: Path):
+def test_event_tables_need_an_event_log(tiny_run: RunResult, tmp_path: Path):
     with pytest.raises(ValueError, match="record_events"):
-        write_events_csv(tiny_run, tmp_path / "events.csv")
+        write_event_tables(tiny_run, tmp_path / "events")
 
 
 # ----------------------------------------------------------------------------- summary

@@ -12,16 +12,29 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from salessim import Simulation
-from salessim.metrics.events import Event, LeadStatus
 from salessim.model.attrition import annual_to_daily, attainment_curve, exit_hazards
 from salessim.model.development import develop, morale_target, refresh_skill, tier_of
 from salessim.model.entities import Rep
+from salessim.model.events import (
+    AccountChurned,
+    AccountRenewed,
+    ExitKind,
+    LeadStatus,
+    LeadWorkStarted,
+    MonthEnded,
+    PlanEnded,
+    PlanStarted,
+    RepHired,
+    RepLeft,
+    TrainingHeld,
+)
 from salessim.model.managers import ManagerDesk
 from salessim.model.workforce import credit_lag
 from salessim.policies.coaching import coaching_split
@@ -484,31 +497,25 @@ class People:
     """The people events of a run (AE only unless asked), recorded from the bus."""
 
     def __init__(self, sim: Simulation, role: Role | None = Role.AE) -> None:
-        self.hired: list[tuple[float, Rep, float]] = []
-        self.left: list[tuple[float, Rep, bool, bool, float]] = []
-        self.started: list[tuple[float, Rep]] = []
-        self.ended: list[tuple[float, Rep, bool]] = []
-        self.training: list[tuple[float, int, float]] = []
+        self.hired: list[RepHired] = []
+        self.left: list[RepLeft] = []
+        self.started: list[PlanStarted] = []
+        self.ended: list[PlanEnded] = []
+        self.training: list[TrainingHeld] = []
 
-        def mine(rep: Rep) -> bool:
-            return role is None or rep.role is role
+        def keep(into: list[Any]) -> Callable[[Any], None]:
+            def add(event: Any) -> None:
+                if role is None or event.role is role:
+                    into.append(event)
+
+            return add
 
         bus = sim.bus
-        bus.subscribe(
-            Event.REP_HIRED,
-            lambda t, rep, cost, fill: mine(rep) and self.hired.append((t, rep, fill)),
-        )
-        bus.subscribe(
-            Event.REP_LEFT,
-            lambda t, rep, inv, reg, cost: mine(rep) and self.left.append((t, rep, inv, reg, cost)),
-        )
-        bus.subscribe(
-            Event.PLAN_STARTED, lambda t, rep: mine(rep) and self.started.append((t, rep))
-        )
-        bus.subscribe(
-            Event.PLAN_ENDED, lambda t, rep, ok: mine(rep) and self.ended.append((t, rep, ok))
-        )
-        bus.subscribe(Event.TRAINING_HELD, lambda t, n, cost: self.training.append((t, n, cost)))
+        bus.subscribe(RepHired, keep(self.hired))
+        bus.subscribe(RepLeft, keep(self.left))
+        bus.subscribe(PlanStarted, keep(self.started))
+        bus.subscribe(PlanEnded, keep(self.ended))
+        bus.subscribe(TrainingHeld, self.training.append)
 
 
 LEAVING_AES = {"roles__ae__attrition__voluntary": 0.9}
@@ -530,7 +537,7 @@ def test_immediate_backfill_hires_one_time_to_hire_after_each_exit():
     assert len(exits) >= 3
     expected = sorted(t + 20.0 for t in exits if t + 20.0 < BACKFILL_RUN)
     assert [t for t, *_ in sorted(people.hired, key=lambda h: h[0])] == pytest.approx(expected)
-    assert all(fill == pytest.approx(20.0) for _t, _rep, fill in people.hired)
+    assert all(hire.days_to_fill == pytest.approx(20.0) for hire in people.hired)
     workforce = sim.workforce
     assert workforce.target[Role.AE] == 6
     assert len(workforce.staff[Role.AE]) + workforce.open_requisitions[Role.AE] == 6
@@ -543,7 +550,7 @@ def test_delayed_backfill_waits_the_delay_plus_the_time_to_hire():
     assert len(exits) >= 3
     expected = sorted(t + 50.0 for t in exits if t + 50.0 < BACKFILL_RUN)
     assert [t for t, *_ in sorted(people.hired, key=lambda h: h[0])] == pytest.approx(expected)
-    assert all(fill >= 50.0 - 1e-9 for _t, _rep, fill in people.hired)
+    assert all(hire.days_to_fill >= 50.0 - 1e-9 for hire in people.hired)
     workforce = sim.workforce
     assert len(workforce.staff[Role.AE]) + workforce.open_requisitions[Role.AE] == 6
 
@@ -587,7 +594,8 @@ def test_a_rep_in_bootcamp_is_employed_but_not_on_the_team_until_it_ends():
     team = sim.organisation.teams[Role.AE]
     for day in (hired_at + 0.5, hired_at + 13.5):
         sim.run_until(day)
-        hires = [rep for _t, rep, _fill in people.hired]
+        staff = {rep.id: rep for rep in sim.workforce.staff[Role.AE]}
+        hires = [staff[hire.rep] for hire in people.hired]
         assert len(hires) == 3
         for rep in hires:
             assert rep in sim.workforce.staff[Role.AE]
@@ -623,14 +631,18 @@ def test_a_huge_quota_puts_every_ae_on_a_plan_and_the_plan_ends_in_a_firing(smal
     """Attainment far under 0.5: a plan, then PLAN_ENDED(restored=False) and an involuntary exit."""
     people = plan_run(small_org, 1e12)
     assert len(people.started) == 6  # every starting AE, once attainment is known
-    started = {rep.id: t for t, rep in people.started}
+    started = {plan.rep: plan.day for plan in people.started}
     assert len(people.ended) == 6
-    left = {rep.id: (t, inv, reg, cost) for t, rep, inv, reg, cost in people.left}
-    for t, rep, restored in people.ended:
-        assert restored is False
-        assert t - started[rep.id] >= DAYS_PER_MONTH - 1 - 1e-9
-        assert t - started[rep.id] <= DAYS_PER_MONTH - 1 + 31
-        assert left[rep.id] == (t, True, False, 20_000)
+    left = {
+        e.rep: (e.day, e.exit is ExitKind.INVOLUNTARY, e.regretted, e.exit_cost)
+        for e in people.left
+    }
+    for plan in people.ended:
+        t = plan.day
+        assert plan.restored is False
+        assert t - started[plan.rep] >= DAYS_PER_MONTH - 1 - 1e-9
+        assert t - started[plan.rep] <= DAYS_PER_MONTH - 1 + 31
+        assert left[plan.rep] == (t, True, False, 20_000)
 
 
 def test_a_tiny_quota_puts_nobody_on_a_plan(small_org):
@@ -669,7 +681,7 @@ def test_training_every_month_is_held_at_every_month_end():
     sim = Simulation(people_org(policies__training__every="1mo"), 2)
     people = People(sim)
     month_ends: list[float] = []
-    sim.bus.subscribe(Event.MONTH_END, lambda t, index: month_ends.append(t))
+    sim.bus.subscribe(MonthEnded, lambda event: month_ends.append(event.day))
     sim.run_until(DAYS_PER_YEAR + 1)
     assert len(month_ends) == 12
     assert [t for t, *_ in people.training] == month_ends
@@ -678,17 +690,12 @@ def test_training_every_month_is_held_at_every_month_end():
 def first_month_end(scenario: Scenario, seed: int) -> dict[int, tuple[float, float, float]]:
     """(morale, month credit, month base) of each rep just after the first month end."""
     sim = Simulation(scenario, seed)
-    seen: dict[int, tuple[float, float, float]] = {}
-
-    def snapshot(t: float, index: int) -> None:
-        if index == 0:
-            for role in WORKING_ROLES:
-                for rep in sim.workforce.staff[role]:
-                    seen[rep.id] = (rep.morale, rep.credits[-1], rep.bases[-1])
-
-    sim.bus.subscribe(Event.MONTH_END, snapshot)  # after the model's own month end
-    sim.run_until(40.0)
-    return seen
+    next(sim.month_ends())  # just after the first month end's work
+    return {
+        rep.id: (rep.morale, rep.credits[-1], rep.bases[-1])
+        for role in WORKING_ROLES
+        for rep in sim.workforce.staff[role]
+    }
 
 
 def test_recognition_raises_the_morale_of_the_months_best_rep(small_org):
@@ -787,8 +794,8 @@ def test_with_account_loss_one_a_leaving_csms_accounts_churn_at_their_next_renew
     sim, _leaver, accounts = csm_leaves(small_org, 1.0)
     churned: dict[int, float] = {}
     renewed: set[int] = set()
-    sim.bus.subscribe(Event.ACCOUNT_CHURNED, lambda t, a, opened, arr: churned.setdefault(a, t))
-    sim.bus.subscribe(Event.ACCOUNT_RENEWED, lambda t, a, *_: renewed.add(a))
+    sim.bus.subscribe(AccountChurned, lambda e: churned.setdefault(e.account, e.day))
+    sim.bus.subscribe(AccountRenewed, lambda e: renewed.add(e.account))
     sim.run_until(max(accounts.values()) + 1.0)
     assert not renewed & set(accounts)
     assert {a: churned.get(a) for a in accounts} == pytest.approx(accounts)
@@ -801,14 +808,12 @@ def test_sticky_deals_change_ae_only_when_their_ae_has_left(small_org):
     work: dict[int, list[tuple[float, int]]] = defaultdict(list)
     left: dict[int, float] = {}
 
-    def started(t: float, role: Role, rep: Rep, item: Any, wait: float) -> None:
-        if role is Role.AE:
-            work[item.id].append((t, rep.id))
+    def started(event: LeadWorkStarted) -> None:
+        if event.role is Role.AE:
+            work[event.lead].append((event.day, event.rep))
 
-    sim.bus.subscribe(Event.WORK_STARTED, started)
-    sim.bus.subscribe(
-        Event.REP_LEFT, lambda t, rep, *_: rep.role is Role.AE and left.setdefault(rep.id, t)
-    )
+    sim.bus.subscribe(LeadWorkStarted, started)
+    sim.bus.subscribe(RepLeft, lambda e: e.role is Role.AE and left.setdefault(e.rep, e.day))
     sim.run_until(DAYS_PER_YEAR)
     assert len(left) >= 3
     moves = 0
@@ -837,8 +842,8 @@ def test_workforce_off_means_fixed_fully_productive_staff(small_org):
     headcount = sim.workforce.headcount()
     productivity: list[float] = []
     sim.bus.subscribe(
-        Event.MONTH_END,
-        lambda t, index: productivity.extend(
+        MonthEnded,
+        lambda _event: productivity.extend(
             rep.productivity for role in WORKING_ROLES for rep in sim.workforce.staff[role]
         ),
     )

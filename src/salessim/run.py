@@ -1,7 +1,9 @@
 """One replication: (scenario, seed) -> RunResult, a pure function.
 
 No files, no environment variables, no globals: a ``RunResult`` is plain data that
-pickles to any executor and is identical for the same scenario and seed.
+pickles to any executor and is identical for the same scenario and seed. ``Recording``
+is the one place where observers attach to a simulation: the recorder, the opt-in event
+log and the switch that ends the warm-up.
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from salessim.metrics.eventlog import EventLog
 from salessim.metrics.kpis import compute
 from salessim.metrics.record import Record
+from salessim.metrics.recorder import Recorder
 from salessim.model.engine import Progress, Simulation
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_YEAR
@@ -24,7 +28,8 @@ class RunResult:
     seed: int
     kpis: dict[str, float]
     record: Record
-    events: dict[str, list[object]] | None = None
+    events: dict[str, dict[str, list[object]]] | None = None
+    """The event log, when kept: one table (column name -> values) per event kind."""
 
     @property
     def monthly(self) -> list[dict[str, float | str]]:
@@ -35,6 +40,51 @@ class RunResult:
     def weekly_new_arr(self) -> Sequence[float]:
         """New ARR booked in each week of the measured period."""
         return self.record.weekly_new_arr
+
+
+class Recording:
+    """A simulation with its recorders attached: what it does becomes a ``Record``.
+
+    Attach before the simulation's first advance. Measuring starts when the warm-up ends.
+
+    Raises:
+        ValueError: the simulation has already advanced.
+    """
+
+    def __init__(self, sim: Simulation, *, events: bool = False) -> None:
+        if sim.started:
+            raise ValueError("attach the recorders before the simulation's first advance")
+        self.sim = sim
+        stages = sim.scenario.funnel.stages
+        self.recorder = Recorder(
+            sim.bus, sim.snapshot, [s.name for s in stages], [s.role.value for s in stages]
+        )
+        segments = list(sim.scenario.market.segments)
+        self.event_log = EventLog(sim.bus, segments) if events else None
+        sim.at(sim.measure_from, self.recorder.start)
+
+    @property
+    def record(self) -> Record:
+        """The record so far (months close as they end)."""
+        return self.recorder.record
+
+    def result(self) -> RunResult:
+        """Close the books now and return the result of the measured period.
+
+        Raises:
+            ValueError: the warm-up has not ended yet.
+        """
+        sim = self.sim
+        if not self.recorder.measuring:
+            raise ValueError(f"nothing measured yet: the warm-up ends on day {sim.measure_from:g}")
+        record = self.recorder.finish()
+        return RunResult(
+            scenario_name=sim.scenario.meta.name,
+            seed=sim.seed,
+            kpis=compute(record),
+            record=record,
+            events=self.event_log.tables() if self.event_log is not None else None,
+        )
 
 
 def simulate(
@@ -54,19 +104,8 @@ def simulate(
         record_events: keep the full event log in ``RunResult.events``.
         progress: called with (days done, days to do) about once a simulated week.
     """
-    sim = Simulation(scenario, seed, record_events=record_events)
+    sim = Simulation(scenario, seed)
+    recording = Recording(sim, events=record_events)
     end = sim.end if years is None else scenario.calendar.warmup + years * DAYS_PER_YEAR
     sim.run_until(end, progress)
-    return result_of(sim)
-
-
-def result_of(sim: Simulation) -> RunResult:
-    """The result of a simulation so far (closes its books)."""
-    record = sim.finish()
-    return RunResult(
-        scenario_name=sim.scenario.meta.name,
-        seed=sim.seed,
-        kpis=compute(record),
-        record=record,
-        events=sim.event_log.columns if sim.event_log is not None else None,
-    )
+    return recording.result()

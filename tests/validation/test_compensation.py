@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from salessim.metrics.events import Event, LeadStatus
 from salessim.model.calendar import Calendar
 from salessim.model.engine import Simulation
-from salessim.run import result_of
+from salessim.model.events import LeadClosed, LeadStatus, PayLine
+from salessim.run import Recording
 from salessim.scenario.schema import Role, Scenario
 
 from .support import paired_ci
@@ -113,31 +113,29 @@ def _replicate(job: tuple[Scenario, int]) -> dict[str, Any]:
     """Wins (day, AE id, ARR) in the measured period, tiers, efforts and the KPIs."""
     scenario, seed = job
     sim = Simulation(scenario, seed)
+    recording = Recording(sim)
     warmup = scenario.calendar.warmup
     wins: list[tuple[float, int, float]] = []
     gave_up: set[tuple[int, str]] = set()
     capped: set[tuple[int, str]] = set()
     care: list[float] = []
 
-    def closed(now: float, lead: Any) -> None:
-        if lead.status is LeadStatus.WON and lead.owner is not None and now >= warmup:
-            wins.append((now, lead.owner.id, lead.deal_value * (1 - lead.discount)))
+    def closed(event: LeadClosed) -> None:
+        if event.status is LeadStatus.WON and event.owner is not None and event.day >= warmup:
+            wins.append((event.day, event.owner, event.arr))
 
-    def month_end(now: float, _index: int) -> None:
+    def line(event: PayLine) -> None:
+        if "cap" in event.note:
+            capped.add((event.rep, event.period))
+
+    sim.bus.subscribe(LeadClosed, closed)
+    sim.bus.subscribe(PayLine, line)
+    for now in sim.month_ends():  # each rep's effort and care as set for the coming month
         date = sim.calendar.date(now - 1)
         for rep in sim.organisation.teams[Role.AE].reps:
             if rep.effort < GIVE_UP_EFFORT and date.month > 6:
                 gave_up.add((rep.id, str(date.year)))
         care.append(statistics.fmean(r.care_share for r in sim.organisation.teams[Role.AE].reps))
-
-    def line(now: float, rep: Any, _plan: str, label: str, pay_line: Any) -> None:
-        if "cap" in pay_line.note:
-            capped.add((rep.id, label))
-
-    sim.bus.subscribe(Event.LEAD_CLOSED, closed)
-    sim.bus.subscribe(Event.MONTH_END, month_end)
-    sim.bus.subscribe(Event.PAY_LINE, line)
-    sim.run_until(sim.end)
     reps = sim.organisation.teams[Role.AE].reps
     return {
         "wins": wins,
@@ -146,7 +144,7 @@ def _replicate(job: tuple[Scenario, int]) -> dict[str, Any]:
         "gave_up": len(gave_up) / len(reps),
         "capped": capped,
         "care": statistics.fmean(care),
-        "kpis": result_of(sim).kpis,
+        "kpis": recording.result().kpis,
     }
 
 

@@ -22,9 +22,9 @@ from typing import Any
 
 import pytest
 
-from salessim.metrics.events import Event
 from salessim.model.engine import Simulation
-from salessim.run import result_of, simulate
+from salessim.model.events import ExitKind, RepHired, RepLeft
+from salessim.run import Recording, simulate
 from salessim.scenario.people import Ramp, Tier
 from salessim.scenario.schema import WORKING_ROLES, Role, Scenario
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_YEAR
@@ -144,9 +144,10 @@ def _lifetimes(job: tuple[Scenario, int, float, float, float]) -> dict[str, list
     sim = Simulation(scenario, seed)
     hired: dict[int, float] = {}
     left: dict[int, tuple[float, bool]] = {}
-    sim.bus.subscribe(Event.REP_HIRED, lambda t, rep, *_: hired.__setitem__(rep.id, t))
+    sim.bus.subscribe(RepHired, lambda event: hired.__setitem__(event.rep, event.day))
     sim.bus.subscribe(
-        Event.REP_LEFT, lambda t, rep, involuntary, *_: left.__setitem__(rep.id, (t, involuntary))
+        RepLeft,
+        lambda event: left.__setitem__(event.rep, (event.day, event.exit is ExitKind.INVOLUNTARY)),
     )
     first = [rep.id for rep in sim.workforce.staff[Role.AE]]
     sim.run_until(start)
@@ -414,13 +415,19 @@ def _coaching_run(job: tuple[Scenario, int, float]) -> dict[str, Any]:
     """
     scenario, seed, years = job
     sim = Simulation(scenario, seed)
+    recording = Recording(sim)
     warmup = scenario.calendar.warmup
     hours: dict[int, list[float]] = defaultdict(list)
     star = {"exits": 0, "days": 0.0}
     last = [warmup]
 
-    def month_end(now: float, _index: int) -> None:
-        # Subscribed after the engine: the workforce has spent this month's coaching.
+    def left(event: RepLeft) -> None:
+        if event.day > warmup and event.tier is Tier.STAR:
+            star["exits"] += 1
+
+    sim.bus.subscribe(RepLeft, left)
+    for now in sim.month_ends(warmup + years * DAYS_PER_YEAR):
+        # Just after the month end: the workforce has spent this month's coaching.
         for rep in sim.workforce.staff[Role.AE]:
             hours[rep.id].append(rep.coached_hours)
         if now > warmup:
@@ -432,14 +439,6 @@ def _coaching_run(job: tuple[Scenario, int, float]) -> dict[str, Any]:
             )
             star["days"] += stars * (now - last[0])
             last[0] = now
-
-    def left(now: float, rep: Any, *_: Any) -> None:
-        if now > warmup and rep.tier is Tier.STAR:
-            star["exits"] += 1
-
-    sim.bus.subscribe(Event.MONTH_END, month_end)
-    sim.bus.subscribe(Event.REP_LEFT, left)
-    sim.run_until(warmup + years * DAYS_PER_YEAR)
     core = []
     for rep in sim.workforce.staff[Role.AE]:
         trailing = hours.get(rep.id, [])[-12:]
@@ -447,7 +446,7 @@ def _coaching_run(job: tuple[Scenario, int, float]) -> dict[str, Any]:
         if rep.tier is Tier.CORE and len(trailing) == 12 and attainment is not None:
             core.append((statistics.fmean(trailing), attainment))
     return {
-        "bookings": result_of(sim).kpis["bookings_new_arr"],
+        "bookings": recording.result().kpis["bookings_new_arr"],
         "star_exits": star["exits"],
         "star_years": star["days"] / DAYS_PER_YEAR,
         "core": core,

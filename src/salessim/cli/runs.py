@@ -47,7 +47,8 @@ def run(
         bool, typer.Option("--json", help="Print the KPIs as one JSON object.")
     ] = False,
     events: Annotated[
-        bool, typer.Option(help="Also write the full event log (events.csv) to --out.")
+        bool,
+        typer.Option(help="Also write the full event log to --out: events/<kind>.csv, one a kind."),
     ] = False,
     overrides: SetOption = None,
 ) -> None:
@@ -81,12 +82,12 @@ def run(
 
 def _write_outputs(result: RunResult, out: Path, events: bool) -> list[Path]:
     from salessim.report.plots import write_plots
-    from salessim.report.tables import write_events_csv
+    from salessim.report.tables import write_event_tables
 
     out.mkdir(parents=True, exist_ok=True)
     written = write_plots(result, out)
     if events and result.events is not None:
-        written.append(write_events_csv(result, out / "events.csv"))
+        written += write_event_tables(result, out / "events")
     return written
 
 
@@ -107,6 +108,7 @@ def statement(
     """Print one rep's pay statement for a period, line by line, to check by hand."""
     from salessim.model.engine import Simulation
     from salessim.report.statement import build_statement, statement_table
+    from salessim.run import Recording
 
     _, loaded = load_or_exit(scenario, overrides)
     if not loaded.compensation.assign and not loaded.compensation.changes:
@@ -115,6 +117,7 @@ def statement(
             "(see docs/compensation.md)"
         )
     sim = Simulation(loaded, seed)
+    recording = Recording(sim)
     months = sim.calendar.month_index(sim.end - 1e-6) + 1
     try:
         start, end = sim.calendar.span(period, months)
@@ -123,7 +126,7 @@ def statement(
     with progress_bar(f"Simulating to the end of {period}") as progress:
         sim.run_until(min(sim.end, end + 0.5), progress)
     try:
-        found = build_statement(sim.recorder.record.pay, rep, period, start, end, sim.calendar.date)
+        found = build_statement(recording.record.pay, rep, period, start, end, sim.calendar.date)
     except ValueError as error:
         raise refuse(str(error)) from None
     if as_json:

@@ -6,11 +6,22 @@ and the turn's figures into plain sentences a manager would write in a weekly no
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from salessim.metrics.events import Bus, Event, LeadStatus
+from salessim.model.events import (
+    AccountChurned,
+    Bus,
+    ContestHeld,
+    ExitKind,
+    LeadClosed,
+    LeadStatus,
+    PlanEnded,
+    PlanStarted,
+    RepHired,
+    RepLeft,
+    TrainingHeld,
+)
 from salessim.report.format import money, role_label
 
 
@@ -42,14 +53,14 @@ class TurnEvents:
 
     def listen(self, bus: Bus) -> None:
         """Subscribe to ``bus`` (for the rest of the game; reset with :meth:`clear`)."""
-        bus.subscribe(Event.REP_HIRED, self._hired)
-        bus.subscribe(Event.REP_LEFT, self._left)
-        bus.subscribe(Event.PLAN_STARTED, self._plan_started)
-        bus.subscribe(Event.PLAN_ENDED, self._plan_ended)
-        bus.subscribe(Event.TRAINING_HELD, self._trained)
-        bus.subscribe(Event.LEAD_CLOSED, self._closed)
-        bus.subscribe(Event.ACCOUNT_CHURNED, self._churned)
-        bus.subscribe(Event.CONTEST_HELD, self._contest)
+        bus.subscribe(RepHired, self._hired)
+        bus.subscribe(RepLeft, self._left)
+        bus.subscribe(PlanStarted, self._plan_started)
+        bus.subscribe(PlanEnded, self._plan_ended)
+        bus.subscribe(TrainingHeld, self._trained)
+        bus.subscribe(LeadClosed, self._closed)
+        bus.subscribe(AccountChurned, self._churned)
+        bus.subscribe(ContestHeld, self._contest)
 
     def clear(self) -> None:
         """Forget the last turn."""
@@ -57,36 +68,38 @@ class TurnEvents:
         for name in fresh.__dataclass_fields__:
             setattr(self, name, getattr(fresh, name))
 
-    def _hired(self, now: float, rep: Any, cost: float, days_to_fill: float) -> None:
-        self.hires.append((rep.id, rep.role.value, rep.pay))
-        self.people_cost += cost
+    def _hired(self, event: RepHired) -> None:
+        self.hires.append((event.rep, event.role.value, event.pay))
+        self.people_cost += event.hiring_cost
 
-    def _left(self, now: float, rep: Any, involuntary: bool, regretted: bool, cost: float) -> None:
-        self.exits.append(Exit(rep.id, rep.role.value, involuntary, regretted, rep.attainment()))
-        self.people_cost += cost
+    def _left(self, event: RepLeft) -> None:
+        involuntary = event.exit is ExitKind.INVOLUNTARY
+        self.exits.append(
+            Exit(event.rep, event.role.value, involuntary, event.regretted, event.attainment)
+        )
+        self.people_cost += event.exit_cost
 
-    def _plan_started(self, now: float, rep: Any) -> None:
-        self.plans_started.append((rep.id, rep.role.value))
+    def _plan_started(self, event: PlanStarted) -> None:
+        self.plans_started.append((event.rep, event.role.value))
 
-    def _plan_ended(self, now: float, rep: Any, restored: bool) -> None:
-        self.plans_ended.append((rep.id, rep.role.value, restored))
+    def _plan_ended(self, event: PlanEnded) -> None:
+        self.plans_ended.append((event.rep, event.role.value, event.restored))
 
-    def _trained(self, now: float, reps: int, cost: float) -> None:
-        self.trainings.append((reps, cost))
-        self.people_cost += cost
+    def _trained(self, event: TrainingHeld) -> None:
+        self.trainings.append((event.reps, event.cost))
+        self.people_cost += event.cost
 
-    def _closed(self, now: float, lead: Any) -> None:
-        if lead.status is not LeadStatus.WON:
+    def _closed(self, event: LeadClosed) -> None:
+        if event.status is not LeadStatus.WON:
             return
-        arr = lead.deal_value * (1 - lead.discount)
-        if self.biggest_win is None or arr > self.biggest_win[0]:
-            self.biggest_win = (arr, getattr(lead.owner, "id", None))
+        if self.biggest_win is None or event.arr > self.biggest_win[0]:
+            self.biggest_win = (event.arr, event.owner)
 
-    def _contest(self, now: float, winners: list[Any], entrants: list[Any]) -> None:
-        self.contests.append(([rep.id for rep in winners], len(entrants)))
+    def _contest(self, event: ContestHeld) -> None:
+        self.contests.append((list(event.winners), len(event.entrants)))
 
-    def _churned(self, now: float, account: int, opened_at: float, arr_lost: float) -> None:
-        self.churned.append(arr_lost)
+    def _churned(self, event: AccountChurned) -> None:
+        self.churned.append(event.arr_lost)
 
 
 def tell(
@@ -182,7 +195,7 @@ def _roles(exits: list[Exit]) -> str:
     return _roles_of(e.role for e in exits)
 
 
-def _roles_of(roles: Any) -> str:
+def _roles_of(roles: Iterable[str]) -> str:
     counts: dict[str, int] = {}
     for role in roles:
         counts[role] = counts.get(role, 0) + 1

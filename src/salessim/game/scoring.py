@@ -314,7 +314,7 @@ def _gap(name: str, value: float, yardstick: float) -> float:
 
 
 def _win_rate(session: GameSession) -> float:
-    rows = session.sim.recorder.record.monthly
+    rows = session.recording.record.monthly
     won = sum(float(row["deals_won"]) for row in rows)
     lost = sum(float(row["deals_lost"]) for row in rows)
     return won / (won + lost) if won + lost else 0.0

@@ -36,12 +36,13 @@ from salessim.game.decisions import (
 )
 from salessim.game.events import Script
 from salessim.game.narrative import TurnEvents, tell
-from salessim.metrics.events import Event
 from salessim.model.attrition import exit_hazards
 from salessim.model.calendar import Calendar
 from salessim.model.engine import Simulation
 from salessim.model.entities import Rep
+from salessim.model.events import MonthEnded
 from salessim.report.format import role_label
+from salessim.run import Recording
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.load import apply_overrides
 from salessim.scenario.people import Backfill
@@ -77,6 +78,7 @@ class GameSession:
         self.seed = seed
         self.name = name or scenario.meta.name
         self.sim = Simulation(scenario, seed)
+        self.recording = Recording(self.sim)
         self.log: list[dict[str, Any]] = []
         self.fingerprints: list[str] = []  # of each played turn's figures, kept in the save
         self.saved_with = __version__  # the salessim that wrote the save this came from
@@ -87,7 +89,7 @@ class GameSession:
         self.events = TurnEvents()
         self.events.listen(self.sim.bus)
         self._payroll = 0.0
-        self.sim.bus.subscribe(Event.MONTH_END, self._month_paid)
+        self.sim.bus.subscribe(MonthEnded, self._month_paid)
         self._rumours = self.sim.streams.generator("game/rumours")
         self._previous: dict[str, float] = {}
         self.sim.run_until(self._boundary(0))  # the warm-up
@@ -253,7 +255,7 @@ class GameSession:
             return None
         return self._projected_spend(chosen, self.employed())
 
-    def _month_paid(self, now: float, index: int) -> None:
+    def _month_paid(self, _event: MonthEnded) -> None:
         self._payroll += self._monthly_pay()
 
     def _monthly_pay(self) -> float:
@@ -302,7 +304,7 @@ class GameSession:
         sim, rules = self.sim, self.sim.scenario.game
         now = sim.now
         start = self._turn_start
-        rows = [row for row in sim.recorder.record.monthly if float(row["day"]) > start]
+        rows = [row for row in self.recording.record.monthly if float(row["day"]) > start]
         self._turn_start = now
         figures: dict[str, float] = {
             "ending_arr": sim.customers.arr,

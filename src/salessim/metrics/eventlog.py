@@ -1,79 +1,63 @@
-"""The opt-in event log: every event as a row of columns (time, event, ids, value).
+"""The opt-in event log: every model event kept, laid out as one table per event kind.
 
-Columns, not objects: one list per field, so a long log costs a few numbers per event.
-Unknown fields are ``None``.
+The log keeps the records themselves (a few numbers each) and lays them out as columns
+on request: one table per event kind (its name in snake case, ``rep_left``), whose
+columns are the kind's fields in order, ``day`` first, one row per event as emitted.
+Enums become their names (``won``, ``ae``, ``voluntary``), segment indices their segment
+names and tuples of ids space-separated ids. ``docs/model.md`` lists every kind's columns.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from enum import Enum
 from typing import Any
 
-from salessim.metrics.events import Bus, Event
+from salessim.model.events import EVENT_TYPES, Bus
 
-COLUMNS = ("day", "event", "lead", "rep", "account", "stage", "value")
+Table = dict[str, list[Any]]
+
+
+def event_name(kind: type[Any]) -> str:
+    """The snake-case name of an event type: ``LeadClosed`` -> ``lead_closed``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", kind.__name__).lower()
+
+
+EVENT_NAMES = {kind: event_name(kind) for kind in EVENT_TYPES}
 
 
 class EventLog:
-    """Subscribes to every event and keeps it as columns."""
+    """Subscribes to every event type and keeps each record."""
 
-    def __init__(self, bus: Bus) -> None:
-        self.columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-        for kind in Event:
-            bus.subscribe(kind, self._handler(kind))
+    def __init__(self, bus: Bus, segment_names: Sequence[str]) -> None:
+        self._records: dict[type[Any], list[Any]] = {kind: [] for kind in EVENT_TYPES}
+        self._segments = list(segment_names)
+        for kind, records in self._records.items():
+            bus.subscribe(kind, records.append)
 
-    def _handler(self, kind: Event) -> Any:
-        name = kind.name.lower()
+    def __len__(self) -> int:
+        return sum(len(records) for records in self._records.values())
 
-        def log(now: float, *args: Any) -> None:
-            self._append(now, name, *_fields(kind, args))
+    def tables(self) -> dict[str, Table]:
+        """Every event kind's table (empty for kinds that never happened), by kind name."""
+        return {
+            EVENT_NAMES[kind]: self._table(kind, records) for kind, records in self._records.items()
+        }
 
-        return log
+    def _table(self, kind: type[Any], records: list[Any]) -> Table:
+        fields: tuple[str, ...] = kind._fields
+        columns = zip(*records, strict=True) if records else [()] * len(fields)
+        return {
+            name: [self._cell(name, value) for value in column]
+            for name, column in zip(fields, columns, strict=True)
+        }
 
-    def _append(
-        self,
-        now: float,
-        name: str,
-        lead: int | None,
-        rep: int | None,
-        account: int | None,
-        stage: int | str | None,
-        value: float | None,
-    ) -> None:
-        c = self.columns
-        c["day"].append(now)
-        c["event"].append(name)
-        c["lead"].append(lead)
-        c["rep"].append(rep)
-        c["account"].append(account)
-        c["stage"].append(stage)
-        c["value"].append(value)
-
-
-def _fields(kind: Event, args: tuple[Any, ...]) -> tuple[Any, ...]:
-    """(lead, rep, account, stage, value) of one event's arguments."""
-    if kind in (Event.LEAD_CREATED, Event.LEAD_WENT_COLD, Event.OPPORTUNITY_CREATED):
-        lead = args[0]
-        return lead.id, None, None, lead.stage, None
-    if kind is Event.LEAD_CLOSED:
-        lead = args[0]
-        owner = lead.owner.id if lead.owner is not None else None
-        return lead.id, owner, None, lead.status.name.lower(), lead.deal_value
-    if kind is Event.WORK_STARTED:
-        _role, rep, item, wait = args
-        lead = getattr(item, "id", None) if hasattr(item, "stage") else None
-        account = getattr(item, "account_id", None)
-        stage = item.stage if lead is not None else getattr(item, "kind", None)
-        return lead, rep.id, account, stage, wait
-    if kind is Event.STAGE_DONE:
-        lead, index, converted = args
-        return lead.id, None, None, index, float(converted)
-    if kind is Event.ACCOUNT_OPENED:
-        account_id, lead_id, arr = args
-        return lead_id, None, account_id, None, arr
-    if kind is Event.ACCOUNT_RENEWED:
-        account_id, _opened_at, before, after = args
-        return None, None, account_id, None, after - before
-    if kind is Event.ACCOUNT_CHURNED:
-        account_id, _opened_at, arr = args
-        return None, None, account_id, None, -arr
-    return None, None, None, args[0] if args else None, None
+    def _cell(self, name: str, value: Any) -> Any:
+        if isinstance(value, Enum):
+            return value.value if isinstance(value.value, str) else value.name.lower()
+        if isinstance(value, tuple):
+            return " ".join(str(item) for item in value)
+        if name == "segment":
+            return self._segments[value]
+        return value

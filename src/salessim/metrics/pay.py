@@ -6,10 +6,8 @@ for any period; KPIs read only what falls in the measured period.
 
 from __future__ import annotations
 
-from typing import Any
-
-from salessim.metrics.events import Bus, Event
 from salessim.metrics.record import PayRecord
+from salessim.model.events import Bus, PayLine, PayPeriodClosed
 
 
 class PayRecorder:
@@ -17,16 +15,16 @@ class PayRecorder:
 
     def __init__(self, bus: Bus, record: PayRecord) -> None:
         self.record = record
-        bus.subscribe(Event.PAY_LINE, self._line)
-        bus.subscribe(Event.PAY_PERIOD_CLOSED, self._period)
+        bus.subscribe(PayLine, self._line)
+        bus.subscribe(PayPeriodClosed, self._period)
 
-    def _line(self, now: float, rep: Any, plan: str, period: str, line: Any) -> None:
+    def _line(self, line: PayLine) -> None:
         rec = self.record
-        rec.line_day.append(now)
-        rec.line_rep.append(rep.id)
-        rec.line_role.append(rep.role.value)
-        rec.line_plan.append(plan)
-        rec.line_period.append(period)
+        rec.line_day.append(line.day)
+        rec.line_rep.append(line.rep)
+        rec.line_role.append(line.role.value)
+        rec.line_plan.append(line.plan)
+        rec.line_period.append(line.period)
         rec.line_component.append(line.component)
         rec.line_measure.append(line.measure)
         rec.line_credit.append(line.credit)
@@ -34,22 +32,13 @@ class PayRecorder:
         rec.line_amount.append(line.amount)
         rec.line_note.append(line.note)
 
-    def _period(
-        self,
-        now: float,
-        rep: Any,
-        plan: str,
-        label: str,
-        quota: float,
-        credit: float,
-        complete: bool,
-    ) -> None:
+    def _period(self, period: PayPeriodClosed) -> None:
         rec = self.record
-        rec.period_day.append(now)
-        rec.period_rep.append(rep.id)
-        rec.period_role.append(rep.role.value)
-        rec.period_plan.append(plan)
-        rec.period_label.append(label)
-        rec.period_quota.append(quota)
-        rec.period_credit.append(credit)
-        rec.period_complete.append(complete)
+        rec.period_day.append(period.day)
+        rec.period_rep.append(period.rep)
+        rec.period_role.append(period.role.value)
+        rec.period_plan.append(period.plan)
+        rec.period_label.append(period.period)
+        rec.period_quota.append(period.quota)
+        rec.period_credit.append(period.credit)
+        rec.period_complete.append(period.complete)

@@ -7,13 +7,17 @@ and ramped-capacity integrals, manager hours, morale, the roster at the end).
 from __future__ import annotations
 
 from array import array
-from typing import TYPE_CHECKING, Any
 
-from salessim.metrics.events import Bus, Event
 from salessim.metrics.record import PeopleRecord
-
-if TYPE_CHECKING:
-    from salessim.metrics.recorder import Probe
+from salessim.model.events import (
+    Bus,
+    PlanEnded,
+    PlanStarted,
+    RepHired,
+    RepLeft,
+    TrainingHeld,
+)
+from salessim.model.view import Snapshot
 
 EXIT_KINDS = ("voluntary", "involuntary", "regretted")
 
@@ -25,14 +29,11 @@ class PeopleRecorder:
         self.record = record
         self.measuring = False
         self._month: dict[str, float] = {}
-        for kind, handler in (
-            (Event.REP_HIRED, self._hired),
-            (Event.REP_LEFT, self._left),
-            (Event.PLAN_STARTED, self._plan_started),
-            (Event.PLAN_ENDED, self._plan_ended),
-            (Event.TRAINING_HELD, self._training),
-        ):
-            bus.subscribe(kind, handler)
+        bus.subscribe(RepHired, self._hired)
+        bus.subscribe(RepLeft, self._left)
+        bus.subscribe(PlanStarted, self._plan_started)
+        bus.subscribe(PlanEnded, self._plan_ended)
+        bus.subscribe(TrainingHeld, self._training)
 
     def start(self, roles: list[str]) -> None:
         """Begin measuring."""
@@ -45,45 +46,45 @@ class PeopleRecorder:
     def _bump(self, key: str, amount: float = 1.0) -> None:
         self._month[key] = self._month.get(key, 0.0) + amount
 
-    def _hired(self, now: float, rep: Any, cost: float, days_to_fill: float) -> None:
+    def _hired(self, event: RepHired) -> None:
         if not self.measuring:
             return
         rec = self.record
-        rec.hires[rep.role.value] += 1
-        rec.hiring_cost += cost
-        rec.time_to_fill_days.append(days_to_fill)
+        rec.hires[event.role.value] += 1
+        rec.hiring_cost += event.hiring_cost
+        rec.time_to_fill_days.append(event.days_to_fill)
         self._bump("hires")
 
-    def _left(self, now: float, rep: Any, involuntary: bool, regretted: bool, cost: float) -> None:
+    def _left(self, event: RepLeft) -> None:
         if not self.measuring:
             return
-        rec, role = self.record, rep.role.value
-        kind = "involuntary" if involuntary else "voluntary"
+        rec, role = self.record, event.role.value
+        kind = event.exit.value
         rec.exits[role][kind] += 1
         self._bump(f"exits_{kind}")
-        if regretted:
+        if event.regretted:
             rec.exits[role]["regretted"] += 1
             self._bump("exits_regretted")
-        rec.exit_tenure_days[role].append(now - rep.hired_at)
-        rec.exit_cost += cost
+        rec.exit_tenure_days[role].append(event.tenure_days)
+        rec.exit_cost += event.exit_cost
 
-    def _plan_started(self, now: float, rep: Any) -> None:
+    def _plan_started(self, _event: PlanStarted) -> None:
         if self.measuring:
             self.record.plans_started += 1
 
-    def _plan_ended(self, now: float, rep: Any, restored: bool) -> None:
+    def _plan_ended(self, event: PlanEnded) -> None:
         if not self.measuring:
             return
-        if restored:
+        if event.restored:
             self.record.plans_restored += 1
         else:
             self.record.plans_failed += 1
 
-    def _training(self, now: float, reps: int, cost: float) -> None:
+    def _training(self, event: TrainingHeld) -> None:
         if self.measuring:
-            self.record.training_cost += cost
+            self.record.training_cost += event.cost
 
-    def month_row(self, row: dict[str, float | str], probe: Probe, last: Probe) -> None:
+    def month_row(self, row: dict[str, float | str], probe: Snapshot, last: Snapshot) -> None:
         """Add the month's people columns to ``row``."""
         days = probe.now - last.now
         for key in ("hires", "exits_voluntary", "exits_involuntary", "exits_regretted"):
@@ -97,7 +98,7 @@ class PeopleRecorder:
         row["morale_mean"] = probe.morale_mean
         row["open_requisitions"] = probe.open_requisitions
 
-    def finish(self, probe: Probe, start: Probe) -> None:
+    def finish(self, probe: Snapshot, start: Snapshot) -> None:
         """Close the books: integrals over the measured period and the roster at the end."""
         rec = self.record
         rec.headcount_area = _diff(probe.headcount_area, start.headcount_area)

@@ -2,55 +2,49 @@
 
 It keeps O(1) state per event (counters, a list of won-deal cycle times, one row per
 month, one number per week), so memory stays flat as the horizon grows. Anything that
-is state rather than an event (ARR, queue integrals, pipeline) it reads from a probe
-the engine provides, at the start of measuring, at month ends and at the end.
+is state rather than an event (ARR, queue integrals, pipeline) it reads from the model's
+snapshot, at the start of measuring, at month ends and at the end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
-from salessim.metrics.events import Bus, Event, LeadStatus, Source
 from salessim.metrics.pay import PayRecorder
 from salessim.metrics.people import PeopleRecorder
 from salessim.metrics.record import CohortYear, Record, RoleQueue
-
-
-@dataclass(frozen=True)
-class Probe:
-    """The model's state at one moment, as the recorder needs it."""
-
-    now: float
-    label: str
-    arr: float
-    logos: int
-    open_leads: int
-    stage_count: list[int]
-    stage_value: list[float]
-    headcount: dict[str, int]
-    waiting_area: dict[str, float]
-    busy_area: dict[str, float]
-    staffed_area: dict[str, float]
-    headcount_area: dict[str, float]
-    ramped_area: dict[str, float]
-    manager_hours: dict[str, float]
-    coaching_hours: float
-    morale_mean: float
-    open_requisitions: int
-    roster: list[tuple[str, float, float | None, bool]]
-    """(role, tenure in days, trailing attainment or None, fully ramped) per employed rep."""
+from salessim.model.events import (
+    AccountChurned,
+    AccountOpened,
+    AccountRenewed,
+    AccountWorkStarted,
+    Bus,
+    LeadClosed,
+    LeadCreated,
+    LeadStatus,
+    LeadWentCold,
+    LeadWorkStarted,
+    MonthEnded,
+    OpportunityCreated,
+    QuarterEnded,
+    Source,
+    StageDone,
+)
+from salessim.model.view import Snapshot
+from salessim.scenario.base import Role
 
 
 class Recorder:
     """Listens to the bus and fills a ``Record``."""
 
     def __init__(
-        self, bus: Bus, probe: Callable[[], Probe], stage_names: list[str], stage_roles: list[str]
+        self,
+        bus: Bus,
+        probe: Callable[[], Snapshot],
+        stage_names: list[str],
+        stage_roles: list[str],
     ) -> None:
         self._probe = probe
-        self._stage_roles = stage_roles
         self._year_start = 0.0
         self._months_in_year = 0
         self.record = Record(stage_names=list(stage_names), stage_roles=list(stage_roles))
@@ -59,25 +53,23 @@ class Recorder:
         n = len(stage_names)
         self.record.stage_done = [0] * n
         self.record.stage_converted = [0] * n
-        self._start: Probe | None = None
-        self._month: Probe | None = None
+        self._start: Snapshot | None = None
+        self._month: Snapshot | None = None
         self._month_counts: dict[str, float] = {}
         self._open = 0
         self._open_since = 0.0
-        for kind, handler in (
-            (Event.LEAD_CREATED, self._lead_created),
-            (Event.WORK_STARTED, self._work_started),
-            (Event.LEAD_WENT_COLD, self._went_cold),
-            (Event.STAGE_DONE, self._stage_done),
-            (Event.OPPORTUNITY_CREATED, self._opportunity),
-            (Event.LEAD_CLOSED, self._lead_closed),
-            (Event.ACCOUNT_OPENED, self._account_opened),
-            (Event.ACCOUNT_RENEWED, self._account_renewed),
-            (Event.ACCOUNT_CHURNED, self._account_churned),
-            (Event.MONTH_END, self._month_end),
-            (Event.QUARTER_END, self._quarter_end),
-        ):
-            bus.subscribe(kind, handler)
+        bus.subscribe(LeadCreated, self._lead_created)
+        bus.subscribe(LeadWorkStarted, self._lead_work_started)
+        bus.subscribe(AccountWorkStarted, self._account_work_started)
+        bus.subscribe(LeadWentCold, self._went_cold)
+        bus.subscribe(StageDone, self._stage_done)
+        bus.subscribe(OpportunityCreated, self._opportunity)
+        bus.subscribe(LeadClosed, self._lead_closed)
+        bus.subscribe(AccountOpened, self._account_opened)
+        bus.subscribe(AccountRenewed, self._account_renewed)
+        bus.subscribe(AccountChurned, self._account_churned)
+        bus.subscribe(MonthEnded, self._month_end)
+        bus.subscribe(QuarterEnded, self._quarter_end)
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -121,64 +113,66 @@ class Recorder:
         self.record.open_leads_area += self._open * (now - self._open_since)
         self._open_since = now
 
-    def _lead_created(self, now: float, lead: Any) -> None:
+    def _lead_created(self, event: LeadCreated) -> None:
         if self._start is None:
             return
-        self._tick_open(now)
+        self._tick_open(event.day)
         self._open += 1
         counts = self.record.leads_by_source
-        name = SOURCE_NAMES[lead.source]
+        name = SOURCE_NAMES[event.source]
         counts[name] = counts.get(name, 0) + 1
         self._bump("leads_created")
 
-    def _work_started(self, now: float, role: Any, rep: Any, item: Any, wait_days: float) -> None:
-        if self._start is None:
-            return
+    def _lead_work_started(self, event: LeadWorkStarted) -> None:
+        if self._start is not None:
+            self._started(event.role, event.wait_days)
+
+    def _account_work_started(self, event: AccountWorkStarted) -> None:
+        if self._start is not None:
+            self._started(Role.CSM, event.wait_days)
+
+    def _started(self, role: Role, wait_days: float) -> None:
         queue = self.record.queues[role.value]
         queue.started += 1
         if wait_days > 0:
             queue.waited += 1
             queue.wait_days_sum += wait_days
 
-    def _went_cold(self, now: float, lead: Any) -> None:
+    def _went_cold(self, event: LeadWentCold) -> None:
         if self._start is not None:
-            role = self._stage_role(lead)
-            if role is not None:
-                queue = self.record.queues[role]
-                queue.gone_cold += 1
-                queue.cold_wait_days_sum += now - lead.queued_at
+            queue = self.record.queues[event.role.value]
+            queue.gone_cold += 1
+            queue.cold_wait_days_sum += event.wait_days
 
-    def _stage_role(self, lead: Any) -> str | None:
-        return self._stage_roles[lead.stage] if 0 <= lead.stage < len(self._stage_roles) else None
-
-    def _stage_done(self, now: float, lead: Any, index: int, converted: bool) -> None:
+    def _stage_done(self, event: StageDone) -> None:
         if self._start is None:
             return
-        self.record.stage_done[index] += 1
-        if converted:
-            self.record.stage_converted[index] += 1
+        self.record.stage_done[event.stage] += 1
+        if event.converted:
+            self.record.stage_converted[event.stage] += 1
 
-    def _opportunity(self, now: float, lead: Any) -> None:
+    def _opportunity(self, event: OpportunityCreated) -> None:
         if self._start is not None:
             self.record.opportunities += 1
             self._bump("opportunities")
 
-    def _lead_closed(self, now: float, lead: Any) -> None:
+    def _lead_closed(self, event: LeadClosed) -> None:
         if self._start is None:
             return
-        rec = self.record
+        rec, now = self.record, event.day
         self._tick_open(now)
         self._open -= 1
-        if lead.created_at >= self._start.now:
-            rec.closed_time_in_funnel_days += now - lead.created_at
+        if event.created_at >= self._start.now:
+            rec.closed_time_in_funnel_days += now - event.created_at
             rec.closed_after_start += 1
-        name = STATUS_NAMES[lead.status]
+        status = event.status
+        name = STATUS_NAMES[status]
         rec.closed_by_status[name] = rec.closed_by_status.get(name, 0) + 1
-        if lead.status is LeadStatus.WON:
-            arr = lead.deal_value * (1 - lead.discount)
+        if status is LeadStatus.WON:
+            arr = event.arr
             rec.bookings_new_arr += arr
-            if lead.opportunity_at is not None:
-                rec.cycle_days.append(now - lead.opportunity_at)
+            if event.opportunity_at is not None:
+                rec.cycle_days.append(now - event.opportunity_at)
             week = int((now - self._start.now) // 7)
             weekly = rec.weekly_new_arr
             while len(weekly) <= week:
@@ -186,14 +180,14 @@ class Recorder:
             weekly[week] += arr
             self._bump("deals_won")
             self._bump("bookings_new_arr", arr)
-        elif lead.status is LeadStatus.LOST:
+        elif status is LeadStatus.LOST:
             self._bump("deals_lost")
-        elif lead.status is LeadStatus.GONE_COLD:
+        elif status is LeadStatus.GONE_COLD:
             self._bump("leads_gone_cold")
 
     # ------------------------------------------------------------------ accounts
-    def _account_opened(self, now: float, account_id: int, lead_id: int | None, arr: float) -> None:
-        if self._start is not None and lead_id is not None:
+    def _account_opened(self, event: AccountOpened) -> None:
+        if self._start is not None and event.lead is not None:
             self.record.new_logos += 1
 
     def _cohort(self, opened_at: float) -> CohortYear | None:
@@ -202,12 +196,11 @@ class Recorder:
             return None
         return self.record.years[-1]
 
-    def _account_renewed(
-        self, now: float, account_id: int, opened_at: float, before: float, after: float
-    ) -> None:
+    def _account_renewed(self, event: AccountRenewed) -> None:
         if self._start is None:
             return
-        rec, cohort = self.record, self._cohort(opened_at)
+        rec, cohort = self.record, self._cohort(event.opened_at)
+        before, after = event.arr_before, event.arr_after
         if after > before:
             rec.bookings_expansion_arr += after - before
             self._bump("bookings_expansion_arr", after - before)
@@ -219,10 +212,11 @@ class Recorder:
             if cohort is not None:
                 cohort.contraction_arr += before - after
 
-    def _account_churned(self, now: float, account_id: int, opened_at: float, arr: float) -> None:
+    def _account_churned(self, event: AccountChurned) -> None:
         if self._start is None:
             return
-        rec, cohort = self.record, self._cohort(opened_at)
+        rec, cohort = self.record, self._cohort(event.opened_at)
+        arr = event.arr_lost
         rec.churned_arr += arr
         rec.churned_logos += 1
         self._bump("churned_arr", arr)
@@ -231,19 +225,19 @@ class Recorder:
             cohort.churned_logos += 1
 
     # ------------------------------------------------------------------ months and years
-    def _new_year(self, probe: Probe) -> None:
+    def _new_year(self, probe: Snapshot) -> None:
         self._year_start = probe.now
         self._months_in_year = 0
         self.record.years.append(CohortYear(start_arr=probe.arr, start_logos=probe.logos))
 
-    def _quarter_end(self, now: float, label: str) -> None:
+    def _quarter_end(self, event: QuarterEnded) -> None:
         if self._start is not None:
-            self.record.quarter_ends.append((now - self._start.now, label))
+            self.record.quarter_ends.append((event.day - self._start.now, event.period))
 
     def _bump(self, key: str, amount: float = 1.0) -> None:
         self._month_counts[key] = self._month_counts.get(key, 0.0) + amount
 
-    def _month_end(self, now: float, index: int) -> None:
+    def _month_end(self, _event: MonthEnded) -> None:
         if self._start is None or self._month is None:
             return
         probe = self._probe()

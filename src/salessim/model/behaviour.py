@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 import simpy
 
-from salessim.metrics.events import Bus, Event
 from salessim.model.entities import Lead, Rep
+from salessim.model.events import ContestHeld
 from salessim.model.payroll import Payee, Payroll
 from salessim.policies.incentives import (
     Forecast,
@@ -37,16 +37,13 @@ PACE_RANGE = (0.2, 3.0)
 class Incentives:
     """Applies the behaviour rules to the reps on the payroll."""
 
-    def __init__(
-        self, env: simpy.Environment, bus: Bus, scenario: Scenario, payroll: Payroll
-    ) -> None:
+    def __init__(self, env: simpy.Environment, scenario: Scenario, payroll: Payroll) -> None:
         self.env = env
         self.payroll = payroll
         self.won_arr: dict[int, float] = {}  # ARR of the live accounts each AE won
         self._curves: dict[tuple[int, float, float], tuple[Plan, PayCurve]] = {}
         self._acted = False
         self.configure(scenario)
-        bus.subscribe(Event.CONTEST_HELD, self._contest)
 
     def configure(self, scenario: Scenario) -> None:
         """Take the behaviour parameters from ``scenario``."""
@@ -61,8 +58,10 @@ class Incentives:
         return self.spec.enabled and self.payroll.active
 
     # ------------------------------------------------------------------ month end
-    def month_end(self, won_arr: dict[int, float]) -> None:
-        """Set every payee's effort, care share and pay feeling for the coming month."""
+    def month_end(self, won_arr: dict[int, float], contests: list[ContestHeld]) -> None:
+        """Move morale by the month's contests; set effort, care and pay feeling for the next."""
+        for contest in contests:
+            self._contest(contest)
         self.won_arr = won_arr
         self._curves.clear()
         if not self.active:
@@ -135,13 +134,13 @@ class Incentives:
                 spec.market_weight * _log_ratio(rep.pay, market)
             )
 
-    def _contest(self, now: float, winners: list[Rep], entrants: list[Rep]) -> None:
+    def _contest(self, contest: ContestHeld) -> None:
         if not (self.active and self.spec.morale.enabled):
             return
         spec = self.spec.morale
-        won = {rep.id for rep in winners}
-        for rep in entrants:
-            change = spec.contest_win if rep.id in won else -spec.contest_loss
+        for rep_id in contest.entrants:
+            rep = self.payroll.everyone[rep_id]
+            change = spec.contest_win if rep_id in contest.winners else -spec.contest_loss
             rep.morale = min(1.0, max(-1.0, rep.morale + change))
 
     # ------------------------------------------------------------------ forecasts

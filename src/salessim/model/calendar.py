@@ -1,19 +1,17 @@
 """The calendar: months, fiscal quarters and fiscal years on the simulation clock.
 
-Time is measured in days from the scenario's start date. One process fires every
-boundary in order, month before quarter before year, on the bus: quotas, payouts,
-attrition checks, policy hooks and game turns hang off these events.
+Time is measured in days from the scenario's start date. One process calls the engine
+at every month end, in order; the engine runs the month-end work (pay, people, policies)
+and tells observers which month, quarter and year closed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 import simpy
-
-from salessim.metrics.events import Bus, Event
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -121,18 +119,23 @@ class Calendar:
             f"period {label} is not simulated (months {self._first_month:%Y-%m} to {last:%Y-%m})"
         )
 
-    def run(self, env: simpy.Environment, bus: Bus) -> Generator[simpy.Event, None, None]:
-        """Process: emit month, quarter and year ends as they come."""
+    def closes(self, index: int) -> tuple[str | None, str | None]:
+        """(quarter, fiscal year) that month ``index`` closes, each None if it closes none."""
+        ending = add_months(self._first_month, index)
+        year, quarter = self.fiscal_label(ending)
+        offset = (ending.month - self.fiscal_year_start_month) % 12
+        return (
+            f"{year}Q{quarter}" if offset % 3 == 2 else None,
+            f"FY{year}" if offset == 11 else None,
+        )
+
+    def run(
+        self, env: simpy.Environment, month_end: Callable[[int], None]
+    ) -> Generator[simpy.Event, None, None]:
+        """Process: call ``month_end(index)`` at the end of every month."""
         index = 0
         while True:
             end = self.month_start(index + 1)
             yield env.timeout(end - env.now)
-            ending = add_months(self._first_month, index)
-            bus.emit(Event.MONTH_END, env.now, index)
-            year, quarter = self.fiscal_label(ending)
-            offset = (ending.month - self.fiscal_year_start_month) % 12
-            if offset % 3 == 2:
-                bus.emit(Event.QUARTER_END, env.now, f"{year}Q{quarter}")
-            if offset == 11:
-                bus.emit(Event.YEAR_END, env.now, f"FY{year}")
+            month_end(index)
             index += 1

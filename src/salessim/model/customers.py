@@ -20,10 +20,17 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from salessim.metrics.events import Bus, Event
 from salessim.model.accounts import NO_ID, AccountBook
 from salessim.model.agenda import Agenda
 from salessim.model.entities import AccountTask, Lead, Rep
+from salessim.model.events import (
+    AccountChurned,
+    AccountOpened,
+    AccountRenewed,
+    AccountWorkStarted,
+    Bus,
+    TaskKind,
+)
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
 from salessim.scenario.compensation import Measure
@@ -113,7 +120,8 @@ class CustomerBook:
         slot = self._open(lead.segment, arr, lead.fit, lead.discount, lead.id, renewal_at, owner)
         csm = self._csms.get(self.book.csm[slot])
         if csm is not None:
-            self.team.push(AccountTask(slot, self.book.id[slot], "onboarding", self.env.now), csm)
+            task = AccountTask(slot, self.book.id[slot], TaskKind.ONBOARDING, self.env.now)
+            self.team.push(task, csm)
 
     def _open(
         self,
@@ -136,7 +144,15 @@ class CustomerBook:
         self.arr += arr
         self._plan_renewal(slot)
         self.bus.emit(
-            Event.ACCOUNT_OPENED, now, book.id[slot], lead_id if lead_id != NO_ID else None, arr
+            AccountOpened(
+                now,
+                book.id[slot],
+                _known(lead_id),
+                segment,
+                arr,
+                _known(csm),
+                _known(ae),
+            )
         )
         return slot
 
@@ -152,7 +168,7 @@ class CustomerBook:
             renewal_at = self.book.renewal_at[slot]
             if csm is not None:
                 # Preparation not started by the renewal date is moot: the task lapses.
-                task = AccountTask(slot, self.book.id[slot], "renewal", self.env.now)
+                task = AccountTask(slot, self.book.id[slot], TaskKind.RENEWAL, self.env.now)
                 self.team.push(task, csm, patience_days=max(0.0, renewal_at - self.env.now))
             self.agenda.at(renewal_at, slot * 2 + RENEW)
         elif self._renew(slot):
@@ -202,7 +218,11 @@ class CustomerBook:
             lead_id = book.lead_id[slot]
             if lead_id != NO_ID:
                 self.payroll.churned(lead_id, opened_at)
-            self.bus.emit(Event.ACCOUNT_CHURNED, now, account_id, opened_at, before)
+            self.bus.emit(
+                AccountChurned(
+                    now, account_id, opened_at, before, _known(book.csm[slot]), _known(lead_id)
+                )
+            )
             return False
         expansion = self.spec.expansion
         grow = expansion.probability * self._attention(slot, csm) ** (
@@ -221,7 +241,8 @@ class CustomerBook:
         ae = self.payroll.everyone.get(book.ae[slot])
         if ae is not None and ae.active:
             self._credit_renewal(ae, slot, before, after, prepared)
-        self.bus.emit(Event.ACCOUNT_RENEWED, now, account_id, opened_at, before, after)
+        csm_id = _known(book.csm[slot])
+        self.bus.emit(AccountRenewed(now, account_id, opened_at, before, after, csm_id))
         return True
 
     def _credit_renewal(
@@ -247,16 +268,18 @@ class CustomerBook:
     # ------------------------------------------------------------------ CSM work
     def work_days(self, task: AccountTask, rep: Rep) -> float:
         """Work an onboarding or renewal task needs."""
-        return self._onboarding() if task.kind == "onboarding" else self._renewal_work()
+        return self._onboarding() if task.kind is TaskKind.ONBOARDING else self._renewal_work()
 
     def started(self, task: AccountTask, rep: Rep, wait_days: float) -> None:
         """A CSM picked up a task."""
-        self.bus.emit(Event.WORK_STARTED, self.env.now, rep.role, rep, task, wait_days)
+        self.bus.emit(
+            AccountWorkStarted(self.env.now, task.account_id, task.kind, rep.id, wait_days)
+        )
 
     def finished(self, task: AccountTask, rep: Rep) -> None:
         """A finished renewal preparation marks the account prepared; else only time."""
         slot = task.slot
-        if task.kind == "renewal" and self.book.id[slot] == task.account_id:
+        if task.kind is TaskKind.RENEWAL and self.book.id[slot] == task.account_id:
             self.book.prepared[slot] = 1
 
     def gave_up(self, task: AccountTask) -> None:
@@ -336,3 +359,8 @@ class CustomerBook:
         for slot in self.book.slots():
             health[segments[slot]] += 1.0 - self.churn_probability(slot)
         self._health = health
+
+
+def _known(rep_or_lead: int) -> int | None:
+    """An id from the book's columns, None where the book holds ``NO_ID``."""
+    return None if rep_or_lead == NO_ID else int(rep_or_lead)

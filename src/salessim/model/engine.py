@@ -3,27 +3,28 @@
 ``Simulation`` is built from a scenario and a seed, advances to a time, accepts
 parameter and policy changes between advances, and continues: the game plays a
 quarter at a time on it. The same scenario, seed and changes always give the same run.
+
+Observers subscribe to ``bus`` before the first advance, which opens the starting book
+of customers and starts the clock; ``salessim.run`` attaches the recorders.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 
 import simpy
 
-from salessim.metrics.eventlog import EventLog
-from salessim.metrics.events import Bus, Event, Source
-from salessim.metrics.record import Record
-from salessim.metrics.recorder import Probe, Recorder
 from salessim.model.behaviour import Incentives
 from salessim.model.calendar import Calendar
 from salessim.model.customers import CustomerBook
+from salessim.model.events import Bus, MonthEnded, QuarterEnded, Source, YearEnded
 from salessim.model.funnel import Funnel
 from salessim.model.organisation import Organisation
 from salessim.model.payroll import Payroll
 from salessim.model.sources import LeadFactory, outbound_rate, poisson_arrivals
 from salessim.model.streams import Streams
+from salessim.model.view import Snapshot
 from salessim.model.workforce import Workforce
 from salessim.scenario.dists import Dist
 from salessim.scenario.load import apply_overrides
@@ -34,12 +35,13 @@ STANDARD_EXPONENTIAL = Dist.model_validate({"exponential": {"mean": 1}})
 
 Progress = Callable[[float, float], None]
 """Called with (days simulated, days to simulate) as a run advances."""
+AFTER_BOUNDARY = 1e-6  # days past a month end: its month-end work is done
 
 
 class Simulation:
     """A running model of one sales organisation."""
 
-    def __init__(self, scenario: Scenario, seed: int, *, record_events: bool = False) -> None:
+    def __init__(self, scenario: Scenario, seed: int) -> None:
         self.scenario = scenario
         self.seed = seed
         self.env = env = simpy.Environment()
@@ -62,25 +64,31 @@ class Simulation:
             self.funnel,
             self.customers,
             self.calendar,
+            self.payroll,
         )
         self.payroll.enrol_roster()
-        self.incentives = Incentives(env, bus, scenario, self.payroll)
+        self.incentives = Incentives(env, scenario, self.payroll)
         self.funnel.closing = self.incentives.close
         self.leads = LeadFactory(scenario, streams)
-        stages = scenario.funnel.stages
-        self.recorder = Recorder(
-            bus, self.probe, [s.name for s in stages], [s.role.value for s in stages]
-        )
-        self.event_log = EventLog(bus) if record_events else None
-        bus.subscribe(Event.MONTH_END, self._month_end)
-        self.customers.seed_initial_book(scenario)
-        self._start_sources()
-        env.process(self.calendar.run(env, bus))
         self.measure_from = scenario.calendar.warmup
-        if self.measure_from == 0:
-            self.recorder.start()
-        else:
-            env.timeout(self.measure_from).callbacks.append(lambda _e: self.recorder.start())
+        self.started = False
+
+    def start(self) -> None:
+        """Open the starting book and start the clock (the first advance does it once)."""
+        if self.started:
+            return
+        self.started = True
+        self.customers.seed_initial_book(self.scenario)
+        self._start_sources()
+        self.env.process(self.calendar.run(self.env, self._month_end))
+
+    def at(self, day: float, action: Callable[[], object]) -> None:
+        """Call ``action()`` on ``day``, after what is already due then."""
+
+        def fire(_event: simpy.Event) -> None:
+            action()
+
+        self.env.timeout(day - self.env.now).callbacks.append(fire)  # type: ignore[union-attr]
 
     # ------------------------------------------------------------------ time
     @property
@@ -95,6 +103,7 @@ class Simulation:
 
     def run_until(self, day: float, progress: Progress | None = None) -> None:
         """Advance the clock to ``day`` (days since the start date)."""
+        self.start()
         if day < self.env.now:
             raise ValueError(f"cannot go back in time: now is day {self.env.now:g}, asked {day:g}")
         if day == self.env.now:
@@ -108,16 +117,19 @@ class Simulation:
             self.env.run(until=min(day, self.env.now + step))
             progress(self.env.now - start, day - start)
 
-    def run(self, progress: Progress | None = None) -> Record:
-        """Run to the end of the horizon and return the record."""
-        self.run_until(self.end, progress)
-        return self.finish()
+    def month_ends(self, until: float | None = None) -> Iterator[float]:
+        """Advance a month at a time to ``until`` (the horizon), yielding each month end's day.
 
-    def finish(self) -> Record:
-        """Close the books now and return the record of the measured period."""
-        if not self.recorder.measuring:
-            raise ValueError(f"nothing measured yet: the warm-up ends on day {self.measure_from:g}")
-        return self.recorder.finish()
+        Each yield comes just after the month end's work, so the state read then is the
+        one set for the coming month.
+        """
+        until = self.end if until is None else until
+        index = self.calendar.month_index(self.now)
+        while (boundary := self.calendar.month_start(index + 1)) < until:
+            self.run_until(max(self.now, boundary + AFTER_BOUNDARY))
+            yield boundary
+            index += 1
+        self.run_until(max(self.now, until))
 
     # ------------------------------------------------------------------ changes
     def change(self, overrides: Mapping[str, object] | Sequence[str]) -> None:
@@ -213,18 +225,26 @@ class Simulation:
                 return index
         return len(weights) - 1
 
-    def _month_end(self, now: float, index: int) -> None:
-        self.payroll.month_end(now)
+    def _month_end(self, index: int) -> None:
+        """Tell observers the month closed, run the month-end work, then quarter and year."""
+        now, bus = self.env.now, self.bus
+        bus.emit(MonthEnded(now, index))
+        contests = self.payroll.month_end(now)
         self.customers.review_attention()
-        self.incentives.month_end(self.customers.won_arr)
+        self.incentives.month_end(self.customers.won_arr, contests)
         self.workforce.month_end()
+        quarter, year = self.calendar.closes(index)
+        if quarter is not None:
+            bus.emit(QuarterEnded(now, quarter))
+        if year is not None:
+            bus.emit(YearEnded(now, year))
 
-    def probe(self) -> Probe:
-        """The model's state now, for recorders."""
+    def snapshot(self) -> Snapshot:
+        """The model's state now: what observers read besides events."""
         teams, workforce, now = self.organisation.teams, self.workforce, self.env.now
         areas = {role.value: team.areas() for role, team in teams.items()}
         employed = [rep for reps in workforce.staff.values() for rep in reps]
-        return Probe(
+        return Snapshot(
             now=now,
             label=self.calendar.date(max(0.0, now - 1e-9)).strftime("%Y-%m"),
             arr=self.customers.arr,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from salessim.metrics.events import LeadStatus, Source
+from salessim.model.events import LeadStatus, Source, TaskKind
 
 if TYPE_CHECKING:
     import numpy as np
@@ -196,7 +196,7 @@ class AccountTask:
 
     __slots__ = ("account_id", "deadline", "kind", "queued_at", "slot", "waiting")
 
-    def __init__(self, slot: int, account_id: int, kind: str, queued_at: float) -> None:
+    def __init__(self, slot: int, account_id: int, kind: TaskKind, queued_at: float) -> None:
         self.slot = slot
         self.account_id = account_id
         self.kind = kind

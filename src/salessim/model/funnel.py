@@ -17,8 +17,17 @@ from typing import TYPE_CHECKING, cast
 
 import simpy
 
-from salessim.metrics.events import Bus, Event, LeadStatus
 from salessim.model.entities import Lead, Rep
+from salessim.model.events import (
+    Bus,
+    LeadClosed,
+    LeadCreated,
+    LeadStatus,
+    LeadWentCold,
+    LeadWorkStarted,
+    OpportunityCreated,
+    StageDone,
+)
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
 from salessim.scenario.compensation import Measure
@@ -141,7 +150,7 @@ class Funnel:
     def admit(self, lead: Lead) -> None:
         """A new lead enters the first stage."""
         self.open_leads += 1
-        self.bus.emit(Event.LEAD_CREATED, self.env.now, lead)
+        self.bus.emit(LeadCreated(self.env.now, lead.id, lead.segment, lead.source))
         self._go(lead, 0)
 
     def _go(self, lead: Lead, target: Target) -> None:
@@ -163,7 +172,7 @@ class Funnel:
         if plan.role is Role.AE:
             if lead.opportunity_at is None:
                 lead.opportunity_at = self.env.now
-                self.bus.emit(Event.OPPORTUNITY_CREATED, self.env.now, lead)
+                self.bus.emit(OpportunityCreated(self.env.now, lead.id, lead.deal_value))
             if team.sticky:
                 owner = lead.owner
                 if owner is None:
@@ -185,7 +194,9 @@ class Funnel:
             lead.owner = rep
             rep.load += 1
             rep.owned[lead.id] = lead
-        self.bus.emit(Event.WORK_STARTED, self.env.now, plan.role, rep, lead, wait_days)
+        self.bus.emit(
+            LeadWorkStarted(self.env.now, lead.id, lead.stage, plan.role, rep.id, wait_days)
+        )
 
     def finished(self, lead: Lead, rep: Rep) -> None:
         """The rep's work is done; the customer takes the lag, then the stage resolves."""
@@ -205,7 +216,9 @@ class Funnel:
 
     def gave_up(self, lead: Lead) -> None:
         """The lead waited past its patience and went cold."""
-        self.bus.emit(Event.LEAD_WENT_COLD, self.env.now, lead)
+        now = self.env.now
+        role = self.plans[lead.stage].role
+        self.bus.emit(LeadWentCold(now, lead.id, lead.stage, role, now - lead.queued_at))
         self._close(lead, LeadStatus.GONE_COLD)
 
     def _resolve(self, lead: Lead, rep: Rep) -> None:
@@ -233,7 +246,7 @@ class Funnel:
             target = plan.success if converted else plan.fail
         if converted:
             self._credit_stage(lead, rep, plan)
-        self.bus.emit(Event.STAGE_DONE, self.env.now, lead, plan.index, converted)
+        self.bus.emit(StageDone(self.env.now, lead.id, plan.index, rep.id, converted))
         self._go(lead, target)
 
     def _credit_stage(self, lead: Lead, rep: Rep, plan: StagePlan) -> None:
@@ -260,13 +273,29 @@ class Funnel:
             del owner.owned[lead.id]
         if lead.opportunity_at is not None:
             self.closed_deals += 1
-        self.bus.emit(Event.LEAD_CLOSED, self.env.now, lead)
-        if status is LeadStatus.WON:
-            arr = lead.deal_value * (1 - lead.discount)
+        won = status is LeadStatus.WON
+        arr = lead.deal_value * (1 - lead.discount) if won else 0.0
+        sdr = lead.sdr
+        self.bus.emit(
+            LeadClosed(
+                self.env.now,
+                lead.id,
+                status,
+                lead.stage,
+                owner.id if owner is not None else None,
+                sdr.id if sdr is not None else None,
+                lead.deal_value,
+                lead.discount,
+                arr,
+                lead.created_at,
+                lead.opportunity_at,
+            )
+        )
+        if won:
             if owner is not None:
                 self.credit(owner, Measure.NEW_ARR, arr, lead=lead)
-            if lead.sdr is not None:
-                self.credit(lead.sdr, Measure.SOURCED_WON, arr, lead=lead)
+            if sdr is not None:
+                self.credit(sdr, Measure.SOURCED_WON, arr, lead=lead)
             self.on_won(lead)
 
     # ------------------------------------------------------------------ people

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from salessim.metrics.events import Bus, Event, Source
 from salessim.model.calendar import Calendar
 from salessim.model.entities import Lead, Rep
+from salessim.model.events import Bus, ContestHeld, PayLine, PayPeriodClosed, Source
 from salessim.model.organisation import Organisation
 from salessim.policies.compensation import (
     Deal,
@@ -144,8 +144,6 @@ class Payroll:
         self.forfeits: set[tuple[int, str]] = set()  # (rep id, period) whose gate failed
         self.standard_quota: dict[str, float] = {}  # by plan: a new hire's annual quota
         self.configure(scenario)
-        bus.subscribe(Event.REP_HIRED, lambda now, rep, *_: self.enrol(rep))
-        bus.subscribe(Event.REP_LEFT, lambda now, rep, *_: self.leave(rep))
 
     def configure(self, scenario: Scenario) -> None:
         """Take the plans, their assignments and quota settings from ``scenario``.
@@ -424,7 +422,23 @@ class Payroll:
         payee.counted.clear()
 
     def _emit(self, rep: Rep, plan_name: str, label: str, line: Line) -> None:
-        self.bus.emit(Event.PAY_LINE, self.env.now, rep, plan_name, label, line)
+        self.bus.emit(
+            PayLine(
+                self.env.now,
+                rep.id,
+                rep.role,
+                plan_name,
+                label,
+                line.component,
+                line.measure,
+                line.credit,
+                line.rate,
+                line.amount,
+                line.held,
+                line.forfeited,
+                line.note,
+            )
+        )
 
     # ------------------------------------------------------------------ periods
     def _open_period(self, payee: Payee, now: float) -> None:
@@ -486,7 +500,7 @@ class Payroll:
 
     def _close_period(self, payee: Payee, now: float) -> None:
         lines = payee.account.settle()
-        if any(line.note.startswith("gate of") and "forfeited" in line.note for line in lines):
+        if any(line.forfeited > 0 for line in lines):
             self.forfeits.add((payee.rep.id, payee.label))
         for index, component in enumerate(payee.plan.components):
             team = component.team
@@ -513,15 +527,18 @@ class Payroll:
             payee.carried >= payee.plan.quota.period.months / 12 - EPSILON
             and now >= payee.end - EPSILON
         )
+        rep = payee.rep
         self.bus.emit(
-            Event.PAY_PERIOD_CLOSED,
-            now,
-            payee.rep,
-            payee.plan_name,
-            payee.label,
-            account.quota * (account.due if account.deferred else 1.0),
-            account.credited,
-            complete,
+            PayPeriodClosed(
+                now,
+                rep.id,
+                rep.role,
+                payee.plan_name,
+                payee.label,
+                account.quota * (account.due if account.deferred else 1.0),
+                account.credited,
+                complete,
+            )
         )
 
     def _team_credit(self, rep: Rep, measure: Measure, scope: str) -> float:
@@ -530,19 +547,20 @@ class Payroll:
         return self.team_totals.get((rep.manager, measure), 0.0)
 
     # ------------------------------------------------------------------ the month
-    def month_end(self, now: float) -> None:
+    def month_end(self, now: float) -> list[ContestHeld]:
         """Run contests, close the periods that end, pay the month, set quotas, move plans.
 
         Period-end pay (settlements, team pay, prizes) belongs to the month it closes, so
-        it comes before the month's base, draws and the pay the hazard reads.
+        it comes before the month's base, draws and the pay the hazard reads. Returns the
+        contests held, whose results move morale.
         """
         self._forget_clawbacks(now)
         if not self.payees and not self.active:
-            return
+            return []
         for payee in self.sorted_payees():
             self._enter_counted(payee)
             self._mark_change(payee)
-        self._run_contests(now)
+        contests = self._run_contests(now)
         closing = [payee for payee in self.sorted_payees() if payee.end <= now + EPSILON]
         switching = {payee.rep.id for payee in closing if payee.pending is not None}
         for payee in closing:
@@ -567,6 +585,7 @@ class Payroll:
         for payee in self.sorted_payees():
             self._open_windows(payee, now)
         self._join_new_plans(now)
+        return contests
 
     def _pay_base(self, payee: Payee, month_start: float, month_end: float, until: float) -> None:
         """Base for the part of the month from ``month_start`` to ``until`` on the payroll."""
@@ -598,7 +617,8 @@ class Payroll:
                 note = f"draw advance recovered; {month.balance:,.2f} still owed"
                 self._book(payee, [Line("draw", "", 0.0, 0.0, -month.recovered, note)])
 
-    def _run_contests(self, now: float) -> None:
+    def _run_contests(self, now: float) -> list[ContestHeld]:
+        held: list[ContestHeld] = []
         names = sorted({payee.plan_name for payee in self.payees.values()})
         for name in names:
             plan = self.pay.plans[name]
@@ -628,9 +648,12 @@ class Payroll:
                     note += f"({credit[rep_id]:,.0f})"
                     line = Line("contest", measure.value, credit[rep_id], 0.0, prize, note)
                     self._book(self.payees[rep_id], [line])
-                winners = [self.payees[rep_id].rep for rep_id, _, _ in awards]
-                entrants = [p.rep for p in members]
-                self.bus.emit(Event.CONTEST_HELD, now, winners, entrants)
+                winners = tuple(rep_id for rep_id, _, _ in awards)
+                entrants = tuple(p.rep.id for p in members)
+                contest = ContestHeld(now, name, label, measure.value, winners, entrants)
+                self.bus.emit(contest)
+                held.append(contest)
+        return held
 
     # ------------------------------------------------------------------ plan changes
     def _mark_change(self, payee: Payee) -> None:

@@ -12,9 +12,9 @@ from collections.abc import Callable, Generator
 
 import simpy
 
-from salessim.metrics.events import Source
 from salessim.model.calendar import Calendar
 from salessim.model.entities import Lead
+from salessim.model.events import Source
 from salessim.model.streams import Streams
 from salessim.scenario.schema import Scenario, Segment
 from salessim.scenario.units import DAYS_PER_WEEK

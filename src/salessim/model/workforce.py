@@ -18,7 +18,6 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
-from salessim.metrics.events import Bus, Event
 from salessim.model.attrition import exit_hazards
 from salessim.model.calendar import Calendar
 from salessim.model.customers import CustomerBook
@@ -31,10 +30,19 @@ from salessim.model.development import (
     tier_of,
 )
 from salessim.model.entities import Rep
+from salessim.model.events import (
+    Bus,
+    ExitKind,
+    PlanEnded,
+    PlanStarted,
+    RepHired,
+    RepLeft,
+    TrainingHeld,
+)
 from salessim.model.funnel import Funnel
 from salessim.model.managers import ManagerDesk
 from salessim.model.organisation import Organisation, rep_speed
-from salessim.model.payroll import credit_lag
+from salessim.model.payroll import Payroll, credit_lag
 from salessim.model.streams import Streams
 from salessim.scenario.people import Backfill, GrowthStep, Tier
 from salessim.scenario.schema import WORKING_ROLES, Role, RoleSpec, Scenario
@@ -57,8 +65,10 @@ class Workforce:
         funnel: Funnel,
         customers: CustomerBook,
         calendar: Calendar,
+        payroll: Payroll,
     ) -> None:
         self.env = env
+        self.payroll = payroll
         self.calendar = calendar
         self.bus = bus
         self.streams = streams
@@ -308,9 +318,8 @@ class Workforce:
             rep.uplift += training.skill_gain
         assert self._next_training is not None
         self._next_training += training.every
-        self.bus.emit(
-            Event.TRAINING_HELD, self.env.now, len(trained), training.cost_per_rep * len(trained)
-        )
+        cost = training.cost_per_rep * len(trained)
+        self.bus.emit(TrainingHeld(self.env.now, len(trained), cost))
 
     def _recognise(self, everyone: list[Rep]) -> None:
         count = self.scenario.policies.recognition.per_team_per_month
@@ -350,7 +359,7 @@ class Workforce:
                     during = rep.recent_attainment(policy.plan_months)
                     restored = during is None or during >= policy.restore_at
                     rep.plan_until = None
-                    self.bus.emit(Event.PLAN_ENDED, now, rep, restored)
+                    self.bus.emit(PlanEnded(now, rep.id, rep.role, rep.manager, restored))
                     if not restored:
                         self.leave(rep, involuntary=True, cost=policy.exit_cost)
             elif (
@@ -413,7 +422,22 @@ class Workforce:
                 self.funnel.hand_over(rep, waiting, self._uniform)
         rep.active = False
         self.departures[role][-1] += 1
-        self.bus.emit(Event.REP_LEFT, self.env.now, rep, involuntary, regretted, cost)
+        self.payroll.leave(rep)
+        now = self.env.now
+        self.bus.emit(
+            RepLeft(
+                now,
+                rep.id,
+                role,
+                rep.manager,
+                rep.tier,
+                ExitKind.INVOLUNTARY if involuntary else ExitKind.VOLUNTARY,
+                regretted,
+                rep.tenure(now),
+                attainment,
+                cost,
+            )
+        )
         self._backfill(role)
         self._tick_capacity()
 
@@ -445,7 +469,7 @@ class Workforce:
         policy = self.scenario.policies.performance
         rep.plan_until = self.env.now + policy.plan_months * DAYS_PER_MONTH - 1
         rep.morale = clip_morale(rep.morale - self.scenario.workforce.morale.plan_shock)
-        self.bus.emit(Event.PLAN_STARTED, self.env.now, rep)
+        self.bus.emit(PlanStarted(self.env.now, rep.id, rep.role, rep.manager))
 
     def _staff_up(self) -> None:
         """Follow growth plans and CSM coverage, then open requisitions up to each target."""
@@ -485,7 +509,11 @@ class Workforce:
         rep.manager = self.managers.least_staffed(self._everyone())
         self.staff[role].append(rep)
         self._refresh(rep)
-        self.bus.emit(Event.REP_HIRED, self.env.now, rep, hiring.cost, self.env.now - opened)
+        self.payroll.enrol(rep)
+        now = self.env.now
+        self.bus.emit(
+            RepHired(now, rep.id, role, rep.manager, rep.tier, rep.pay, hiring.cost, now - opened)
+        )
         self._draw_exit(rep)
         yield self.env.timeout(hiring.bootcamp)
         if rep not in self.staff[role]:

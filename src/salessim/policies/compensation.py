@@ -41,6 +41,7 @@ class Line(NamedTuple):
     amount: float
     note: str
     held: float = 0.0  # earned but held back by a gate
+    forfeited: float = 0.0  # held by a gate that was not reached: never paid
 
 
 class Deal(NamedTuple):
@@ -139,6 +140,7 @@ class PlanAccount:
                         0.0,
                         0.0,
                         f"gate of {gate:.0%} not reached: {held:,.2f} held is forfeited",
+                        forfeited=held,
                     )
                 )
         self.held = {}

@@ -38,7 +38,7 @@ __all__ = [
     "kpis_json",
     "summary_sections",
     "summary_table",
-    "write_events_csv",
+    "write_event_tables",
     "write_kpis_json",
     "write_timeseries_csv",
 ]
@@ -322,19 +322,26 @@ def write_timeseries_csv(result: RunResult, path: Path) -> Path:
     return path
 
 
-def write_events_csv(result: RunResult, path: Path) -> Path:
-    """Write the event log to ``path`` as CSV, one row per event, columns as logged.
+def write_event_tables(result: RunResult, directory: Path) -> list[Path]:
+    """Write the event log to ``directory``, one CSV per event kind (``rep_left.csv``).
+
+    Each file has its kind's columns and one row per event; a kind that never happened
+    gets a file with its header only. Unknown values are empty cells.
 
     Raises:
         ValueError: the run was simulated without ``record_events``.
     """
     if result.events is None:
         raise ValueError("this run kept no event log; simulate it with record_events=True")
-    path = Path(path)
-    columns = list(result.events)
-    with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(columns)
-        for row in zip(*(result.events[name] for name in columns), strict=True):
-            writer.writerow([_csv_cell(value) for value in row])
-    return path
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, table in result.events.items():
+        path = directory / f"{kind}.csv"
+        with path.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(list(table))
+            for row in zip(*table.values(), strict=True):
+                writer.writerow([_csv_cell(value) for value in row])
+        written.append(path)
+    return written
