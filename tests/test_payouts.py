@@ -18,16 +18,12 @@ from salessim.policies.compensation import (
     team_share,
 )
 from salessim.policies.quotas import QuotaYear, set_quotas
-from salessim.scenario.compensation import (
-    Compensation,
-    Contest,
-    Draw,
-    Measure,
-    Plan,
-    QuotaSetting,
-    Spif,
-)
-from salessim.scenario.schema import Role
+from salessim.scenario.base import Role
+from salessim.scenario.compensation import Compensation
+from salessim.scenario.measures import Measure
+from salessim.scenario.pay_components import Contest, Draw, Spif
+from salessim.scenario.plans import Plan
+from salessim.scenario.policies import QuotaSetting
 
 
 def plan(**components: object) -> Plan:

@@ -12,8 +12,9 @@ from salessim.model.calendar import Calendar
 from salessim.model.engine import Simulation
 from salessim.policies.compensation import contest_awards
 from salessim.run import Recording, simulate
-from salessim.scenario.compensation import Contest
-from salessim.scenario.schema import Role, Scenario
+from salessim.scenario.base import Role
+from salessim.scenario.pay_components import Contest
+from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 
 Row = dict[str, Any]

@@ -9,7 +9,7 @@ import simpy
 from salessim.model.entities import Rep
 from salessim.model.teams import Team
 from salessim.policies.routing import LeastLoaded, RoundRobin, SkillWeighted
-from salessim.scenario.schema import Role
+from salessim.scenario.base import Role
 
 
 class Item:

@@ -38,6 +38,7 @@ from salessim.model.events import (
 from salessim.model.managers import ManagerDesk
 from salessim.model.workforce import credit_lag
 from salessim.policies.coaching import coaching_split
+from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.load import apply_overrides
 from salessim.scenario.people import (
     MANAGER_ACTIVITIES,
@@ -50,7 +51,8 @@ from salessim.scenario.people import (
     Tier,
     Workforce,
 )
-from salessim.scenario.schema import WORKING_ROLES, ManagerSpec, Role, Scenario
+from salessim.scenario.roles import ManagerSpec
+from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK, DAYS_PER_YEAR
 
 QUARTER = 3 * DAYS_PER_MONTH

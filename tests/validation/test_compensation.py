@@ -20,7 +20,8 @@ from salessim.model.calendar import Calendar
 from salessim.model.engine import Simulation
 from salessim.model.events import LeadClosed, LeadStatus, PayLine
 from salessim.run import Recording
-from salessim.scenario.schema import Role, Scenario
+from salessim.scenario.base import Role
+from salessim.scenario.schema import Scenario
 
 from .support import paired_ci
 

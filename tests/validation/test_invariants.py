@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from salessim.metrics.kpis import KPI_DEFINITIONS
 from salessim.run import simulate
-from salessim.scenario.schema import Ownership, Routing, Scenario
+from salessim.scenario.policies import Ownership, Routing
+from salessim.scenario.schema import Scenario
 
 PROBABILITY = st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0.05, 0.95))
 EXAMPLES = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])

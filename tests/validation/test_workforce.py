@@ -25,8 +25,9 @@ import pytest
 from salessim.model.engine import Simulation
 from salessim.model.events import ExitKind, RepHired, RepLeft
 from salessim.run import Recording, simulate
+from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.people import Ramp, Tier
-from salessim.scenario.schema import WORKING_ROLES, Role, Scenario
+from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 
 from .support import SCENARIOS, agreement, binomial_interval, paired_ci

@@ -12,9 +12,10 @@ from salessim.cli.game_prompts import amount, one_of, rep_of, training_cadence, 
 from salessim.game.briefing import month_words, quota_words
 from salessim.report.format import role_label
 from salessim.scenario.base import WORKING_ROLES, Role
-from salessim.scenario.compensation import term_at
 from salessim.scenario.people import Backfill, CoachingFocus
-from salessim.scenario.schema import Routing, Scenario
+from salessim.scenario.plans import term_at
+from salessim.scenario.policies import Routing
+from salessim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from salessim.cli.game_menu import Menu

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from salessim.report.format import count, label, money, percent, role_label
 from salessim.scenario.base import WORKING_ROLES, Role
-from salessim.scenario.compensation import COUNT_MEASURES, Plan
+from salessim.scenario.measures import COUNT_MEASURES
 from salessim.scenario.people import Backfill
+from salessim.scenario.plans import Plan
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 

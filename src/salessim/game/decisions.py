@@ -19,7 +19,8 @@ from salessim.scenario.base import WORKING_ROLES, Frozen, Money, NonNegative, Po
 from salessim.scenario.errors import ScenarioError
 from salessim.scenario.load import apply_overrides
 from salessim.scenario.people import Backfill, CoachingFocus
-from salessim.scenario.schema import Routing, Scenario
+from salessim.scenario.policies import Routing
+from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 
 WORKING = {role.value for role in WORKING_ROLES}

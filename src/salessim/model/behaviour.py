@@ -26,8 +26,11 @@ from salessim.policies.incentives import (
     effort_level,
     pay_curve,
 )
-from salessim.scenario.compensation import Measure, Plan, QuotaMethod
-from salessim.scenario.schema import Role, Scenario
+from salessim.scenario.base import Role
+from salessim.scenario.measures import Measure
+from salessim.scenario.plans import Plan
+from salessim.scenario.policies import QuotaMethod
+from salessim.scenario.schema import Scenario
 
 ACCOUNT_MEASURES = (Measure.RENEWAL_ARR, Measure.EXPANSION_ARR)
 CLOSE_MARGIN_DAYS = 0.01  # a moved close lands this far inside its period

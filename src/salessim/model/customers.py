@@ -33,8 +33,10 @@ from salessim.model.events import (
 )
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
-from salessim.scenario.compensation import Measure
-from salessim.scenario.schema import Customers, Role, Scenario
+from salessim.scenario.base import Role
+from salessim.scenario.customers import Customers
+from salessim.scenario.measures import Measure
+from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK, HOURS_PER_DAY
 
 if TYPE_CHECKING:

@@ -26,9 +26,10 @@ from salessim.model.sources import LeadFactory, outbound_rate, poisson_arrivals
 from salessim.model.streams import Streams
 from salessim.model.view import Snapshot
 from salessim.model.workforce import Workforce
+from salessim.scenario.base import Role
 from salessim.scenario.dists import Dist
 from salessim.scenario.load import apply_overrides
-from salessim.scenario.schema import Role, Scenario
+from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_YEAR
 
 STANDARD_EXPONENTIAL = Dist.model_validate({"exponential": {"mean": 1}})

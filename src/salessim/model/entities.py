@@ -15,9 +15,9 @@ from salessim.model.events import LeadStatus, Source, TaskKind
 if TYPE_CHECKING:
     import numpy as np
 
-    from salessim.scenario.compensation import Measure
+    from salessim.scenario.base import Role
+    from salessim.scenario.measures import Measure
     from salessim.scenario.people import Tier
-    from salessim.scenario.schema import Role
 
 
 MIN_ATTAINMENT_MONTHS = 6

@@ -30,8 +30,10 @@ from salessim.model.events import (
 )
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
-from salessim.scenario.compensation import Measure
-from salessim.scenario.schema import Outcome, Role, Scenario, Stage, When
+from salessim.scenario.base import Role
+from salessim.scenario.funnel import Outcome, Stage, When
+from salessim.scenario.measures import Measure
+from salessim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from salessim.model.payroll import Payroll

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from salessim.model.entities import Rep
 from salessim.policies.coaching import coaching_split
 from salessim.scenario.people import MANAGER_ACTIVITIES, Coaching
-from salessim.scenario.schema import ManagerSpec
+from salessim.scenario.roles import ManagerSpec
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK
 
 

@@ -13,7 +13,10 @@ from salessim.model.entities import Rep
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
 from salessim.policies.routing import make_routing
-from salessim.scenario.schema import WORKING_ROLES, Ownership, Role, RoleSpec, Scenario
+from salessim.scenario.base import WORKING_ROLES, Role
+from salessim.scenario.policies import Ownership
+from salessim.scenario.roles import RoleSpec
+from salessim.scenario.schema import Scenario
 
 HOURS_PER_WEEK = 168.0
 

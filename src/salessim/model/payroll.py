@@ -27,18 +27,13 @@ from salessim.policies.compensation import (
     team_share,
 )
 from salessim.policies.quotas import QuotaYear, set_quotas
-from salessim.scenario.compensation import (
-    COUNT_MEASURES,
-    DEFAULT_MEASURE,
-    RATIO_MEASURES,
-    Clawback,
-    Compensation,
-    Measure,
-    Plan,
-    QuotaMethod,
-    QuotaSetting,
-)
-from salessim.scenario.schema import WORKING_ROLES, Role, Scenario
+from salessim.scenario.base import WORKING_ROLES, Role
+from salessim.scenario.compensation import Compensation
+from salessim.scenario.measures import COUNT_MEASURES, DEFAULT_MEASURE, RATIO_MEASURES, Measure
+from salessim.scenario.pay_components import Clawback
+from salessim.scenario.plans import Plan
+from salessim.scenario.policies import QuotaMethod, QuotaSetting
+from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 
 INCENTIVE = frozenset({"commission", "bonus", "spif", "contest", "team"})

@@ -16,7 +16,8 @@ from salessim.model.calendar import Calendar
 from salessim.model.entities import Lead
 from salessim.model.events import Source
 from salessim.model.streams import Streams
-from salessim.scenario.schema import Scenario, Segment
+from salessim.scenario.market import Segment
+from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_WEEK
 
 

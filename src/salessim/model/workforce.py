@@ -44,8 +44,10 @@ from salessim.model.managers import ManagerDesk
 from salessim.model.organisation import Organisation, rep_speed
 from salessim.model.payroll import Payroll, credit_lag
 from salessim.model.streams import Streams
+from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.people import Backfill, GrowthStep, Tier
-from salessim.scenario.schema import WORKING_ROLES, Role, RoleSpec, Scenario
+from salessim.scenario.roles import RoleSpec
+from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK
 
 TIER_SAMPLE = 20_000  # draws used to find a role's ability quantiles

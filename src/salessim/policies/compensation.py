@@ -16,16 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from salessim.scenario.compensation import (
-    RATIO_MEASURES,
-    Bonus,
-    Commission,
-    Contest,
-    Draw,
-    Measure,
-    Plan,
-    Spif,
-)
+from salessim.scenario.measures import RATIO_MEASURES, Measure
+from salessim.scenario.pay_components import Bonus, Commission, Contest, Draw, Spif
+from salessim.scenario.plans import Plan
 
 EPSILON = 1e-9
 BAND_NOTES = {0.0: "band from 0%", 1.0: "band from 100%"}

@@ -18,7 +18,8 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from salessim.scenario.compensation import Band, Plan
+from salessim.scenario.pay_components import Band
+from salessim.scenario.plans import Plan
 
 SQRT_2PI = math.sqrt(2 * math.pi)
 Piece = tuple[float, float]  # (attainment from which, pay per unit of attainment)

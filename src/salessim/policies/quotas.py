@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from salessim.scenario.compensation import QuotaMethod, QuotaSetting
+from salessim.scenario.policies import QuotaMethod, QuotaSetting
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from salessim.scenario.schema import Routing
+from salessim.scenario.policies import Routing
 
 
 class Rep(Protocol):

@@ -17,7 +17,9 @@ from rich.text import Text
 
 from salessim.metrics.record import PayRecord
 from salessim.report.format import percent, role_label
-from salessim.scenario.compensation import COUNT_MEASURES, Component, Measure, Plan
+from salessim.scenario.measures import COUNT_MEASURES, Measure
+from salessim.scenario.pay_components import Component
+from salessim.scenario.plans import Plan
 
 
 @dataclass

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from salessim.scenario.base import Frozen, Number
 
@@ -328,3 +328,7 @@ def non_negative(dist: Dist) -> Dist:
             f"{dist.family} can draw negative values here; durations and amounts must be >= 0"
         )
     return dist
+
+
+PositiveDist = Annotated[Dist, AfterValidator(non_negative)]
+"""A distribution that never draws negative values (durations, amounts)."""

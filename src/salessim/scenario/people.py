@@ -11,15 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from salessim.scenario.base import Days, Frozen, Money, NonNegative, Positive, Share
-from salessim.scenario.dists import Dist, non_negative
+from salessim.scenario.dists import Dist, PositiveDist
 from salessim.scenario.units import DAYS_PER_MONTH
 
-PositiveDist = Annotated[Dist, AfterValidator(non_negative)]
 QUARTER_DAYS = 3 * DAYS_PER_MONTH
 MANAGER_ACTIVITIES = (
     "admin",

@@ -1,0 +1,119 @@
+"""Roles: headcount, working time, skill, pay, quota, ramp, hiring and attrition per role.
+
+The ramp, hiring, attrition and manager-time specs a role holds are defined in ``people``.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from salessim.scenario.base import Frozen, Money, Positive, Role, Share
+from salessim.scenario.dists import Dist, PositiveDist
+from salessim.scenario.people import Attrition, Hiring, ManagerTime, Ramp
+from salessim.scenario.units import DAYS_PER_MONTH
+
+
+class RoleSpec(Frozen):
+    """Headcount, working time, ability, pay, ramp, hiring and attrition of one role."""
+
+    headcount: int = Field(default=0, ge=0, description="Headcount at the start.")
+    hours_per_week: Positive = Field(default=40.0, le=168.0)
+    selling_share: Share = Field(
+        default=0.6, description="Share of working hours spent on queued funnel or account work."
+    )
+    prospecting_share: Share = Field(
+        default=0.0, description="SDRs: share of working hours spent prospecting outbound."
+    )
+    skill: PositiveDist = Field(
+        default_factory=lambda: Dist.model_validate({"lognormal": {"mean": 1.0, "cv": 0.25}}),
+        description="Latent ability; 1 is average.",
+    )
+    market_pay: Money = Field(default=100_000, description="Annual on-target pay elsewhere.")
+    pay: Money | None = Field(
+        default=None,
+        description="Annual on-target pay of every rep in the role (hires too, so it sets the "
+        "offer); unset, each rep keeps the pay offered at hire.",
+    )
+    quota: Money | None = Field(
+        default=None,
+        description="Annual quota in the role's measure; none means attainment is unknown.",
+    )
+    ramp: Ramp = Ramp(linear=3 * DAYS_PER_MONTH)
+    hiring: Hiring = Hiring()
+    attrition: Attrition = Attrition()
+
+    @model_validator(mode="after")
+    def _shares(self) -> RoleSpec:
+        if self.selling_share + self.prospecting_share > 1 + 1e-9:
+            raise ValueError("selling_share + prospecting_share must not exceed 1")
+        if self.market_pay <= 0 or (self.pay is not None and self.pay <= 0):
+            raise ValueError("market_pay and pay must be more than 0")
+        return self
+
+
+class SdrSpec(RoleSpec):
+    """SDRs: half their time on the lead queue, 30% prospecting. Quota: qualified leads a year."""
+
+    headcount: int = Field(default=8, ge=0, description="Headcount at the start.")
+    selling_share: Share = 0.5
+    prospecting_share: Share = 0.3
+    market_pay: Money = 76_000
+    hiring: Hiring = Hiring(
+        time_to_hire=Dist.model_validate({"lognormal": {"mean": "1.5mo", "cv": 0.4}}),
+        cost=12_000,
+    )
+    attrition: Attrition = Attrition(
+        voluntary=0.22, initial_tenure=Dist.model_validate({"exponential": {"mean": "12mo"}})
+    )
+
+
+class AeSpec(RoleSpec):
+    """Account executives. Quota: new ARR a year."""
+
+    headcount: int = Field(default=20, ge=0, description="Headcount at the start.")
+    market_pay: Money = 190_000
+    ramp: Ramp = Ramp(linear=5.5 * DAYS_PER_MONTH)
+    hiring: Hiring = Hiring(cost=35_000)
+
+
+class SpecialistSpec(RoleSpec):
+    """Sales engineers, a shared pool. Quota: technical wins a year."""
+
+    headcount: int = Field(default=3, ge=0, description="Headcount at the start.")
+    market_pay: Money = 170_000
+    ramp: Ramp = Ramp(linear=4 * DAYS_PER_MONTH)
+    attrition: Attrition = Attrition(voluntary=0.12)
+
+
+class CsmSpec(RoleSpec):
+    """Customer-success managers. Quota: the gross retention their renewals should reach."""
+
+    headcount: int = Field(default=6, ge=0, description="Headcount at the start.")
+    selling_share: Share = 0.3
+    market_pay: Money = 110_000
+    attrition: Attrition = Attrition(voluntary=0.13)
+
+
+class ManagerSpec(RoleSpec):
+    """First-line managers: they work no queue, and their reps are shared among them."""
+
+    headcount: int = Field(default=3, ge=0, description="Headcount (fixed).")
+    selling_share: Share = 0.0
+    hours_per_week: Positive = Field(default=45.0, le=168.0)
+    market_pay: Money = 230_000
+    ramp: Ramp = Ramp()
+    time: ManagerTime = ManagerTime()
+
+
+class Roles(Frozen):
+    """Every role in the organisation."""
+
+    sdr: SdrSpec = SdrSpec()
+    ae: AeSpec = AeSpec()
+    specialist: SpecialistSpec = SpecialistSpec()
+    csm: CsmSpec = CsmSpec()
+    manager: ManagerSpec = ManagerSpec()
+
+    def of(self, role: Role) -> RoleSpec:
+        """The spec of ``role``."""
+        return getattr(self, role.value)
