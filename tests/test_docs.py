@@ -6,7 +6,7 @@ import re
 
 from conftest import ROOT
 from salessim.metrics.kpis import KPI_DEFINITIONS, ROLES
-from salessim.report.plots import PLOTS
+from salessim.report.plots.run import PLOTS
 
 GENERIC = {
     f"{prefix}_{role}": f"{prefix}_<role>"
