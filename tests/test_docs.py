@@ -8,7 +8,7 @@ from conftest import ROOT
 from salessim.metrics.eventlog import event_name
 from salessim.metrics.kpis import KPI_DEFINITIONS, ROLES
 from salessim.model.events import EVENT_TYPES
-from salessim.report.plots import PLOTS
+from salessim.report.plots.run import PLOTS
 
 GENERIC = {
     f"{prefix}_{role}": f"{prefix}_<role>"

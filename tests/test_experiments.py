@@ -16,6 +16,7 @@ from salessim.experiments.grids import labels
 from salessim.experiments.runner import Arm, Design, replication_seed, run
 from salessim.experiments.stats import (
     chance_best,
+    mean_interval,
     paired_difference,
     replications_for,
     t975,
@@ -64,6 +65,16 @@ def test_paired_difference_skips_failed_replications():
     """A NaN (failed replication) drops its pair, not the comparison."""
     diff = paired_difference([1.0, math.nan, 3.0, 4.0], [0.0, 5.0, 1.0, 1.0])
     assert diff.n == 3 and diff.mean == pytest.approx(2.0)
+
+
+def test_mean_interval_by_hand_skips_unknowns_and_needs_two_values():
+    """8, 11, NaN, 9, 10: mean 9.5, sd sqrt(5 / 3) = 1.2910, half-width 3.182 x 1.2910 / 2."""
+    interval = mean_interval([8.0, 11.0, math.nan, 9.0, 10.0])
+    assert interval is not None
+    mean, half_width = interval
+    assert mean == pytest.approx(9.5)
+    assert half_width == pytest.approx(3.182 * 1.2910 / 2, abs=1e-3)
+    assert mean_interval([7.0, math.nan]) is None
 
 
 def test_chance_best_shares_ties_and_knows_direction():

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "salessim"
 
 # Each layer and the layers it may import from (its own included).
@@ -77,6 +79,42 @@ def test_imports_point_down():
         if target not in LAYERS[layer_of(path)]
     ]
     assert not upward, "upward imports:\n" + "\n".join(upward)
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def module_imports(path: Path, modules: set[str]) -> set[str]:
+    """The package's modules that ``path`` imports, typing-only imports included.
+
+    ``from salessim.cli import game_menu`` imports the module ``salessim.cli.game_menu``.
+    """
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            submodules = {f"{node.module}.{alias.name}" for alias in node.names} & modules
+            found |= submodules or {node.module}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return found & modules
+
+
+@pytest.mark.parametrize("layer", ["cli", "report", "experiments"])
+def test_modules_of_a_layer_import_one_another_one_way(layer):
+    """No import circle among a layer's modules (``game_menu`` uses ``game_commands``, not back)."""
+    paths = {module_name(path): path for path in (PACKAGE / layer).rglob("*.py")}
+    imports = {name: module_imports(path, set(paths)) - {name} for name, path in paths.items()}
+    circles = []
+    for start in sorted(imports):
+        seen, frontier = set(), set(imports[start])
+        while frontier:
+            seen |= frontier
+            frontier = {n for m in frontier for n in imports[m]} - seen
+        if start in seen:
+            circles.append(start)
+    assert not circles, f"modules in an import circle: {circles}"
 
 
 def test_scenario_layer_needs_no_simulation_library():

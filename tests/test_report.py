@@ -21,14 +21,8 @@ from salessim import RunResult, simulate
 from salessim.metrics.kpis import KPI_DEFINITIONS, compute
 from salessim.metrics.record import Record
 from salessim.report import format as fmt
-from salessim.report.plots import (
-    PLOTS,
-    attrition,
-    headcount,
-    tenure,
-    utilisation,
-    write_plots,
-)
+from salessim.report.plots.people import attrition, headcount, tenure, utilisation
+from salessim.report.plots.run import PLOTS, write_plots
 from salessim.report.tables import (
     kpis_json,
     summary_sections,
@@ -228,7 +222,7 @@ def test_plots_never_import_pyplot():
         "import sys\n"
         "from salessim import simulate\n"
         "from salessim.scenario.schema import Scenario\n"
-        "from salessim.report.plots import funnel\n"
+        "from salessim.report.plots.funnel import funnel\n"
         "funnel(simulate(Scenario(), 0, years=0.1)).savefig(__import__('io').BytesIO())\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )

@@ -1,15 +1,18 @@
 """The commands of ``salessim play`` that record one decision of the turn each.
 
-Each asks its questions through the :class:`salessim.cli.game_menu.Menu` and records the
-answer in the turn's draft; Enter alone at a question records nothing.
+Each asks its questions through a :class:`DecisionMenu` and records the answer in the
+turn's draft; Enter alone at a question records nothing. The menu that runs them
+(:mod:`salessim.cli.game_menu`) is one; this module does not import it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
-from salessim.cli.game_prompts import amount, one_of, rep_of, training_cadence, whole
+from salessim.cli.game_prompts import Parser, T, amount, one_of, rep_of, training_cadence, whole
 from salessim.game.briefing import month_words, quota_words
+from salessim.game.session import GameSession
 from salessim.report.format import role_label
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.people import Backfill, CoachingFocus
@@ -17,13 +20,41 @@ from salessim.scenario.plans import term_at
 from salessim.scenario.policies import Routing
 from salessim.scenario.schema import Scenario
 
-if TYPE_CHECKING:
-    from salessim.cli.game_menu import Menu
+
+class DecisionMenu(Protocol):
+    """What a command uses of the menu that runs it."""
+
+    @property
+    def session(self) -> GameSession:
+        """The game being played."""
+        ...
+
+    @property
+    def draft(self) -> Mapping[str, Any]:
+        """This turn's decisions so far, in the shape of ``Decisions``."""
+        ...
+
+    def say(self, text: str) -> None:
+        """Print plain text."""
+        ...
+
+    def ask(self, prompt: str, parse: Parser[T], *, empty: T | None = None) -> T | None:
+        """Ask until the answer parses; ``empty`` when the player presses Enter."""
+        ...
+
+    def record(self, key: str, value: Any) -> None:
+        """Set one decision of the draft."""
+        ...
+
+    def now(self) -> Scenario:
+        """The policies in force (after every decision applied so far)."""
+        ...
+
 
 WORKING = [role.value for role in WORKING_ROLES]
 
 
-def hire(menu: Menu) -> None:
+def hire(menu: DecisionMenu) -> None:
     """Open requisitions: role, how many, offer."""
     rules = menu.session.scenario.game
     if rules.max_hires_per_turn == 0:
@@ -51,7 +82,7 @@ def hire(menu: Menu) -> None:
     menu.record("hire", [*others, hire])
 
 
-def _rep_decision(menu: Menu, key: str, prompt: str) -> None:
+def _rep_decision(menu: DecisionMenu, key: str, prompt: str) -> None:
     roster = menu.session.briefing().roster
     taken = {rep: "is already on the list" for rep in menu.draft.get(key, [])}
     if key == "plan":
@@ -61,17 +92,17 @@ def _rep_decision(menu: Menu, key: str, prompt: str) -> None:
         menu.record(key, [*menu.draft.get(key, []), rep])
 
 
-def fire(menu: Menu) -> None:
+def fire(menu: DecisionMenu) -> None:
     """Let a rep go now (severance is paid)."""
     _rep_decision(menu, "fire", "Rep id to let go: ")
 
 
-def plan(menu: Menu) -> None:
+def plan(menu: DecisionMenu) -> None:
     """Put a rep on a performance plan."""
     _rep_decision(menu, "plan", "Rep id to put on a performance plan: ")
 
 
-def coaching(menu: Menu) -> None:
+def coaching(menu: DecisionMenu) -> None:
     """Coaching hours per rep and whom to coach first."""
     limit = menu.session.scenario.game.coaching_hours_max
     current = menu.now().policies.coaching
@@ -91,7 +122,7 @@ def coaching(menu: Menu) -> None:
     menu.record("coaching", {"hours_per_rep_per_month": hours, "focus": focus})
 
 
-def training(menu: Menu) -> None:
+def training(menu: DecisionMenu) -> None:
     """A training session every N months (0 stops it)."""
     every = menu.now().policies.training.every
     now = f"every {month_words(every)}" if every else "none"
@@ -103,7 +134,7 @@ def training(menu: Menu) -> None:
         menu.record("training_every_months", months)
 
 
-def recognition(menu: Menu) -> None:
+def recognition(menu: DecisionMenu) -> None:
     """Recognition awards per team a month."""
     current = menu.now().policies.recognition.per_team_per_month
     awards = menu.ask(f"Recognition awards per team a month (now {current}): ", whole(0))
@@ -111,7 +142,7 @@ def recognition(menu: Menu) -> None:
         menu.record("recognition", awards)
 
 
-def routing(menu: Menu) -> None:
+def routing(menu: DecisionMenu) -> None:
     """How a team's new work picks a rep."""
     role = menu.ask(f"Route work to which team ({', '.join(WORKING)}): ", one_of(WORKING))
     if role is None:
@@ -123,7 +154,7 @@ def routing(menu: Menu) -> None:
         menu.record("routing", {**menu.draft.get("routing", {}), role: policy})
 
 
-def backfill(menu: Menu) -> None:
+def backfill(menu: DecisionMenu) -> None:
     """What happens when a rep leaves."""
     choices = [policy.value for policy in Backfill]
     current = menu.now().policies.staffing.backfill.value
@@ -132,7 +163,7 @@ def backfill(menu: Menu) -> None:
         menu.record("backfill", policy)
 
 
-def pay(menu: Menu) -> None:
+def pay(menu: DecisionMenu) -> None:
     """A role's pay plan from the next pay period."""
     choices = menu.session.briefing().plan_choices
     if not choices:
@@ -151,7 +182,7 @@ def pay(menu: Menu) -> None:
         menu.record("pay_plans", {**menu.draft.get("pay_plans", {}), role: plan})
 
 
-def quota(menu: Menu) -> None:
+def quota(menu: DecisionMenu) -> None:
     """Raise or lower a role's quota."""
     assigned = {**menu.session.briefing().pay_plans, **menu.draft.get("pay_plans", {})}
     if not assigned:
@@ -171,7 +202,7 @@ def quota(menu: Menu) -> None:
         menu.record("quota", {**menu.draft.get("quota", {}), role: factor})
 
 
-def pay_raise(menu: Menu) -> None:
+def pay_raise(menu: DecisionMenu) -> None:
     """A rep's pay as a multiple of market pay (answers an offer)."""
     briefing = menu.session.briefing()
     offers = briefing.offers
@@ -194,7 +225,7 @@ def pay_raise(menu: Menu) -> None:
         menu.record("pay_raise", {**menu.draft.get("pay_raise", {}), rep: level})
 
 
-def terms(menu: Menu) -> None:
+def terms(menu: DecisionMenu) -> None:
     """Edit a plan term the scenario allows, from the next period."""
     bounds = menu.now().game.plan_bounds
     if not bounds:
@@ -219,7 +250,7 @@ def _term(scenario: Scenario, path: str) -> float:
     return float(term_at(scenario.compensation.plans, path))  # type: ignore[arg-type]
 
 
-def contest(menu: Menu) -> None:
+def contest(menu: DecisionMenu) -> None:
     """A contest over the next quarter with prizes."""
     assigned = {**menu.session.briefing().pay_plans, **menu.draft.get("pay_plans", {})}
     roles = [role for role in assigned if role in WORKING]
@@ -243,7 +274,7 @@ def contest(menu: Menu) -> None:
         menu.record("contest", {"role": role, "prizes": prizes})
 
 
-def segments(menu: Menu) -> None:
+def segments(menu: DecisionMenu) -> None:
     """Outbound prospecting weight of a segment."""
     segments = list(menu.now().market.segments)
     segment = menu.ask(f"Segment ({', '.join(segments)}): ", one_of(segments))

@@ -81,7 +81,7 @@ def run(
 
 
 def _write_outputs(result: RunResult, out: Path, events: bool) -> list[Path]:
-    from salessim.report.plots import write_plots
+    from salessim.report.plots.run import write_plots
     from salessim.report.tables import write_event_tables
 
     out.mkdir(parents=True, exist_ok=True)

@@ -22,13 +22,14 @@ import jinja2
 import numpy as np
 
 from salessim import __version__
-from salessim.experiments import charts, grids
-from salessim.experiments.profiles import ArmProfile, profiles
+from salessim.experiments import grids
+from salessim.experiments.profiles import ATTAINMENT_EDGES, ArmProfile, profiles
 from salessim.experiments.runner import Results, replication_seed
-from salessim.experiments.stats import mser_truncation
+from salessim.experiments.stats import mean_interval, mser_truncation
 from salessim.experiments.store import Store
 from salessim.experiments.summary import DEFAULT_METRICS, comparison_rows, figure
 from salessim.report.format import label
+from salessim.report.plots import comparison as charts
 
 TEMPLATE = "report.html.j2"
 SETTLED_SHARE = 0.02  # a month within 2% of the settled level counts as settled
@@ -254,10 +255,14 @@ def _charts(
             Chart(
                 "New ARR by week",
                 "Mean over replications. Spikes at quarter ends show deals timed to pay periods.",
-                charts.weekly_bookings(by_arm),
+                charts.weekly_bookings(
+                    {arm: profile.weekly_new_arr.mean for arm, profile in by_arm.items()}
+                ),
             )
         )
-    attained = charts.attainment(by_arm)
+    attained = charts.attainment(
+        {arm: profile.attainment for arm, profile in by_arm.items()}, ATTAINMENT_EDGES
+    )
     if attained is not None:
         shown.append(
             Chart(
@@ -269,7 +274,8 @@ def _charts(
         )
     if warm.months:
         settles = 0 if warm.trending else warm.settles
-        shown.append(Chart("Warm-up check", warm.verdict, charts.warmup(by_arm, settles)))
+        open_leads = {arm: profile.monthly_open_leads.mean for arm, profile in by_arm.items()}
+        shown.append(Chart("Warm-up check", warm.verdict, charts.warmup(open_leads, settles)))
     return shown
 
 
@@ -283,7 +289,10 @@ def _sweep_chart(results: Results, metric: str) -> Chart:
             f"{label(metric)} across {key}",
             "The mean at each value with its 95% confidence interval.",
             charts.sweep_line(
-                [point[0] for _, point in points], [values[name] for name, _ in points], key, metric
+                [point[0] for _, point in points],
+                [mean_interval(values[name]) for name, _ in points],
+                key,
+                metric,
             ),
         )
     (first, first_values), (second, second_values) = parameters

@@ -34,6 +34,19 @@ def t975(df: int) -> float:
     return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
 
 
+def mean_interval(sample: Sequence[float]) -> tuple[float, float] | None:
+    """The mean of the finite values and the half-width of its 95% t interval.
+
+    Returns:
+        (mean, half-width), or ``None`` with fewer than two finite values.
+    """
+    finite = [v for v in sample if math.isfinite(v)]
+    if len(finite) < 2:
+        return None
+    half_width = t975(len(finite) - 1) * statistics.stdev(finite) / math.sqrt(len(finite))
+    return statistics.fmean(finite), half_width
+
+
 @dataclass(frozen=True)
 class Difference:
     """An arm against the reference on one metric, over paired replications."""

@@ -1,74 +1,61 @@
-"""Charts of an experiment as inline SVG: forest plot, distributions, series, sweep, tornado.
+"""Charts of an experiment's report, as inline SVG: how the arms compare.
 
-Like :mod:`salessim.report.plots`, these draw on bare ``Figure`` objects (no pyplot).
-Each function returns the SVG text of one chart, with text kept as text (searchable,
-small) and ids salted the same way every time, so a report is stable from run to run.
+Forest plot, distributions, bookings by week, attainment, the warm-up check, sweeps and
+the tornado. The charts take plain data (numbers, arrays and names), which the
+experiments layer computes, so nothing here depends on how an experiment is run.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import math
-import re
-import statistics
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Protocol
 
-import matplotlib as mpl
 import numpy as np
-from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from salessim.experiments.grids import Bar
-from salessim.experiments.profiles import ATTAINMENT_EDGES, ArmProfile
-from salessim.report.format import label, money, role_label
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
-PALETTE = ("#1F3B5C", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3",
-           "#8C8C8C", "#CCB974", "#64B5CD")  # fmt: skip
-SIGNIFICANT, UNCLEAR = "#1F3B5C", "#9E9E9E"
-MONEY_METRICS = ("arr", "bookings", "comp_cost", "variable_pay", "churned")
-
-
-def arm_colour(index: int) -> str:
-    """The colour of the ``index``-th arm, the same in every chart."""
-    return PALETTE[index % len(PALETTE)]
+from salessim.report.format import label, role_label
+from salessim.report.plots.canvas import svg_figure, to_svg
+from salessim.report.plots.style import (
+    GREEN,
+    LINE_GREY,
+    RED,
+    SIGNIFICANT,
+    UNCLEAR,
+    arm_colour,
+    metric_ticks,
+    money_ticks,
+    tidy_axes,
+)
 
 
-def to_svg(fig: Figure) -> str:
-    """The figure as an ``<svg>`` element to inline in HTML.
+class TornadoBar(Protocol):
+    """One bar of a tornado: a parameter's low and high effect on the metric's mean."""
 
-    matplotlib names elements alike in every figure (``figure_1``, ``axes_1``...); the
-    ids get a prefix from the chart's own content, so they are unique on a page.
-    """
-    buffer = io.StringIO()
-    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "salessim"}):
-        FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None})
-    text = buffer.getvalue()
-    text = text[text.index("<svg") :]
-    prefix = "c" + hashlib.sha256(text.encode()).hexdigest()[:8] + "-"
-    text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', text)
-    return re.sub(r'(href="#|url\(#)([^")]+)', rf"\g<1>{prefix}\2", text)
+    @property
+    def parameter(self) -> str:
+        """The parameter's dotted key."""
+        ...
 
+    @property
+    def low_value(self) -> str:
+        """The parameter's low value, as given."""
+        ...
 
-def _figure(width: float, height: float) -> Figure:
-    return Figure(figsize=(width, height), layout="constrained")
+    @property
+    def high_value(self) -> str:
+        """The parameter's high value, as given."""
+        ...
 
+    @property
+    def low(self) -> float:
+        """The metric's mean at the low value, minus its mean at the base."""
+        ...
 
-def _style(ax: Axes, grid: Literal["x", "y"] = "y") -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis=grid, color="#E5E5E5", linewidth=0.8)
-    ax.set_axisbelow(True)
-
-
-def _formatter(metric: str) -> FuncFormatter:
-    if any(part in metric for part in MONEY_METRICS):
-        return FuncFormatter(lambda v, _pos: money(v, decimals=1, trim=True))
-    return FuncFormatter(lambda v, _pos: f"{v:.3g}")
+    @property
+    def high(self) -> float:
+        """The metric's mean at the high value, minus its mean at the base."""
+        ...
 
 
 def forest(rows: Sequence[Mapping[str, Any]], reference: str) -> str:
@@ -82,9 +69,9 @@ def forest(rows: Sequence[Mapping[str, Any]], reference: str) -> str:
         and row.get("ci_low") is not None
         and means.get(row["metric"])
     ]
-    fig = _figure(8.0, 1.0 + 0.32 * max(len(points), 1))
+    fig = svg_figure(8.0, 1.0 + 0.32 * max(len(points), 1))
     ax = fig.add_subplot()
-    _style(ax, "x")
+    tidy_axes(ax, "x")
     if not points:
         ax.text(0.5, 0.5, "no differences to show", ha="center", transform=ax.transAxes)
         ax.set_axis_off()
@@ -95,7 +82,7 @@ def forest(rows: Sequence[Mapping[str, Any]], reference: str) -> str:
         colour = SIGNIFICANT if low > 0 or high < 0 else UNCLEAR
         ax.plot([low, high], [y, y], color=colour, linewidth=2)
         ax.plot([mid], [y], "o", color=colour, markersize=6)
-    ax.axvline(0, color="#444444", linewidth=1)
+    ax.axvline(0, color=LINE_GREY, linewidth=1)
     ax.set_yticks(range(len(points)))
     ax.set_yticklabels([f"{label(row['metric'])} · {row['arm']}" for row, _ in reversed(points)])
     ax.xaxis.set_major_locator(MaxNLocator(7))
@@ -110,10 +97,10 @@ def distributions(values: Mapping[str, Mapping[str, Sequence[float]]]) -> str:
     columns = min(3, len(metrics))
     rows = math.ceil(len(metrics) / columns)
     arms = list(next(iter(values.values())))
-    fig = _figure(10.0, rows * (0.6 + 0.35 * len(arms)) + 0.4)
+    fig = svg_figure(10.0, rows * (0.6 + 0.35 * len(arms)) + 0.4)
     for i, metric in enumerate(metrics):
         ax = fig.add_subplot(rows, columns, i + 1)
-        _style(ax, "x")
+        tidy_axes(ax, "x")
         data = [[v for v in values[metric][arm] if math.isfinite(v)] for arm in arms]
         shown = [(j, d) for j, d in enumerate(data) if d]
         if shown:
@@ -132,41 +119,53 @@ def distributions(values: Mapping[str, Mapping[str, Sequence[float]]]) -> str:
                 box.set_alpha(0.55)
         ax.set_yticks(range(len(arms)))
         ax.set_yticklabels(list(reversed(arms)) if i % columns == 0 else [])
-        ax.xaxis.set_major_formatter(_formatter(metric))
+        ax.xaxis.set_major_formatter(metric_ticks(metric))
         ax.set_title(label(metric), fontsize=10)
     return to_svg(fig)
 
 
-def weekly_bookings(profiles: Mapping[str, ArmProfile]) -> str:
-    """Mean new ARR booked each week of the measured period, one line per arm."""
-    fig = _figure(10.0, 4.2)
+def weekly_bookings(mean_new_arr: Mapping[str, np.ndarray]) -> str:
+    """Mean new ARR booked each week of the measured period, one line per arm.
+
+    Args:
+        mean_new_arr: by arm, the mean over replications of new ARR (USD) booked each week.
+    """
+    fig = svg_figure(10.0, 4.2)
     ax = fig.add_subplot()
-    _style(ax)
-    for i, (arm, profile) in enumerate(profiles.items()):
-        mean = profile.weekly_new_arr.mean
+    tidy_axes(ax)
+    for i, (arm, mean) in enumerate(mean_new_arr.items()):
         ax.plot(np.arange(1, len(mean) + 1), mean, color=arm_colour(i), linewidth=1.4, label=arm)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: money(v, decimals=1, trim=True)))
+    ax.yaxis.set_major_formatter(money_ticks(1))
     ax.set_xlabel("Week of the measured period")
     ax.set_ylabel("New ARR booked (mean over replications)")
-    ax.legend(frameon=False, fontsize=9, ncols=min(4, len(profiles)))
+    ax.legend(frameon=False, fontsize=9, ncols=min(4, len(mean_new_arr)))
     return to_svg(fig)
 
 
-def attainment(profiles: Mapping[str, ArmProfile]) -> str | None:
-    """Share of quota periods at each attainment, per role with quotas, one line per arm."""
-    roles = sorted({role for p in profiles.values() for role in p.attainment}, key=_role_order)
+def attainment(counts: Mapping[str, Mapping[str, np.ndarray]], edges: np.ndarray) -> str | None:
+    """Share of quota periods at each attainment, per role with quotas, one line per arm.
+
+    Args:
+        counts: by arm, then by role, how many quota periods fell in each bin.
+        edges: the bins' edges, as fractions of quota.
+
+    Returns:
+        The chart, or ``None`` when no role has quotas.
+    """
+    roles = sorted({role for by_role in counts.values() for role in by_role}, key=_role_order)
     if not roles:
         return None
-    fig = _figure(10.0, 3.6)
-    centres = (ATTAINMENT_EDGES[:-1] + ATTAINMENT_EDGES[1:]) / 2
+    fig = svg_figure(10.0, 3.6)
+    centres = (edges[:-1] + edges[1:]) / 2
     for k, role in enumerate(roles):
         ax = fig.add_subplot(1, len(roles), k + 1)
-        _style(ax)
-        for i, (arm, profile) in enumerate(profiles.items()):
-            counts = profile.attainment.get(role)
-            if counts is not None and counts.sum():
-                ax.step(centres, counts / counts.sum(), where="mid", color=arm_colour(i), label=arm)
-        ax.axvline(1.0, color="#444444", linestyle="--", linewidth=1)
+        tidy_axes(ax)
+        for i, (arm, by_role) in enumerate(counts.items()):
+            periods = by_role.get(role)
+            if periods is not None and periods.sum():
+                ax.step(centres, periods / periods.sum(), where="mid", color=arm_colour(i),
+                        label=arm)  # fmt: skip
+        ax.axvline(1.0, color=LINE_GREY, linestyle="--", linewidth=1)
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_title(f"{role_label(role)} quota periods", fontsize=10)
@@ -182,21 +181,25 @@ def _role_order(role: str) -> int:
     return order.index(role) if role in order else len(order)
 
 
-def warmup(profiles: Mapping[str, ArmProfile], cut: int) -> str:
-    """Mean open leads by measured month, one line per arm, with the MSER cut marked."""
-    fig = _figure(10.0, 3.6)
+def warmup(mean_open_leads: Mapping[str, np.ndarray], cut: int) -> str:
+    """Mean open leads by measured month, one line per arm, with the MSER cut marked.
+
+    Args:
+        mean_open_leads: by arm, the mean over replications of open leads at each month end.
+        cut: the measured months to discard as warm-up (0: none, and no mark).
+    """
+    fig = svg_figure(10.0, 3.6)
     ax = fig.add_subplot()
-    _style(ax)
-    for i, (arm, profile) in enumerate(profiles.items()):
-        mean = profile.monthly_open_leads.mean
+    tidy_axes(ax)
+    for i, (arm, mean) in enumerate(mean_open_leads.items()):
         ax.plot(np.arange(1, len(mean) + 1), mean, color=arm_colour(i), marker=".", label=arm)
     if cut:
-        ax.axvline(cut + 0.5, color="#C44E52", linestyle="--", linewidth=1.2)
-        ax.text(cut + 0.6, 0.95, "settled from here", color="#C44E52", fontsize=9,
+        ax.axvline(cut + 0.5, color=RED, linestyle="--", linewidth=1.2)
+        ax.text(cut + 0.6, 0.95, "settled from here", color=RED, fontsize=9,
                 transform=ax.get_xaxis_transform(), va="top")  # fmt: skip
     ax.set_xlabel("Measured month")
     ax.set_ylabel("Open leads at month end (mean)")
-    ax.legend(frameon=False, fontsize=9, ncols=min(4, len(profiles)))
+    ax.legend(frameon=False, fontsize=9, ncols=min(4, len(mean_open_leads)))
     return to_svg(fig)
 
 
@@ -209,10 +212,10 @@ def heat_map(
 ) -> str:
     """The metric's mean at each point of a two-parameter grid."""
     data = np.array(grid, dtype=float)
-    fig = _figure(max(6.0, 2.5 + 1.1 * len(columns)), 1.6 + 0.6 * len(rows))
+    fig = svg_figure(max(6.0, 2.5 + 1.1 * len(columns)), 1.6 + 0.6 * len(rows))
     ax = fig.add_subplot()
     image = ax.imshow(data, cmap="viridis", aspect="auto")
-    fmt = _formatter(metric)
+    fmt = metric_ticks(metric)
     finite = data[np.isfinite(data)]
     middle = float(np.mean(finite)) if finite.size else 0.0
     for (r, c), value in np.ndenumerate(data):
@@ -227,41 +230,48 @@ def heat_map(
 
 
 def sweep_line(
-    points: Sequence[str], values: Sequence[Sequence[float]], axis: str, metric: str
+    points: Sequence[str],
+    estimates: Sequence[tuple[float, float] | None],
+    axis: str,
+    metric: str,
 ) -> str:
-    """The metric's mean with its 95% CI at each value of one swept parameter."""
-    from salessim.experiments.stats import t975
+    """The metric's mean with its 95% CI at each value of one swept parameter.
 
-    fig = _figure(8.0, 3.6)
+    Args:
+        points: the parameter's values, as given.
+        estimates: at each value, the mean and the half-width of its 95% CI, or ``None``
+            where too few replications finished to tell.
+        axis: the parameter's name.
+        metric: the metric's name.
+    """
+    fig = svg_figure(8.0, 3.6)
     ax = fig.add_subplot()
-    _style(ax)
-    for x, sample in enumerate(values):
-        finite = [v for v in sample if math.isfinite(v)]
-        if len(finite) < 2:
+    tidy_axes(ax)
+    for x, estimate in enumerate(estimates):
+        if estimate is None:
             continue
-        mean = statistics.fmean(finite)
-        half = t975(len(finite) - 1) * statistics.stdev(finite) / math.sqrt(len(finite))
-        ax.errorbar([x], [mean], yerr=[half], fmt="o", color=SIGNIFICANT, capsize=4)
+        mean, half_width = estimate
+        ax.errorbar([x], [mean], yerr=[half_width], fmt="o", color=SIGNIFICANT, capsize=4)
     ax.set_xticks(range(len(points)), points)
     ax.set_xlabel(axis)
     ax.set_ylabel(f"{label(metric)} (mean, 95% CI)")
-    ax.yaxis.set_major_formatter(_formatter(metric))
+    ax.yaxis.set_major_formatter(metric_ticks(metric))
     return to_svg(fig)
 
 
-def tornado(bars: Sequence[Bar], metric: str) -> str:
+def tornado(bars: Sequence[TornadoBar], metric: str) -> str:
     """Each parameter's low and high effect on the metric's mean, widest swing on top."""
-    fig = _figure(9.0, 1.2 + 0.5 * len(bars))
+    fig = svg_figure(9.0, 1.2 + 0.5 * len(bars))
     ax = fig.add_subplot()
-    _style(ax, "x")
+    tidy_axes(ax, "x")
     for y, bar in enumerate(reversed(bars)):
-        ax.barh(y, bar.low, color="#C44E52", alpha=0.8, height=0.6)
-        ax.barh(y, bar.high, color="#55A868", alpha=0.8, height=0.6)
+        ax.barh(y, bar.low, color=RED, alpha=0.8, height=0.6)
+        ax.barh(y, bar.high, color=GREEN, alpha=0.8, height=0.6)
         for effect, value in ((bar.low, bar.low_value), (bar.high, bar.high_value)):
             ax.text(effect, y, f" {value} ", va="center", fontsize=8,
                     ha="left" if effect >= 0 else "right")  # fmt: skip
-    ax.axvline(0, color="#444444", linewidth=1)
+    ax.axvline(0, color=LINE_GREY, linewidth=1)
     ax.set_yticks(range(len(bars)), [bar.parameter for bar in reversed(bars)])
-    ax.xaxis.set_major_formatter(_formatter(metric))
+    ax.xaxis.set_major_formatter(metric_ticks(metric))
     ax.set_xlabel(f"Change in mean {label(metric)} from the base (red: low value, green: high)")
     return to_svg(fig)
