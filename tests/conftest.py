@@ -51,3 +51,12 @@ def small_design(small_org: Scenario, replications: int = 3, **extra: object) ->
 def same(a: dict, b: dict) -> bool:
     """Equal value by value, NaN (unknown) equal to NaN, arms and metrics in the same order."""
     return repr(a) == repr(b)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden`` rewrites the golden figures instead of only checking them."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="write tests/golden/*.json from this run (commit them with the reason)",
+    )
