@@ -15,12 +15,13 @@ import numpy as np
 
 from salessim.metrics.people import EXIT_KINDS
 from salessim.metrics.record import PayRecord, PeopleRecord, Record
+from salessim.scenario.pay_components import ComponentKind
 from salessim.scenario.people import MANAGER_ACTIVITIES
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 
 NAN = float("nan")
 ROLES = ("sdr", "ae", "specialist", "csm")
-PAY_COMPONENTS = ("base", "commission", "bonus", "spif", "contest", "clawback", "draw", "team")
+PAY_COMPONENTS = tuple(kind.value for kind in ComponentKind)
 
 KPI_DEFINITIONS: dict[str, str] = {
     "measured_days": "Length of the measured period (after warm-up), days.",
@@ -283,7 +284,7 @@ def _pay(r: Record) -> dict[str, float]:
         by_role[p.line_role[i]] += amount
         by_component[p.line_component[i]] += amount
     total = sum(by_role.values())
-    variable = total - by_component["base"]
+    variable = total - by_component[ComponentKind.BASE]
     bookings = r.bookings_new_arr + r.bookings_expansion_arr
 
     def known(value: float) -> float:

@@ -25,7 +25,7 @@ class PayRecorder:
         rec.line_role.append(line.role.value)
         rec.line_plan.append(line.plan)
         rec.line_period.append(line.period)
-        rec.line_component.append(line.component)
+        rec.line_component.append(line.component.value)
         rec.line_measure.append(line.measure)
         rec.line_credit.append(line.credit)
         rec.line_rate.append(line.rate)

@@ -19,13 +19,8 @@ import simpy
 from salessim.model.entities import Lead, Rep
 from salessim.model.events import ContestHeld
 from salessim.model.payroll import Payee, Payroll
-from salessim.policies.incentives import (
-    Forecast,
-    PayCurve,
-    best_close,
-    effort_level,
-    pay_curve,
-)
+from salessim.policies.incentives import Forecast, best_close, effort_level
+from salessim.policies.schedule import PayCurve, PaySchedule
 from salessim.scenario.base import Role
 from salessim.scenario.measures import Measure
 from salessim.scenario.plans import Plan
@@ -162,7 +157,7 @@ class Incentives:
             spread = self.spec.effort.spread / math.sqrt(quarters)  # sd of a whole period
             weight = self.spec.timing.future_weight**quarters  # the next period is that far
             left = max(0.0, end - now) / max(1e-9, end - begun)
-            curve = self._curve(part, account.quota, account.target_incentive)
+            curve = account.schedule.curve(account.quota)  # the schedule the ledger pays by
             current = Forecast(
                 curve, account.quota, account.attainment + pace * left, spread * math.sqrt(left)
             )
@@ -173,11 +168,11 @@ class Incentives:
         return views
 
     def _curve(self, part: Plan, quota: float, target: float) -> PayCurve:
-        """The pay curve of a plan part for a period's quota and target (cached a month)."""
+        """The pay curve of a whole period of a plan part (cached for a month)."""
         key = (id(part), quota, target)
         cached = self._curves.get(key)
         if cached is None or cached[0] is not part:
-            cached = self._curves[key] = (part, pay_curve(part, quota, target))
+            cached = self._curves[key] = (part, PaySchedule(part, target).curve(quota))
         return cached[1]
 
     @staticmethod

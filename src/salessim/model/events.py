@@ -18,6 +18,7 @@ from enum import Enum, IntEnum
 from typing import Any, NamedTuple
 
 from salessim.scenario.base import Role
+from salessim.scenario.pay_components import ComponentKind
 from salessim.scenario.people import Tier
 
 
@@ -257,7 +258,7 @@ class PayLine(NamedTuple):
     role: Role
     plan: str
     period: str
-    component: str
+    component: ComponentKind
     measure: str
     credit: float
     rate: float

@@ -30,13 +30,12 @@ from salessim.policies.quotas import QuotaYear, set_quotas
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.compensation import Compensation
 from salessim.scenario.measures import COUNT_MEASURES, DEFAULT_MEASURE, RATIO_MEASURES, Measure
-from salessim.scenario.pay_components import Clawback
+from salessim.scenario.pay_components import INCENTIVE_KINDS, Clawback, ComponentKind
 from salessim.scenario.plans import Plan
 from salessim.scenario.policies import QuotaMethod, QuotaSetting
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 
-INCENTIVE = frozenset({"commission", "bonus", "spif", "contest", "team"})
 PAY_HISTORY_MONTHS = 6  # months on a plan before a rep judges pay by what it earns
 SOURCE_NAMES = {source: source.name.lower() for source in Source}
 EPSILON = 1e-6
@@ -79,7 +78,7 @@ class Payee:
     year_carried: float = 0.0
     team_marks: dict[int, float] = field(default_factory=dict)
     pending: str | None = None
-    counted: dict[tuple[str, str, float, str], list[float]] = field(default_factory=dict)
+    counted: dict[tuple[ComponentKind, str, float, str], list[float]] = field(default_factory=dict)
     measures: frozenset[Measure] = field(init=False)
     has_spif: bool = field(init=False)
     has_clawback: bool = field(init=False)
@@ -234,7 +233,7 @@ class Payroll:
         self._close_windows(payee, now, every=True)
         if payee.draw_balance > 0:
             note = f"left owing {payee.draw_balance:,.2f} of draw advances: written off"
-            self._book(payee, [Line("draw", "", 0.0, 0.0, 0.0, note)])
+            self._book(payee, [Line(ComponentKind.DRAW, "", 0.0, 0.0, 0.0, note)])
 
     # ------------------------------------------------------------------ credit
     def credit(
@@ -340,7 +339,8 @@ class Payroll:
                 deal = [
                     line
                     for line in lines
-                    if line.component == "commission" and line.measure == Measure.NEW_ARR.value
+                    if line.component is ComponentKind.COMMISSION
+                    and line.measure == Measure.NEW_ARR.value
                 ]
                 paid = sum(line.amount for line in deal)
                 held = sum(line.held for line in deal)
@@ -382,7 +382,7 @@ class Payroll:
         if payee is None:
             note += "; the rep has left, so it is owed back"
         amount = -spec.share * paid
-        line = Line("clawback", Measure.NEW_ARR.value, paid, -spec.share, amount, note)
+        line = Line(ComponentKind.CLAWBACK, Measure.NEW_ARR.value, paid, -spec.share, amount, note)
         self._emit(owed.rep, owed.plan_name, label, line)
         if payee is not None:
             payee.month_pay += line.amount
@@ -391,7 +391,7 @@ class Payroll:
     def _book(self, payee: Payee, lines: list[Line], label: str | None = None) -> None:
         for line in lines:
             payee.month_pay += line.amount
-            if line.component in INCENTIVE:
+            if line.component in INCENTIVE_KINDS:
                 payee.month_incentive += line.amount
             self._emit(payee.rep, payee.plan_name, label or payee.label, line)
 
@@ -515,7 +515,9 @@ class Payroll:
             note = f"{team.scope} {team.measure.value}: {team.rate:g} x {credit:,.0f}" + (
                 f" shared by {members}" if pooled else ""
             )
-            lines.append(Line("team", team.measure.value, credit, team.rate, amount, note))
+            lines.append(
+                Line(ComponentKind.TEAM, team.measure.value, credit, team.rate, amount, note)
+            )
         self._book(payee, lines)
         account = payee.account
         complete = (  # a whole period, fully ramped, run to its end (not cut by an exit)
@@ -592,7 +594,7 @@ class Payroll:
         note = f"base salary, {self.calendar.date(until - EPSILON):%B %Y}"
         if share < 1 - EPSILON:
             note += f" ({share:.0%} of the month)"
-        self._book(payee, [Line("base", "", 0.0, 0.0, amount, note)])
+        self._book(payee, [Line(ComponentKind.BASE, "", 0.0, 0.0, amount, note)])
 
     def _pay_draw(self, payee: Payee, share: float) -> None:
         for component in payee.plan.components:
@@ -607,10 +609,10 @@ class Payroll:
             if month.top_up > 0:
                 floor = month.top_up + payee.month_incentive
                 note = f"{kind} draw: earned {payee.month_incentive:,.2f} of {floor:,.2f}"
-                self._book(payee, [Line("draw", "", 0.0, 0.0, month.top_up, note)])
+                self._book(payee, [Line(ComponentKind.DRAW, "", 0.0, 0.0, month.top_up, note)])
             if month.recovered > 0:
                 note = f"draw advance recovered; {month.balance:,.2f} still owed"
-                self._book(payee, [Line("draw", "", 0.0, 0.0, -month.recovered, note)])
+                self._book(payee, [Line(ComponentKind.DRAW, "", 0.0, 0.0, -month.recovered, note)])
 
     def _run_contests(self, now: float) -> list[ContestHeld]:
         held: list[ContestHeld] = []
@@ -641,7 +643,9 @@ class Payroll:
                 for rep_id, place, prize in awards:
                     note = f"contest {label}: place {place} on {measure.value} "
                     note += f"({credit[rep_id]:,.0f})"
-                    line = Line("contest", measure.value, credit[rep_id], 0.0, prize, note)
+                    line = Line(
+                        ComponentKind.CONTEST, measure.value, credit[rep_id], 0.0, prize, note
+                    )
                     self._book(self.payees[rep_id], [line])
                 winners = tuple(rep_id for rep_id, _, _ in awards)
                 entrants = tuple(p.rep.id for p in members)
@@ -672,7 +676,7 @@ class Payroll:
             if renewed
             else f"moved from plan {payee.plan_name} to {name}"
         )
-        self._book(payee, [Line("base", "", 0.0, 0.0, 0.0, note)])
+        self._book(payee, [Line(ComponentKind.BASE, "", 0.0, 0.0, 0.0, note)])
         payee.take(name, plan)
         self._mark_contests(payee)
         payee.rep.quota_measure = plan.quota_measure

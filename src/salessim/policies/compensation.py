@@ -16,18 +16,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from salessim.policies.schedule import EPSILON, CommissionTerms, PaySchedule
 from salessim.scenario.measures import RATIO_MEASURES, Measure
-from salessim.scenario.pay_components import Bonus, Commission, Contest, Draw, Spif
+from salessim.scenario.pay_components import ComponentKind, Contest, Draw, Spif
 from salessim.scenario.plans import Plan
 
-EPSILON = 1e-9
-BAND_NOTES = {0.0: "band from 0%", 1.0: "band from 100%"}
+COMMISSION = ComponentKind.COMMISSION
 
 
 class Line(NamedTuple):
     """One statement line."""
 
-    component: str  # commission, bonus, spif, contest, clawback, draw, team or base
+    component: ComponentKind
     measure: str  # the measure credited ("" when none)
     credit: float  # credit the line pays on (0 for lump sums)
     rate: float  # pay per unit of credit (0 for lump sums)
@@ -67,22 +67,15 @@ class PlanAccount:
     pending: dict[Measure, float] = field(default_factory=dict)
     quota_measure: Measure = field(init=False)
     deferred: bool = field(init=False)  # attainment is only known at the period end
-    commissions: list[tuple[int, Commission, Measure]] = field(init=False)
-    bonuses: list[tuple[int, Bonus]] = field(init=False)
+    schedule: PaySchedule = field(init=False)
     spifs: list[Spif] = field(init=False)
 
     def __post_init__(self) -> None:
         plan = self.plan
         self.quota_measure = measure = plan.quota_measure
         self.deferred = measure in RATIO_MEASURES
-        components = list(enumerate(plan.components))
-        self.commissions = [
-            (i, c.commission, c.commission.measure or measure)
-            for i, c in components
-            if c.commission is not None
-        ]
-        self.bonuses = [(i, c.bonus) for i, c in components if c.bonus is not None]
-        self.spifs = [c.spif for _, c in components if c.spif is not None]
+        self.schedule = PaySchedule(plan, self.target_incentive, self.share)
+        self.spifs = [c.spif for c in plan.components if c.spif is not None]
 
     @property
     def attainment(self) -> float:
@@ -120,14 +113,16 @@ class PlanAccount:
             lines += self._earn(quota_measure, pending.pop(quota_measure, 0.0))
             for measure in sorted(pending):
                 lines += self._earn(measure, pending[measure])
-        for index, spec, _ in self.commissions:
-            lines += self._release(index, spec)
+        gates = {}
+        for terms in self.schedule.commissions:
+            lines += self._release(terms)
+            gates[terms.index] = terms.gate
         for index, held in sorted(self.held.items()):
             if held > 0:
-                gate = self.plan.components[index].commission.gate  # type: ignore[union-attr]
+                gate = gates[index]
                 lines.append(
                     Line(
-                        "commission",
+                        COMMISSION,
                         "",
                         0.0,
                         0.0,
@@ -146,92 +141,80 @@ class PlanAccount:
         if moves:
             self.credited += amount
         lines: list[Line] = []
-        for index, spec, paid_on in self.commissions:
-            if paid_on is not measure:
+        schedule = self.schedule
+        for terms in schedule.commissions:
+            if terms.measure is not measure:
                 continue
             if moves:
-                lines += self._commission(index, spec, measure, before, amount)
+                lines += self._commission(terms, measure, before, amount)
             else:
-                lines.append(self._segment(index, spec, measure, before, amount))
+                lines.append(self._segment(terms, measure, before, amount))
         if moves:
-            for index, bonus in self.bonuses:
-                lines += self._bonus(index, bonus)
-            for index, spec, _ in self.commissions:  # a gate passed releases what it held
-                if spec.gate > 0:
-                    lines += self._release(index, spec)
+            for index, tiers in schedule.bonuses:
+                lines += self._bonus(index, tiers)
+            for terms in schedule.commissions:  # a gate passed releases what it held
+                if terms.gate > 0:
+                    lines += self._release(terms)
         return lines
 
     def _quota_now(self) -> float:
         return self.quota * self.due if self.deferred else self.quota
 
     def _commission(
-        self, index: int, spec: Commission, measure: Measure, before: float, amount: float
+        self, terms: CommissionTerms, measure: Measure, before: float, amount: float
     ) -> list[Line]:
-        if len(spec.rates) == 1 and spec.threshold == 0:  # one rate: no band to cross
-            return [self._segment(index, spec, measure, before, amount)]
+        if terms.one_rate:  # no band or threshold to cross
+            return [self._segment(terms, measure, before, amount)]
         quota = self._quota_now()
-        cuts = sorted({band.start * quota for band in spec.rates} | {spec.threshold * quota})
+        cuts = [step.start * quota for step in terms.steps]
         lines: list[Line] = []
         start, end = before, before + amount
         while start < end:
             stop = min([cut for cut in cuts if cut > start + EPSILON] + [end])
-            lines.append(self._segment(index, spec, measure, start, stop - start))
+            lines.append(self._segment(terms, measure, start, stop - start))
             start = stop
         return _merge(lines)
 
-    def _segment(
-        self, index: int, spec: Commission, measure: Measure, at: float, credit: float
-    ) -> Line:
-        """Pay ``credit`` at the band where quota credit ``at`` puts attainment."""
+    def _segment(self, terms: CommissionTerms, measure: Measure, at: float, credit: float) -> Line:
+        """Pay ``credit`` at the step where quota credit ``at`` puts attainment."""
         quota = self._quota_now()
-        attainment = at / quota if quota > 0 else 0.0
-        if attainment < spec.threshold - EPSILON:
-            return Line(
-                "commission",
-                measure.value,
-                credit,
-                0.0,
-                0.0,
-                f"below the {spec.threshold:.0%} threshold",
-            )
-        band = spec.rates[0]
-        for later in spec.rates[1:]:  # bands are in order of their starts
-            if later.start <= attainment + EPSILON:
-                band = later
-        amount = credit * band.rate
-        note = BAND_NOTES.get(band.start) or f"band from {band.start:.0%}"
-        if spec.cap is not None:
-            room = spec.cap * self.target_incentive - self.paid.get(index, 0.0)
+        step = terms.step_at(at / quota if quota > 0 else 0.0)
+        if step.below_threshold:
+            return Line(COMMISSION, measure.value, credit, 0.0, 0.0, step.note)
+        index = terms.index
+        amount = credit * step.rate
+        note = step.note
+        if terms.cap is not None:
+            room = terms.cap - self.paid.get(index, 0.0)
             if amount > room:
                 amount = max(0.0, room)
-                note += f", cut at the cap of {spec.cap:g}x target incentive"
+                note += f", cut at the cap of {terms.cap_multiple:g}x target incentive"
         self.paid[index] = self.paid.get(index, 0.0) + amount
-        if spec.gate > 0 and self.attainment < spec.gate - EPSILON:
+        if terms.gate > 0 and self.attainment < terms.gate - EPSILON:
             self.held[index] = self.held.get(index, 0.0) + amount
-            note += f"; {amount:,.2f} held until the {spec.gate:.0%} gate"
-            return Line("commission", measure.value, credit, band.rate, 0.0, note, held=amount)
-        return Line("commission", measure.value, credit, band.rate, amount, note)
+            note += f"; {amount:,.2f} held until the {terms.gate:.0%} gate"
+            return Line(COMMISSION, measure.value, credit, step.rate, 0.0, note, held=amount)
+        return Line(COMMISSION, measure.value, credit, step.rate, amount, note)
 
-    def _release(self, index: int, spec: Commission) -> list[Line]:
-        held = self.held.get(index, 0.0)
-        if held <= 0 or self.attainment < spec.gate - EPSILON:
+    def _release(self, terms: CommissionTerms) -> list[Line]:
+        held = self.held.get(terms.index, 0.0)
+        if held <= 0 or self.attainment < terms.gate - EPSILON:
             return []
-        self.held[index] = 0.0
-        note = f"gate of {spec.gate:.0%} reached: held commission released"
-        return [Line("commission", "", 0.0, 0.0, held, note)]
+        self.held[terms.index] = 0.0
+        note = f"gate of {terms.gate:.0%} reached: held commission released"
+        return [Line(COMMISSION, "", 0.0, 0.0, held, note)]
 
-    def _bonus(self, index: int, spec: Bonus) -> list[Line]:
+    def _bonus(self, index: int, tiers: tuple[tuple[float, float], ...]) -> list[Line]:
         lines = []
-        for tier_index, tier in enumerate(spec.tiers):
+        for tier_index, (at, amount) in enumerate(tiers):
             key = (index, tier_index)
-            if self.attainment >= tier.at - EPSILON and key not in self.tiers_paid:
+            if self.attainment >= at - EPSILON and key not in self.tiers_paid:
                 self.tiers_paid.add(key)
-                amount = tier.amount * self.share
                 self.paid[index] = self.paid.get(index, 0.0) + amount
-                note = f"reached {tier.at:.0%}"
+                note = f"reached {at:.0%}"
                 if self.share < 1 - EPSILON:
                     note += f" ({self.share:.0%} of the period on the plan)"
-                lines.append(Line("bonus", "", 0.0, 0.0, amount, note))
+                lines.append(Line(ComponentKind.BONUS, "", 0.0, 0.0, amount, note))
         return lines
 
     def _spif(self, spec: Spif, measure: Measure, amount: float, deal: Deal) -> list[Line]:
@@ -239,7 +222,7 @@ class PlanAccount:
             return []
         pay = spec.per_deal + spec.rate * amount
         note = f"spif: {spec.per_deal:,.0f} a deal + {spec.rate:g} x credit"
-        return [Line("spif", measure.value, amount, spec.rate, pay, note)]
+        return [Line(ComponentKind.SPIF, measure.value, amount, spec.rate, pay, note)]
 
 
 def spif_applies(spec: Spif, deal: Deal) -> bool:

@@ -29,6 +29,7 @@ from salessim.report.format import (
     percent,
     role_label,
 )
+from salessim.scenario.pay_components import ComponentKind
 
 if TYPE_CHECKING:
     from salessim.run import RunResult
@@ -183,7 +184,7 @@ def _pay(result: RunResult) -> Section:
             rows.append((f"{role_label(role)} pay", money(cost)))
     for component in PAY_COMPONENTS:
         cost = known(k.get(f"comp_cost_{component}"))
-        if cost and component != "base":
+        if cost and component != ComponentKind.BASE:
             rows.append((f"  {label(component)} lines", money(cost)))
     for role in _roles(k):
         median = known(k.get(f"period_attainment_median_{role}"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -175,7 +176,31 @@ class Team(Frozen):
     split: Literal["each", "pool"] = "pool"
 
 
-COMPONENT_KINDS = ("commission", "bonus", "spif", "contest", "clawback", "draw", "team")
+class ComponentKind(StrEnum):
+    """What a pay statement line pays: base salary, or one of the component forms."""
+
+    BASE = "base"
+    COMMISSION = "commission"
+    BONUS = "bonus"
+    SPIF = "spif"
+    CONTEST = "contest"
+    CLAWBACK = "clawback"
+    DRAW = "draw"
+    TEAM = "team"
+
+
+COMPONENT_KINDS = tuple(kind for kind in ComponentKind if kind is not ComponentKind.BASE)
+"""The forms a plan component takes, each a key of ``Component``."""
+INCENTIVE_KINDS = frozenset(
+    {
+        ComponentKind.COMMISSION,
+        ComponentKind.BONUS,
+        ComponentKind.SPIF,
+        ComponentKind.CONTEST,
+        ComponentKind.TEAM,
+    }
+)
+"""The kinds that pay for results (a draw tops these up)."""
 
 
 class Component(Frozen):
@@ -197,7 +222,7 @@ class Component(Frozen):
         return self
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> ComponentKind:
         """The form given."""
         return next(name for name in COMPONENT_KINDS if getattr(self, name) is not None)
 

@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from salessim.scenario.base import Frozen, Money, Role
 from salessim.scenario.measures import DEFAULT_MEASURE, ROLE_MEASURES, Measure, Period
-from salessim.scenario.pay_components import Component
+from salessim.scenario.pay_components import Component, ComponentKind
 
 
 class Quota(Frozen):
@@ -54,13 +54,17 @@ class Plan(Frozen):
                     f"quota's ({self.quota.period.value})"
                 )
         kinds = [component.kind for component in self.components]
-        for single in ("clawback", "draw"):
+        for single in (ComponentKind.CLAWBACK, ComponentKind.DRAW):
             if kinds.count(single) > 1:
                 problems.append(f"a plan takes at most one {single}")
         for component in self.components:
             form = component.form
             counted = getattr(form, "measure", None)
-            if component.kind != "team" and counted is not None and counted.is_ratio:
+            if (
+                component.kind is not ComponentKind.TEAM
+                and counted is not None
+                and counted.is_ratio
+            ):
                 problems.append(
                     f"{component.kind} on {counted.value}: a ratio measure "
                     "counts only as the quota's measure"
@@ -74,7 +78,7 @@ class Plan(Frozen):
         named = [self.quota_measure]
         for component in self.components:
             measure = getattr(component.form, "measure", None)
-            if measure is not None and component.kind != "team":
+            if measure is not None and component.kind is not ComponentKind.TEAM:
                 named.append(measure)
         return named
 
