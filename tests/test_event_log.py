@@ -1,7 +1,8 @@
 """The event log tells the whole story: every kind has its own columns, and they add up.
 
 Fifteen months of a small organisation on pay plans (with a contest), monthly training, a
-performance policy and high attrition, so that every event kind happens. Each kind's rows
+performance policy, high attrition, a market dip and a competing offer, so that every
+event kind happens. Each kind's rows
 are checked for what they must hold and, where a KPI counts the same thing, against it.
 """
 
@@ -26,6 +27,10 @@ def told(small_org: Scenario) -> RunResult:
     data["roles"]["ae"]["attrition"] = {"voluntary": 0.25}
     data["policies"]["training"] = {"every": "1mo", "cost_per_rep": 400}
     data["policies"]["performance"] = {"min_tenure": 0, "plan_months": 1}
+    data["events"] = [
+        {"at": "2027-03-01", "kind": "market_dip", "factor": 0.8, "lasts": "1mo"},
+        {"at": "2027-05-10", "kind": "competing_offer", "role": "sdr", "offer": 1.3},
+    ]
     data["compensation"] = {
         "plans": {
             "ae": {
@@ -129,6 +134,23 @@ def test_people_hires_exits_plans_and_training(told: RunResult):
     assert sum(1 for r in ended if not r["restored"]) == k["plans_failed"]
     training = rows(told, "training_held")
     assert sum(r["cost"] for r in training) == pytest.approx(k["training_cost"])
+
+
+def test_scripted_events_and_offers(told: RunResult):
+    """The dip and the offer fire on their days; the offer is answered 14 days later."""
+    fired = rows(told, "scripted_event_fired")
+    assert [(r["day"], r["kind"]) for r in fired] == [
+        (59.0, "market_dip"),
+        (129.0, "competing_offer"),
+    ]
+    assert fired[0]["lasts_days"] == pytest.approx(30.4375) and fired[1]["lasts_days"] is None
+    (made,) = rows(told, "offer_made")
+    (answer,) = rows(told, "offer_answered")
+    assert made["role"] == "sdr" and made["offer"] == 1.3
+    assert answer["rep"] == made["rep"] and answer["day"] == made["day"] + 14
+    assert answer["stayed"] is False and answer["matched"] is False  # nobody matches by default
+    left = [r for r in rows(told, "rep_left") if r["rep"] == made["rep"]]
+    assert [(r["day"], r["exit"]) for r in left] == [(answer["day"], "voluntary")]
 
 
 def test_pay_lines_periods_and_contests(told: RunResult):

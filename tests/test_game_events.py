@@ -1,4 +1,4 @@
-"""Scripted events: demand dips and surges, a new product, a budget cut, a competing offer."""
+"""Scripted events in a game: the model runs them, the game tells them and holds offers."""
 
 from __future__ import annotations
 
@@ -13,24 +13,19 @@ from test_game import PAID
 
 def with_events(*events: dict, budget: float | None = None) -> Scenario:
     document = PAID.model_dump(mode="json", by_alias=True)
-    document["game"]["events"] = list(events)
+    document["events"] = list(events)
     document["game"]["budget"] = budget
     return Scenario.model_validate(document)
-
-
-def inbound(session: GameSession) -> float:
-    return sum(s.inbound.rate for s in session.sim.scenario.market.segments.values())
 
 
 def test_a_dip_cuts_demand_for_its_length_then_restores_it():
     dip = with_events({"at": "2027-04-15", "kind": "market_dip", "factor": 0.5, "lasts": "2mo"})
     session, calm = GameSession(dip, 3), GameSession(PAID, 3)
-    normal = inbound(session)
     first = session.advance({})
     calm.advance({})
-    assert inbound(session) == normal and first.story == calm.briefing().story
+    assert session.sim.script.demand == 1.0 and first.story == calm.briefing().story
     second = session.advance({})
-    assert inbound(session) == pytest.approx(normal)  # over by mid-June
+    assert session.sim.script.demand == 1.0  # over by mid-June
     assert second.story[0].startswith("Demand fell: inbound leads x0.5 for 2 months")
     rows = session.recording.record.monthly
     calm.advance({})
@@ -44,12 +39,9 @@ def test_a_surge_and_a_new_product_scale_their_parameters():
         {"at": "2027-02-01", "kind": "new_product", "factor": 1.2, "headline": "Launch day!"},
     )
     session = GameSession(events, 4)
-    normal = inbound(session)
-    odds = {n: s.conversion_odds for n, s in PAID.market.segments.items()}
     briefing = session.advance({})
-    assert inbound(session) == pytest.approx(1.5 * normal)
-    for name, segment in session.sim.scenario.market.segments.items():
-        assert segment.conversion_odds == pytest.approx(1.2 * odds[name])
+    assert session.sim.script.demand == pytest.approx(1.5)
+    assert session.sim.leads.conversion == pytest.approx(1.2)
     assert "Launch day!" in briefing.story
 
 
@@ -58,7 +50,7 @@ def test_a_budget_cut_tightens_what_the_player_may_spend():
     session = GameSession(cut, 5)
     assert session.check({}) == []
     session.advance({})
-    assert session.sim.scenario.game.budget == pytest.approx(0.75e6)
+    assert session.script.budget == pytest.approx(0.75e6)
     assert session.briefing().budget.projected > 0.75e6
     assert session.check({}) == []  # the team as it is may go on
     assert session.check({"hire": [{"role": "sdr"}]})[0].startswith("budget:")

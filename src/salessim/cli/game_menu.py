@@ -128,7 +128,7 @@ def _show(menu: Menu) -> None:
     for line in lines:
         menu.say(f"  - {line}")
     spend = menu.session.projected_spend(menu.draft)
-    limit = menu.session.sim.scenario.game.budget
+    limit = menu.session.script.budget
     if spend is not None:
         budget = f" (budget {money(limit)})" if limit is not None else ""
         menu.say(f"Next turn's people spend with these decisions: {money(spend)}{budget}.")

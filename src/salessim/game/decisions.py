@@ -124,6 +124,7 @@ class State:
     scenario: Scenario
     employed: Mapping[int, Role]
     on_plan: frozenset[int]
+    budget: float | None  # people spend allowed next turn, after any budget cut; None: no limit
     projected_spend: float  # the next turn's people spend if the decisions apply
     committed_spend: float  # the same with no decisions: what the team costs as it is
     next_quarter: tuple[dt.date, dt.date] | None = None  # first and last day; None: no more
@@ -199,11 +200,12 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
     for segment in decisions.segment_focus:
         if segment not in segments:
             found.append(f"segment_focus: no segment {segment!r} ({', '.join(segments)})")
-    over = rules.budget is not None and state.projected_spend > rules.budget
+    budget = state.budget
+    over = budget is not None and state.projected_spend > budget
     if over and state.projected_spend > state.committed_spend:  # changing nothing is allowed
         found.append(
             f"budget: these decisions take next turn's people spend to "
-            f"{state.projected_spend:,.0f}, over the budget of {rules.budget:,.0f}"
+            f"{state.projected_spend:,.0f}, over the budget of {budget:,.0f}"
         )
     if not found:  # the last word: the scenario must still be valid with the changes
         try:

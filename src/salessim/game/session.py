@@ -77,7 +77,7 @@ class GameSession:
         self.scenario = scenario
         self.seed = seed
         self.name = name or scenario.meta.name
-        self.sim = Simulation(scenario, seed)
+        self.sim = Simulation(scenario, seed, hold_offers=True)  # the player answers offers
         self.recording = Recording(self.sim)
         self.log: list[dict[str, Any]] = []
         self.fingerprints: list[str] = []  # of each played turn's figures, kept in the save
@@ -88,6 +88,7 @@ class GameSession:
         self.turns = max(1, (last - self.first_month) // self.months_per_turn)
         self.events = TurnEvents()
         self.events.listen(self.sim.bus)
+        self.script = Script(self.sim.bus, self.events, scenario.game.budget)
         self._payroll = 0.0
         self.sim.bus.subscribe(MonthEnded, self._month_paid)
         self._rumours = self.sim.streams.generator("game/rumours")
@@ -98,8 +99,6 @@ class GameSession:
         self._payroll = 0.0  # what the warm-up cost is not the player's
         self._capacity_mark = self._ae_capacity_area()
         self.opening = {"arr": self.sim.customers.arr, "capacity": self.capacity()}
-        self.script = Script(self.sim, self.events)
-        self.script.start()
         self.totals = dict.fromkeys(TOTALS, 0.0)
         self._briefing = self._brief(opening=True)
 
@@ -215,6 +214,7 @@ class GameSession:
             scenario=self.sim.scenario,
             employed={rep.id: rep.role for rep in employed},
             on_plan=frozenset(rep.id for rep in employed if rep.plan_until is not None),
+            budget=self.script.budget,
             projected_spend=self._projected_spend(decisions, employed),
             committed_spend=self._projected_spend(Decisions(), employed),
             next_quarter=self._next_quarter(),
@@ -245,7 +245,7 @@ class GameSession:
         for rep_id, level in decisions.pay_raise.items():
             rep = by_id[rep_id]
             rep.pay = level * self.sim.scenario.roles.of(rep.role).market_pay
-        self.script.settle()  # competing offers are answered by these decisions
+        self.sim.offers.settle()  # competing offers are answered by these decisions
 
     def projected_spend(self, decisions: Decisions | Mapping[str, Any]) -> float | None:
         """Next turn's people spend if ``decisions`` apply; None if they cannot be read."""
@@ -349,12 +349,12 @@ class GameSession:
                 )
             },
             budget=Budget(
-                rules.budget,
+                self.script.budget,
                 figures.get("people_spend"),
                 self._projected_spend(Decisions(), employed),
             ),
             pay_plans=dict(sim.scenario.compensation.assign),
-            offers={r: level for r, level in self.script.offers.items() if r in employed_ids},
+            offers={r: level for r, level in self.sim.offers.pending.items() if r in employed_ids},
             plan_choices=self._plan_choices(),
             quotas=quotas_in_force(sim.scenario),
             policies=policies_in_force(sim.scenario),

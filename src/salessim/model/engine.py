@@ -20,8 +20,10 @@ from salessim.model.calendar import Calendar
 from salessim.model.customers import CustomerBook
 from salessim.model.events import Bus, MonthEnded, QuarterEnded, Source, YearEnded
 from salessim.model.funnel import Funnel
+from salessim.model.offers import CompetingOffers
 from salessim.model.organisation import Organisation
 from salessim.model.payroll import Payroll
+from salessim.model.script import Script
 from salessim.model.sources import LeadFactory, outbound_rate, poisson_arrivals
 from salessim.model.streams import Streams
 from salessim.model.view import Snapshot
@@ -42,7 +44,12 @@ AFTER_BOUNDARY = 1e-6  # days past a month end: its month-end work is done
 class Simulation:
     """A running model of one sales organisation."""
 
-    def __init__(self, scenario: Scenario, seed: int) -> None:
+    def __init__(self, scenario: Scenario, seed: int, *, hold_offers: bool = False) -> None:
+        """Build the organisation of ``scenario`` with every stream seeded from ``seed``.
+
+        ``hold_offers``: competing offers wait for ``offers.settle()`` (a game's turn)
+        instead of the scenario's counter-offer policy.
+        """
         self.scenario = scenario
         self.seed = seed
         self.env = env = simpy.Environment()
@@ -71,6 +78,8 @@ class Simulation:
         self.incentives = Incentives(env, scenario, self.payroll)
         self.funnel.closing = self.incentives.close
         self.leads = LeadFactory(scenario, streams)
+        self.script = Script(scenario.events, scenario.calendar.start_date)
+        self.offers = CompetingOffers(env, bus, self.workforce, held=hold_offers)
         self.measure_from = scenario.calendar.warmup
         self.started = False
 
@@ -82,6 +91,13 @@ class Simulation:
         self.customers.seed_initial_book(self.scenario)
         self._start_sources()
         self.env.process(self.calendar.run(self.env, self._month_end))
+        self.script.start(
+            self.at,
+            self.bus,
+            scale_conversion=self._scale_conversion,
+            cut_headcount=self.workforce.cut_headcount,
+            offer=lambda event: self.offers.make(event.role, event.offer, self.scenario),
+        )
 
     def at(self, day: float, action: Callable[[], object]) -> None:
         """Call ``action()`` on ``day``, after what is already due then."""
@@ -164,7 +180,9 @@ class Simulation:
         self.workforce.configure(scenario)
         self.payroll.configure(scenario)
         self.incentives.configure(scenario)
-        self.leads = LeadFactory(scenario, self.streams, first_id=self.leads.last_id + 1)
+        self.leads = LeadFactory(
+            scenario, self.streams, self.leads.last_id + 1, self.leads.conversion
+        )
 
     # ------------------------------------------------------------------ wiring
     def _start_sources(self) -> None:
@@ -179,6 +197,7 @@ class Simulation:
                         partial(self._inbound_rate, index),
                         self._exponentials(f"arrivals/inbound/{name}"),
                         partial(self._admit, index, Source.INBOUND),
+                        self.script.demand_changes if self.script.events else None,
                     )
                 )
             env.process(
@@ -209,7 +228,11 @@ class Simulation:
 
     def _inbound_rate(self, segment: int, month: int) -> float:
         spec = list(self.scenario.market.segments.values())[segment].inbound
-        return spec.rate * spec.seasonality[self.calendar.calendar_month(month) - 1]
+        rate = spec.rate * spec.seasonality[self.calendar.calendar_month(month) - 1]
+        return rate * self.script.demand
+
+    def _scale_conversion(self, factor: float) -> None:
+        self.leads.conversion *= factor
 
     def _referral_rate(self, segment: int, _month: int) -> float:
         per_day = self.scenario.customers.referrals_per_account_per_year / DAYS_PER_YEAR

@@ -249,6 +249,39 @@ class TrainingHeld(NamedTuple):
     cost: float
 
 
+# ---------------------------------------------------------------------- the script
+class ScriptedEventFired(NamedTuple):
+    """A scripted event of the scenario happened (``lasts_days`` None: for good)."""
+
+    day: float
+    kind: str
+    factor: float
+    lasts_days: float | None
+    headline: str
+
+
+class OfferMade(NamedTuple):
+    """A competitor offered a rep ``offer`` times market pay."""
+
+    day: float
+    rep: int
+    role: Role
+    team: int
+    offer: float
+
+
+class OfferAnswered(NamedTuple):
+    """A rep answered a competing offer: ``stayed``, and whether its pay was ``matched``."""
+
+    day: float
+    rep: int
+    role: Role
+    team: int
+    offer: float
+    stayed: bool
+    matched: bool
+
+
 # ---------------------------------------------------------------------- pay
 class PayLine(NamedTuple):
     """One line of a rep's pay statement (see ``policies.compensation.Line``)."""
@@ -314,6 +347,9 @@ EVENT_TYPES: tuple[type[Any], ...] = (
     PlanStarted,
     PlanEnded,
     TrainingHeld,
+    ScriptedEventFired,
+    OfferMade,
+    OfferAnswered,
     PayLine,
     PayPeriodClosed,
     ContestHeld,

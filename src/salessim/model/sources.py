@@ -2,8 +2,9 @@
 
 Each source is a Poisson process whose rate is constant within a calendar month and
 may change at month boundaries (seasonality, headcount, the size of a healthy customer
-book). Gaps are drawn at the current rate; a gap that crosses the month's end is
-discarded and drawing restarts at the boundary, which is exact by memorylessness.
+book) and, for inbound demand, when a scripted dip or surge starts or ends. Gaps are
+drawn at the current rate; a gap that crosses the next change is discarded and drawing
+restarts there, which is exact by memorylessness.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from salessim.scenario.units import DAYS_PER_WEEK
 class LeadFactory:
     """Draws a new lead's attributes from its segment's streams."""
 
-    def __init__(self, scenario: Scenario, streams: Streams, first_id: int = 1) -> None:
+    def __init__(
+        self, scenario: Scenario, streams: Streams, first_id: int = 1, conversion: float = 1.0
+    ) -> None:
         self.segments = list(scenario.market.segments.values())
+        self.conversion = conversion  # a multiple of every segment's conversion odds
         names = list(scenario.market.segments)
         self.last_id = first_id - 1
         self._fit_elasticity = scenario.funnel.conversion.fit_elasticity
@@ -43,7 +47,7 @@ class LeadFactory:
         spec: Segment = self.segments[segment]
         fit_draw, value_draw, specialist_draw = self._draws[segment]
         fit = fit_draw()
-        fit_odds = spec.conversion_odds
+        fit_odds = spec.conversion_odds * self.conversion
         if self._fit_elasticity:
             fit_odds *= (fit / spec.fit.mean) ** self._fit_elasticity
         self.last_id += 1
@@ -65,27 +69,33 @@ def poisson_arrivals(
     rate_in_month: Callable[[int], float],
     gap: Callable[[], float],
     arrive: Callable[[], None],
+    changes: Callable[[float, float], list[float]] | None = None,
 ) -> Generator[simpy.Event, None, None]:
-    """Process: arrivals at a rate (per day) that is constant within each calendar month.
+    """Process: arrivals at a rate (per day) that changes only at known moments.
 
     Args:
         env: the environment.
         calendar: gives month boundaries.
-        rate_in_month: the rate for a month index, asked once at the start of each month.
+        rate_in_month: the rate in month ``index`` now, asked at the start of each month
+            and at each change within it.
         gap: draws a standard exponential.
         arrive: called at each arrival.
+        changes: the days within (start, end) of a month on which the rate changes (a
+            scripted dip or surge); none: only at month boundaries.
     """
     month = calendar.month_index(env.now)
     while True:
         month_end = calendar.month_start(month + 1)
-        rate = rate_in_month(month)
-        while True:
-            step = gap() / rate if rate > 0 else float("inf")
-            if env.now + step >= month_end:
-                break
-            yield env.timeout(step)
-            arrive()
-        yield env.timeout(month_end - env.now)
+        stops = [*changes(env.now, month_end), month_end] if changes else [month_end]
+        for stop in stops:
+            rate = rate_in_month(month)
+            while True:
+                step = gap() / rate if rate > 0 else float("inf")
+                if env.now + step >= stop:
+                    break
+                yield env.timeout(step)
+                arrive()
+            yield env.timeout(stop - env.now)
         month += 1
 
 

@@ -81,6 +81,7 @@ class Workforce:
         self.staff: dict[Role, list[Rep]] = {role: [] for role in WORKING_ROLES}
         self.open_requisitions = dict.fromkeys(WORKING_ROLES, 0)
         self.target = {role: scenario.roles.of(role).headcount for role in WORKING_ROLES}
+        self.headcount_factor = 1.0  # budget cuts: targets are this multiple of the plan
         self.departures: dict[Role, deque[int]] = {
             role: deque([0] * CONTAGION_MONTHS, maxlen=CONTAGION_MONTHS) for role in WORKING_ROLES
         }
@@ -449,6 +450,8 @@ class Workforce:
         if staffing.backfill is Backfill.FREEZE:
             self.target[role] = max(0, self.target[role] - 1)
             return
+        if self.headcount_factor != 1.0 and self._room(role) <= 0:
+            return  # a budget cut: the seat waits until headcount is under the target
         delay = staffing.backfill_delay if staffing.backfill is Backfill.DELAYED else 0.0
         self._open_requisition(role, delay)
 
@@ -465,6 +468,19 @@ class Workforce:
         self.target[role] += count
         for _ in range(count):
             self._open_requisition(role, 0.0, level)
+
+    def cut_headcount(self, factor: float) -> None:
+        """A budget cut: every role's headcount target is ``factor`` times what it was."""
+        self.headcount_factor *= factor
+
+    def _room(self, role: Role) -> int:
+        """Seats to fill: the target (after budget cuts) less the staff and open searches."""
+        target = round(self.target[role] * self.headcount_factor)
+        return target - len(self.staff[role]) - self.open_requisitions[role]
+
+    def employed(self, rep_id: int) -> Rep | None:
+        """The employed rep with id ``rep_id``, if any."""
+        return next((rep for rep in self._everyone() if rep.id == rep_id), None)
 
     def start_plan(self, rep: Rep) -> None:
         """Put ``rep`` on a performance plan now (as the performance policy would)."""
@@ -485,8 +501,7 @@ class Workforce:
                 self.target[role] = reached[-1].headcount
             if role is Role.CSM and staffing.accounts_per_csm is not None:
                 self.target[role] = math.ceil(self.customers.accounts / staffing.accounts_per_csm)
-            missing = self.target[role] - len(self.staff[role]) - self.open_requisitions[role]
-            for _ in range(max(0, missing)):
+            for _ in range(max(0, self._room(role))):
                 self._open_requisition(role, 0.0)
 
     def _recruit(

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from enum import StrEnum
-
 from pydantic import Field, model_validator
 
 from salessim.scenario.base import (
-    Days,
     Frozen,
     Money,
     NonNegative,
     Number,
     Positive,
     PositiveDays,
-    Role,
 )
 from salessim.scenario.units import DAYS_PER_MONTH
 
@@ -31,30 +26,6 @@ class OfferRange(Frozen):
         if self.low > self.high:
             raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
         return self
-
-
-class EventKind(StrEnum):
-    """What a scripted event does."""
-
-    COMPETING_OFFER = "competing_offer"  # the best rep of a role is offered a job elsewhere
-    MARKET_DIP = "market_dip"  # inbound demand falls by ``factor`` for ``lasts``
-    LEAD_SURGE = "lead_surge"  # inbound demand rises by ``factor`` for ``lasts``
-    NEW_PRODUCT = "new_product"  # deals convert ``factor`` times as readily from then on
-    BUDGET_CUT = "budget_cut"  # the budget is ``factor`` times what it was from then on
-
-
-class ScriptedEvent(Frozen):
-    """Something that happens to the player's organisation on a date."""
-
-    at: dt.date
-    kind: EventKind
-    factor: Positive = Field(default=1.0, description="The size of the change (a multiple).")
-    lasts: Days | None = Field(default=None, description="For dips and surges; none: for good.")
-    role: Role = Field(default=Role.AE, description="Whose best rep gets an offer.")
-    offer: Positive = Field(
-        default=1.25, description="A competing offer, as a multiple of market pay."
-    )
-    headline: str = Field(default="", description="What the briefing says (a default if empty).")
 
 
 HIGHER_IS_BETTER = frozenset(
@@ -117,10 +88,19 @@ class GameRules(Frozen):
         description="Plan terms a player may edit, as a path under compensation.plans "
         "(e.g. ae_linear.components.0.commission.rates.0.rate) and its [low, high].",
     )
-    events: list[ScriptedEvent] = Field(default_factory=list)
     luck_seeds: int = Field(
         default=20, ge=0, description="Other seeds the player's decisions are replayed on."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _events_moved(cls, data: object) -> object:
+        if isinstance(data, dict) and "events" in data:
+            raise ValueError(
+                "events: scripted events are the scenario's own now: move the list from "
+                "game.events to a top-level events: section"
+            )
+        return data
 
     @model_validator(mode="after")
     def _scored(self) -> GameRules:

@@ -19,6 +19,7 @@ from salessim.scenario.people import (
     Staffing,
     Training,
 )
+from salessim.scenario.scripted import CounterOffers
 
 
 class Routing(StrEnum):
@@ -91,6 +92,7 @@ class Policies(Frozen):
     performance: Performance = Performance()
     staffing: Staffing = Staffing()
     reassignment: Reassignment = Reassignment()
+    counter_offers: CounterOffers = CounterOffers()
     quota: dict[str, QuotaSetting] = Field(
         default_factory=dict, description="Quota setting per role on a pay plan."
     )

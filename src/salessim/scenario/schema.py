@@ -24,6 +24,7 @@ from salessim.scenario.people import Workforce
 from salessim.scenario.plans import term_at
 from salessim.scenario.policies import Policies
 from salessim.scenario.roles import Roles
+from salessim.scenario.scripted import ScriptedEvent
 
 
 class Meta(Frozen):
@@ -56,6 +57,9 @@ class Scenario(Frozen):
     policies: Policies = Policies()
     compensation: Compensation = Compensation()
     behaviour: Behaviour = Behaviour()
+    events: list[ScriptedEvent] = Field(
+        default_factory=list, description="Scripted shocks on the calendar, in date order."
+    )
     game: GameRules = GameRules()
 
     @model_validator(mode="after")
@@ -87,10 +91,27 @@ class Scenario(Frozen):
             if dates != sorted(dates):
                 problems.append(f"policies.staffing.growth.{role}: dates must be in order")
         problems += self._pay_problems()
+        problems += self._event_problems()
         problems += self._game_problems()
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _event_problems(self) -> list[str]:
+        """Scripted events fall within the run, in date order."""
+        problems = []
+        start = self.calendar.start_date
+        end = start + dt.timedelta(days=int(self.calendar.warmup + self.calendar.horizon))
+        for index, event in enumerate(self.events):
+            if not start <= event.at < end:
+                problems.append(
+                    f"events.{index}.at: {event.at} is outside the run "
+                    f"({start} to {end - dt.timedelta(days=1)})"
+                )
+        dates = [event.at for event in self.events]
+        if dates != sorted(dates):
+            problems.append("events: dates must be in order")
+        return problems
 
     def _game_problems(self) -> list[str]:
         """Every editable plan term must name a number in a plan."""

@@ -1,0 +1,52 @@
+"""Scripted events on the calendar: shocks to the market, the product, the budget and a star.
+
+They are part of the scenario (``events:``), so a run, an experiment and a game all meet
+them on the same dates; an experiment can also lay the same shock over every arm.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import Field
+
+from salessim.scenario.base import Days, Frozen, Positive, Role
+
+
+class EventKind(StrEnum):
+    """What a scripted event does."""
+
+    COMPETING_OFFER = "competing_offer"  # the best rep of a role is offered a job elsewhere
+    MARKET_DIP = "market_dip"  # inbound demand falls by ``factor`` for ``lasts``
+    LEAD_SURGE = "lead_surge"  # inbound demand rises by ``factor`` for ``lasts``
+    NEW_PRODUCT = "new_product"  # new deals convert ``factor`` times as readily from then on
+    BUDGET_CUT = "budget_cut"  # headcount targets (and a game's budget) times ``factor``
+
+
+class ScriptedEvent(Frozen):
+    """Something that happens to the organisation on a date."""
+
+    at: dt.date
+    kind: EventKind
+    factor: Positive = Field(default=1.0, description="The size of the change (a multiple).")
+    lasts: Days | None = Field(default=None, description="For dips and surges; none: for good.")
+    role: Role = Field(default=Role.AE, description="Whose best rep gets an offer.")
+    offer: Positive = Field(
+        default=1.25, description="A competing offer, as a multiple of market pay."
+    )
+    headline: str = Field(default="", description="What the game's briefing says (or a default).")
+
+
+class CounterOffers(Frozen):
+    """How the company answers a competitor's offer to one of its reps.
+
+    The rep decides ``answer_days`` after the offer: it stays if its pay already matches,
+    or if the company matches offers up to ``match_up_to`` (a multiple of market pay) and
+    raises its pay to the offer; otherwise it leaves. In a game the player answers instead.
+    """
+
+    match_up_to: Positive | None = Field(
+        default=None, description="Match offers up to this multiple of market pay; none: never."
+    )
+    answer_days: Days = Field(default=14.0, description="Days from the offer to the answer.")
