@@ -55,8 +55,9 @@ def decisions_for(draw, briefing):
         chosen["routing"] = {"ae": draw(st.sampled_from(["round_robin", "least_loaded"]))}
     if draw(st.booleans()):
         chosen["backfill"] = draw(st.sampled_from(["immediate", "delayed", "freeze"]))
-    if reps and draw(st.booleans()):
-        chosen["pay_raise"] = {draw(st.sampled_from(reps)): RULES.offers.high}
+    staying = [r for r in reps if r not in chosen.get("fire", [])]
+    if staying and draw(st.booleans()):
+        chosen["pay_raise"] = {draw(st.sampled_from(staying)): RULES.offers.high}
     return chosen
 
 

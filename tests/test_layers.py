@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -146,5 +147,21 @@ def test_the_model_never_imports_its_observers():
         for path in sorted((PACKAGE / "model").rglob("*.py"))
         for line, target in salessim_imports(path)
         if target in observers
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_game_steers_the_model_only_through_its_control_surface():
+    """game/ and the game's CLI read ``view()`` and act with ``control()``, never the insides."""
+    insides = re.compile(
+        r"\bsim\.(workforce|funnel|customers|payroll|organisation|incentives|env|streams"
+        r"|offers|leads|script|change)\b"
+    )
+    places = [*(PACKAGE / "game").glob("*.py"), *(PACKAGE / "cli").glob("game*.py")]
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
+        for path in places
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if insides.search(line)
     ]
     assert not offenders, "\n".join(offenders)

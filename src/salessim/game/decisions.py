@@ -17,8 +17,11 @@ from pydantic import Field, ValidationError
 
 from salessim.scenario.base import WORKING_ROLES, Frozen, Money, NonNegative, Positive, Role
 from salessim.scenario.errors import ScenarioError
-from salessim.scenario.load import apply_overrides
+from salessim.scenario.load import revalidate
+from salessim.scenario.pay_components import Component
+from salessim.scenario.pay_components import Contest as ContestSpec
 from salessim.scenario.people import Backfill, CoachingFocus
+from salessim.scenario.plans import with_term
 from salessim.scenario.policies import Routing
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
@@ -162,6 +165,9 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
     both = sorted(set(decisions.fire) & set(decisions.plan))
     if both:
         found.append(f"plan: reps {both} are also being let go")
+    raised = sorted(set(decisions.fire) & set(decisions.pay_raise))
+    if raised:
+        found.append(f"pay_raise: reps {raised} are also being let go")
     already = sorted(set(decisions.plan) & state.on_plan)
     if already:
         found.append(f"plan: reps {already} are already on a plan")
@@ -209,57 +215,79 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
         )
     if not found:  # the last word: the scenario must still be valid with the changes
         try:
-            apply_overrides(scenario, overrides(decisions, scenario, state.next_quarter))
+            revalidate(revise(decisions, scenario, state.next_quarter))
         except ScenarioError as error:
             found += [f"{problem.key}: {problem.message}" for problem in error.problems]
     return found
 
 
-def overrides(
+def revise(
     decisions: Decisions,
     scenario: Scenario,
     next_quarter: tuple[dt.date, dt.date] | None = None,
-) -> dict[str, object]:
-    """The scenario changes the decisions make, as dotted keys (for ``Simulation.change``).
+) -> Scenario:
+    """The scenario with the decisions' policy and plan changes, edited as typed objects.
 
-    A contest joins its role's plan as a component running over ``next_quarter``.
+    A contest joins its role's plan as a component running over ``next_quarter``. The
+    result is checked as a whole (``revalidate``) before it reaches the model.
     """
-    changes: dict[str, object] = {}
+    policies = scenario.policies
     if decisions.coaching is not None:
-        changes["policies.coaching.hours_per_rep_per_month"] = (
-            decisions.coaching.hours_per_rep_per_month
+        coaching = policies.coaching.model_copy(
+            update={
+                "hours_per_rep_per_month": decisions.coaching.hours_per_rep_per_month,
+                "focus": decisions.coaching.focus,
+            }
         )
-        changes["policies.coaching.focus"] = decisions.coaching.focus.value
+        policies = policies.model_copy(update={"coaching": coaching})
     if decisions.training_every_months is not None:
-        changes["policies.training.every"] = decisions.training_every_months * DAYS_PER_MONTH
+        every = decisions.training_every_months * DAYS_PER_MONTH
+        training = policies.training.model_copy(update={"every": every})
+        policies = policies.model_copy(update={"training": training})
     if decisions.recognition is not None:
-        changes["policies.recognition.per_team_per_month"] = decisions.recognition
-    for role, routing in decisions.routing.items():
-        changes[f"policies.routing.{role.value}"] = routing.value
+        recognition = policies.recognition.model_copy(
+            update={"per_team_per_month": decisions.recognition}
+        )
+        policies = policies.model_copy(update={"recognition": recognition})
+    if decisions.routing:
+        routes = {role.value: routing for role, routing in decisions.routing.items()}
+        policies = policies.model_copy(
+            update={"routing": policies.routing.model_copy(update=routes)}
+        )
     if decisions.backfill is not None:
-        changes["policies.staffing.backfill"] = decisions.backfill.value
-    for role, name in decisions.pay_plans.items():
-        changes[f"compensation.assign.{role.value}"] = name
+        staffing = policies.staffing.model_copy(update={"backfill": decisions.backfill})
+        policies = policies.model_copy(update={"staffing": staffing})
+    pay = scenario.compensation
+    plans = dict(pay.plans)
+    assign = {**pay.assign, **{role.value: name for role, name in decisions.pay_plans.items()}}
     for role, factor in decisions.quota.items():
         name = _plan_after(decisions, scenario, role)
-        amount = scenario.compensation.plans[name].quota.amount
-        changes[f"compensation.plans.{name}.quota.amount"] = amount * factor
-    for segment, weight in decisions.segment_focus.items():
-        changes[f"market.segments.{segment}.outbound_weight"] = weight
+        quota = plans[name].quota.model_copy(update={"amount": plans[name].quota.amount * factor})
+        plans[name] = plans[name].model_copy(update={"quota": quota})
     for path, value in decisions.plan_terms.items():
-        changes[f"compensation.plans.{path}"] = value
+        plans = with_term(plans, path, value)
     contest = decisions.contest
     if contest is not None and next_quarter is not None:
         name = _plan_after(decisions, scenario, contest.role)
-        components = [
-            component.model_dump(mode="json", by_alias=True, exclude_none=True)
-            for component in scenario.compensation.plans[name].components
-        ]
         first, last = next_quarter
-        prizes = {"prizes": list(contest.prizes), "from": first.isoformat()}
-        components.append({"contest": prizes | {"until": last.isoformat()}})
-        changes[f"compensation.plans.{name}.components"] = components
-    return changes
+        window = ContestSpec.model_validate(
+            {"prizes": list(contest.prizes), "from": first, "until": last}
+        )
+        components = [*plans[name].components, Component(contest=window)]
+        plans[name] = plans[name].model_copy(update={"components": components})
+    market = scenario.market
+    if decisions.segment_focus:
+        segments = {
+            name: segment.model_copy(update={"outbound_weight": decisions.segment_focus[name]})
+            if name in decisions.segment_focus
+            else segment
+            for name, segment in market.segments.items()
+        }
+        market = market.model_copy(update={"segments": segments})
+    compensation = pay.model_copy(update={"plans": plans, "assign": assign})
+    return scenario.model_copy(
+        update={"policies": policies, "compensation": compensation, "market": market}
+    )
 
 
 def _plan_after(decisions: Decisions, scenario: Scenario, role: Role) -> str:

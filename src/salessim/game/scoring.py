@@ -128,9 +128,9 @@ class Debrief:
 
 def outcome(session: GameSession) -> dict[str, float]:
     """Every scorable indicator over the game played so far."""
-    totals, sim = session.totals, session.sim
-    ending_arr = sim.customers.arr
-    pipeline = sum(sim.funnel.stage_value) * _win_rate(session)  # its expected wins
+    totals, view = session.totals, session.sim.view()
+    ending_arr = view.arr
+    pipeline = sum(stage.value for stage in view.pipeline) * _win_rate(session)  # expected wins
     book = ending_arr * session.scenario.game.book_years
     start = session.opening["arr"]
     kept = start + totals["bookings_expansion_arr"] - totals["churned_arr"]

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,21 +30,30 @@ from salessim.game.decisions import (
     DecisionError,
     Decisions,
     State,
-    overrides,
     parse,
     problems_with,
+    revise,
 )
 from salessim.game.events import Script
 from salessim.game.narrative import TurnEvents, tell
-from salessim.model.attrition import exit_hazards
 from salessim.model.calendar import Calendar
+from salessim.model.control import (
+    Change,
+    Fire,
+    Hire,
+    Retune,
+    SetPay,
+    SettleOffers,
+    StartPlan,
+)
 from salessim.model.engine import Simulation
-from salessim.model.entities import Rep
 from salessim.model.events import MonthEnded
+from salessim.model.streams import Streams
+from salessim.model.view import RepView
 from salessim.report.format import role_label
 from salessim.run import Recording
 from salessim.scenario.base import WORKING_ROLES, Role
-from salessim.scenario.load import apply_overrides
+from salessim.scenario.load import apply_overrides, revalidate
 from salessim.scenario.people import Backfill
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
@@ -91,14 +100,15 @@ class GameSession:
         self.script = Script(self.sim.bus, self.events, scenario.game.budget)
         self._payroll = 0.0
         self.sim.bus.subscribe(MonthEnded, self._month_paid)
-        self._rumours = self.sim.streams.generator("game/rumours")
+        self._rumours = Streams(seed).generator("game/rumours")  # the game's own stream
         self._previous: dict[str, float] = {}
         self.sim.run_until(self._boundary(0))  # the warm-up
         self._turn_start = self.sim.now
         self.events.clear()
         self._payroll = 0.0  # what the warm-up cost is not the player's
-        self._capacity_mark = self._ae_capacity_area()
-        self.opening = {"arr": self.sim.customers.arr, "capacity": self.capacity()}
+        opening = self.sim.view()
+        self._capacity_mark = opening.ramped_area[Role.AE]
+        self.opening = {"arr": opening.arr, "capacity": sum(opening.capacity.values())}
         self.totals = dict.fromkeys(TOTALS, 0.0)
         self._briefing = self._brief(opening=True)
 
@@ -203,17 +213,16 @@ class GameSession:
         month = self.first_month + turn * self.months_per_turn
         return self.sim.calendar.month_start(month) + AFTER_BOUNDARY  # whole months, always
 
-    def employed(self) -> list[Rep]:
+    def employed(self) -> tuple[RepView, ...]:
         """Every rep employed now, role by role."""
-        staff = self.sim.workforce.staff
-        return [rep for role in WORKING_ROLES for rep in staff[role]]
+        return self.sim.view().roster
 
     def _state(self, decisions: Decisions) -> State:
         employed = self.employed()
         return State(
             scenario=self.sim.scenario,
             employed={rep.id: rep.role for rep in employed},
-            on_plan=frozenset(rep.id for rep in employed if rep.plan_until is not None),
+            on_plan=frozenset(rep.id for rep in employed if rep.on_plan),
             budget=self.script.budget,
             projected_spend=self._projected_spend(decisions, employed),
             committed_spend=self._projected_spend(Decisions(), employed),
@@ -229,23 +238,23 @@ class GameSession:
         return calendar.date(start), calendar.date(end - 1)
 
     def _apply(self, decisions: Decisions) -> None:
-        changes = overrides(decisions, self.sim.scenario, self._next_quarter())
-        if changes:
-            self.sim.change(changes)
-        workforce = self.sim.workforce
-        by_id = {rep.id: rep for rep in self.employed()}
-        months = self.sim.scenario.game.severance_months
-        for rep_id in decisions.fire:
-            rep = by_id[rep_id]
-            workforce.leave(rep, involuntary=True, cost=rep.pay * months / 12)
-        for rep_id in decisions.plan:
-            workforce.start_plan(by_id[rep_id])
-        for hire in decisions.hire:
-            workforce.hire(hire.role, hire.count, hire.offer)
-        for rep_id, level in decisions.pay_raise.items():
-            rep = by_id[rep_id]
-            rep.pay = level * self.sim.scenario.roles.of(rep.role).market_pay
-        self.sim.offers.settle()  # competing offers are answered by these decisions
+        sim = self.sim
+        scenario = sim.scenario
+        revised = revise(decisions, scenario, self._next_quarter())
+        changes: list[Change] = [] if revised == scenario else [Retune(revalidate(revised))]
+        employed = self.employed()
+        pay = {rep.id: rep.pay for rep in employed}
+        months = scenario.game.severance_months
+        changes += [Fire(rep, pay[rep] * months / 12) for rep in decisions.fire]
+        changes += [StartPlan(rep) for rep in decisions.plan]
+        changes += [Hire(hire.role, hire.count, hire.offer) for hire in decisions.hire]
+        roles = {rep.id: rep.role for rep in employed}
+        changes += [
+            SetPay(rep, level * scenario.roles.of(roles[rep]).market_pay)
+            for rep, level in decisions.pay_raise.items()
+        ]
+        changes.append(SettleOffers())  # competing offers are answered by these decisions
+        sim.control(changes)
 
     def projected_spend(self, decisions: Decisions | Mapping[str, Any]) -> float | None:
         """Next turn's people spend if ``decisions`` apply; None if they cannot be read."""
@@ -260,11 +269,9 @@ class GameSession:
 
     def _monthly_pay(self) -> float:
         """On-target pay for a month: every employed rep and the managers."""
-        managers = self.sim.scenario.roles.manager
-        manager_pay = managers.headcount * (managers.pay or managers.market_pay)
-        return (sum(rep.pay for rep in self.employed()) + manager_pay) / 12
+        return self.sim.view().monthly_pay
 
-    def _projected_spend(self, decisions: Decisions, employed: list[Rep]) -> float:
+    def _projected_spend(self, decisions: Decisions, employed: Sequence[RepView]) -> float:
         """Next turn's people spend if ``decisions`` apply (on-target pay, one-off costs)."""
         scenario, months = self.sim.scenario, self.months_per_turn
         by_id = {rep.id: rep for rep in employed}
@@ -297,19 +304,14 @@ class GameSession:
             spend += sessions * len(employed) * training.cost_per_rep
         return spend
 
-    def _ae_capacity_area(self) -> float:
-        return self.sim.workforce.ramped_capacity()[Role.AE.value]
-
     def _brief(self, *, opening: bool) -> Briefing:
         sim, rules = self.sim, self.sim.scenario.game
-        now = sim.now
+        view = sim.view()
+        now = view.day
         start = self._turn_start
         rows = [row for row in self.recording.record.monthly if float(row["day"]) > start]
         self._turn_start = now
-        figures: dict[str, float] = {
-            "ending_arr": sim.customers.arr,
-            "customers": float(sim.customers.accounts),
-        }
+        figures: dict[str, float] = {"ending_arr": view.arr, "customers": float(view.accounts)}
         if not opening:
             for name in FLOW_INDICATORS:
                 figures[name] = float(sum(float(row[name]) for row in rows))
@@ -318,18 +320,18 @@ class GameSession:
             figures["people_spend"] = self._payroll + self.events.people_cost
             figures["regretted_exits"] = float(sum(e.regretted for e in self.events.exits))
             self._add_to_totals(rows, figures)
-            area = self._ae_capacity_area()
+            area = view.ramped_area[Role.AE]
             figures["ae_capacity"] = (area - self._capacity_mark) / max(1e-9, now - start)
             self._capacity_mark = area
         for role in WORKING_ROLES:
-            figures[f"headcount_{role.value}"] = float(len(sim.workforce.staff[role]))
+            figures[f"headcount_{role.value}"] = float(sum(r.role is role for r in view.roster))
         indicators = [
             Indicator(name, value, self._previous.get(name), rules.targets.get(name))
             for name, value in figures.items()
         ]
         story = [] if opening else tell(self.events, self._changes(figures), self._backfill)
         self._previous = figures
-        employed = self.employed()
+        employed = view.roster
         employed_ids = {rep.id for rep in employed}
         return Briefing(
             turn=self.turn + 1 if not self.finished else self.turn,
@@ -338,23 +340,15 @@ class GameSession:
             date=sim.calendar.date(now).isoformat(),
             indicators=indicators,
             roster=[self._row(rep) for rep in employed],
-            open_requisitions={r.value: n for r, n in sim.workforce.open_requisitions.items()},
-            pipeline={
-                stage.name: (count, value)
-                for stage, count, value in zip(
-                    sim.scenario.funnel.stages,
-                    sim.funnel.stage_count,
-                    sim.funnel.stage_value,
-                    strict=True,
-                )
-            },
+            open_requisitions={r.value: n for r, n in view.open_requisitions.items()},
+            pipeline={stage.name: (stage.count, stage.value) for stage in view.pipeline},
             budget=Budget(
                 self.script.budget,
                 figures.get("people_spend"),
                 self._projected_spend(Decisions(), employed),
             ),
             pay_plans=dict(sim.scenario.compensation.assign),
-            offers={r: level for r, level in self.sim.offers.pending.items() if r in employed_ids},
+            offers={r: level for r, level in view.offers.items() if r in employed_ids},
             plan_choices=self._plan_choices(),
             quotas=quotas_in_force(sim.scenario),
             policies=policies_in_force(sim.scenario),
@@ -376,7 +370,7 @@ class GameSession:
 
     def capacity(self) -> float:
         """Ramped selling capacity now: reps on the teams, weighted by their ramp."""
-        return sum(self.sim.workforce.capacity(role) for role in WORKING_ROLES)
+        return sum(self.sim.view().capacity.values())
 
     def _changes(self, figures: dict[str, float]) -> dict[str, tuple[float, float]]:
         return {
@@ -408,24 +402,17 @@ class GameSession:
             choices.setdefault(plan.role.value, []).append(name)
         return choices
 
-    def _row(self, rep: Rep) -> RosterRow:
-        sim = self.sim
-        spec = sim.scenario.roles.of(rep.role)
-        staff = sim.workforce.staff[rep.role]
-        recent = sum(sim.workforce.departures[rep.role]) / max(1, len(staff))
-        voluntary, _ = exit_hazards(
-            rep, sim.now, spec.attrition, spec.market_pay, sim.scenario.workforce, recent
-        )
-        leaving = 1 - math.exp(-voluntary * RUMOUR_MONTHS * DAYS_PER_MONTH)
+    def _row(self, rep: RepView) -> RosterRow:
+        leaving = 1 - math.exp(-rep.quit_hazard * RUMOUR_MONTHS * DAYS_PER_MONTH)
         heard = float(self._rumours.random()) < min(0.9, 0.05 + 1.5 * leaving)
         return RosterRow(
             rep=rep.id,
             role=rep.role,
-            tenure_months=rep.tenure(sim.now) / DAYS_PER_MONTH,
-            ramp=rep.productivity,
-            attainment=rep.attainment(),
+            tenure_months=rep.tenure_days / DAYS_PER_MONTH,
+            ramp=rep.ramp,
+            attainment=rep.attainment,
             morale=morale_word(rep.morale),
-            on_plan=rep.plan_until is not None,
+            on_plan=rep.on_plan,
             rumour=heard,
             pay=rep.pay,
         )

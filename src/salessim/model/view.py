@@ -1,8 +1,10 @@
-"""Read-only views of the model's state, for observers that need more than events."""
+"""Read-only views of the model's state: the recorder's snapshot, a controller's view."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from salessim.scenario.base import Role
 
 
 @dataclass(frozen=True)
@@ -28,3 +30,50 @@ class Snapshot:
     open_requisitions: int
     roster: list[tuple[str, float, float | None, bool]]
     """(role, tenure in days, trailing attainment or None, fully ramped) per employed rep."""
+
+
+@dataclass(frozen=True)
+class RepView:
+    """One employed rep as a manager can know it (and its quit hazard, which a game hides).
+
+    ``ramp`` is productivity (0 in bootcamp, 1 ramped); ``attainment`` the trailing year's
+    (None: unknown); ``quit_hazard`` the chance a day of a voluntary exit now.
+    """
+
+    id: int
+    role: Role
+    team: int
+    tenure_days: float
+    ramp: float
+    on_team: bool
+    attainment: float | None
+    morale: float
+    on_plan: bool
+    pay: float
+    quit_hazard: float
+
+
+@dataclass(frozen=True)
+class StageView:
+    """Deals (or leads) now in a funnel stage, and their list value."""
+
+    name: str
+    count: int
+    value: float
+
+
+@dataclass(frozen=True)
+class OrgView:
+    """The organisation now, read-only: what a game or a classroom shows and decides on."""
+
+    day: float
+    roster: tuple[RepView, ...]  # employed reps, role by role, by id
+    open_requisitions: dict[Role, int]
+    recent_departures: dict[Role, int]  # exits in the last three months, this one included
+    pipeline: tuple[StageView, ...]
+    arr: float
+    accounts: int
+    capacity: dict[Role, float]  # ramped capacity now: the sum of productivity on the team
+    ramped_area: dict[Role, float]  # its time integral since day 0 (capacity-days)
+    monthly_pay: float  # on-target pay a month of everyone employed and the managers
+    offers: dict[int, float]  # competing offers held for an answer: rep -> x market pay

@@ -330,6 +330,16 @@ def apply_overrides(
     return _validate(data, origins, problems, [])
 
 
+def revalidate(scenario: Scenario) -> Scenario:
+    """``scenario`` checked as a whole again, after typed edits made with ``model_copy``.
+
+    Raises:
+        ScenarioError: every problem the edits made, each with its key.
+    """
+    data = scenario.model_dump(by_alias=True, exclude_none=True)
+    return _validate(data, {(): Origin(SET, None)}, [], [])
+
+
 # ----------------------------------------------------------------------------- bundled files
 def _bundled_root() -> Traversable:
     return resources.files("salessim") / "scenarios"

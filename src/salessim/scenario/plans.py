@@ -8,6 +8,7 @@ year) and a measure. The components are in ``pay_components``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from pydantic import Field, model_validator
 
@@ -133,3 +134,24 @@ def term_at(plans: Mapping[str, Plan], path: str) -> object | None:
         else:
             found = getattr(found, part, None)
     return found
+
+
+def with_term(plans: Mapping[str, Plan], path: str, value: object) -> dict[str, Plan]:
+    """The plans with the term at ``path`` (as for ``term_at``) set to ``value``.
+
+    A typed copy, not validated: check the scenario it goes into as a whole.
+    """
+    name, *rest = path.split(".")
+    return {**plans, name: _replaced(plans[name], rest, value)}
+
+
+def _replaced(node: Any, parts: list[str], value: object) -> Any:
+    if not parts:
+        return value
+    head, *tail = parts
+    if isinstance(node, list):
+        index = int(head)
+        return [*node[:index], _replaced(node[index], tail, value), *node[index + 1 :]]
+    if isinstance(node, Mapping):
+        return {**node, head: _replaced(node[head], tail, value)}
+    return node.model_copy(update={head: _replaced(getattr(node, head), tail, value)})
