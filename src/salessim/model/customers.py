@@ -273,17 +273,17 @@ class CustomerBook:
         """A leaving CSM's accounts go to teammates; each is lost with ``account_loss``.
 
         A lost account churns at its next renewal. Waiting tasks follow their account.
+        Costs O(the leaver's accounts), not O(the book).
         """
         book = self.book
-        for slot in book.slots():
-            if book.csm[slot] != leaver.id:
-                continue
+        for slot in book.slots_of(leaver.id):
             rep = self.team.assign(None)
-            book.csm[slot] = NO_ID if rep is None else rep.id
+            book.reassign(slot, NO_ID if rep is None else rep.id)
             if rep is not None:
                 rep.load += 1
             if uniform() < self._account_loss:
                 book.lost_in_handover[slot] = 1
+        book.forget(leaver.id)
         leaver.load = 0
         del self._csms[leaver.id]
         self._month_busy.pop(leaver.id, None)
