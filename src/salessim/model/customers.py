@@ -128,7 +128,7 @@ class CustomerBook:
         csm = NO_ID
         rep = self.team.assign(None)
         if rep is not None:
-            rep.load += 1
+            self.team.add_load(rep, 1)
             csm = rep.id
         now = self.env.now
         book = self.book
@@ -197,7 +197,7 @@ class CustomerBook:
             book.close(slot)
             self.arr -= before
             if csm is not None:
-                csm.load -= 1
+                self.team.add_load(csm, -1)
                 self._credit_renewal(csm, slot, before, 0.0, 0.0)
             lead_id = book.lead_id[slot]
             if lead_id != NO_ID:
@@ -280,11 +280,11 @@ class CustomerBook:
             rep = self.team.assign(None)
             book.reassign(slot, NO_ID if rep is None else rep.id)
             if rep is not None:
-                rep.load += 1
+                self.team.add_load(rep, 1)
             if uniform() < self._account_loss:
                 book.lost_in_handover[slot] = 1
         book.forget(leaver.id)
-        leaver.load = 0
+        leaver.load = 0  # off the team: nothing to re-rank
         del self._csms[leaver.id]
         self._month_busy.pop(leaver.id, None)
         for task in waiting:

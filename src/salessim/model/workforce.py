@@ -193,11 +193,14 @@ class Workforce:
     def _refresh(self, rep: Rep, training_hours: float = 0.0) -> None:
         """Productivity for the coming month (its midpoint), then speed and skill."""
         spec = self.spec(rep.role)
+        before = rep.productivity
         if self.enabled:
             since_join = self.env.now - rep.joined_at + DAYS_PER_MONTH / 2
             rep.productivity = spec.ramp.productivity(max(0.0, since_join)) if rep.active else 0.0
         else:
             rep.productivity = 1.0
+        if rep.productivity != before:
+            self.organisation.teams[rep.role].rerank(rep)  # routing ranks by productivity
         rep.full_speed = rep_speed(spec.hours_per_week, spec.selling_share)
         rep.speed = rep.full_speed * max(MIN_PRODUCTIVITY, rep.productivity)
         if self.enabled:
