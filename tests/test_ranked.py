@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from salessim.model.entities import Rep
 from salessim.model.ranked import SLACK, RankedPool
-from salessim.model.teams import RANKED_FROM, Team
+from salessim.model.teams import RANKED_FROM, SCAN_BELOW, Team
 from salessim.policies.routing import LeastLoaded, RoundRobin
 from salessim.scenario.schema import Role
 
@@ -106,14 +106,19 @@ TEAM_STEPS = st.lists(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(RANKED_FROM - 3, RANKED_FROM + 3), TEAM_STEPS)
+@given(
+    st.one_of(
+        st.integers(RANKED_FROM - 3, RANKED_FROM + 3), st.integers(SCAN_BELOW, SCAN_BELOW + 8)
+    ),
+    TEAM_STEPS,
+)
 def test_a_least_loaded_team_routes_as_the_policy_over_its_candidates(size, steps):
     """A team that keeps its reps ranked routes work to the rep the policy would pick.
 
     Owned work (``assign``) goes to the rep the policy picks from all its reps, shared
     work starts on the rep it picks from the idle reps, through joins, leaves, load and
-    ramp changes and work done, on either side of the size from which the team ranks
-    rather than scans.
+    ramp changes and work done, on either side of the sizes from which the team ranks
+    and bisects rather than scans.
     """
     env = simpy.Environment()
     policy = LeastLoaded(lambda: 0.0)
@@ -168,10 +173,13 @@ class LinearRoundRobin:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sets(IDS, min_size=1), max_size=40))
+@given(st.lists(st.sets(st.integers(1, 40), min_size=1), max_size=40))
 def test_round_robin_by_binary_search_takes_the_same_turns_as_a_scan(rounds):
-    """Over any sequence of candidate sets (sorted by id), both choose the same reps."""
-    reps = {i: Rep(i, Role.SDR, 1.0, 1.0, 1.0, 0.0) for i in range(1, 9)}
+    """Over any sequence of candidate sets (sorted by id), both choose the same reps.
+
+    Sets of up to 40 candidates: short ones are scanned, long ones bisected.
+    """
+    reps = {i: Rep(i, Role.SDR, 1.0, 1.0, 1.0, 0.0) for i in range(1, 41)}
     fast, slow = RoundRobin(lambda: 0.0), LinearRoundRobin()
     for ids in rounds:
         candidates = [reps[i] for i in sorted(ids)]

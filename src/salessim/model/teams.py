@@ -8,12 +8,13 @@ item is routed to one rep on arrival and waits for that rep. Items that give up 
 compacted when marked items outnumber live ones. Leaving a queue costs O(1) however long
 it is.
 
-The reps and the idle reps are lists sorted by id, found by binary search. When the
-routing policy picks by a rank (least loaded), the team also keeps them ranked
-(``RankedPool``, built the first time it is needed), so choosing a rep costs O(log n)
-in the size of the team, not O(n); a team of fewer than ``RANKED_FROM`` reps scans
-them, which is quicker at that size. A rep's rank reads its ``load`` and
-``productivity``: change them through ``add_load`` and ``rerank`` so the team sees it.
+The reps and the idle reps are lists sorted by id, searched by bisection (a short idle
+list by a scan, quicker at that size). When the routing policy picks by a rank (least
+loaded), the team also keeps them ranked (``RankedPool``, built the first time it is
+needed), so choosing a rep costs O(log n) in the size of the team, not O(n); a team of
+fewer than ``RANKED_FROM`` reps scans them, which is quicker at that size. A rep's rank
+reads its ``load`` and ``productivity``: change them through ``add_load`` and
+``rerank`` so the team sees it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from salessim.model.ranked import RankedPool
 from salessim.policies.routing import BY_ID, RoutingPolicy
 
 RANKED_FROM = 12  # reps: from this team size, keeping reps ranked beats a scan per choice
+SCAN_BELOW = 32  # idle reps: below this, list.remove (a scan in C) beats a binary search
 
 
 class Work(Protocol):
@@ -220,9 +222,12 @@ class Team:
             rep.busy = True
             self.busy += 1
             idle = self.idle
-            at = bisect_left(idle, rep.id, key=BY_ID)
-            assert idle[at] is rep
-            del idle[at]
+            if len(idle) < SCAN_BELOW:
+                idle.remove(rep)
+            else:
+                at = bisect_left(idle, rep.id, key=BY_ID)
+                assert idle[at] is rep
+                del idle[at]
             if self._ranked_idle is not None:
                 self._ranked_idle.discard(rep)
         handler.started(item, rep, now - item.queued_at)  # type: ignore[union-attr]

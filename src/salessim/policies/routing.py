@@ -32,12 +32,14 @@ class Rep(Protocol):
 
 R = TypeVar("R", bound=Rep)
 BY_ID = attrgetter("id")
+SCAN_BELOW = 16  # candidates: below this, a scan finds the next rep quicker than a bisection
 
 
 class RoundRobin:
     """Take turns: the first candidate after the rep chosen last time, by id.
 
-    O(log n) a choice: a binary search of the candidates, which are sorted by id.
+    O(log n) a choice: a binary search of the candidates, which are sorted by id (a scan
+    of a few candidates).
     """
 
     rank = None
@@ -47,8 +49,16 @@ class RoundRobin:
 
     def __call__(self, candidates: Sequence[R]) -> R:
         """The first candidate after the last choice, wrapping around."""
-        after = bisect_right(candidates, self._last, key=BY_ID)
-        chosen = candidates[after] if after < len(candidates) else candidates[0]
+        last = self._last
+        if len(candidates) < SCAN_BELOW:
+            chosen = candidates[0]
+            for rep in candidates:
+                if rep.id > last:
+                    chosen = rep
+                    break
+        else:
+            after = bisect_right(candidates, last, key=BY_ID)
+            chosen = candidates[after] if after < len(candidates) else candidates[0]
         self._last = chosen.id
         return chosen
 
