@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    PYTHONPATH=src python benchmarks/bench_core.py            # full run, a minute or two
+    PYTHONPATH=src python benchmarks/bench_core.py            # full run, a few minutes
     PYTHONPATH=src python benchmarks/bench_core.py --quick    # seconds; numbers are rougher
     PYTHONPATH=src python benchmarks/bench_core.py --json     # machine-readable
     PYTHONPATH=src python benchmarks/bench_core.py --check    # exit 1 if a target fails
