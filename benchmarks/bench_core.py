@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    PYTHONPATH=src python benchmarks/bench_core.py            # full run, a minute or two
+    PYTHONPATH=src python benchmarks/bench_core.py            # full run, a few minutes
     PYTHONPATH=src python benchmarks/bench_core.py --quick    # seconds; numbers are rougher
     PYTHONPATH=src python benchmarks/bench_core.py --json     # machine-readable
     PYTHONPATH=src python benchmarks/bench_core.py --check    # exit 1 if a target fails
@@ -20,6 +20,8 @@ Figures (``benchmarks/README.md`` explains each):
    processes against the same scenario with them switched off.
 6. ``pay_overhead``: wall time of a baseline year on the linear 50/50 pay plans (payroll,
    ledger and behaviour rules) against the baseline without plans.
+7. ``scale_lead_cost``: wall time per lead of a year of the baseline organisation scaled
+   ten times (inbound, headcount, managers, initial accounts) against the baseline's.
 
 Timings are medians over repetitions (``time.perf_counter``); the implementations being
 compared are interleaved within each repetition so that drift in machine load hits both.
@@ -57,7 +59,7 @@ from salessim.model.events import LeadWentCold  # noqa: E402
 from salessim.model.organisation import rep_speed  # noqa: E402
 from salessim.run import simulate  # noqa: E402
 from salessim.scenario.load import apply_overrides  # noqa: E402
-from salessim.scenario.schema import Scenario  # noqa: E402
+from salessim.scenario.schema import Role, Scenario  # noqa: E402
 from salessim.scenario.units import DAYS_PER_YEAR, HOURS_PER_DAY  # noqa: E402
 
 MMC_PATH = ROOT / "scenarios" / "queue" / "mmc_l9_m1_c10.yaml"
@@ -65,6 +67,7 @@ BASELINE_PATH = ROOT / "scenarios" / "baseline.yaml"
 PAY_PATH = ROOT / "scenarios" / "comp" / "linear_50_50.yaml"
 SEED = 1
 MIB = 1024 * 1024
+SCALE = 10  # the bigger organisation of figure 7, in multiples of the baseline
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class Settings:
     abandon_waiting: tuple[int, int] = (1_000, 100_000)
     abandon_count: int = 100_000  # leads going cold per measured window
     warmup_patience_means: float = 3.0
+    scale_reps: int = 7
+    scale_years: float = 1.0
 
 
 FULL = Settings()
@@ -91,6 +96,8 @@ QUICK = Settings(
     abandon_waiting=(1_000, 10_000),
     abandon_count=20_000,
     warmup_patience_means=2.0,
+    scale_reps=3,
+    scale_years=0.5,
 )
 
 
@@ -168,6 +175,30 @@ def baseline_scenario() -> tuple[Scenario, str]:
         return Scenario(), "scenarios/baseline.yaml not found: using schema defaults Scenario()"
     scenario, how = load_file(BASELINE_PATH)
     return scenario, f"scenarios/baseline.yaml via {how}"
+
+
+def scaled_organisation(scenario: Scenario, factor: int) -> Scenario:
+    """``scenario`` with an organisation ``factor`` times as big, doing the same per head.
+
+    Multiplied: every segment's inbound rate, every role's headcount (managers included),
+    the initial accounts and the headcounts of growth plans. Unchanged, being ratios:
+    accounts per CSM, outbound leads per prospecting hour, referrals per account,
+    recognition per team, quotas and pay per rep.
+    """
+    overrides: dict[str, object] = {
+        f"market.segments.{name}.inbound.rate": segment.inbound.rate * factor
+        for name, segment in scenario.market.segments.items()
+    }
+    for role in Role:
+        overrides[f"roles.{role.value}.headcount"] = scenario.roles.of(role).headcount * factor
+    overrides["customers.initial.accounts"] = scenario.customers.initial.accounts * factor
+    growth = scenario.policies.staffing.growth
+    if growth:
+        overrides["policies.staffing.growth"] = {
+            role: [{"at": step.at, "headcount": step.headcount * factor} for step in steps]
+            for role, steps in growth.items()
+        }
+    return apply_overrides(scenario, overrides)
 
 
 def abandonment_scenario(
@@ -354,15 +385,21 @@ def measure_lead_cost(settings: Settings, report: Report, seconds_per_customer: 
 
 
 # ----------------------------------------------------------------------------- 5. workforce
-def interleaved_years(arms: dict[str, Scenario], reps: int) -> dict[str, float]:
-    """Median wall time of a year of each scenario, the arms' order alternating per rep."""
+def interleaved_years(
+    arms: dict[str, Scenario], reps: int, years: float = 1.0, *, per_lead: bool = False
+) -> dict[str, float]:
+    """Median wall time of ``years`` of each scenario, the arms' order alternating per rep.
+
+    With ``per_lead``, each run's time is divided by the leads it created.
+    """
     seconds: dict[str, list[float]] = {label: [] for label in arms}
     for scenario in arms.values():
         simulate(scenario, SEED, years=0.05)  # warm the imports and caches
     for rep in range(reps):
         order = list(arms.items()) if rep % 2 == 0 else list(reversed(arms.items()))
         for label, chosen in order:
-            seconds[label].append(timed(lambda chosen=chosen: simulate(chosen, SEED, years=1.0))[0])
+            wall, result = timed(lambda chosen=chosen: simulate(chosen, SEED, years=years))
+            seconds[label].append(wall / result.kpis["leads_created"] if per_lead else wall)
     return {label: statistics.median(values) for label, values in seconds.items()}
 
 
@@ -402,6 +439,32 @@ def measure_pay_overhead(settings: Settings, report: Report) -> None:
             "<= 1.25",
             detail=f"{PAY_PATH.relative_to(ROOT)} (payroll, ledger, behaviour rules) against "
             f"baseline.yaml; median of {reps}, interleaved",
+        ).judge()
+    )
+
+
+# ----------------------------------------------------------------------------- 7. scale
+def measure_scale(settings: Settings, report: Report) -> None:
+    """Figure 7: cost per lead of the baseline organisation scaled up against the baseline."""
+    scenario, _ = baseline_scenario()
+    big = scaled_organisation(scenario, SCALE)
+    years, reps = settings.scale_years, settings.scale_reps
+    leads = {
+        label: simulate(chosen, SEED, years=years).kpis["leads_created"]
+        for label, chosen in (("big", big), ("baseline", scenario))
+    }
+    median = interleaved_years({"big": big, "baseline": scenario}, reps, years, per_lead=True)
+    report.figures.append(
+        Figure(
+            "scale_lead_cost",
+            f"{SCALE}x organisation {years:g}y: time per lead vs baseline",
+            "us",
+            median["big"] * 1e6,
+            median["baseline"] * 1e6,
+            "<= 1.15",
+            detail=f"baseline.yaml with {SCALE}x inbound, headcount (managers too), initial "
+            f"accounts and growth plans: {leads['big']:,.0f} against {leads['baseline']:,.0f} "
+            f"leads in {years:g}y; median of {reps}, interleaved",
         ).judge()
     )
 
@@ -753,6 +816,7 @@ def main(argv: list[str] | None = None) -> int:
         lambda: measure_workforce_overhead(settings, report),
     )
     attempt(report, "pay_overhead", "pay", lambda: measure_pay_overhead(settings, report))
+    attempt(report, "scale_lead_cost", "scale", lambda: measure_scale(settings, report))
     report.notes.append(f"{report.mode} run took {time.perf_counter() - started:.0f} s")
     print(as_json(report) if args.json else table(report))
     failed = [f.key for f in report.figures if f.status in ("FAIL", "ERROR")]

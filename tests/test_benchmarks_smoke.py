@@ -19,6 +19,7 @@ FIGURES = (
     "abandon_cost",
     "workforce_overhead",
     "pay_overhead",
+    "scale_lead_cost",
 )
 
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
+from salessim.metrics.events import Event
 
 from salessim.model.calendar import Calendar
 from salessim.model.engine import Simulation
@@ -281,6 +282,32 @@ def test_team_pool_is_the_companys_new_arr_shared(small_org):
         for line in quarter:
             assert line["credit"] == pytest.approx(company)
             assert line["amount"] == pytest.approx(SE_TEAM_RATE * company / 2)
+
+
+def test_the_payrolls_head_counts_are_its_payees_by_plan_and_team(small_org):
+    """The running head counts team pay reads are a count of the payees.
+
+    Through hires, exits and a plan change, by plan and by plan and manager, at every
+    month end.
+    """
+    plans = every_role()
+    plans["plans"]["ae2"] = ae_plan(linear(0.1))
+    plans["changes"] = [{"at": "2027-04-10", "assign": {"ae": "ae2"}}]
+    scenario = with_pay(small_org, plans, roles={"manager": {"headcount": 2}})
+    sim = Simulation(scenario, 5)
+    payroll, seen, left = sim.payroll, set(), []
+    sim.bus.subscribe(Event.REP_LEFT, lambda now, rep, *_: left.append(rep))
+    for month in range(1, 13):
+        sim.run_until(sim.calendar.month_start(month))
+        by_plan: dict[str, int] = defaultdict(int)
+        by_team: dict[tuple[str, int], int] = defaultdict(int)
+        for payee in payroll.payees.values():
+            by_plan[payee.plan_name] += 1
+            by_team[payee.plan_name, payee.rep.manager] += 1
+        assert {k: v for k, v in payroll._plan_heads.items() if v} == by_plan
+        assert {k: v for k, v in payroll._team_heads.items() if v} == by_team
+        seen |= set(by_plan)
+    assert {"ae", "ae2"} <= seen and left
 
 
 # ---------------------------------------------------------------------- signs

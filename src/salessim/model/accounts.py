@@ -3,6 +3,11 @@
 A customer book grows with the business, so its cost per account decides how memory
 grows with the horizon. Each live account occupies one slot across typed arrays; a
 churned account's slot is reused by the next new one. Ids stay unique.
+
+The book also lists the slots given to each CSM, so that a leaving CSM's accounts are
+found in O(their number) rather than by a scan of the whole book: 4 bytes an entry.
+A list keeps slots its CSM no longer holds (churned, or reused by another) until it
+has twice the entries it had after its last pruning, then drops them.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from array import array
 from collections.abc import Iterator
 
 NO_ID = -1
+PRUNE_SLACK = 32  # entries a CSM's slot list may grow by beyond twice its last pruned size
 
 
 class AccountBook:
@@ -38,6 +44,8 @@ class AccountBook:
         self._free: list[int] = []
         self._next_id = 0
         self.count = 0
+        self._given: dict[int, array[int]] = {}  # slots given to each CSM, by CSM id
+        self._prune_at: dict[int, int] = {}  # a CSM's list length that prunes it
 
     def open(
         self,
@@ -81,7 +89,37 @@ class AccountBook:
             self.lost_in_handover.append(0)
             self.prepared.append(0)
         self.count += 1
+        self._give(slot, csm)
         return slot
+
+    def reassign(self, slot: int, csm: int) -> None:
+        """The account in ``slot`` goes to the CSM ``csm`` (``NO_ID``: to nobody)."""
+        self.csm[slot] = csm
+        self._give(slot, csm)
+
+    def slots_of(self, csm: int) -> list[int]:
+        """The slots of the live accounts of the CSM ``csm``, in slot order."""
+        given = self._given.get(csm)
+        if given is None:
+            return []
+        return sorted({slot for slot in given if self.live[slot] and self.csm[slot] == csm})
+
+    def forget(self, csm: int) -> None:
+        """Drop the CSM ``csm``'s list of slots (it has left and holds no accounts)."""
+        self._given.pop(csm, None)
+        self._prune_at.pop(csm, None)
+
+    def _give(self, slot: int, csm: int) -> None:
+        if csm == NO_ID:
+            return
+        given = self._given.get(csm)
+        if given is None:
+            given = self._given[csm] = array("i")
+        given.append(slot)
+        if len(given) >= self._prune_at.get(csm, PRUNE_SLACK):
+            kept = array("i", self.slots_of(csm))
+            self._given[csm] = kept
+            self._prune_at[csm] = 2 * len(kept) + PRUNE_SLACK
 
     def close(self, slot: int) -> None:
         """Remove the account in ``slot`` (it churned)."""

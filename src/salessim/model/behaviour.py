@@ -123,10 +123,10 @@ class Incentives:
         by_role: dict[Role, list[float]] = {}
         for payee in payees:
             by_role.setdefault(payee.rep.role, []).append(payee.rep.pay)
+        medians = {role: sorted(pays)[len(pays) // 2] for role, pays in by_role.items()}
         for payee in payees:
             rep = payee.rep
-            peers = sorted(by_role[rep.role])
-            median = peers[len(peers) // 2]
+            median = medians[rep.role]
             market = self.scenario.roles.of(rep.role).market_pay
             rep.pay_feeling = spec.peer_weight * _log_ratio(rep.pay, median) + (
                 spec.market_weight * _log_ratio(rep.pay, market)

@@ -138,7 +138,7 @@ class CustomerBook:
         csm = NO_ID
         rep = self.team.assign(None)
         if rep is not None:
-            rep.load += 1
+            self.team.add_load(rep, 1)
             csm = rep.id
         now = self.env.now
         book = self.book
@@ -215,7 +215,7 @@ class CustomerBook:
             book.close(slot)
             self.arr -= before
             if csm is not None:
-                csm.load -= 1
+                self.team.add_load(csm, -1)
                 self._credit_renewal(csm, slot, before, 0.0, 0.0)
             lead_id = book.lead_id[slot]
             if lead_id != NO_ID:
@@ -298,18 +298,18 @@ class CustomerBook:
         """A leaving CSM's accounts go to teammates; each is lost with ``account_loss``.
 
         A lost account churns at its next renewal. Waiting tasks follow their account.
+        Costs O(the leaver's accounts), not O(the book).
         """
         book = self.book
-        for slot in book.slots():
-            if book.csm[slot] != leaver.id:
-                continue
+        for slot in book.slots_of(leaver.id):
             rep = self.team.assign(None)
-            book.csm[slot] = NO_ID if rep is None else rep.id
+            book.reassign(slot, NO_ID if rep is None else rep.id)
             if rep is not None:
-                rep.load += 1
+                self.team.add_load(rep, 1)
             if uniform() < self._account_loss:
                 book.lost_in_handover[slot] = 1
-        leaver.load = 0
+        book.forget(leaver.id)
+        leaver.load = 0  # off the team: nothing to re-rank
         del self._csms[leaver.id]
         self._month_busy.pop(leaver.id, None)
         for task in waiting:

@@ -84,7 +84,9 @@ class Rep:
 
     The funnel reads ``busy``, ``speed``, ``skill_odds``, ``queue`` and ``load``; the
     workforce keeps the rest: latent ``ability``, ``experience`` and coaching ``uplift``
-    make up ``skill``; ``productivity`` (the ramp) scales speed and skill.
+    make up ``skill``; ``productivity`` (the ramp) scales speed and skill. Routing ranks
+    a team's reps by ``load`` and ``productivity``: the team's ``add_load`` and ``rerank``
+    change them.
     """
 
     __slots__ = (

@@ -180,7 +180,7 @@ class Funnel:
                 if owner is None:
                     owner = lead.owner = team.assign(lead)
                     if owner is not None:
-                        owner.load += 1
+                        team.add_load(owner, 1)
                         owner.owned[lead.id] = lead
         patience = plan.patience
         team.push(lead, owner, None if patience is None else patience())
@@ -194,7 +194,7 @@ class Funnel:
         plan = self.plans[lead.stage]
         if plan.role is Role.AE and lead.owner is None:
             lead.owner = rep
-            rep.load += 1
+            plan.team.add_load(rep, 1)
             rep.owned[lead.id] = lead
         self.bus.emit(
             LeadWorkStarted(self.env.now, lead.id, lead.stage, plan.role, rep.id, wait_days)
@@ -271,7 +271,7 @@ class Funnel:
             self.stage_value[lead.stage] -= lead.deal_value
         owner = lead.owner
         if owner is not None:
-            owner.load -= 1
+            self.teams[owner.role].add_load(owner, -1)
             del owner.owned[lead.id]
         if lead.opportunity_at is not None:
             self.closed_deals += 1
@@ -314,10 +314,10 @@ class Funnel:
                 self._close(lead, LeadStatus.LOST)
                 continue
             del leaver.owned[lead.id]
-            leaver.load -= 1
+            leaver.load -= 1  # off the team: nothing to re-rank
             owner = lead.owner = team.assign(lead)
             if owner is not None:
-                owner.load += 1
+                team.add_load(owner, 1)
                 owner.owned[lead.id] = lead
             if lead.id in queued:
                 team.requeue(lead, owner)

@@ -5,11 +5,16 @@ the weekly team meeting, interviews for open requisitions, deal support for the 
 the organisation closed, training delivery and one-to-ones; each takes what it needs
 from what is left. Coaching gets the rest, up to the policy's hours per rep, and the
 focus policy decides who gets them. More reps per manager means less time per rep.
+
+The desk counts the reps of each manager as reps are given one and leave, and keeps the
+managers in a heap of (reps, index) with lazy deletion, so a new hire's manager costs
+O(log m), not a count over everyone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from heapq import heapify, heappop, heappush
 
 from salessim.model.entities import Rep
 from salessim.policies.coaching import coaching_split
@@ -25,6 +30,40 @@ class ManagerDesk:
         self.spec = spec
         self.count = spec.headcount
         self.hours = dict.fromkeys(MANAGER_ACTIVITIES, 0.0)  # cumulative, by activity
+        self._spans = [0] * self.count  # reps given to each manager and not yet gone
+        self._fewest: list[tuple[int, int]] = []  # (reps, manager); stale when reps moved on
+        self._reheap()
+
+    def assign(self, rep: Rep) -> None:
+        """Give ``rep`` the manager with the fewest reps (lowest index on ties).
+
+        The same manager as ``least_staffed`` over the reps given one so far and still
+        here (``release`` takes a leaver off); manager 0 when there are none. O(log m).
+        """
+        spans, heap = self._spans, self._fewest
+        if not spans:
+            rep.manager = 0
+            return
+        while heap[0][0] != spans[heap[0][1]]:
+            heappop(heap)
+        rep.manager = heap[0][1]
+        self._count(rep.manager, 1)
+
+    def release(self, rep: Rep) -> None:
+        """``rep``, given a manager by ``assign``, has left."""
+        if self._spans:
+            self._count(rep.manager, -1)
+
+    def _count(self, manager: int, change: int) -> None:
+        spans, heap = self._spans, self._fewest
+        spans[manager] += change
+        heappush(heap, (spans[manager], manager))
+        if len(heap) > 2 * len(spans) + 32:
+            self._reheap()
+
+    def _reheap(self) -> None:
+        self._fewest = [(reps, manager) for manager, reps in enumerate(self._spans)]
+        heapify(self._fewest)
 
     def least_staffed(self, reps: Sequence[Rep]) -> int:
         """The manager with the fewest reps (lowest index on ties), for a new hire."""

@@ -7,6 +7,9 @@ emitted as ``PAY_LINE`` at once. A manager on a plan is credited with the team's
 Each month end pays base salary and draws; each period end settles deferred pay and team
 pay, pays contests, and moves reps whose plan change is due; the fiscal year's end sets
 next year's quotas. Clawbacks follow churned accounts back to the rep who won them.
+
+Work per credit is O(1); the payroll counts the payees of each plan (and of each
+manager on it) as they come and go, so team pay never counts the payroll per payee.
 """
 
 from __future__ import annotations
@@ -128,6 +131,8 @@ class Payroll:
         self.segment_names = list(scenario.market.segments)
         self.warmup = scenario.calendar.warmup
         self.payees: dict[int, Payee] = {}  # on a plan now
+        self._plan_heads: dict[str, int] = {}  # payees by plan
+        self._team_heads: dict[tuple[str, int], int] = {}  # payees by plan and manager
         self.everyone: dict[int, Rep] = {}  # employed reps and managers, by id (not leavers)
         self.managers: list[Rep] = []
         self.totals: dict[Measure, float] = dict.fromkeys(Measure, 0.0)
@@ -209,6 +214,7 @@ class Payroll:
         rep.quota = self.standard_quota.get(name, plan.quota.amount)
         rep.pay = plan.on_target_earnings
         payee = self.payees[rep.id] = Payee(rep, name, plan, self.env.now)
+        self._count(payee, 1)
         self._mark_contests(payee)
         if not first:
             self._open_period(payee, self.env.now)
@@ -224,6 +230,7 @@ class Payroll:
         payee = self.payees.pop(rep.id, None)
         if payee is None:
             return
+        self._count(payee, -1)
         now = self.env.now
         self._enter_counted(payee)
         month = self.calendar.month_index(now)
@@ -504,11 +511,10 @@ class Payroll:
             credit = (
                 self._team_credit(payee.rep, team.measure, team.scope) - payee.team_marks[index]
             )
-            members = sum(
-                1
-                for other in self.payees.values()
-                if other.plan_name == payee.plan_name
-                and (team.scope == "company" or other.rep.manager == payee.rep.manager)
+            members = (
+                self._plan_heads.get(payee.plan_name, 0)
+                if team.scope == "company"
+                else self._team_heads.get((payee.plan_name, payee.rep.manager), 0)
             ) + (0 if payee.rep.id in self.payees else 1)
             pooled = team.split == "pool"
             amount = team_share(team.rate, credit, members, pooled)
@@ -677,7 +683,9 @@ class Payroll:
             else f"moved from plan {payee.plan_name} to {name}"
         )
         self._book(payee, [Line(ComponentKind.BASE, "", 0.0, 0.0, 0.0, note)])
+        self._count(payee, -1)
         payee.take(name, plan)
+        self._count(payee, 1)
         self._mark_contests(payee)
         payee.rep.quota_measure = plan.quota_measure
         if renewed and old.quota.amount > 0:  # the rep's own quota moves with the plan's
@@ -685,6 +693,12 @@ class Payroll:
         else:
             payee.rep.quota = self.standard_quota.get(name, plan.quota.amount)
             payee.year_carried = 0.0
+
+    def _count(self, payee: Payee, change: int) -> None:
+        """Count ``payee`` in (1) or out of (-1) the heads of its plan and team."""
+        name, team = payee.plan_name, (payee.plan_name, payee.rep.manager)
+        self._plan_heads[name] = self._plan_heads.get(name, 0) + change
+        self._team_heads[team] = self._team_heads.get(team, 0) + change
 
     def _mark_contests(self, payee: Payee) -> None:
         """A rep joining a plan enters its running contests with its credit so far."""

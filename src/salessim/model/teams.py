@@ -7,10 +7,19 @@ item is routed to one rep on arrival and waits for that rep. Items that give up 
 (``Deadlines``, day buckets), marks the item, and takers skip marked items; the queue is
 compacted when marked items outnumber live ones. Leaving a queue costs O(1) however long
 it is.
+
+The reps and the idle reps are lists sorted by id, searched by bisection (a short idle
+list by a scan, quicker at that size). When the routing policy picks by a rank (least
+loaded), the team also keeps them ranked (``RankedPool``, built the first time it is
+needed), so choosing a rep costs O(log n) in the size of the team, not O(n); a team of
+fewer than ``RANKED_FROM`` reps scans them, which is quicker at that size. A rep's rank
+reads its ``load`` and ``productivity``: change them through ``add_load`` and
+``rerank`` so the team sees it.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import deque
 from typing import Any, Protocol
 
@@ -18,7 +27,11 @@ import simpy
 
 from salessim.model.deadlines import NO_DEADLINE, Deadlines
 from salessim.model.entities import Rep
-from salessim.policies.routing import RoutingPolicy
+from salessim.model.ranked import RankedPool
+from salessim.policies.routing import BY_ID, RoutingPolicy
+
+RANKED_FROM = 12  # reps: from this team size, keeping reps ranked beats a scan per choice
+SCAN_BELOW = 32  # idle reps: below this, list.remove (a scan in C) beats a binary search
 
 
 class Work(Protocol):
@@ -71,6 +84,8 @@ class Team:
         self._last_change = env.now
         self._deadlines = Deadlines()
         self._alarm: float | None = None
+        self._ranked: RankedPool[Rep] | None = None  # the reps, by the policy's rank
+        self._ranked_idle: RankedPool[Rep] | None = None  # the idle reps, likewise
 
     # ------------------------------------------------------------------ bookkeeping
     def _tick(self) -> None:
@@ -92,8 +107,9 @@ class Team:
         """``rep`` starts taking work, beginning with the oldest shared item if one waits."""
         self._tick()
         rep.active = True
-        self.reps.append(rep)
-        self.reps.sort(key=lambda other: other.id)
+        insort(self.reps, rep, key=BY_ID)
+        if self._ranked is not None:
+            self._ranked.add(rep)
         self._make_idle(rep)
         item = self._next_for(rep)
         if item is not None:
@@ -107,9 +123,13 @@ class Team:
         """
         self._tick()
         rep.active = False
-        self.reps.remove(rep)
+        _remove(self.reps, rep)
+        if self._ranked is not None:
+            self._ranked.discard(rep)
         if not rep.busy:
-            self.idle.remove(rep)
+            _remove(self.idle, rep)
+            if self._ranked_idle is not None:
+                self._ranked_idle.discard(rep)
         items = [item for item in rep.queue if item.waiting]
         rep.queue.clear()
         for item in items:
@@ -133,7 +153,16 @@ class Team:
     # ------------------------------------------------------------------ flow
     def assign(self, item: Any) -> Rep | None:
         """The rep new owned work goes to, chosen by the routing policy; None if nobody is on."""
-        return self.routing(self.reps) if self.reps else None
+        reps = self.reps
+        if not reps:
+            return None
+        rank = self.routing.rank
+        if rank is None or len(reps) < RANKED_FROM:
+            self._ranked = None  # no upkeep while a scan is quicker
+            return self.routing(reps)
+        if self._ranked is None:
+            self._ranked = RankedPool(rank, reps)
+        return self._ranked.first()
 
     def push(
         self, item: Work, owner: Rep | None = None, patience_days: float | None = None
@@ -143,7 +172,7 @@ class Team:
         item.deadline = NO_DEADLINE
         if owner is None:
             if self.idle:
-                rep = self.routing(self.idle) if len(self.idle) > 1 else self.idle[0]
+                rep = self._pick_idle() if len(self.idle) > 1 else self.idle[0]
                 self._start(rep, item)
                 return
             queue = self.shared
@@ -192,7 +221,15 @@ class Team:
         if rep.busy is False:
             rep.busy = True
             self.busy += 1
-            self.idle.remove(rep)
+            idle = self.idle
+            if len(idle) < SCAN_BELOW:
+                idle.remove(rep)
+            else:
+                at = bisect_left(idle, rep.id, key=BY_ID)
+                assert idle[at] is rep
+                del idle[at]
+            if self._ranked_idle is not None:
+                self._ranked_idle.discard(rep)
         handler.started(item, rep, now - item.queued_at)  # type: ignore[union-attr]
         elapsed = handler.work_days(item, rep) / rep.speed  # type: ignore[union-attr]
         rep.busy_days += elapsed
@@ -214,14 +251,37 @@ class Team:
             self._make_idle(rep)
 
     def _make_idle(self, rep: Rep) -> None:
-        idle = self.idle
-        if not idle or idle[-1].id < rep.id:
-            idle.append(rep)
-            return
-        for i, other in enumerate(idle):
-            if other.id > rep.id:
-                idle.insert(i, rep)
-                return
+        insort(self.idle, rep, key=BY_ID)
+        if self._ranked_idle is not None:
+            self._ranked_idle.add(rep)
+
+    def _pick_idle(self) -> Rep:
+        """The idle rep the routing policy chooses (there are at least two)."""
+        rank = self.routing.rank
+        if rank is None or len(self.reps) < RANKED_FROM:
+            self._ranked_idle = None
+            return self.routing(self.idle)
+        if self._ranked_idle is None:
+            self._ranked_idle = RankedPool(rank, self.idle)
+        chosen = self._ranked_idle.first()
+        assert chosen is not None
+        return chosen
+
+    def add_load(self, rep: Rep, change: int) -> None:
+        """``rep`` owns ``change`` more open items (deals, accounts), or fewer if negative."""
+        rep.load += change
+        if self._ranked is not None or self._ranked_idle is not None:
+            self.rerank(rep)
+
+    def rerank(self, rep: Rep) -> None:
+        """``rep``'s productivity (or load) changed: move it in the ranked pools, if any.
+
+        Nothing happens for a rep who is not on the team.
+        """
+        if self._ranked is not None:
+            self._ranked.update(rep)
+        if self._ranked_idle is not None:
+            self._ranked_idle.update(rep)
 
     def _next_for(self, rep: Rep) -> Any:
         """The oldest live item ``rep`` may take: its own or the shared queue's."""
@@ -245,6 +305,21 @@ class Team:
     def set_routing(self, routing: RoutingPolicy) -> None:
         """Use another routing policy from now on."""
         self.routing = routing
+        self._ranked = self._ranked_idle = None
 
     def __repr__(self) -> str:
         return f"Team({len(self.reps)} reps, waiting={self.waiting}, routing={self.routing!r})"
+
+
+def index_of(reps: list[Rep], rep: Rep) -> int | None:
+    """Where ``rep`` is in ``reps``, a list sorted by id; None if absent. O(log n)."""
+    at = bisect_left(reps, rep.id, key=BY_ID)
+    return at if at < len(reps) and reps[at] is rep else None
+
+
+def _remove(reps: list[Rep], rep: Rep) -> None:
+    """Take ``rep`` out of ``reps``, a list sorted by id."""
+    at = index_of(reps, rep)
+    if at is None:
+        raise ValueError(f"{rep!r} is not in the list")
+    del reps[at]

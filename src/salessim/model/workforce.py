@@ -7,11 +7,16 @@ moves morale, runs performance plans, schedules the exits the hazard draws
 (``attrition``) at continuous times within the coming month, opens requisitions up to
 the target headcount, and refreshes each rep's ramp, speed and skill. A leaver's
 waiting work, open deals and accounts go to teammates; some deals are lost on the way.
+
+Staff lists are sorted by id (reps are appended as they are hired), so finding a rep in
+them is a binary search. Ramped capacity is summed again, in roster order, only for the
+roles whose reps changed since the last sum.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Generator
 
@@ -44,6 +49,7 @@ from salessim.model.managers import ManagerDesk
 from salessim.model.organisation import Organisation, rep_speed
 from salessim.model.payroll import Payroll, credit_lag
 from salessim.model.streams import Streams
+from salessim.model.teams import BY_ID, index_of
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.people import Backfill, GrowthStep, Tier
 from salessim.scenario.roles import RoleSpec
@@ -89,6 +95,7 @@ class Workforce:
         self.headcount_area = dict.fromkeys(WORKING_ROLES, 0.0)
         self._capacity = dict.fromkeys(WORKING_ROLES, 0.0)
         self._headcount = dict.fromkeys(WORKING_ROLES, 0)
+        self._stale: set[Role] = set(WORKING_ROLES)  # roles whose capacity needs a new sum
         self._capacity_since = env.now
         self.coaching_hours = 0.0
         self._deals_seen = 0
@@ -153,7 +160,7 @@ class Workforce:
                 if self.enabled:
                     rep.hired_at = now - tenure()
                     rep.joined_at = rep.hired_at + spec.hiring.bootcamp
-                rep.manager = self.managers.least_staffed(self._everyone())
+                self.managers.assign(rep)
                 self.staff[role].append(rep)
                 self._refresh(rep)
         self._tick_capacity()
@@ -195,8 +202,15 @@ class Workforce:
                 self.ramped_area[role] += self._capacity[role] * elapsed
                 self.headcount_area[role] += self._headcount[role] * elapsed
             self._headcount[role] = len(self.staff[role])
-            self._capacity[role] = sum(rep.productivity for rep in self.staff[role] if rep.active)
+            if role in self._stale:
+                staff = self.staff[role]
+                self._capacity[role] = sum(rep.productivity for rep in staff if rep.active)
+        self._stale.clear()
         self._capacity_since = now
+
+    def _employs(self, rep: Rep) -> bool:
+        """Whether ``rep`` is employed now."""
+        return index_of(self.staff[rep.role], rep) is not None
 
     def spec(self, role: Role) -> RoleSpec:
         """The scenario's spec of ``role``."""
@@ -206,11 +220,15 @@ class Workforce:
     def _refresh(self, rep: Rep, training_hours: float = 0.0) -> None:
         """Productivity for the coming month (its midpoint), then speed and skill."""
         spec = self.spec(rep.role)
+        self._stale.add(rep.role)
+        before = rep.productivity
         if self.enabled:
             since_join = self.env.now - rep.joined_at + DAYS_PER_MONTH / 2
             rep.productivity = spec.ramp.productivity(max(0.0, since_join)) if rep.active else 0.0
         else:
             rep.productivity = 1.0
+        if rep.productivity != before:
+            self.organisation.teams[rep.role].rerank(rep)  # routing ranks by productivity
         rep.full_speed = rep_speed(spec.hours_per_week, spec.selling_share)
         rep.speed = rep.full_speed * max(MIN_PRODUCTIVITY, rep.productivity)
         if self.enabled:
@@ -329,12 +347,12 @@ class Workforce:
         if count == 0:
             return
         boost = self.scenario.workforce.morale.recognition_boost
+        teams: dict[int, list[Rep]] = {}
+        for rep in everyone:
+            if rep.bases[-1] > 0 and rep.credits[-1] > 0:
+                teams.setdefault(rep.manager, []).append(rep)
         for manager in range(max(1, self.managers.count)):
-            team = [
-                rep
-                for rep in everyone
-                if rep.manager == manager and rep.bases[-1] > 0 and rep.credits[-1] > 0
-            ]
+            team = teams.get(manager, [])
             team.sort(key=lambda rep: (-rep.credits[-1] / rep.bases[-1], rep.id))
             for rep in team[:count]:
                 rep.morale = clip_morale(rep.morale + boost)
@@ -402,7 +420,7 @@ class Workforce:
 
     def _schedule_exit(self, rep: Rep, wait: float, involuntary: bool) -> None:
         def go(_event: simpy.Event) -> None:
-            if rep in self.staff[rep.role]:
+            if self._employs(rep):
                 self.leave(rep, involuntary=involuntary)
 
         self.env.timeout(wait).callbacks.append(go)  # type: ignore[union-attr]
@@ -411,7 +429,13 @@ class Workforce:
         """``rep`` leaves now: hand over its work, record the exit, open a backfill."""
         self._tick_capacity()
         role = rep.role
-        self.staff[role].remove(rep)
+        staff = self.staff[role]
+        at = index_of(staff, rep)
+        if at is None:
+            raise ValueError(f"{rep!r} is not employed")
+        del staff[at]
+        self.managers.release(rep)
+        self._stale.add(role)
         attainment = rep.attainment()
         regretted = not involuntary and (
             rep.tier is Tier.STAR or (attainment is not None and attainment >= 1.0)
@@ -479,8 +503,12 @@ class Workforce:
         return target - len(self.staff[role]) - self.open_requisitions[role]
 
     def employed(self, rep_id: int) -> Rep | None:
-        """The employed rep with id ``rep_id``, if any."""
-        return next((rep for rep in self._everyone() if rep.id == rep_id), None)
+        """The employed rep with id ``rep_id``, if any (a search of each role's staff)."""
+        for staff in self.staff.values():
+            at = bisect_left(staff, rep_id, key=BY_ID)
+            if at < len(staff) and staff[at].id == rep_id:
+                return staff[at]
+        return None
 
     def start_plan(self, rep: Rep) -> None:
         """Put ``rep`` on a performance plan now (as the performance policy would)."""
@@ -523,7 +551,7 @@ class Workforce:
         rep.joined_at = self.env.now + hiring.bootcamp
         rep.active = False
         rep.rng = self._private_stream(rep)
-        rep.manager = self.managers.least_staffed(self._everyone())
+        self.managers.assign(rep)
         self.staff[role].append(rep)
         self._refresh(rep)
         self.payroll.enrol(rep)
@@ -533,7 +561,7 @@ class Workforce:
         )
         self._draw_exit(rep)
         yield self.env.timeout(hiring.bootcamp)
-        if rep not in self.staff[role]:
+        if not self._employs(rep):
             return  # left during the bootcamp
         self._tick_capacity()
         rep.active = True
