@@ -2,7 +2,7 @@
 
 import simpy
 
-from salessim.model.agenda import Agenda
+from salessim.model.kernel.agenda import Agenda
 
 
 def recording_agenda() -> tuple[simpy.Environment, Agenda, list[tuple[float, int]]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from salessim.model.deadlines import NO_DEADLINE, Deadlines
+from salessim.model.kernel.deadlines import NO_DEADLINE, Deadlines
 
 
 class Item:

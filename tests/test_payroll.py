@@ -7,10 +7,10 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
-from salessim.metrics.events import Event
 
 from salessim.model.calendar import Calendar
 from salessim.model.engine import Simulation
+from salessim.model.events import RepLeft
 from salessim.policies.compensation import contest_awards
 from salessim.run import Recording, simulate
 from salessim.scenario.base import Role
@@ -296,7 +296,7 @@ def test_the_payrolls_head_counts_are_its_payees_by_plan_and_team(small_org):
     scenario = with_pay(small_org, plans, roles={"manager": {"headcount": 2}})
     sim = Simulation(scenario, 5)
     payroll, seen, left = sim.payroll, set(), []
-    sim.bus.subscribe(Event.REP_LEFT, lambda now, rep, *_: left.append(rep))
+    sim.bus.subscribe(RepLeft, left.append)
     for month in range(1, 13):
         sim.run_until(sim.calendar.month_start(month))
         by_plan: dict[str, int] = defaultdict(int)

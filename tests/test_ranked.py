@@ -17,7 +17,7 @@ from salessim.model.entities import Rep
 from salessim.model.ranked import SLACK, RankedPool
 from salessim.model.teams import RANKED_FROM, SCAN_BELOW, Team
 from salessim.policies.routing import LeastLoaded, RoundRobin
-from salessim.scenario.schema import Role
+from salessim.scenario.base import Role
 
 IDS = st.integers(1, 8)
 LOADS = st.integers(0, 3)  # few values, so that ranks tie often

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 import simpy
 
 from salessim.model.accounts import NO_ID, AccountBook
-from salessim.model.agenda import Agenda
 from salessim.model.entities import AccountTask, Lead, Rep
 from salessim.model.events import (
     AccountChurned,
@@ -31,6 +30,7 @@ from salessim.model.events import (
     Bus,
     TaskKind,
 )
+from salessim.model.kernel.agenda import Agenda
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
 from salessim.scenario.base import Role

@@ -23,6 +23,7 @@ from salessim.model.customers import CustomerBook
 from salessim.model.entities import Rep
 from salessim.model.events import Bus, MonthEnded, QuarterEnded, Source, YearEnded
 from salessim.model.funnel import Funnel
+from salessim.model.kernel.schedule import schedule
 from salessim.model.offers import CompetingOffers
 from salessim.model.organisation import Organisation
 from salessim.model.payroll import Payroll
@@ -104,11 +105,7 @@ class Simulation:
 
     def at(self, day: float, action: Callable[[], object]) -> None:
         """Call ``action()`` on ``day``, after what is already due then."""
-
-        def fire(_event: simpy.Event) -> None:
-            action()
-
-        self.env.timeout(day - self.env.now).callbacks.append(fire)  # type: ignore[union-attr]
+        schedule(self.env, day - self.env.now, lambda _event: action())
 
     # ------------------------------------------------------------------ time
     @property

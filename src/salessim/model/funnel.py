@@ -28,6 +28,7 @@ from salessim.model.events import (
     OpportunityCreated,
     StageDone,
 )
+from salessim.model.kernel.schedule import schedule
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
 from salessim.scenario.base import Role
@@ -212,9 +213,7 @@ class Funnel:
         if delay <= 0:
             self._resolve(lead, rep)
         else:
-            self.env.timeout(delay).callbacks.append(  # type: ignore[union-attr]
-                lambda _event: self._resolve(lead, rep)
-            )
+            schedule(self.env, delay, lambda _event: self._resolve(lead, rep))
 
     def gave_up(self, lead: Lead) -> None:
         """The lead waited past its patience and went cold."""

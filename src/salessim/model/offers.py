@@ -14,6 +14,7 @@ import simpy
 
 from salessim.model.entities import Rep
 from salessim.model.events import Bus, OfferAnswered, OfferMade
+from salessim.model.kernel.schedule import schedule
 from salessim.model.workforce import Workforce
 from salessim.scenario.base import Role
 from salessim.scenario.schema import Scenario
@@ -43,9 +44,8 @@ class CompetingOffers:
         self.bus.emit(OfferMade(self.env.now, rep.id, role, rep.manager, offer))
         if not self.held:
             wait = scenario.policies.counter_offers.answer_days
-            self.env.timeout(wait).callbacks.append(  # type: ignore[union-attr]
-                lambda _event: self._answer(rep.id, scenario.policies.counter_offers.match_up_to)
-            )
+            match_up_to = scenario.policies.counter_offers.match_up_to
+            schedule(self.env, wait, lambda _event: self._answer(rep.id, match_up_to))
         return rep
 
     def settle(self) -> None:

@@ -25,8 +25,9 @@ from typing import Any, Protocol
 
 import simpy
 
-from salessim.model.deadlines import NO_DEADLINE, Deadlines
 from salessim.model.entities import Rep
+from salessim.model.kernel.deadlines import NO_DEADLINE, Deadlines
+from salessim.model.kernel.schedule import schedule
 from salessim.model.ranked import RankedPool
 from salessim.policies.routing import BY_ID, RoutingPolicy
 
@@ -196,7 +197,7 @@ class Team:
 
     def _set_alarm(self, deadline: float) -> None:
         self._alarm = deadline
-        self.env.timeout(deadline - self.env.now).callbacks.append(self._ring)  # type: ignore[union-attr]
+        schedule(self.env, deadline - self.env.now, self._ring)
 
     def _ring(self, _event: simpy.Event) -> None:
         """Items past their deadline that are still waiting give up."""
@@ -233,9 +234,7 @@ class Team:
         handler.started(item, rep, now - item.queued_at)  # type: ignore[union-attr]
         elapsed = handler.work_days(item, rep) / rep.speed  # type: ignore[union-attr]
         rep.busy_days += elapsed
-        self.env.timeout(elapsed).callbacks.append(  # type: ignore[union-attr]
-            lambda _event: self._finish(rep, item)
-        )
+        schedule(self.env, elapsed, lambda _event: self._finish(rep, item))
 
     def _finish(self, rep: Rep, item: Any) -> None:
         self.handler.finished(item, rep)  # type: ignore[union-attr]

@@ -14,6 +14,8 @@ from collections.abc import Callable, Generator
 
 import simpy
 
+from salessim.model.kernel.schedule import schedule
+
 
 class Agenda:
     """Call ``action(code)`` at given times, for many integer codes far in the future."""
@@ -43,9 +45,7 @@ class Agenda:
 
     def _schedule(self, time: float, code: int) -> None:
         action = self.action
-        self.env.timeout(time - self.env.now).callbacks.append(  # type: ignore[union-attr]
-            lambda _event: action(code)
-        )
+        schedule(self.env, time - self.env.now, lambda _event: action(code))
 
     def _release(self) -> Generator[simpy.Event, None, None]:
         while True:
