@@ -102,7 +102,7 @@ def module_imports(path: Path, modules: set[str]) -> set[str]:
     return found & modules
 
 
-@pytest.mark.parametrize("layer", ["cli", "report", "experiments"])
+@pytest.mark.parametrize("layer", ["cli", "report", "experiments", "model", "game"])
 def test_modules_of_a_layer_import_one_another_one_way(layer):
     """No import circle among a layer's modules (``game_menu`` uses ``game_commands``, not back)."""
     paths = {module_name(path): path for path in (PACKAGE / layer).rglob("*.py")}

@@ -3,7 +3,9 @@
 A live SimPy environment cannot be saved, so the decision log is the save: replaying a
 scenario and seed with the same decisions at the same turns rebuilds the game exactly.
 Each turn runs from one turn boundary (a month start) to the next; decisions apply at
-the boundary, all together or not at all.
+the boundary, all together or not at all. The session plays, saves, loads and applies
+decisions; ``briefer`` puts each turn's briefing together and ``spend`` counts and
+forecasts the people spend.
 """
 
 from __future__ import annotations
@@ -12,20 +14,13 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from salessim import __version__
-from salessim.game.briefing import (
-    Briefing,
-    Budget,
-    Indicator,
-    RosterRow,
-    morale_word,
-    policies_in_force,
-    quotas_in_force,
-)
+from salessim.game.briefer import Briefer
+from salessim.game.briefing import Briefing
 from salessim.game.decisions import (
     DecisionError,
     Decisions,
@@ -35,7 +30,8 @@ from salessim.game.decisions import (
     revise,
 )
 from salessim.game.events import Script
-from salessim.game.narrative import TurnEvents, tell
+from salessim.game.narrative import TurnEvents
+from salessim.game.spend import PeopleSpend
 from salessim.model.calendar import Calendar
 from salessim.model.control import (
     Change,
@@ -47,32 +43,13 @@ from salessim.model.control import (
     StartPlan,
 )
 from salessim.model.engine import Simulation
-from salessim.model.events import MonthEnded
-from salessim.model.streams import Streams
 from salessim.model.view import RepView
-from salessim.report.format import role_label
 from salessim.run import Recording
-from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.load import apply_overrides, revalidate
-from salessim.scenario.people import Backfill
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 
 AFTER_BOUNDARY = 1e-6  # run just past a month start, so its month-end work is done
-RUMOUR_MONTHS = 3  # rumours reflect the chance of leaving within this many months
-FLOW_INDICATORS = ("bookings_new_arr", "bookings_expansion_arr", "churned_arr", "deals_won")
-BOOK_FLOWS = ("bookings_new_arr", "bookings_expansion_arr", "churned_arr", "contraction_arr")
-TOTALS = (
-    "revenue",
-    "people_spend",
-    "regretted_exits",
-    "bookings_new_arr",
-    "bookings_expansion_arr",
-    "churned_arr",
-    "contraction_arr",
-    "headcount_months",
-    "months",
-)
 
 
 class GameSession:
@@ -98,19 +75,23 @@ class GameSession:
         self.events = TurnEvents()
         self.events.listen(self.sim.bus)
         self.script = Script(self.sim.bus, self.events, scenario.game.budget)
-        self._payroll = 0.0
-        self.sim.bus.subscribe(MonthEnded, self._month_paid)
-        self._rumours = Streams(seed).generator("game/rumours")  # the game's own stream
-        self._previous: dict[str, float] = {}
+        self.spend = PeopleSpend(self.sim, self.months_per_turn)
         self.sim.run_until(self._boundary(0))  # the warm-up
-        self._turn_start = self.sim.now
         self.events.clear()
-        self._payroll = 0.0  # what the warm-up cost is not the player's
+        self.spend.reset()  # what the warm-up cost is not the player's
         opening = self.sim.view()
-        self._capacity_mark = opening.ramped_area[Role.AE]
         self.opening = {"arr": opening.arr, "capacity": sum(opening.capacity.values())}
-        self.totals = dict.fromkeys(TOTALS, 0.0)
-        self._briefing = self._brief(opening=True)
+        self.briefer = Briefer(
+            self.sim,
+            self.recording,
+            self.events,
+            self.script,
+            self.spend,
+            seed=seed,
+            turns=self.turns,
+            opening=opening,
+        )
+        self._briefing = self.briefer.brief(opening=True, played=self.turn)
 
     def _opening(self, scenario: Scenario) -> tuple[int, float]:
         """The game's first month and its day: after whole months of warm-up, on a period."""
@@ -162,10 +143,10 @@ class GameSession:
         self._apply(chosen)
         self.log.append(chosen.model_dump(mode="json", exclude_defaults=True))
         self.sim.run_until(self._boundary(self.turn))
-        self._briefing = self._brief(opening=False)
+        self._briefing = self.briefer.brief(opening=False, played=self.turn)
         self.fingerprints.append(fingerprint(self._briefing))
         self.events.clear()
-        self._payroll = 0.0
+        self.spend.reset()
         return self._briefing
 
     # ------------------------------------------------------------------ saving
@@ -224,8 +205,8 @@ class GameSession:
             employed={rep.id: rep.role for rep in employed},
             on_plan=frozenset(rep.id for rep in employed if rep.on_plan),
             budget=self.script.budget,
-            projected_spend=self._projected_spend(decisions, employed),
-            committed_spend=self._projected_spend(Decisions(), employed),
+            projected_spend=self.spend.projected(decisions, employed),
+            committed_spend=self.spend.projected(Decisions(), employed),
             next_quarter=self._next_quarter(),
         )
 
@@ -262,160 +243,16 @@ class GameSession:
             chosen = parse(decisions)
         except DecisionError:
             return None
-        return self._projected_spend(chosen, self.employed())
-
-    def _month_paid(self, _event: MonthEnded) -> None:
-        self._payroll += self._monthly_pay()
-
-    def _monthly_pay(self) -> float:
-        """On-target pay for a month: every employed rep and the managers."""
-        return self.sim.view().monthly_pay
-
-    def _projected_spend(self, decisions: Decisions, employed: Sequence[RepView]) -> float:
-        """Next turn's people spend if ``decisions`` apply (on-target pay, one-off costs)."""
-        scenario, months = self.sim.scenario, self.months_per_turn
-        by_id = {rep.id: rep for rep in employed}
-        spend = self._monthly_pay() * months
-        for rep_id in decisions.fire:
-            if rep_id in by_id:
-                pay = by_id[rep_id].pay
-                spend += pay * scenario.game.severance_months / 12 - pay * months / 12
-        for rep_id, level in decisions.pay_raise.items():
-            if rep_id in by_id:
-                rep = by_id[rep_id]
-                market = scenario.roles.of(rep.role).market_pay
-                spend += (level * market - rep.pay) * months / 12
-        for hire in decisions.hire:
-            if hire.role not in WORKING_ROLES:
-                continue
-            spec = scenario.roles.of(hire.role)
-            level = hire.offer if hire.offer is not None else spec.hiring.offer
-            spend += hire.count * (spec.hiring.cost + level * spec.market_pay * months / 24)
-        if decisions.contest is not None:
-            spend += sum(decisions.contest.prizes)
-        training = scenario.policies.training
-        every = (
-            decisions.training_every_months * DAYS_PER_MONTH
-            if decisions.training_every_months is not None
-            else training.every
-        )
-        if every > 0:
-            sessions = max(1, round(months * DAYS_PER_MONTH / every))
-            spend += sessions * len(employed) * training.cost_per_rep
-        return spend
-
-    def _brief(self, *, opening: bool) -> Briefing:
-        sim, rules = self.sim, self.sim.scenario.game
-        view = sim.view()
-        now = view.day
-        start = self._turn_start
-        rows = [row for row in self.recording.record.monthly if float(row["day"]) > start]
-        self._turn_start = now
-        figures: dict[str, float] = {"ending_arr": view.arr, "customers": float(view.accounts)}
-        if not opening:
-            for name in FLOW_INDICATORS:
-                figures[name] = float(sum(float(row[name]) for row in rows))
-            decided = figures["deals_won"] + sum(float(row["deals_lost"]) for row in rows)
-            figures["win_rate"] = figures["deals_won"] / decided if decided else 0.0
-            figures["people_spend"] = self._payroll + self.events.people_cost
-            figures["regretted_exits"] = float(sum(e.regretted for e in self.events.exits))
-            self._add_to_totals(rows, figures)
-            area = view.ramped_area[Role.AE]
-            figures["ae_capacity"] = (area - self._capacity_mark) / max(1e-9, now - start)
-            self._capacity_mark = area
-        for role in WORKING_ROLES:
-            figures[f"headcount_{role.value}"] = float(sum(r.role is role for r in view.roster))
-        indicators = [
-            Indicator(name, value, self._previous.get(name), rules.targets.get(name))
-            for name, value in figures.items()
-        ]
-        story = [] if opening else tell(self.events, self._changes(figures), self._backfill)
-        self._previous = figures
-        employed = view.roster
-        employed_ids = {rep.id for rep in employed}
-        return Briefing(
-            turn=self.turn + 1 if not self.finished else self.turn,
-            turns=self.turns,
-            period="start" if opening else sim.calendar.quarter_label(now - 1),
-            date=sim.calendar.date(now).isoformat(),
-            indicators=indicators,
-            roster=[self._row(rep) for rep in employed],
-            open_requisitions={r.value: n for r, n in view.open_requisitions.items()},
-            pipeline={stage.name: (stage.count, stage.value) for stage in view.pipeline},
-            budget=Budget(
-                self.script.budget,
-                figures.get("people_spend"),
-                self._projected_spend(Decisions(), employed),
-            ),
-            pay_plans=dict(sim.scenario.compensation.assign),
-            offers={r: level for r, level in view.offers.items() if r in employed_ids},
-            plan_choices=self._plan_choices(),
-            quotas=quotas_in_force(sim.scenario),
-            policies=policies_in_force(sim.scenario),
-            story=story,
-            finished=self.finished,
-        )
-
-    def _add_to_totals(self, rows: list[dict[str, Any]], figures: dict[str, float]) -> None:
-        totals = self.totals
-        totals["revenue"] += sum(float(row["arr"]) for row in rows) / 12  # a month of ARR each
-        totals["people_spend"] += figures["people_spend"]
-        totals["regretted_exits"] += figures["regretted_exits"]
-        for name in BOOK_FLOWS:
-            totals[name] += sum(float(row[name]) for row in rows)
-        totals["headcount_months"] += sum(
-            float(row[f"headcount_{role.value}"]) for row in rows for role in WORKING_ROLES
-        )
-        totals["months"] += len(rows)
+        return self.spend.projected(chosen, self.employed())
 
     def capacity(self) -> float:
         """Ramped selling capacity now: reps on the teams, weighted by their ramp."""
         return sum(self.sim.view().capacity.values())
 
-    def _changes(self, figures: dict[str, float]) -> dict[str, tuple[float, float]]:
-        return {
-            name: (self._previous[name], value)
-            for name, value in figures.items()
-            if name in self._previous
-        }
-
-    def _backfill(self, role: str) -> str:
-        """What happens to the seats of ``role``'s leavers, and how long a backfill takes."""
-        scenario = self.sim.scenario
-        staffing, spec = scenario.policies.staffing, scenario.roles.of(Role(role))
-        name = role_label(role)
-        if staffing.backfill is Backfill.FREEZE:
-            return f"{name} seats left empty stay empty: backfills are frozen."
-        wait = staffing.backfill_delay if staffing.backfill is Backfill.DELAYED else 0.0
-        join = (wait + spec.hiring.time_to_hire.mean + spec.hiring.bootcamp) / DAYS_PER_MONTH
-        ramp = next(
-            (day for day in range(0, 1100, 7) if spec.ramp.productivity(day) >= 0.999), 1100
-        )
-        return (
-            f"{name} backfills are open: a hire joins the team in about {join:.0f} months "
-            f"and takes about {ramp / DAYS_PER_MONTH:.0f} more to ramp up."
-        )
-
-    def _plan_choices(self) -> dict[str, list[str]]:
-        choices: dict[str, list[str]] = {}
-        for name, plan in self.sim.scenario.compensation.plans.items():
-            choices.setdefault(plan.role.value, []).append(name)
-        return choices
-
-    def _row(self, rep: RepView) -> RosterRow:
-        leaving = 1 - math.exp(-rep.quit_hazard * RUMOUR_MONTHS * DAYS_PER_MONTH)
-        heard = float(self._rumours.random()) < min(0.9, 0.05 + 1.5 * leaving)
-        return RosterRow(
-            rep=rep.id,
-            role=rep.role,
-            tenure_months=rep.tenure_days / DAYS_PER_MONTH,
-            ramp=rep.ramp,
-            attainment=rep.attainment,
-            morale=morale_word(rep.morale),
-            on_plan=rep.on_plan,
-            rumour=heard,
-            pay=rep.pay,
-        )
+    @property
+    def totals(self) -> dict[str, float]:
+        """The game's running totals over the turns played (revenue, spend, flows, months)."""
+        return self.briefer.totals
 
 
 def fingerprint(briefing: Briefing) -> str:

@@ -15,12 +15,10 @@ from functools import partial
 
 import simpy
 
-from salessim.model.attrition import exit_hazards
 from salessim.model.behaviour import Incentives
 from salessim.model.calendar import Calendar
-from salessim.model.control import Change, Fire, Hire, Retune, SetPay, SettleOffers, StartPlan
+from salessim.model.control import Change, apply_changes, check_changes, org_view, shape
 from salessim.model.customers import CustomerBook
-from salessim.model.entities import Rep
 from salessim.model.events import Bus, MonthEnded, QuarterEnded, Source, YearEnded
 from salessim.model.funnel import Funnel
 from salessim.model.kernel.schedule import schedule
@@ -30,9 +28,9 @@ from salessim.model.payroll import Payroll
 from salessim.model.script import Script
 from salessim.model.sources import LeadFactory, outbound_rate, poisson_arrivals
 from salessim.model.streams import Streams
-from salessim.model.view import OrgView, RepView, Snapshot, StageView
+from salessim.model.view import OrgView, Snapshot
 from salessim.model.workforce import Workforce
-from salessim.scenario.base import WORKING_ROLES, Role
+from salessim.scenario.base import Role
 from salessim.scenario.dists import Dist
 from salessim.scenario.load import apply_overrides
 from salessim.scenario.schema import Scenario
@@ -151,79 +149,13 @@ class Simulation:
     # ------------------------------------------------------------------ control
     def view(self) -> OrgView:
         """The organisation now, read-only: roster, searches, exits, pipeline, pay."""
-        workforce, now, scenario = self.workforce, self.env.now, self.scenario
-        roster = []
-        for role in WORKING_ROLES:
-            spec = scenario.roles.of(role)
-            recent = sum(workforce.departures[role]) / max(1, len(workforce.staff[role]))
-            for rep in workforce.staff[role]:
-                voluntary, _ = exit_hazards(
-                    rep, now, spec.attrition, spec.market_pay, scenario.workforce, recent
-                )
-                roster.append(
-                    RepView(
-                        rep.id,
-                        role,
-                        rep.manager,
-                        rep.tenure(now),
-                        rep.productivity,
-                        rep.active,
-                        rep.attainment(),
-                        rep.morale,
-                        rep.plan_until is not None,
-                        rep.pay,
-                        voluntary,
-                    )
-                )
-        managers = scenario.roles.manager
-        manager_pay = managers.headcount * (managers.pay or managers.market_pay)
-        ramped = workforce.ramped_capacity()
-        return OrgView(
-            day=now,
-            roster=tuple(roster),
-            open_requisitions=dict(workforce.open_requisitions),
-            recent_departures={role: sum(workforce.departures[role]) for role in WORKING_ROLES},
-            pipeline=tuple(
-                StageView(stage.name, count, value)
-                for stage, count, value in zip(
-                    scenario.funnel.stages,
-                    self.funnel.stage_count,
-                    self.funnel.stage_value,
-                    strict=True,
-                )
-            ),
-            arr=self.customers.arr,
-            accounts=self.customers.accounts,
-            capacity={role: workforce.capacity(role) for role in WORKING_ROLES},
-            ramped_area={role: ramped[role.value] for role in WORKING_ROLES},
-            monthly_pay=(sum(rep.pay for rep in roster) + manager_pay) / 12,
-            offers=dict(self.offers.pending),
+        return org_view(
+            self.scenario, self.env.now, self.workforce, self.funnel, self.customers, self.offers
         )
 
     def problems_with(self, changes: Sequence[Change]) -> list[str]:
         """Every reason ``changes`` cannot apply now (empty: they can)."""
-        employed = {rep.id for reps in self.workforce.staff.values() for rep in reps}
-        found = []
-        leaving: set[int] = set()
-        for change in changes:
-            match change:
-                case Retune(scenario):
-                    if _shape(scenario) != _shape(self.scenario):
-                        found.append(
-                            "retune: a running simulation changes parameters and policies, "
-                            "not its shape (stages, segments, headcount)"
-                        )
-                case Hire(role, heads, offer):
-                    if role not in WORKING_ROLES or heads < 0 or (offer is not None and offer <= 0):
-                        found.append(f"hire: cannot hire {heads} {role.value} at offer {offer}")
-                case Fire(rep) | StartPlan(rep) | SetPay(rep):
-                    if rep not in employed or rep in leaving:
-                        found.append(f"{type(change).__name__}: rep {rep} is not employed")
-                    if isinstance(change, Fire):
-                        leaving.add(rep)
-                    if isinstance(change, SetPay) and not change.pay >= 0:
-                        found.append(f"SetPay: pay {change.pay} for rep {rep} is not a pay")
-        return found
+        return check_changes(changes, self.scenario, self.workforce)
 
     def control(self, changes: Sequence[Change]) -> None:
         """Apply ``changes`` in order, all of them or (if any cannot apply) none.
@@ -231,24 +163,7 @@ class Simulation:
         Raises:
             ValueError: the changes that cannot apply, one problem a line.
         """
-        problems = self.problems_with(changes)
-        if problems:
-            raise ValueError("\n".join(problems))
-        workforce = self.workforce
-        for change in changes:
-            match change:
-                case Retune(scenario):
-                    self.apply(scenario)
-                case Hire(role, heads, offer):
-                    workforce.hire(role, heads, offer)
-                case Fire(rep, severance):
-                    workforce.leave(_employed(workforce, rep), involuntary=True, cost=severance)
-                case StartPlan(rep):
-                    workforce.start_plan(_employed(workforce, rep))
-                case SetPay(rep, pay):
-                    _employed(workforce, rep).pay = pay
-                case SettleOffers():
-                    self.offers.settle()
+        apply_changes(changes, self.scenario, self.workforce, self.offers, self.apply)
 
     # ------------------------------------------------------------------ changes
     def change(self, overrides: Mapping[str, object] | Sequence[str]) -> None:
@@ -268,9 +183,7 @@ class Simulation:
         The organisation's shape must stay the same: the same stages with the same roles,
         the same segments and the same headcount.
         """
-        old = self.scenario
-        shape = _shape(old)
-        if _shape(scenario) != shape:
+        if shape(scenario) != shape(self.scenario):
             raise ValueError(
                 "a running simulation can change parameters and policies, not its shape "
                 "(stages, segments, headcount)"
@@ -395,17 +308,3 @@ class Simulation:
                 for rep in employed
             ],
         )
-
-
-def _employed(workforce: Workforce, rep_id: int) -> Rep:
-    rep = workforce.employed(rep_id)
-    assert rep is not None, f"rep {rep_id} is not employed"  # checked by problems_with
-    return rep
-
-
-def _shape(scenario: Scenario) -> tuple[object, ...]:
-    return (
-        tuple((s.name, s.role) for s in scenario.funnel.stages),
-        tuple(scenario.market.segments),
-        tuple(scenario.roles.of(role).headcount for role in Role),
-    )

@@ -1,0 +1,190 @@
+"""Putting a turn's briefing together: the figures, the roster with rumours, the story.
+
+At the end of each turn the briefer reads the organisation (``Simulation.view()``) and
+the recorder's monthly rows of the turn, sums the turn's flows into figures, compares
+them with last turn's, adds the turn to the game's running totals, turns quit hazards
+into noisy rumours (the game's own stream, one draw per rep in roster order) and asks
+``narrative`` for the story.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from salessim.game.briefing import (
+    Briefing,
+    Budget,
+    Indicator,
+    RosterRow,
+    morale_word,
+    policies_in_force,
+    quotas_in_force,
+)
+from salessim.game.decisions import Decisions
+from salessim.game.events import Script
+from salessim.game.narrative import TurnEvents, tell
+from salessim.game.spend import PeopleSpend
+from salessim.model.engine import Simulation
+from salessim.model.streams import Streams
+from salessim.model.view import OrgView, RepView
+from salessim.report.format import role_label
+from salessim.run import Recording
+from salessim.scenario.base import WORKING_ROLES, Role
+from salessim.scenario.people import Backfill
+from salessim.scenario.units import DAYS_PER_MONTH
+
+RUMOUR_MONTHS = 3  # rumours reflect the chance of leaving within this many months
+FLOW_INDICATORS = ("bookings_new_arr", "bookings_expansion_arr", "churned_arr", "deals_won")
+BOOK_FLOWS = ("bookings_new_arr", "bookings_expansion_arr", "churned_arr", "contraction_arr")
+TOTALS = (
+    "revenue",
+    "people_spend",
+    "regretted_exits",
+    "bookings_new_arr",
+    "bookings_expansion_arr",
+    "churned_arr",
+    "contraction_arr",
+    "headcount_months",
+    "months",
+)
+
+
+class Briefer:
+    """Builds each turn's briefing and keeps the game's running totals."""
+
+    def __init__(
+        self,
+        sim: Simulation,
+        recording: Recording,
+        events: TurnEvents,
+        script: Script,
+        spend: PeopleSpend,
+        *,
+        seed: int,
+        turns: int,
+        opening: OrgView,
+    ) -> None:
+        """Briefings of a game of ``turns`` turns that starts from ``opening``."""
+        self.sim = sim
+        self.recording = recording
+        self.events = events
+        self.script = script
+        self.spend = spend
+        self.turns = turns
+        self.totals = dict.fromkeys(TOTALS, 0.0)  # over the turns played
+        self._rumours = Streams(seed).generator("game/rumours")  # the game's own stream
+        self._previous: dict[str, float] = {}
+        self._turn_start = opening.day
+        self._capacity_mark = opening.ramped_area[Role.AE]
+
+    def brief(self, *, opening: bool, played: int) -> Briefing:
+        """The briefing after ``played`` turns (``opening``: before the first)."""
+        sim, rules = self.sim, self.sim.scenario.game
+        finished = played >= self.turns
+        view = sim.view()
+        now = view.day
+        start = self._turn_start
+        rows = [row for row in self.recording.record.monthly if float(row["day"]) > start]
+        self._turn_start = now
+        figures: dict[str, float] = {"ending_arr": view.arr, "customers": float(view.accounts)}
+        if not opening:
+            for name in FLOW_INDICATORS:
+                figures[name] = float(sum(float(row[name]) for row in rows))
+            decided = figures["deals_won"] + sum(float(row["deals_lost"]) for row in rows)
+            figures["win_rate"] = figures["deals_won"] / decided if decided else 0.0
+            figures["people_spend"] = self.spend.paid + self.events.people_cost
+            figures["regretted_exits"] = float(sum(e.regretted for e in self.events.exits))
+            self._add_to_totals(rows, figures)
+            area = view.ramped_area[Role.AE]
+            figures["ae_capacity"] = (area - self._capacity_mark) / max(1e-9, now - start)
+            self._capacity_mark = area
+        for role in WORKING_ROLES:
+            figures[f"headcount_{role.value}"] = float(sum(r.role is role for r in view.roster))
+        indicators = [
+            Indicator(name, value, self._previous.get(name), rules.targets.get(name))
+            for name, value in figures.items()
+        ]
+        story = [] if opening else tell(self.events, self._changes(figures), self._backfill)
+        self._previous = figures
+        employed = view.roster
+        employed_ids = {rep.id for rep in employed}
+        return Briefing(
+            turn=played + 1 if not finished else played,
+            turns=self.turns,
+            period="start" if opening else sim.calendar.quarter_label(now - 1),
+            date=sim.calendar.date(now).isoformat(),
+            indicators=indicators,
+            roster=[self._row(rep) for rep in employed],
+            open_requisitions={r.value: n for r, n in view.open_requisitions.items()},
+            pipeline={stage.name: (stage.count, stage.value) for stage in view.pipeline},
+            budget=Budget(
+                self.script.budget,
+                figures.get("people_spend"),
+                self.spend.projected(Decisions(), employed),
+            ),
+            pay_plans=dict(sim.scenario.compensation.assign),
+            offers={r: level for r, level in view.offers.items() if r in employed_ids},
+            plan_choices=self._plan_choices(),
+            quotas=quotas_in_force(sim.scenario),
+            policies=policies_in_force(sim.scenario),
+            story=story,
+            finished=finished,
+        )
+
+    def _add_to_totals(self, rows: list[dict[str, Any]], figures: dict[str, float]) -> None:
+        totals = self.totals
+        totals["revenue"] += sum(float(row["arr"]) for row in rows) / 12  # a month of ARR each
+        totals["people_spend"] += figures["people_spend"]
+        totals["regretted_exits"] += figures["regretted_exits"]
+        for name in BOOK_FLOWS:
+            totals[name] += sum(float(row[name]) for row in rows)
+        totals["headcount_months"] += sum(
+            float(row[f"headcount_{role.value}"]) for row in rows for role in WORKING_ROLES
+        )
+        totals["months"] += len(rows)
+
+    def _changes(self, figures: dict[str, float]) -> dict[str, tuple[float, float]]:
+        return {
+            name: (self._previous[name], value)
+            for name, value in figures.items()
+            if name in self._previous
+        }
+
+    def _backfill(self, role: str) -> str:
+        """What happens to the seats of ``role``'s leavers, and how long a backfill takes."""
+        scenario = self.sim.scenario
+        staffing, spec = scenario.policies.staffing, scenario.roles.of(Role(role))
+        name = role_label(role)
+        if staffing.backfill is Backfill.FREEZE:
+            return f"{name} seats left empty stay empty: backfills are frozen."
+        wait = staffing.backfill_delay if staffing.backfill is Backfill.DELAYED else 0.0
+        join = (wait + spec.hiring.time_to_hire.mean + spec.hiring.bootcamp) / DAYS_PER_MONTH
+        ramp = next(
+            (day for day in range(0, 1100, 7) if spec.ramp.productivity(day) >= 0.999), 1100
+        )
+        return (
+            f"{name} backfills are open: a hire joins the team in about {join:.0f} months "
+            f"and takes about {ramp / DAYS_PER_MONTH:.0f} more to ramp up."
+        )
+
+    def _plan_choices(self) -> dict[str, list[str]]:
+        choices: dict[str, list[str]] = {}
+        for name, plan in self.sim.scenario.compensation.plans.items():
+            choices.setdefault(plan.role.value, []).append(name)
+        return choices
+
+    def _row(self, rep: RepView) -> RosterRow:
+        leaving = 1 - math.exp(-rep.quit_hazard * RUMOUR_MONTHS * DAYS_PER_MONTH)
+        heard = float(self._rumours.random()) < min(0.9, 0.05 + 1.5 * leaving)
+        return RosterRow(
+            rep=rep.id,
+            role=rep.role,
+            tenure_months=rep.tenure_days / DAYS_PER_MONTH,
+            ramp=rep.ramp,
+            attainment=rep.attainment,
+            morale=morale_word(rep.morale),
+            on_plan=rep.on_plan,
+            rumour=heard,
+            pay=rep.pay,
+        )

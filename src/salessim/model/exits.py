@@ -1,0 +1,164 @@
+"""Exits: when reps leave under their quit and dismissal hazards, and what they leave behind.
+
+At each month end, and when a rep appears (hired or in the starting roster), the rep's
+voluntary and involuntary hazards (``attrition``) are computed and an exit time is drawn
+from an exponential with their total on the rep's own stream; an exit before the next
+month end is scheduled, voluntary with probability voluntary / total. So the hazard is
+piecewise constant over each rep's whole employment.
+
+A leaver finishes the item in hand and takes nothing new: its waiting work and open deals
+(or, for a CSM, its accounts) go to teammates, and some are lost on the way. Exits are
+counted per role and month for the last three months (contagion and morale read them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Protocol
+
+import simpy
+
+from salessim.model.attrition import exit_hazards
+from salessim.model.calendar import Calendar
+from salessim.model.customers import CustomerBook
+from salessim.model.entities import Rep
+from salessim.model.events import Bus, ExitKind, RepLeft
+from salessim.model.funnel import Funnel
+from salessim.model.managers import ManagerDesk
+from salessim.model.organisation import Organisation
+from salessim.model.payroll import Payroll
+from salessim.model.roster import Roster
+from salessim.model.streams import Streams
+from salessim.scenario.base import WORKING_ROLES, Role
+from salessim.scenario.people import Tier
+from salessim.scenario.schema import Scenario
+
+CONTAGION_MONTHS = 3  # months of exits a rep's quit hazard and the view look back on
+
+
+class Leave(Protocol):
+    """How a rep leaves the organisation: the hand-over, then whatever follows (a backfill)."""
+
+    def __call__(self, rep: Rep, *, involuntary: bool, cost: float = 0.0) -> None:
+        """``rep`` leaves now; ``cost`` is what letting it go costs."""
+
+
+class Exits:
+    """Draws and schedules the reps' exits, and hands a leaver's work to teammates."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        bus: Bus,
+        streams: Streams,
+        scenario: Scenario,
+        calendar: Calendar,
+        roster: Roster,
+        managers: ManagerDesk,
+        organisation: Organisation,
+        funnel: Funnel,
+        customers: CustomerBook,
+        payroll: Payroll,
+        leave: Leave,
+    ) -> None:
+        """Exits of ``roster``'s reps; a scheduled exit goes through ``leave``."""
+        self.env = env
+        self.bus = bus
+        self.calendar = calendar
+        self.roster = roster
+        self.managers = managers
+        self.organisation = organisation
+        self.funnel = funnel
+        self.customers = customers
+        self.payroll = payroll
+        self._leave = leave
+        self.departures: dict[Role, deque[int]] = {
+            role: deque([0] * CONTAGION_MONTHS, maxlen=CONTAGION_MONTHS) for role in WORKING_ROLES
+        }
+        self._uniform = streams.uniforms("people/reassignment")
+        self.configure(scenario)
+
+    def configure(self, scenario: Scenario) -> None:
+        """Take hazards from ``scenario`` from now on."""
+        self.scenario = scenario
+
+    def new_month(self) -> None:
+        """Start counting the coming month's exits (the oldest month drops out)."""
+        for role in WORKING_ROLES:
+            self.departures[role].append(0)
+
+    # ------------------------------------------------------------------ drawing
+    def draw_all(self) -> None:
+        """Draw every employed rep's exit, if any, before the next month end."""
+        for role in WORKING_ROLES:
+            for rep in list(self.roster.staff[role]):
+                self.draw(rep)
+
+    def draw(self, rep: Rep) -> None:
+        """Draw ``rep``'s exit time under its hazard now; schedule it if before the month end.
+
+        Called at each month end and when a rep appears (hired or in the starting roster),
+        so the hazard is piecewise constant over each rep's whole employment.
+        """
+        now = self.env.now
+        until = self.calendar.month_start(self.calendar.month_index(now) + 1) - now
+        spec = self.scenario.roles.of(rep.role)
+        recent = sum(self.departures[rep.role]) / max(1, len(self.roster.staff[rep.role]))
+        voluntary, involuntary = exit_hazards(
+            rep, now, spec.attrition, spec.market_pay, self.scenario.workforce, recent
+        )
+        total = voluntary + involuntary
+        assert rep.rng is not None
+        wait = rep.rng.standard_exponential() / total if total > 0 else math.inf
+        u = rep.rng.random()
+        if wait < until:
+            self._schedule(rep, wait, u >= voluntary / total)
+
+    def _schedule(self, rep: Rep, wait: float, involuntary: bool) -> None:
+        def go(_event: simpy.Event) -> None:
+            if self.roster.employs(rep):
+                self._leave(rep, involuntary=involuntary)
+
+        self.env.timeout(wait).callbacks.append(go)  # type: ignore[union-attr]
+
+    # ------------------------------------------------------------------ leaving
+    def depart(self, rep: Rep, *, involuntary: bool, cost: float = 0.0) -> None:
+        """``rep`` leaves now: hand over its work and record the exit (no backfill here).
+
+        Raises:
+            ValueError: ``rep`` is not employed.
+        """
+        self.roster.tick()
+        role = rep.role
+        self.roster.remove(rep)
+        self.managers.release(rep)
+        attainment = rep.attainment()
+        regretted = not involuntary and (
+            rep.tier is Tier.STAR or (attainment is not None and attainment >= 1.0)
+        )
+        if rep.active:
+            team = self.organisation.teams[role]
+            waiting = team.leave(rep)
+            if role is Role.CSM:
+                self.customers.hand_over(rep, waiting, self._uniform)
+            else:
+                self.funnel.hand_over(rep, waiting, self._uniform)
+        rep.active = False
+        self.departures[role][-1] += 1
+        self.payroll.leave(rep)
+        now = self.env.now
+        self.bus.emit(
+            RepLeft(
+                now,
+                rep.id,
+                role,
+                rep.manager,
+                rep.tier,
+                ExitKind.INVOLUNTARY if involuntary else ExitKind.VOLUNTARY,
+                regretted,
+                rep.tenure(now),
+                attainment,
+                cost,
+            )
+        )

@@ -1,0 +1,160 @@
+"""The month's people routines: credit, managers' time, learning, training, recognition, morale.
+
+At each month end each rep's credit and quota base for the month go into its trailing
+year. With the workforce on, the managers then spend the month's hours (``managers``),
+every rep learns or forgets (``development``) with the hours it was coached, a training
+session is held when one is due (at the month end nearest its date), the month's best
+reps of each manager are recognised, and morale moves toward its target and takes the
+shock of teammates who left.
+"""
+
+from __future__ import annotations
+
+import simpy
+
+from salessim.model.development import clip_morale, develop, morale_target
+from salessim.model.entities import Rep
+from salessim.model.events import Bus, TrainingHeld
+from salessim.model.exits import Exits
+from salessim.model.funnel import Funnel
+from salessim.model.hiring import Hiring
+from salessim.model.managers import ManagerDesk
+from salessim.model.payroll import credit_lag
+from salessim.model.roster import Roster
+from salessim.scenario.base import WORKING_ROLES
+from salessim.scenario.schema import Scenario
+from salessim.scenario.units import DAYS_PER_MONTH
+
+
+class PeopleRoutines:
+    """The monthly people processes, and the coaching hours and training dates they keep."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        bus: Bus,
+        scenario: Scenario,
+        roster: Roster,
+        managers: ManagerDesk,
+        hiring: Hiring,
+        exits: Exits,
+        funnel: Funnel,
+    ) -> None:
+        """Routines for ``roster``'s reps; ``hiring`` and ``funnel`` set managers' demands."""
+        self.env = env
+        self.bus = bus
+        self.roster = roster
+        self.managers = managers
+        self.hiring = hiring
+        self.exits = exits
+        self.funnel = funnel
+        self.coaching_hours = 0.0  # coached hours, all reps, since day 0
+        self._deals_seen = 0
+        self._next_training: float | None = None
+        self.configure(scenario)
+
+    def configure(self, scenario: Scenario) -> None:
+        """Take the people parameters and policies of ``scenario`` from now on."""
+        self.scenario = scenario
+        self.enabled = scenario.workforce.enabled
+        self._credit_lag = {role: credit_lag(scenario, role) for role in WORKING_ROLES}
+        training = scenario.policies.training
+        if training.every > 0 and self._next_training is None:
+            self._next_training = self.env.now + training.every
+        elif training.every == 0:
+            self._next_training = None
+
+    def close_credit_month(self, days: float) -> None:
+        """Push each rep's credit and quota base for the month into its trailing year.
+
+        The quota ramps like the rep, delayed by the role's credit lag: work done in a
+        month earns credit only when its deals close, a sales cycle later.
+        """
+        middle = self.env.now - days / 2
+        for role in WORKING_ROLES:
+            spec, lag = self.scenario.roles.of(role), self._credit_lag[role]
+            for rep in self.roster.staff[role]:
+                if rep.quota and rep.quota_measure is not None and not rep.quota_measure.is_ratio:
+                    if rep.joined_at <= 0 or not self.enabled:
+                        # The starting roster: nothing can close before the pipeline fills.
+                        share = 1.0 if middle >= lag else 0.0
+                    else:
+                        since = middle - rep.joined_at - lag
+                        share = spec.ramp.productivity(since) if since > 0 else 0.0
+                    rep.month_base += rep.quota * days / (12 * DAYS_PER_MONTH) * share
+                rep.credits.append(rep.month_credit)
+                rep.bases.append(rep.month_base)
+                rep.month_credit = rep.month_base = 0.0
+
+    def month(self, everyone: list[Rep], days: float) -> float:
+        """Run the month's routines for ``everyone``; the hours each spends training next."""
+        now = self.env.now
+        scenario = self.scenario
+        # Sessions happen at month ends: one is held at the month end nearest its due date.
+        training_due = (
+            self._next_training is not None and self._next_training <= now + DAYS_PER_MONTH / 2
+        )
+        trained = [rep for rep in everyone if rep.active] if training_due else []
+        self.managers.month(
+            everyone,
+            days,
+            now,
+            scenario.policies.coaching,
+            self._manager_demands(days, bool(trained)),
+        )
+        for rep in everyone:
+            utilisation = (rep.busy_days - rep.busy_mark) / days
+            rep.busy_mark = rep.busy_days
+            develop(rep, utilisation, rep.coached_hours, scenario.workforce)
+            self.coaching_hours += rep.coached_hours
+        if trained:
+            self._train(trained)
+        self._recognise(everyone)
+        self._move_morale(everyone)
+        return scenario.policies.training.hours if trained else 0.0
+
+    def _manager_demands(self, days: float, training: bool) -> dict[str, float]:
+        months = days / DAYS_PER_MONTH
+        hiring = self.hiring.interview_hours_per_month()
+        deals = self.funnel.closed_deals - self._deals_seen
+        self._deals_seen = self.funnel.closed_deals
+        time = self.scenario.roles.manager.time
+        return {
+            "hiring": hiring * months,
+            "deal_support": deals * time.deal_support_hours_per_deal,
+            "training": self.scenario.policies.training.delivery_hours if training else 0.0,
+        }
+
+    def _train(self, trained: list[Rep]) -> None:
+        training = self.scenario.policies.training
+        for rep in trained:
+            rep.uplift += training.skill_gain
+        assert self._next_training is not None
+        self._next_training += training.every
+        cost = training.cost_per_rep * len(trained)
+        self.bus.emit(TrainingHeld(self.env.now, len(trained), cost))
+
+    def _recognise(self, everyone: list[Rep]) -> None:
+        count = self.scenario.policies.recognition.per_team_per_month
+        if count == 0:
+            return
+        boost = self.scenario.workforce.morale.recognition_boost
+        teams: dict[int, list[Rep]] = {}
+        for rep in everyone:
+            if rep.bases[-1] > 0 and rep.credits[-1] > 0:
+                teams.setdefault(rep.manager, []).append(rep)
+        for manager in range(max(1, self.managers.count)):
+            team = teams.get(manager, [])
+            team.sort(key=lambda rep: (-rep.credits[-1] / rep.bases[-1], rep.id))
+            for rep in team[:count]:
+                rep.morale = clip_morale(rep.morale + boost)
+
+    def _move_morale(self, everyone: list[Rep]) -> None:
+        workforce = self.scenario.workforce
+        spec, ref = workforce.morale, workforce.hazard.attention_reference_hours
+        for rep in everyone:
+            target = morale_target(rep.attainment(), rep.attention_hours, spec, ref)
+            target = clip_morale(target + rep.pay_feeling)
+            team_size = max(1, len(self.roster.staff[rep.role]))
+            shock = spec.departure_shock * self.exits.departures[rep.role][-1] / team_size
+            rep.morale = clip_morale(rep.morale + spec.reversion * (target - rep.morale) - shock)
