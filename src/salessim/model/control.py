@@ -102,7 +102,7 @@ def org_view(
             )
     managers = scenario.roles.manager
     manager_pay = managers.headcount * (managers.pay or managers.market_pay)
-    ramped = workforce.ramped_capacity()  # brings the integrals up to now
+    ramped = workforce.ramped_capacity()  # up to now; reading changes nothing
     return OrgView(
         day=now,
         roster=tuple(roster),

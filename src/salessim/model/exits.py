@@ -25,6 +25,7 @@ from salessim.model.customers import CustomerBook
 from salessim.model.entities import Rep
 from salessim.model.events import Bus, ExitKind, RepLeft
 from salessim.model.funnel import Funnel
+from salessim.model.kernel.schedule import schedule
 from salessim.model.managers import ManagerDesk
 from salessim.model.organisation import Organisation
 from salessim.model.payroll import Payroll
@@ -120,7 +121,7 @@ class Exits:
             if self.roster.employs(rep):
                 self._leave(rep, involuntary=involuntary)
 
-        self.env.timeout(wait).callbacks.append(go)  # type: ignore[union-attr]
+        schedule(self.env, wait, go)
 
     # ------------------------------------------------------------------ leaving
     def depart(self, rep: Rep, *, involuntary: bool, cost: float = 0.0) -> None:

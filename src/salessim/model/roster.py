@@ -93,14 +93,20 @@ class Roster:
         return {role.value: len(self.staff[role]) for role in WORKING_ROLES}
 
     def ramped_capacity(self) -> dict[str, float]:
-        """Time integral of the sum of reps' productivity, per role, up to now."""
-        self.tick()
-        return {role.value: area for role, area in self.ramped_area.items()}
+        """Time integral of the sum of reps' productivity, per role, up to now (a pure read)."""
+        elapsed = self.env.now - self._capacity_since
+        return {
+            role.value: area + self._capacity[role] * elapsed
+            for role, area in self.ramped_area.items()
+        }
 
     def headcount_areas(self) -> dict[str, float]:
-        """Time integral of employed reps, per role, up to now."""
-        self.tick()
-        return {role.value: area for role, area in self.headcount_area.items()}
+        """Time integral of employed reps, per role, up to now (a pure read)."""
+        elapsed = self.env.now - self._capacity_since
+        return {
+            role.value: area + self._headcount[role] * elapsed
+            for role, area in self.headcount_area.items()
+        }
 
     def capacity(self, role: Role) -> float:
         """Ramped capacity now: the sum of productivity over the role's reps on the team."""
