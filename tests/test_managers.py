@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from salessim.model.entities import Rep
 from salessim.model.managers import ManagerDesk
-from salessim.scenario.schema import ManagerSpec, Role
+from salessim.scenario.base import Role
+from salessim.scenario.roles import ManagerSpec
 
 
 @settings(max_examples=200, deadline=None)
