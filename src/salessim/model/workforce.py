@@ -47,7 +47,8 @@ from salessim.model.events import (
 from salessim.model.funnel import Funnel
 from salessim.model.managers import ManagerDesk
 from salessim.model.organisation import Organisation, rep_speed
-from salessim.model.payroll import Payroll, credit_lag
+from salessim.model.pay.payroll import Payroll
+from salessim.model.pay.periods import credit_lag
 from salessim.model.streams import Streams
 from salessim.model.teams import BY_ID, index_of
 from salessim.scenario.base import WORKING_ROLES, Role
