@@ -296,7 +296,7 @@ def test_the_payrolls_head_counts_are_its_payees_by_plan_and_team(small_org):
     scenario = with_pay(small_org, plans, roles={"manager": {"headcount": 2}})
     sim = Simulation(scenario, 5)
     payroll, seen, left = sim.payroll, set(), []
-    sim.bus.subscribe(RepLeft, left.append)
+    sim.bus.subscribe(RepLeft, lambda record: left.append(record.rep))
     for month in range(1, 13):
         sim.run_until(sim.calendar.month_start(month))
         by_plan: dict[str, int] = defaultdict(int)
@@ -304,8 +304,8 @@ def test_the_payrolls_head_counts_are_its_payees_by_plan_and_team(small_org):
         for payee in payroll.payees.values():
             by_plan[payee.plan_name] += 1
             by_team[payee.plan_name, payee.rep.manager] += 1
-        assert {k: v for k, v in payroll._plan_heads.items() if v} == by_plan
-        assert {k: v for k, v in payroll._team_heads.items() if v} == by_team
+        assert {k: v for k, v in payroll.roster.plan_heads.items() if v} == by_plan
+        assert {k: v for k, v in payroll.roster.team_heads.items() if v} == by_team
         seen |= set(by_plan)
     assert {"ae", "ae2"} <= seen and left
 

@@ -36,7 +36,7 @@ from salessim.model.events import (
     TrainingHeld,
 )
 from salessim.model.managers import ManagerDesk
-from salessim.model.payroll import credit_lag
+from salessim.model.pay.periods import credit_lag
 from salessim.policies.coaching import coaching_split
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.load import apply_overrides

@@ -18,7 +18,8 @@ import simpy
 
 from salessim.model.entities import Lead, Rep
 from salessim.model.events import ContestHeld
-from salessim.model.payroll import Payee, Payroll
+from salessim.model.pay.payee import Payee
+from salessim.model.pay.payroll import Payroll
 from salessim.policies.incentives import Forecast, best_close, effort_level
 from salessim.policies.schedule import PayCurve, PaySchedule
 from salessim.scenario.base import Role

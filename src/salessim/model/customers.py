@@ -40,7 +40,7 @@ from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK, HOURS_PER_DAY
 
 if TYPE_CHECKING:
-    from salessim.model.payroll import Payroll
+    from salessim.model.pay.payroll import Payroll
 
 PREPARE, RENEW = 0, 1  # agenda codes are slot * 2 + what is due
 

@@ -24,7 +24,7 @@ from salessim.model.funnel import Funnel
 from salessim.model.kernel.schedule import schedule
 from salessim.model.offers import CompetingOffers
 from salessim.model.organisation import Organisation
-from salessim.model.payroll import Payroll
+from salessim.model.pay.payroll import Payroll
 from salessim.model.script import Script
 from salessim.model.sources import LeadFactory, outbound_rate, poisson_arrivals
 from salessim.model.streams import Streams

@@ -37,7 +37,7 @@ from salessim.scenario.measures import Measure
 from salessim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
-    from salessim.model.payroll import Payroll
+    from salessim.model.pay.payroll import Payroll
 
 OUTCOME_STATUS = {
     Outcome.WON: LeadStatus.WON,

@@ -26,7 +26,7 @@ from salessim.model.events import Bus, RepHired
 from salessim.model.exits import Exits
 from salessim.model.managers import ManagerDesk
 from salessim.model.organisation import Organisation
-from salessim.model.payroll import Payroll
+from salessim.model.pay.payroll import Payroll
 from salessim.model.roster import Roster
 from salessim.model.streams import Streams
 from salessim.scenario.base import WORKING_ROLES, Role

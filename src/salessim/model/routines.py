@@ -19,7 +19,7 @@ from salessim.model.exits import Exits
 from salessim.model.funnel import Funnel
 from salessim.model.hiring import Hiring
 from salessim.model.managers import ManagerDesk
-from salessim.model.payroll import credit_lag
+from salessim.model.pay.periods import credit_lag
 from salessim.model.roster import Roster
 from salessim.scenario.base import WORKING_ROLES
 from salessim.scenario.schema import Scenario

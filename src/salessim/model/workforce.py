@@ -31,7 +31,7 @@ from salessim.model.funnel import Funnel
 from salessim.model.hiring import Hiring
 from salessim.model.managers import ManagerDesk
 from salessim.model.organisation import Organisation
-from salessim.model.payroll import Payroll
+from salessim.model.pay.payroll import Payroll
 from salessim.model.performance import PerformancePlans
 from salessim.model.roster import Roster
 from salessim.model.routines import PeopleRoutines

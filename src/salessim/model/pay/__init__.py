@@ -1,0 +1,1 @@
+"""Pay: crediting, plans, periods and the ledger; ``payroll.Payroll`` owns the rest."""
