@@ -151,3 +151,13 @@ def test_game_events_say_where_they_moved(small_org: Scenario):
     document["game"]["events"] = [{"at": "2027-03-01", "kind": "new_product"}]
     with pytest.raises((ScenarioError, ValueError), match="top-level events"):
         Scenario.model_validate(document)
+
+
+def test_shocks_are_bounded_so_a_run_stays_finite(small_org: Scenario):
+    """A twenty-fold shock is the most; a budget cut cannot raise the budget; offers are bounded."""
+    with pytest.raises(ValueError, match="less than or equal to 20"):
+        with_events(small_org, {"at": "2027-03-01", "kind": "lead_surge", "factor": 1e300})
+    with pytest.raises(ValueError, match="a budget cut keeps at most 1"):
+        with_events(small_org, {"at": "2027-03-01", "kind": "budget_cut", "factor": 2})
+    with pytest.raises(ValueError, match="less than or equal to 5"):
+        with_events(small_org, {"at": "2027-03-01", "kind": "competing_offer", "offer": 50})

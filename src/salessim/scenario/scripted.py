@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from salessim.scenario.base import Days, Frozen, Positive, Role
+
+MAX_FACTOR = 20.0  # a shock at most twenty-fold: runs stay finite and fast
+MAX_OFFER = 5.0  # times market pay
 
 
 class EventKind(StrEnum):
@@ -29,13 +32,27 @@ class ScriptedEvent(Frozen):
 
     at: dt.date
     kind: EventKind
-    factor: Positive = Field(default=1.0, description="The size of the change (a multiple).")
+    factor: Positive = Field(
+        default=1.0,
+        le=MAX_FACTOR,
+        description=f"The size of the change (a multiple, at most {MAX_FACTOR:g}).",
+    )
     lasts: Days | None = Field(default=None, description="For dips and surges; none: for good.")
     role: Role = Field(default=Role.AE, description="Whose best rep gets an offer.")
     offer: Positive = Field(
-        default=1.25, description="A competing offer, as a multiple of market pay."
+        default=1.25,
+        le=MAX_OFFER,
+        description=f"A competing offer, as a multiple of market pay (at most {MAX_OFFER:g}).",
     )
     headline: str = Field(default="", description="What the game's briefing says (or a default).")
+
+    @model_validator(mode="after")
+    def _a_cut_cuts(self) -> ScriptedEvent:
+        if self.kind is EventKind.BUDGET_CUT and self.factor > 1:
+            raise ValueError(
+                f"factor: a budget cut keeps at most 1 (all of it), not {self.factor:g}"
+            )
+        return self
 
 
 class CounterOffers(Frozen):
