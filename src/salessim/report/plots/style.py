@@ -112,21 +112,12 @@ def metric_ticks(metric: str) -> FuncFormatter:
 # ----------------------------------------------------------------------------- notes
 def no_data(ax: Axes, message: str) -> None:
     """Say why ``ax`` is empty, in grey across its middle, and hide its axes."""
-    ax.text(
-        0.5,
-        0.5,
-        message,
-        ha="center",
-        va="center",
-        transform=ax.transAxes,
-        color=TEXT_GREY,
-        fontsize=11,
-    )
+    note(ax, message, fontsize=11)
     ax.set_axis_off()
 
 
-def note(ax: Axes, message: str, y: float = 0.5) -> None:
-    """A grey note across an axes whose data are all zero."""
+def note(ax: Axes, message: str, y: float = 0.5, fontsize: float = 10) -> None:
+    """A grey note across an axes (one whose data are all zero, or none)."""
     ax.text(
         0.5,
         y,
@@ -135,5 +126,5 @@ def note(ax: Axes, message: str, y: float = 0.5) -> None:
         va="center",
         transform=ax.transAxes,
         color=TEXT_GREY,
-        fontsize=10,
+        fontsize=fontsize,
     )
