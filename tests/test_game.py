@@ -172,11 +172,11 @@ def test_new_plan_terms_and_quotas_reach_the_reps_at_the_next_period():
     rate = "ae_linear.components.0.commission.rates.0.rate"
     payees = session.sim.payroll.payees
     aes = [p for p in payees.values() if p.rep.role is Role.AE]
-    before = {p.rep.id: p.rep.quota for p in aes}
+    before = {p.rep.id: p.standing.quota for p in aes}
     session.advance({"plan_terms": {rate: 0.11}, "quota": {"ae": 1.2}})
     for payee in (payees[rep] for rep in before if rep in payees):
         assert payee.plan.components[0].commission.rates[0].rate == 0.11
-        assert payee.rep.quota == pytest.approx(1.2 * before[payee.rep.id])
+        assert payee.standing.quota == pytest.approx(1.2 * before[payee.rep.id])
     lines = session.recording.record.pay
     assert any("changed its terms" in note for note in lines.line_note)
 

@@ -123,8 +123,8 @@ def test_a_least_loaded_team_routes_as_the_policy_over_its_candidates(size, step
     env = simpy.Environment()
     policy = LeastLoaded(lambda: 0.0)
     reps = [Rep(i, Role.AE, 1.0, 1.0, 1.0, 0.0) for i in range(1, size + 1)]
-    team = Team(env, reps, policy, sticky=False)
-    handler = team.handler = Starts()
+    handler = Starts()
+    team = Team(env, reps, policy, handler, sticky=False)
     next_id = size + 1
     for step in steps:
         kind = step[0]

@@ -39,8 +39,8 @@ class Log:
 def team(n: int, routing: Any = None, sticky: bool = False, speed: float = 1.0) -> tuple:
     env = simpy.Environment()
     reps = [Rep(i + 1, Role.SDR, 1.0 + i, 1.0, speed, 0.0) for i in range(n)]
-    t = Team(env, reps, routing or RoundRobin(lambda: 0.5), sticky=sticky)
-    t.handler = log = Log(env)
+    log = Log(env)
+    t = Team(env, reps, routing or RoundRobin(lambda: 0.5), log, sticky=sticky)
     return env, t, log
 
 

@@ -13,14 +13,18 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from salessim import Simulation
-from salessim.model.attrition import annual_to_daily, attainment_curve, exit_hazards
-from salessim.model.development import develop, morale_target, refresh_skill, tier_of
+from salessim.model.attrition import (
+    HazardInputs,
+    annual_to_daily,
+    attainment_curve,
+    exit_hazards,
+)
+from salessim.model.development import Growth, develop, morale_target, refresh_skill, tier_of
 from salessim.model.entities import Rep
 from salessim.model.events import (
     AccountChurned,
@@ -37,7 +41,8 @@ from salessim.model.events import (
 )
 from salessim.model.managers import ManagerDesk
 from salessim.model.pay.periods import credit_lag
-from salessim.policies.coaching import coaching_split
+from salessim.model.pay.standing import Standing
+from salessim.policies.coaching import Coachee, coaching_split
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.load import apply_overrides
 from salessim.scenario.people import (
@@ -105,16 +110,31 @@ def test_attainment_curve_is_high_at_the_peak_low_far_away_and_one_when_unknown(
 
 def test_attainment_needs_six_months_with_a_positive_quota_base():
     """Trailing credit / trailing base, None until six months carry a positive base."""
-    rep = make_rep()
-    rep.credits.extend([10.0, 0.0, 20.0, 20.0, 20.0, 20.0])
-    rep.bases.extend([0.0, 0.0, 40.0, 40.0, 40.0, 40.0])
-    assert rep.attainment() is None  # four months with a base
-    rep.credits.extend([30.0, 30.0])
-    rep.bases.extend([40.0, 40.0])
-    assert rep.attainment() == pytest.approx(150.0 / 240.0)
-    rep.credits.extend([0.0] * 12)  # the window is the last twelve months
-    rep.bases.extend([40.0] * 12)
-    assert rep.attainment() == 0.0
+    standing = Standing()
+    standing.credits.extend([10.0, 0.0, 20.0, 20.0, 20.0, 20.0])
+    standing.bases.extend([0.0, 0.0, 40.0, 40.0, 40.0, 40.0])
+    assert standing.attainment() is None  # four months with a base
+    standing.credits.extend([30.0, 30.0])
+    standing.bases.extend([40.0, 40.0])
+    assert standing.attainment() == pytest.approx(150.0 / 240.0)
+    standing.credits.extend([0.0] * 12)  # the window is the last twelve months
+    standing.bases.extend([40.0] * 12)
+    assert standing.attainment() == 0.0
+
+
+def test_a_month_closes_into_the_trailing_year_and_the_last_month_is_read_back():
+    """``close_month`` moves the month's credit and base into the year and starts afresh."""
+    standing = Standing()
+    assert standing.last_month() is None
+    standing.month_credit, standing.month_base = 30.0, 40.0
+    standing.close_month()
+    assert (standing.month_credit, standing.month_base) == (0.0, 0.0)
+    assert (list(standing.credits), list(standing.bases)) == ([30.0], [40.0])
+    assert standing.last_month() == pytest.approx(0.75)
+    assert standing.recent_attainment(3) == pytest.approx(0.75)
+    standing.close_month()  # a month with no base: no last month, the recent one stands
+    assert standing.last_month() is None
+    assert standing.recent_attainment(2) == pytest.approx(0.75)
 
 
 def hazard_rep(
@@ -126,18 +146,18 @@ def hazard_rep(
     tier: Tier,
     credits: list[float],
     bases: list[float],
-) -> Rep:
+) -> tuple[Rep, HazardInputs]:
     rep = make_rep(tier=tier, hired_at=100.0)
     rep.pay, rep.morale = pay, morale
-    rep.attention_hours, rep.coached_hours = attention, coached
-    rep.credits.extend(credits)
-    rep.bases.extend(bases)
-    return rep
+    standing = Standing()
+    standing.credits.extend(credits)
+    standing.bases.extend(bases)
+    return rep, HazardInputs(standing.attainment(), attention, coached)
 
 
 def test_exit_hazards_follow_the_docstring_formula():
     """Voluntary and involuntary hazards of a rep with known state, computed by hand."""
-    rep = hazard_rep(
+    rep, inputs = hazard_rep(
         pay=150_000,
         morale=0.2,
         attention=2.0,
@@ -148,7 +168,7 @@ def test_exit_hazards_follow_the_docstring_formula():
     )
     now = 100.0 + 4 * DAYS_PER_MONTH  # four months of tenure
     voluntary, involuntary = exit_hazards(
-        rep, now, Attrition(voluntary=0.16, involuntary=0.03), 190_000, Workforce(), 0.25
+        rep, inputs, now, Attrition(voluntary=0.16, involuntary=0.03), 190_000, Workforce(), 0.25
     )
     new_hire = 1 + 0.8 * math.exp(-4 / 6)
     v0 = -math.log(0.84) / 365.25
@@ -169,7 +189,7 @@ def test_exit_hazards_follow_the_docstring_formula():
 
 def test_exit_hazards_floor_attention_cap_coaching_and_ignore_unknown_attainment():
     """Attention counts as at least ref / 4, coaching at most 4 h; unknown attainment is neutral."""
-    rep = hazard_rep(
+    rep, inputs = hazard_rep(
         pay=100_000,
         morale=-0.5,
         attention=0.1,  # floored at 3 / 4
@@ -178,10 +198,10 @@ def test_exit_hazards_floor_attention_cap_coaching_and_ignore_unknown_attainment
         credits=[1.0] * 5,
         bases=[100.0] * 5,  # five months: attainment unknown
     )
-    assert rep.attainment() is None
+    assert inputs.attainment is None
     now = 100.0 + 12 * DAYS_PER_MONTH
     voluntary, involuntary = exit_hazards(
-        rep, now, Attrition(voluntary=0.2, involuntary=0.05), 100_000, Workforce(), 0.0
+        rep, inputs, now, Attrition(voluntary=0.2, involuntary=0.05), 100_000, Workforce(), 0.0
     )
     new_hire = 1 + 0.8 * math.exp(-12 / 6)
     v0 = -math.log(0.8) / 365.25
@@ -192,43 +212,37 @@ def test_exit_hazards_floor_attention_cap_coaching_and_ignore_unknown_attainment
     assert involuntary == pytest.approx(-math.log(0.95) / 365.25 * new_hire, rel=1e-12)
 
     # Above involuntary_below (0.8) there is no shortfall: the involuntary base rate only.
-    rep.credits.append(120.0)
-    rep.bases.append(100.0)
-    assert rep.attainment() == pytest.approx(125.0 / 600.0)
-    rep.credits.clear()
-    rep.credits.extend([95.0] * 6)
-    assert rep.attainment() == pytest.approx(0.95)
+    inputs = inputs._replace(attainment=0.95)
     _voluntary, involuntary = exit_hazards(
-        rep, now, Attrition(voluntary=0.2, involuntary=0.05), 100_000, Workforce(), 0.0
+        rep, inputs, now, Attrition(voluntary=0.2, involuntary=0.05), 100_000, Workforce(), 0.0
     )
     assert involuntary == pytest.approx(-math.log(0.95) / 365.25 * new_hire, rel=1e-12)
 
 
 def test_develop_one_month_with_some_practice_and_coaching():
     """Experience gains with practice and loses to forgetting; uplift moves toward the target."""
-    rep = make_rep(tier=Tier.CORE)
-    rep.experience, rep.uplift = 0.8, 0.02
-    develop(rep, utilisation=0.15, coached_hours=1.1, workforce=Workforce())
+    growth = Growth(1.0, experience=0.8)
+    growth.uplift = 0.02
+    develop(growth, Tier.CORE, utilisation=0.15, coached_hours=1.1, workforce=Workforce())
     # practice 0.15 / 0.3 = 0.5, coached 1.1 / 2.2 = 0.5
     gained = 0.8 + 0.08 * 0.5 * (1 - 0.8)  # 0.808
     experience = gained - 0.03 * (1 - 0.5) * (1 - 0.5) * gained  # 0.80194
     target = 0.19 * (1 - math.exp(-0.5))
-    assert rep.experience == pytest.approx(experience, rel=1e-12)
-    assert rep.experience == pytest.approx(0.80194, rel=1e-12)
-    assert rep.uplift == pytest.approx(0.02 + 0.35 * (target - 0.02), rel=1e-12)
+    assert growth.experience == pytest.approx(experience, rel=1e-12)
+    assert growth.experience == pytest.approx(0.80194, rel=1e-12)
+    assert growth.uplift == pytest.approx(0.02 + 0.35 * (target - 0.02), rel=1e-12)
 
 
 def test_develop_without_coaching_fades_the_uplift_and_full_practice_stops_forgetting():
     """Uncoached, uplift loses ``fade`` of itself; at full practice nothing is forgotten."""
-    rep = make_rep(tier=Tier.STAR)
-    rep.experience, rep.uplift = 0.8, 0.05
-    develop(rep, utilisation=0.6, coached_hours=0.0, workforce=Workforce())
-    assert rep.experience == pytest.approx(0.8 + 0.08 * 0.2, rel=1e-12)
-    assert rep.uplift == pytest.approx(0.05 * (1 - 0.06), rel=1e-12)
+    growth = Growth(1.0, experience=0.8)
+    growth.uplift = 0.05
+    develop(growth, Tier.STAR, utilisation=0.6, coached_hours=0.0, workforce=Workforce())
+    assert growth.experience == pytest.approx(0.8 + 0.08 * 0.2, rel=1e-12)
+    assert growth.uplift == pytest.approx(0.05 * (1 - 0.06), rel=1e-12)
 
-    idle = make_rep(tier=Tier.LAGGARD)
-    idle.experience, idle.uplift = 0.9, 0.0
-    develop(idle, utilisation=0.0, coached_hours=0.0, workforce=Workforce())
+    idle = Growth(1.0, experience=0.9)
+    develop(idle, Tier.LAGGARD, utilisation=0.0, coached_hours=0.0, workforce=Workforce())
     assert idle.experience == pytest.approx(0.9 * (1 - 0.03), rel=1e-12)
     assert idle.uplift == 0.0
 
@@ -236,8 +250,10 @@ def test_develop_without_coaching_fades_the_uplift_and_full_practice_stops_forge
 def test_refresh_skill_multiplies_ability_experience_uplift_and_ramp():
     """Skill is ability x experience x (1 + uplift) x (floor + (1 - floor) p); odds skill^e."""
     rep = make_rep()
-    rep.ability, rep.experience, rep.uplift, rep.productivity = 1.2, 0.9, 0.1, 0.5
-    refresh_skill(rep, Ramp(linear=90, skill_floor=0.7), skill_elasticity=2.0)
+    rep.productivity = 0.5
+    growth = Growth(1.2, experience=0.9)
+    growth.uplift = 0.1
+    refresh_skill(rep, growth, Ramp(linear=90, skill_floor=0.7), skill_elasticity=2.0)
     assert rep.skill == pytest.approx(1.2 * 0.9 * 1.1 * 0.85, rel=1e-12)
     assert rep.skill == pytest.approx(1.0098, rel=1e-12)
     assert rep.skill_odds == pytest.approx(1.0098**2, rel=1e-12)
@@ -302,17 +318,6 @@ def test_credit_lag_of_the_default_stages():
 
 
 # ============================================================================ 2. coaching focus
-@dataclass
-class Coachee:
-    id: int
-    tier: Tier | None
-    hired_at: float
-    trailing: float | None = None
-
-    def attainment(self) -> float | None:
-        return self.trailing
-
-
 TEAM = [
     Coachee(1, Tier.STAR, 0.0, 1.4),
     Coachee(2, Tier.CORE, 400.0, None),
@@ -370,10 +375,22 @@ def desk(headcount: int, hours_per_week: float) -> ManagerDesk:
 
 
 def team_of(n: int) -> list[Rep]:
-    reps = [make_rep(i + 1) for i in range(n)]
-    for rep in reps:
-        rep.coached_hours = rep.attention_hours = 99.0  # stale values from a past month
-    return reps
+    return [make_rep(i + 1) for i in range(n)]
+
+
+def spend(managers: ManagerDesk, reps: list[Rep], days: float, demands: dict[str, float]) -> None:
+    """One month of the desk, over the stale hours of a past month."""
+    managers.coached = {rep.id: 99.0 for rep in reps}
+    managers.attention = {rep.id: 99.0 for rep in reps}
+    managers.month(reps, days, 100.0, COACHING, demands, lambda _rep_id: None)
+
+
+def coached(managers: ManagerDesk, rep: Rep) -> float:
+    return managers.coached.get(rep.id, 0.0)
+
+
+def attention(managers: ManagerDesk, rep: Rep) -> float:
+    return managers.attention.get(rep.id, 0.0)
 
 
 DEMANDS = {"hiring": 12.0, "deal_support": 5.0, "training": 6.0}
@@ -384,7 +401,7 @@ def test_manager_month_with_enough_hours_serves_every_activity_in_full():
     """One manager, five reps, 45 h a week over 28 days: every demand met, coaching in full."""
     managers = desk(1, 45.0)
     reps = team_of(5)
-    managers.month(reps, 28.0, 100.0, COACHING, DEMANDS)
+    spend(managers, reps, 28.0, DEMANDS)
     months = 28.0 / DAYS_PER_MONTH
     # 4 weeks x 45 h = 180 h: admin 20% = 36, one 1-hour meeting a week = 4, then the
     # demands, then 2 h per rep per month of one-to-ones and of coaching (scaled to 28 days).
@@ -399,15 +416,15 @@ def test_manager_month_with_enough_hours_serves_every_activity_in_full():
     }
     assert managers.hours == pytest.approx(expected)
     for rep in reps:
-        assert rep.coached_hours == pytest.approx(2.0)  # per month
-        assert rep.attention_hours == pytest.approx(4.0)  # one-to-one plus coaching
+        assert coached(managers, rep) == pytest.approx(2.0)  # per month
+        assert attention(managers, rep) == pytest.approx(4.0)  # one-to-one plus coaching
 
 
 def test_manager_month_with_too_few_hours_serves_earlier_activities_first():
     """Coaching gets what is left after the fixed duties: part of its budget, or nothing."""
     managers = desk(1, 12.0)
     reps = team_of(5)
-    managers.month(reps, DAYS_PER_MONTH, 100.0, COACHING, DEMANDS)
+    spend(managers, reps, DAYS_PER_MONTH, DEMANDS)
     weeks = DAYS_PER_MONTH / DAYS_PER_WEEK
     total = 12.0 * weeks  # 52.18 h
     left = total - 0.2 * total - 1.0 * weeks - 12.0 - 5.0 - 6.0 - 10.0  # 4.39 h for coaching
@@ -415,12 +432,12 @@ def test_manager_month_with_too_few_hours_serves_earlier_activities_first():
     assert managers.hours["one_to_ones"] == pytest.approx(10.0)
     assert managers.hours["coaching"] == pytest.approx(left)
     for rep in reps:
-        assert rep.coached_hours == pytest.approx(left / 5)
-        assert rep.attention_hours == pytest.approx(2.0 + left / 5)
+        assert coached(managers, rep) == pytest.approx(left / 5)
+        assert attention(managers, rep) == pytest.approx(2.0 + left / 5)
 
     managers = desk(1, 5.0)
     reps = team_of(5)
-    managers.month(reps, DAYS_PER_MONTH, 100.0, COACHING, DEMANDS)
+    spend(managers, reps, DAYS_PER_MONTH, DEMANDS)
     total = 5.0 * weeks  # 21.74 h: admin 4.35, meetings 4.35, hiring 12, deal support 1.04
     served = managers.hours
     assert served["admin"] == pytest.approx(0.2 * total)
@@ -429,7 +446,7 @@ def test_manager_month_with_too_few_hours_serves_earlier_activities_first():
     assert served["deal_support"] == pytest.approx(0.8 * total - weeks - 12.0)
     assert served["training"] == served["one_to_ones"] == served["coaching"] == 0.0
     for rep in reps:
-        assert rep.coached_hours == rep.attention_hours == 0.0
+        assert coached(managers, rep) == attention(managers, rep) == 0.0
 
 
 def test_manager_demands_are_shared_and_spans_matter():
@@ -438,7 +455,7 @@ def test_manager_demands_are_shared_and_spans_matter():
     reps = team_of(5)
     for rep in reps:
         rep.manager = 0 if rep.id <= 4 else 1
-    managers.month(reps, DAYS_PER_MONTH, 100.0, COACHING, {"hiring": 4.0, "deal_support": 2.0})
+    spend(managers, reps, DAYS_PER_MONTH, {"hiring": 4.0, "deal_support": 2.0})
     weeks = DAYS_PER_MONTH / DAYS_PER_WEEK
     # Each manager: 21.7 h, 80% after admin, less the meeting and half of each demand: 10.0 h.
     left = 0.8 * 5.0 * weeks - weeks - 2.0 - 1.0
@@ -446,8 +463,10 @@ def test_manager_demands_are_shared_and_spans_matter():
     narrow = min(2.0, left - 2.0) / 1  # one rep: 2 h of one-to-ones, coaching in full
     assert wide == pytest.approx(0.51, abs=0.01)
     assert narrow == 2.0
-    assert [rep.coached_hours for rep in reps] == pytest.approx([wide] * 4 + [narrow])
-    assert [rep.attention_hours for rep in reps] == pytest.approx([2 + wide] * 4 + [2 + narrow])
+    assert [coached(managers, rep) for rep in reps] == pytest.approx([wide] * 4 + [narrow])
+    assert [attention(managers, rep) for rep in reps] == pytest.approx(
+        [2 + wide] * 4 + [2 + narrow]
+    )
     assert managers.hours["hiring"] == pytest.approx(4.0)
     assert managers.hours["deal_support"] == pytest.approx(2.0)
     assert managers.hours["coaching"] == pytest.approx(4 * wide + narrow)
@@ -457,8 +476,8 @@ def test_no_managers_means_no_attention():
     """With zero managers every rep's attention and coaching is zero and no hours are spent."""
     managers = desk(0, 45.0)
     reps = team_of(3)
-    managers.month(reps, DAYS_PER_MONTH, 100.0, COACHING, DEMANDS)
-    assert all(rep.coached_hours == rep.attention_hours == 0.0 for rep in reps)
+    spend(managers, reps, DAYS_PER_MONTH, DEMANDS)
+    assert all(coached(managers, rep) == attention(managers, rep) == 0.0 for rep in reps)
     assert managers.hours == dict.fromkeys(MANAGER_ACTIVITIES, 0.0)
 
 
@@ -675,7 +694,8 @@ def test_monthly_training_costs_reps_times_cost_and_adds_skill_gain_to_uplift():
         assert cost == pytest.approx(reps * 500)
     for role in WORKING_ROLES:
         for rep in sim.workforce.staff[role]:
-            assert rep.uplift == pytest.approx(0.02 * len(people.training), rel=1e-9)
+            uplift = sim.workforce.roster.growth[rep.id].uplift
+            assert uplift == pytest.approx(0.02 * len(people.training), rel=1e-9)
 
 
 def test_training_every_month_is_held_at_every_month_end():
@@ -693,8 +713,9 @@ def first_month_end(scenario: Scenario, seed: int) -> dict[int, tuple[float, flo
     """(morale, month credit, month base) of each rep just after the first month end."""
     sim = Simulation(scenario, seed)
     next(sim.month_ends())  # just after the first month end's work
+    standings = sim.payroll.standings
     return {
-        rep.id: (rep.morale, rep.credits[-1], rep.bases[-1])
+        rep.id: (rep.morale, standings[rep.id].credits[-1], standings[rep.id].bases[-1])
         for role in WORKING_ROLES
         for rep in sim.workforce.staff[role]
     }

@@ -134,14 +134,16 @@ def _replicate(job: tuple[Scenario, int]) -> dict[str, Any]:
     for now in sim.month_ends():  # each rep's effort and care as set for the coming month
         date = sim.calendar.date(now - 1)
         for rep in sim.organisation.teams[Role.AE].reps:
-            if rep.effort < GIVE_UP_EFFORT and date.month > 6:
+            if sim.incentives.drive(rep.id).effort < GIVE_UP_EFFORT and date.month > 6:
                 gave_up.add((rep.id, str(date.year)))
-        care.append(statistics.fmean(r.care_share for r in sim.organisation.teams[Role.AE].reps))
+        aes = sim.organisation.teams[Role.AE].reps
+        care.append(statistics.fmean(sim.incentives.drive(r.id).care_share for r in aes))
     reps = sim.organisation.teams[Role.AE].reps
+    growth = sim.workforce.roster.growth
     return {
         "wins": wins,
-        "tiers": tiers_by_rank({rep.id: rep.ability for rep in reps}),
-        "ability": {rep.id: rep.ability for rep in reps},
+        "tiers": tiers_by_rank({rep.id: growth[rep.id].ability for rep in reps}),
+        "ability": {rep.id: growth[rep.id].ability for rep in reps},
         "gave_up": len(gave_up) / len(reps),
         "capped": capped,
         "care": statistics.fmean(care),

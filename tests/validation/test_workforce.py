@@ -430,7 +430,7 @@ def _coaching_run(job: tuple[Scenario, int, float]) -> dict[str, Any]:
     for now in sim.month_ends(warmup + years * DAYS_PER_YEAR):
         # Just after the month end: the workforce has spent this month's coaching.
         for rep in sim.workforce.staff[Role.AE]:
-            hours[rep.id].append(rep.coached_hours)
+            hours[rep.id].append(sim.workforce.managers.coached.get(rep.id, 0.0))
         if now > warmup:
             stars = sum(
                 1
@@ -443,7 +443,7 @@ def _coaching_run(job: tuple[Scenario, int, float]) -> dict[str, Any]:
     core = []
     for rep in sim.workforce.staff[Role.AE]:
         trailing = hours.get(rep.id, [])[-12:]
-        attainment = rep.attainment()
+        attainment = sim.payroll.attainment(rep.id)
         if rep.tier is Tier.CORE and len(trailing) == 12 and attainment is not None:
             core.append((statistics.fmean(trailing), attainment))
     return {

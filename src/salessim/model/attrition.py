@@ -22,6 +22,7 @@ no boost, no contagion) the hazard is constant and tenure exponential.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from salessim.model.entities import Rep
 from salessim.scenario.people import Attrition, QuitHazard, Workforce
@@ -41,8 +42,17 @@ def attainment_curve(attainment: float | None, hazard: QuitHazard) -> float:
     return hazard.attainment_low + (hazard.attainment_high - hazard.attainment_low) * bump
 
 
+class HazardInputs(NamedTuple):
+    """What the hazard reads of a rep besides its role's parameters, gathered from its owners."""
+
+    attainment: float | None  # trailing (the payroll's standing)
+    attention_hours: float  # last month's (the managers' desk)
+    coached_hours: float  # last month's (the managers' desk)
+
+
 def exit_hazards(
     rep: Rep,
+    inputs: HazardInputs,
     now: float,
     base: Attrition,
     market_pay: float,
@@ -51,7 +61,7 @@ def exit_hazards(
 ) -> tuple[float, float]:
     """Voluntary and involuntary hazards per day for ``rep`` over the coming month."""
     hazard = workforce.hazard
-    attainment = rep.attainment()
+    attainment = inputs.attainment
     tenure_months = rep.tenure(now) / DAYS_PER_MONTH
     new_hire = 1 + hazard.new_hire_boost * math.exp(-tenure_months / hazard.new_hire_months)
     ref = hazard.attention_reference_hours
@@ -61,8 +71,8 @@ def exit_hazards(
         * (market_pay / rep.pay) ** hazard.pay_elasticity
         * attainment_curve(attainment, hazard)
         * math.exp(-hazard.morale_weight * rep.morale)
-        * (max(rep.attention_hours, ref / 4) / ref) ** -hazard.attention_elasticity
-        * math.exp(-workforce.coaching.retention.of(rep.tier) * min(rep.coached_hours, 4.0))
+        * (max(inputs.attention_hours, ref / 4) / ref) ** -hazard.attention_elasticity
+        * math.exp(-workforce.coaching.retention.of(rep.tier) * min(inputs.coached_hours, 4.0))
         * new_hire
         * (1 + hazard.contagion * recent_departure_share)
     )

@@ -5,8 +5,9 @@ plan's intensity (expected marginal pay of more attainment over straight commiss
 and morale; an AE's care share follows the share of its expected variable pay tied to
 the accounts it won; pay feeling follows fairness against peers and market. When an AE
 finishes a deal's closing stage, it picks when the deal closes (within the slack) and
-at what discount. Contest results move morale. The workforce applies effort and care
-when it refreshes speeds; morale reads pay feeling.
+at what discount. Contest results move morale. Each rep's ``Drive`` (effort, care share,
+pay feeling) is kept here by rep id: the roster applies effort and care when it refreshes
+speeds, the customer book reads care, and morale reads pay feeling.
 """
 
 from __future__ import annotations
@@ -33,15 +34,32 @@ CLOSE_MARGIN_DAYS = 0.01  # a moved close lands this far inside its period
 PACE_RANGE = (0.2, 3.0)
 
 
+class Drive:
+    """How a rep responds to its plan this month (neutral until the rules say otherwise)."""
+
+    __slots__ = ("care_share", "effort", "pay_feeling")
+
+    def __init__(self) -> None:
+        self.effort = 1.0  # multiplies speed and win odds through their elasticities
+        self.care_share = 0.0  # share of an AE's hours on the accounts it won
+        self.pay_feeling = 0.0  # morale from pay fairness
+
+    def __repr__(self) -> str:
+        return f"Drive(effort={self.effort:.3f}, care={self.care_share:.3f})"
+
+
+NEUTRAL = Drive()  # read for a rep the rules have not touched; never written
+
+
 class Incentives:
-    """Applies the behaviour rules to the reps on the payroll."""
+    """Applies the behaviour rules to the reps on the payroll, and keeps their drive."""
 
     def __init__(self, env: simpy.Environment, scenario: Scenario, payroll: Payroll) -> None:
         self.env = env
         self.payroll = payroll
         self.won_arr: dict[int, float] = {}  # ARR of the live accounts each AE won
+        self._drives: dict[int, Drive] = {}  # by rep id: those the rules have touched
         self._curves: dict[tuple[int, float, float], tuple[Plan, PayCurve]] = {}
-        self._acted = False
         self.configure(scenario)
 
     def configure(self, scenario: Scenario) -> None:
@@ -50,6 +68,16 @@ class Incentives:
         self.spec = scenario.behaviour
         expansion = scenario.customers.expansion
         self.expansion_per_arr = expansion.probability * expansion.uplift.mean
+
+    def drive(self, rep_id: int) -> Drive:
+        """The rep ``rep_id``'s drive this month (read only)."""
+        return self._drives.get(rep_id, NEUTRAL)
+
+    def _drive(self, rep_id: int) -> Drive:
+        drive = self._drives.get(rep_id)
+        if drive is None:
+            drive = self._drives[rep_id] = Drive()
+        return drive
 
     @property
     def active(self) -> bool:
@@ -64,21 +92,19 @@ class Incentives:
         self.won_arr = won_arr
         self._curves.clear()
         if not self.active:
-            if self._acted:  # switched off: back to the plain model
-                for rep in self.payroll.everyone.values():
-                    rep.effort, rep.care_share, rep.pay_feeling = 1.0, 0.0, 0.0
-                self._acted = False
+            self._drives.clear()  # switched off: back to the plain model
             return
-        self._acted = True
+        employed = self.payroll.everyone
+        self._drives = {i: d for i, d in self._drives.items() if i in employed}
         now = self.env.now
         payees = [p for p in self.payroll.sorted_payees() if p.rep.role is not Role.MANAGER]
         for payee in payees:
             rep = payee.rep
             views = self.views(payee, now)
             if self.spec.effort.enabled and views:
-                rep.effort = self._effort(payee, views)
+                self._drive(rep.id).effort = self._effort(payee, views)
             if rep.role is Role.AE and self.spec.time_allocation.enabled:
-                rep.care_share = self._care(payee)
+                self._drive(rep.id).care_share = self._care(payee)
         if self.spec.morale.enabled:
             self._pay_feelings(payees)
 
@@ -92,7 +118,8 @@ class Incentives:
         spec = self.spec.effort
         rep, plan = payee.rep, payee.plan
         # straight commission paying the target incentive at quota, per unit of credit
-        neutral = plan.target_incentive / rep.quota if rep.quota > 0 else 0.0
+        quota = payee.standing.quota
+        neutral = plan.target_incentive / quota if quota > 0 else 0.0
         marginal = sum(view.now.slope() / view.now.quota for view in views)
         level = marginal / neutral if neutral > 0 else 1.0
         return effort_level(
@@ -113,7 +140,8 @@ class Incentives:
         on_new = 0.0  # a year's pay at 100% of quota, over every period of the plan
         for part in payee.parts:
             per_year = part.quota.period.per_year
-            curve = self._curve(part, payee.rep.quota / per_year, part.target_incentive / per_year)
+            quota = payee.standing.quota / per_year
+            curve = self._curve(part, quota, part.target_incentive / per_year)
             on_new += curve.at(1.0) * per_year
         total = on_accounts + on_new
         share = on_accounts / total if total > 0 else 0.0
@@ -129,7 +157,7 @@ class Incentives:
             rep = payee.rep
             median = medians[rep.role]
             market = self.scenario.roles.of(rep.role).market_pay
-            rep.pay_feeling = spec.peer_weight * _log_ratio(rep.pay, median) + (
+            self._drive(rep.id).pay_feeling = spec.peer_weight * _log_ratio(rep.pay, median) + (
                 spec.market_weight * _log_ratio(rep.pay, market)
             )
 
@@ -149,7 +177,7 @@ class Incentives:
             return []
         periods = [(payee.parts[0], payee.account, max(payee.start, payee.since), payee.end)]
         periods += [(w.plan, w.account, w.start, w.end) for w in payee.windows]
-        pace = self._pace(payee.rep)
+        pace = self._pace(payee.standing.attainment())
         views = []
         for part, account, begun, end in periods:
             if account.quota <= 0:
@@ -163,7 +191,7 @@ class Incentives:
                 curve, account.quota, account.attainment + pace * left, spread * math.sqrt(left)
             )
             per_year = part.quota.period.per_year
-            quota = payee.rep.quota / per_year
+            quota = payee.standing.quota / per_year
             curve = self._curve(part, quota, part.target_incentive / per_year)
             views.append(View(current, Forecast(curve, quota, pace, spread, weight), end))
         return views
@@ -177,9 +205,8 @@ class Incentives:
         return cached[1]
 
     @staticmethod
-    def _pace(rep: Rep) -> float:
-        """Attainment the rep expects in a full period at normal effort."""
-        attainment = rep.attainment()
+    def _pace(attainment: float | None) -> float:
+        """Attainment a rep of trailing ``attainment`` expects in a period at normal effort."""
         low, high = PACE_RANGE
         return 1.0 if attainment is None else min(high, max(low, attainment))
 
@@ -240,7 +267,7 @@ class Incentives:
         year_end = self.payroll.calendar.period(self.env.now, 12)[1]
         if payee.end < year_end - 1e-6:
             return 0.0
-        asked = payee.rep.quota * payee.year_carried
+        asked = payee.standing.quota * payee.year_carried
         if asked <= 0 or payee.year_credit < asked:
             return 0.0
         return self.spec.timing.ratchet_weight * setting.up * payee.plan.target_incentive / asked

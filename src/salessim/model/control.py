@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from salessim.model.attrition import exit_hazards
 from salessim.model.view import OrgView, RepView, StageView
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.schema import Scenario
@@ -79,12 +78,8 @@ def org_view(
     """The organisation on day ``now``, read-only: roster, searches, exits, pipeline, pay."""
     roster = []
     for role in WORKING_ROLES:
-        spec = scenario.roles.of(role)
-        recent = sum(workforce.departures[role]) / max(1, len(workforce.staff[role]))
         for rep in workforce.staff[role]:
-            voluntary, _ = exit_hazards(
-                rep, now, spec.attrition, spec.market_pay, scenario.workforce, recent
-            )
+            voluntary, _ = workforce.exits.hazards(rep)
             roster.append(
                 RepView(
                     rep.id,
@@ -93,9 +88,9 @@ def org_view(
                     rep.tenure(now),
                     rep.productivity,
                     rep.active,
-                    rep.attainment(),
+                    workforce.payroll.attainment(rep.id),
                     rep.morale,
-                    rep.plan_until is not None,
+                    workforce.performance.on_plan(rep.id),
                     rep.pay,
                     voluntary,
                 )

@@ -32,7 +32,6 @@ from salessim.model.events import (
 )
 from salessim.model.kernel.agenda import Agenda
 from salessim.model.streams import Streams
-from salessim.model.teams import Team
 from salessim.scenario.base import Role
 from salessim.scenario.customers import Customers
 from salessim.scenario.measures import Measure
@@ -40,6 +39,8 @@ from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK, HOURS_PER_DAY
 
 if TYPE_CHECKING:
+    from salessim.model.behaviour import Incentives
+    from salessim.model.organisation import Organisation
     from salessim.model.pay.payroll import Payroll
 
 PREPARE, RENEW = 0, 1  # agenda codes are slot * 2 + what is due
@@ -54,14 +55,16 @@ class CustomerBook:
         bus: Bus,
         streams: Streams,
         scenario: Scenario,
-        team: Team,
+        organisation: Organisation,
         payroll: Payroll,
+        incentives: Incentives,
     ) -> None:
+        """The book forms the CSMs' team; ``incentives`` says how much AEs care for accounts."""
         self.env = env
         self.bus = bus
-        self.team = team
+        self.team = team = organisation.form_team(Role.CSM, self)
         self.payroll = payroll
-        team.handler = self
+        self.incentives = incentives
         self.book = AccountBook()
         self.agenda = Agenda(env, self._due)
         self.arr = 0.0
@@ -347,8 +350,9 @@ class CustomerBook:
         required = self.spec.attention_hours_per_account_per_month
         for ae_id, accounts in count.items():
             rep = self.payroll.everyone.get(ae_id)
-            if rep is not None and rep.active and rep.care_share > 0:
-                hours = rep.care_share * self._ae_hours_per_month * rep.productivity
+            care = self.incentives.drive(ae_id).care_share
+            if rep is not None and rep.active and care > 0:
+                hours = care * self._ae_hours_per_month * rep.productivity
                 self._ae_care[ae_id] = hours / accounts / required
 
     def healthy_accounts(self, segment: int) -> float:

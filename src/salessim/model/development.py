@@ -39,35 +39,50 @@ def tier_of(ability: float, cuts: tuple[float, float]) -> Tier:
     return Tier.CORE
 
 
-def refresh_skill(rep: Rep, ramp: Ramp, skill_elasticity: float) -> None:
-    """Recompute ``skill`` and ``skill_odds`` from the rep's state."""
+class Growth:
+    """A rep's latent ability, experience and coaching uplift (the roster keeps one a rep)."""
+
+    __slots__ = ("ability", "experience", "uplift")
+
+    def __init__(self, ability: float, experience: float = 1.0) -> None:
+        self.ability = ability
+        self.experience = experience
+        self.uplift = 0.0
+
+    def __repr__(self) -> str:
+        return f"Growth({self.ability:.3f}, {self.experience:.3f}, uplift={self.uplift:.3f})"
+
+
+def refresh_skill(rep: Rep, growth: Growth, ramp: Ramp, skill_elasticity: float) -> None:
+    """Recompute the rep's ``skill`` and ``skill_odds`` from its growth and ramp."""
     p = rep.productivity
     rep.skill = (
-        rep.ability
-        * rep.experience
-        * (1 + rep.uplift)
+        growth.ability
+        * growth.experience
+        * (1 + growth.uplift)
         * (ramp.skill_floor + (1 - ramp.skill_floor) * p)
     )
     rep.skill_odds = rep.skill**skill_elasticity
 
 
-def develop(rep: Rep, utilisation: float, coached_hours: float, workforce: Workforce) -> None:
-    """One month of learning, forgetting and coaching."""
+def develop(
+    growth: Growth, tier: Tier, utilisation: float, coached_hours: float, workforce: Workforce
+) -> None:
+    """One month of learning, forgetting and coaching for a rep of ``tier``."""
     learning, coaching = workforce.learning, workforce.coaching
     practice = min(1.0, utilisation / FULL_PRACTICE)
     coached = min(1.0, coached_hours / coaching.saturation_hours)
-    e = rep.experience
+    e = growth.experience
     e += learning.rate * practice * (1 - e)
     e -= learning.forgetting * (1 - practice) * (1 - coached) * e
-    rep.experience = min(1.0, max(0.0, e))
-    assert rep.tier is not None
-    target = coaching.max_uplift.of(rep.tier) * (
+    growth.experience = min(1.0, max(0.0, e))
+    target = coaching.max_uplift.of(tier) * (
         1 - math.exp(-coached_hours / coaching.saturation_hours)
     )
-    if target > rep.uplift:
-        rep.uplift += coaching.adapt * (target - rep.uplift)
+    if target > growth.uplift:
+        growth.uplift += coaching.adapt * (target - growth.uplift)
     else:
-        rep.uplift -= coaching.fade * rep.uplift
+        growth.uplift -= coaching.fade * growth.uplift
 
 
 def morale_target(

@@ -60,25 +60,34 @@ class Simulation:
         self.calendar = Calendar(
             scenario.calendar.start_date, scenario.calendar.fiscal_year_start_month
         )
-        self.organisation = Organisation(env, streams, scenario)
-        teams = self.organisation.teams
-        self.payroll = Payroll(bus, self.calendar, scenario, self.organisation)
-        self.customers = CustomerBook(env, bus, streams, scenario, teams[Role.CSM], self.payroll)
-        self.funnel = Funnel(env, bus, streams, scenario, teams, self.customers.win, self.payroll)
+        self.organisation = organisation = Organisation(env, streams, scenario)
+        self.payroll = payroll = Payroll(bus, self.calendar, scenario, organisation)
+        self.incentives = incentives = Incentives(env, scenario, payroll)
+        self.customers = CustomerBook(
+            env, bus, streams, scenario, organisation, payroll, incentives
+        )
+        self.funnel = Funnel(
+            env,
+            bus,
+            streams,
+            scenario,
+            organisation,
+            self.customers.win,
+            payroll,
+            closing=incentives.close,
+        )
         self.workforce = Workforce(
             env,
             bus,
             streams,
             scenario,
-            self.organisation,
+            organisation,
             self.funnel,
             self.customers,
             self.calendar,
-            self.payroll,
+            payroll,
+            incentives,
         )
-        self.payroll.enrol_roster()
-        self.incentives = Incentives(env, scenario, self.payroll)
-        self.funnel.closing = self.incentives.close
         self.leads = LeadFactory(scenario, streams)
         self.script = Script(scenario.events, scenario.calendar.start_date)
         self.offers = CompetingOffers(env, bus, self.workforce, held=hold_offers)
@@ -283,6 +292,7 @@ class Simulation:
         teams, workforce, now = self.organisation.teams, self.workforce, self.env.now
         areas = {role.value: team.areas() for role, team in teams.items()}
         employed = [rep for reps in workforce.staff.values() for rep in reps]
+        attainment = self.payroll.attainment
         return Snapshot(
             now=now,
             label=self.calendar.date(max(0.0, now - 1e-9)).strftime("%Y-%m"),
@@ -304,7 +314,7 @@ class Simulation:
             else float("nan"),
             open_requisitions=sum(workforce.open_requisitions.values()),
             roster=[
-                (rep.role.value, rep.tenure(now), rep.attainment(), rep.productivity >= 1.0)
+                (rep.role.value, rep.tenure(now), attainment(rep.id), rep.productivity >= 1.0)
                 for rep in employed
             ],
         )

@@ -16,11 +16,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from salessim.scenario.base import Role
-    from salessim.scenario.measures import Measure
     from salessim.scenario.people import Tier
-
-
-MIN_ATTAINMENT_MONTHS = 6
 
 
 class Lead:
@@ -80,53 +76,39 @@ class Lead:
 
 
 class Rep:
-    """One person in a working role.
+    """One person in a working role: who it is, its terms, and its seat on a team.
 
     The funnel reads ``busy``, ``speed``, ``skill_odds``, ``queue`` and ``load``; the
-    workforce keeps the rest: latent ``ability``, ``experience`` and coaching ``uplift``
-    make up ``skill``; ``productivity`` (the ramp) scales speed and skill. Routing ranks
-    a team's reps by ``load`` and ``productivity``: the team's ``add_load`` and ``rerank``
-    change them.
+    team keeps them and the roster sets ``productivity`` (the ramp), speed and skill
+    each month. Routing ranks a team's reps by ``load`` and ``productivity``: the team's
+    ``add_load`` and ``rerank`` change them. What other components know of a rep they
+    keep themselves, by rep id: its quota and credit (the payroll's ``Standing``), its
+    ability and experience (the roster's ``Growth``), its drive under the pay plan
+    (``Incentives``), its manager's hours (``ManagerDesk``), its performance plan.
     """
 
     __slots__ = (
-        "ability",
         "active",
-        "attention_hours",
         "attention_ratio",
-        "bases",
         "busy",
         "busy_days",
-        "busy_mark",
-        "care_share",
-        "coached_hours",
-        "credits",
-        "effort",
-        "experience",
         "full_speed",
         "hired_at",
         "id",
         "joined_at",
         "load",
         "manager",
-        "month_base",
-        "month_credit",
         "morale",
         "owned",
         "pay",
-        "pay_feeling",
-        "plan_until",
         "productivity",
         "queue",
-        "quota",
-        "quota_measure",
         "rng",
         "role",
         "skill",
         "skill_odds",
         "speed",
         "tier",
-        "uplift",
     )
 
     def __init__(
@@ -142,48 +124,17 @@ class Rep:
         self.joined_at = hired_at
         self.busy = False
         self.busy_days = 0.0
-        self.busy_mark = 0.0
         self.load = 0
         self.queue: deque[Any] = deque()  # Work items (see model.teams)
+        self.owned: dict[int, Lead] = {}  # an AE's open deals, by lead id
         self.attention_ratio = 1.0
-        self.ability = skill
-        self.experience = 1.0
-        self.uplift = 0.0
         self.productivity = 1.0
         self.tier: Tier | None = None
         self.morale = 0.0
-        self.pay = 0.0
-        self.effort = 1.0  # set by the behaviour rules
-        self.care_share = 0.0  # share of an AE's hours on the accounts it won
-        self.pay_feeling = 0.0  # morale from pay fairness
-        self.quota = 0.0  # a year, in quota_measure (a target ratio for retention)
-        self.quota_measure: Measure | None = None
+        self.pay = 0.0  # a year
         self.manager = 0
         self.active = True
-        self.plan_until: float | None = None
-        self.coached_hours = 0.0
-        self.attention_hours = 0.0
-        self.month_credit = 0.0
-        self.month_base = 0.0
-        self.credits: deque[float] = deque(maxlen=12)
-        self.bases: deque[float] = deque(maxlen=12)
-        self.owned: dict[int, Lead] = {}
         self.rng: np.random.Generator | None = None
-
-    def attainment(self) -> float | None:
-        """Credit against quota over the last twelve months (ramp-adjusted).
-
-        None (unknown) until at least ``MIN_ATTAINMENT_MONTHS`` months carry a quota: a
-        month or two of a deal cycle says little about a rep.
-        """
-        if sum(1 for base in self.bases if base > 0) < MIN_ATTAINMENT_MONTHS:
-            return None
-        return sum(self.credits) / sum(self.bases)
-
-    def recent_attainment(self, months: int) -> float | None:
-        """Credit against quota over the last ``months`` closed months; None without a quota."""
-        base = sum(list(self.bases)[-months:])
-        return sum(list(self.credits)[-months:]) / base if base > 0 else None
 
     def tenure(self, now: float) -> float:
         """Days since hire."""

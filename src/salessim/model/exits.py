@@ -19,7 +19,7 @@ from typing import Protocol
 
 import simpy
 
-from salessim.model.attrition import exit_hazards
+from salessim.model.attrition import HazardInputs, exit_hazards
 from salessim.model.calendar import Calendar
 from salessim.model.customers import CustomerBook
 from salessim.model.entities import Rep
@@ -104,17 +104,26 @@ class Exits:
         """
         now = self.env.now
         until = self.calendar.month_start(self.calendar.month_index(now) + 1) - now
-        spec = self.scenario.roles.of(rep.role)
-        recent = sum(self.departures[rep.role]) / max(1, len(self.roster.staff[rep.role]))
-        voluntary, involuntary = exit_hazards(
-            rep, now, spec.attrition, spec.market_pay, self.scenario.workforce, recent
-        )
+        voluntary, involuntary = self.hazards(rep)
         total = voluntary + involuntary
         assert rep.rng is not None
         wait = rep.rng.standard_exponential() / total if total > 0 else math.inf
         u = rep.rng.random()
         if wait < until:
             self._schedule(rep, wait, u >= voluntary / total)
+
+    def hazards(self, rep: Rep) -> tuple[float, float]:
+        """``rep``'s voluntary and involuntary exit hazards per day now."""
+        spec = self.scenario.roles.of(rep.role)
+        recent = sum(self.departures[rep.role]) / max(1, len(self.roster.staff[rep.role]))
+        inputs = HazardInputs(
+            self.payroll.attainment(rep.id),
+            self.managers.attention.get(rep.id, 0.0),
+            self.managers.coached.get(rep.id, 0.0),
+        )
+        workforce = self.scenario.workforce
+        now = self.env.now
+        return exit_hazards(rep, inputs, now, spec.attrition, spec.market_pay, workforce, recent)
 
     def _schedule(self, rep: Rep, wait: float, involuntary: bool) -> None:
         def go(_event: simpy.Event) -> None:
@@ -134,7 +143,7 @@ class Exits:
         role = rep.role
         self.roster.remove(rep)
         self.managers.release(rep)
-        attainment = rep.attainment()
+        attainment = self.payroll.attainment(rep.id)
         regretted = not involuntary and (
             rep.tier is Tier.STAR or (attainment is not None and attainment >= 1.0)
         )

@@ -31,12 +31,13 @@ from salessim.model.events import (
 from salessim.model.kernel.schedule import schedule
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
-from salessim.scenario.base import Role
+from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.funnel import Outcome, Stage, When
 from salessim.scenario.measures import Measure
 from salessim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
+    from salessim.model.organisation import Organisation
     from salessim.model.pay.payroll import Payroll
 
 OUTCOME_STATUS = {
@@ -118,23 +119,27 @@ class Funnel:
         bus: Bus,
         streams: Streams,
         scenario: Scenario,
-        teams: dict[Role, Team],
+        organisation: Organisation,
         on_won: Callable[[Lead], None],
         payroll: Payroll,
+        closing: Closing | None = None,
     ) -> None:
+        """The funnel forms the teams of every working role but the CSMs'.
+
+        ``closing`` is the behaviour rules' choice of when a deal closes (None: as drawn).
+        """
         self.env = env
         self.bus = bus
         self.on_won = on_won
         self.credit = payroll.credit
-        self.closing: Closing | None = None  # the behaviour rules' choice of close
-        self.teams = teams
+        self.closing = closing
+        roles = [role for role in WORKING_ROLES if role is not Role.CSM]
+        self.teams: dict[Role, Team] = {role: organisation.form_team(role, self) for role in roles}
         self.open_leads = 0
         self.closed_deals = 0
         self.stage_count = [0] * len(scenario.funnel.stages)
         self.stage_value = [0.0] * len(scenario.funnel.stages)
         self.reconfigure(scenario, streams)
-        for role in {stage.role for stage in scenario.funnel.stages}:
-            teams[role].handler = self
 
     def reconfigure(self, scenario: Scenario, streams: Streams) -> None:
         """Take new stage parameters from ``scenario`` (same stage names and roles)."""

@@ -20,7 +20,7 @@ import simpy
 
 from salessim.model.calendar import Calendar
 from salessim.model.customers import CustomerBook
-from salessim.model.development import tier_of
+from salessim.model.development import Growth, tier_of
 from salessim.model.entities import Rep
 from salessim.model.events import Bus, RepHired
 from salessim.model.exits import Exits
@@ -90,7 +90,7 @@ class Hiring:
         }
 
     def seed_roster(self) -> None:
-        """Give the starting reps a tenure, a tier, pay and a manager; draw their exits."""
+        """Give the starting reps a tenure, a tier, pay and a manager; draw exits; enrol them."""
         now = self.env.now
         scenario, enabled = self.scenario, self.scenario.workforce.enabled
         for role in WORKING_ROLES:
@@ -99,19 +99,19 @@ class Hiring:
                 f"people/{role.value}/initial_tenure", spec.attrition.initial_tenure
             )
             for rep in self.organisation.teams[role].reps:
-                rep.ability = rep.skill
-                rep.tier = tier_of(rep.ability, self._cuts[role])
+                rep.tier = tier_of(rep.skill, self._cuts[role])
                 rep.pay = offer(spec) * spec.market_pay
                 rep.rng = self._private_stream(rep)
                 if enabled:
                     rep.hired_at = now - tenure()
                     rep.joined_at = rep.hired_at + spec.hiring.bootcamp
                 self.managers.assign(rep)
-                self.roster.add(rep)
+                self.roster.add(rep, Growth(rep.skill))
         self.roster.tick()
         if enabled:
             for rep in self.roster.everyone():
                 self.exits.draw(rep)
+        self.payroll.enrol_roster()
 
     def _private_stream(self, rep: Rep) -> np.random.Generator:
         """A stream of the rep's own: adding a rep never shifts another's draws."""
@@ -188,16 +188,14 @@ class Hiring:
         level = offer(spec) if level is None else level
         ability = self._candidates[role]() * level**hiring.quality_elasticity
         rep = self.organisation.new_rep(role, ability, 1.0, spec)
-        rep.ability = ability
-        rep.tier = tier_of(rep.ability, self._cuts[role])
+        rep.tier = tier_of(ability, self._cuts[role])
         rep.pay = level * spec.market_pay
-        rep.experience = self.scenario.workforce.learning.start
         rep.hired_at = self.env.now
         rep.joined_at = self.env.now + hiring.bootcamp
         rep.active = False
         rep.rng = self._private_stream(rep)
         self.managers.assign(rep)
-        self.roster.add(rep)
+        self.roster.add(rep, Growth(ability, self.scenario.workforce.learning.start))
         self.payroll.enrol(rep)
         now = self.env.now
         self.bus.emit(

@@ -6,18 +6,19 @@ the organisation closed, training delivery and one-to-ones; each takes what it n
 from what is left. Coaching gets the rest, up to the policy's hours per rep, and the
 focus policy decides who gets them. More reps per manager means less time per rep.
 
-The desk counts the reps of each manager as reps are given one and leave, and keeps the
-managers in a heap of (reps, index) with lazy deletion, so a new hire's manager costs
-O(log m), not a count over everyone.
+The desk keeps the hours each rep had this month, by rep id: attention (one-to-ones and
+coaching) and coaching alone. It counts the reps of each manager as reps are given one
+and leave, and keeps the managers in a heap of (reps, index) with lazy deletion, so a
+new hire's manager costs O(log m), not a count over everyone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from heapq import heapify, heappop, heappush
 
 from salessim.model.entities import Rep
-from salessim.policies.coaching import coaching_split
+from salessim.policies.coaching import Coachee, coaching_split
 from salessim.scenario.people import MANAGER_ACTIVITIES, Coaching
 from salessim.scenario.roles import ManagerSpec
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK
@@ -30,6 +31,8 @@ class ManagerDesk:
         self.spec = spec
         self.count = spec.headcount
         self.hours = dict.fromkeys(MANAGER_ACTIVITIES, 0.0)  # cumulative, by activity
+        self.coached: dict[int, float] = {}  # this month's coaching hours, by rep id
+        self.attention: dict[int, float] = {}  # this month's hours of attention, by rep id
         self._spans = [0] * self.count  # reps given to each manager and not yet gone
         self._fewest: list[tuple[int, int]] = []  # (reps, manager); stale when reps moved on
         self._reheap()
@@ -86,14 +89,15 @@ class ManagerDesk:
         now: float,
         coaching: Coaching,
         demands: dict[str, float],
+        attainment: Callable[[int], float | None],
     ) -> None:
         """Spend one month of every manager's time; set each rep's attention and coaching.
 
         ``demands`` gives the organisation's hours for hiring, deal support and training
         delivery (per manager for training); they are shared evenly among managers.
+        ``attainment`` gives a rep's trailing attainment by id, for the focus policy.
         """
-        for rep in reps:
-            rep.coached_hours = rep.attention_hours = 0.0
+        self.coached, self.attention = {}, {}
         if self.count == 0:
             return
         time = self.spec.time
@@ -121,7 +125,8 @@ class ManagerDesk:
             if not team:
                 continue
             one_to_one = spent["one_to_ones"] / len(team) / months
-            split = coaching_split(coaching.focus, team, now, spent["coaching"] / months)
+            coachees = [Coachee(r.id, r.tier, r.hired_at, attainment(r.id)) for r in team]
+            split = coaching_split(coaching.focus, coachees, now, spent["coaching"] / months)
             for rep in team:
-                rep.coached_hours = split.get(rep.id, 0.0)
-                rep.attention_hours = one_to_one + rep.coached_hours
+                coached = self.coached[rep.id] = split.get(rep.id, 0.0)
+                self.attention[rep.id] = one_to_one + coached

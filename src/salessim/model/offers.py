@@ -39,7 +39,8 @@ class CompetingOffers:
         reps = [rep for rep in self.workforce.staff[role] if rep.active]
         if not reps:
             return None
-        rep = max(reps, key=_standing)
+        attainment = self.workforce.payroll.attainment
+        rep = max(reps, key=lambda rep: _best_first(attainment(rep.id), rep.id))
         self.pending[rep.id] = offer
         self.bus.emit(OfferMade(self.env.now, rep.id, role, rep.manager, offer))
         if not self.held:
@@ -70,7 +71,6 @@ class CompetingOffers:
             self.workforce.leave(rep, involuntary=False)
 
 
-def _standing(rep: Rep) -> tuple[float, int]:
+def _best_first(attainment: float | None, rep_id: int) -> tuple[float, int]:
     """Best first: trailing attainment (unknown counts as 0), then the lowest id."""
-    attainment = rep.attainment()
-    return (attainment if attainment is not None else 0.0, -rep.id)
+    return (attainment if attainment is not None else 0.0, -rep_id)

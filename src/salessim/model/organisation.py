@@ -1,6 +1,8 @@
 """The organisation: reps of every working role, grouped into teams.
 
-The workforce hires reps through ``new_rep`` and moves them on and off their teams.
+The organisation draws the starting reps of every working role; the funnel and the
+customer book each form the teams whose work they handle (``form_team``). The workforce
+hires reps through ``new_rep`` and moves them on and off their teams.
 A rep's speed is the share of calendar time spent on queued work: work of ``w`` days
 at full speed takes ``w / speed`` days of the rep's time.
 """
@@ -11,7 +13,7 @@ import simpy
 
 from salessim.model.entities import Rep
 from salessim.model.streams import Streams
-from salessim.model.teams import Team
+from salessim.model.teams import Handler, Team
 from salessim.policies.routing import make_routing
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.policies import Ownership
@@ -32,8 +34,10 @@ class Organisation:
     def __init__(self, env: simpy.Environment, streams: Streams, scenario: Scenario) -> None:
         self.env = env
         self.streams = streams
-        self.teams: dict[Role, Team] = {}
+        self.scenario = scenario
+        self.teams: dict[Role, Team] = {}  # formed by the teams' handlers
         self.last_id = 0
+        self._starting: dict[Role, list[Rep]] = {}
         elasticity = scenario.funnel.conversion.skill_elasticity
         for role in WORKING_ROLES:
             spec = scenario.roles.of(role)
@@ -42,11 +46,23 @@ class Organisation:
             for _ in range(spec.headcount):
                 ability = skill()
                 reps.append(self.new_rep(role, ability, ability**elasticity, spec))
-            routing = make_routing(
-                scenario.policies.routing.of(role),
-                streams.uniforms(f"routing/{role.value}"),
-            )
-            self.teams[role] = Team(env, reps, routing, sticky=self._sticky(role, scenario))
+            self._starting[role] = reps
+
+    def form_team(self, role: Role, handler: Handler) -> Team:
+        """The team of ``role``'s starting reps, whose work ``handler`` handles."""
+        scenario = self.scenario
+        routing = make_routing(
+            scenario.policies.routing.of(role), self.streams.uniforms(f"routing/{role.value}")
+        )
+        team = Team(
+            self.env,
+            self._starting.pop(role),
+            routing,
+            handler,
+            sticky=self._sticky(role, scenario),
+        )
+        self.teams[role] = team
+        return team
 
     def new_rep(self, role: Role, skill: float, skill_odds: float, spec: RoleSpec) -> Rep:
         """A rep with the next id, not yet on any team."""
@@ -62,6 +78,7 @@ class Organisation:
 
     def reconfigure(self, scenario: Scenario) -> None:
         """Take new routing policies from ``scenario`` (the workforce sets speeds)."""
+        self.scenario = scenario
         for role, team in self.teams.items():
             team.set_routing(
                 make_routing(

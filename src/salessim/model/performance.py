@@ -9,12 +9,15 @@ others are let go, an involuntary exit costing ``exit_cost``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import simpy
 
 from salessim.model.development import clip_morale
 from salessim.model.entities import Rep
 from salessim.model.events import Bus, PlanEnded, PlanStarted
 from salessim.model.exits import Leave
+from salessim.model.pay.standing import Standing
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 
@@ -24,10 +27,20 @@ END_TOLERANCE_DAYS = 1e-9  # a plan due this close to now has ended
 class PerformancePlans:
     """Starts and ends performance plans; a failed plan goes through ``leave``."""
 
-    def __init__(self, env: simpy.Environment, bus: Bus, scenario: Scenario, leave: Leave) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        bus: Bus,
+        scenario: Scenario,
+        standings: Mapping[int, Standing],
+        leave: Leave,
+    ) -> None:
+        """Plans judged on ``standings`` (the payroll's, by rep id)."""
         self.env = env
         self.bus = bus
+        self.standings = standings
         self._leave = leave
+        self.until: dict[int, float] = {}  # the day each rep's plan ends, by rep id
         self.configure(scenario)
 
     def configure(self, scenario: Scenario) -> None:
@@ -41,26 +54,36 @@ class PerformancePlans:
             return
         now = self.env.now
         for rep in everyone:
-            attainment = rep.attainment()
-            if rep.plan_until is not None:
-                if rep.plan_until <= now + END_TOLERANCE_DAYS:
-                    during = rep.recent_attainment(policy.plan_months)
+            standing = self.standings[rep.id]
+            attainment = standing.attainment()
+            until = self.until.get(rep.id)
+            if until is not None:
+                if until <= now + END_TOLERANCE_DAYS:
+                    during = standing.recent_attainment(policy.plan_months)
                     restored = during is None or during >= policy.restore_at
-                    rep.plan_until = None
+                    del self.until[rep.id]
                     self.bus.emit(PlanEnded(now, rep.id, rep.role, rep.manager, restored))
                     if not restored:
                         self._leave(rep, involuntary=True, cost=policy.exit_cost)
             elif (
                 attainment is not None
                 and attainment < policy.threshold
-                and (rep.recent_attainment(policy.plan_months) or 0.0) < policy.threshold
+                and (standing.recent_attainment(policy.plan_months) or 0.0) < policy.threshold
                 and rep.tenure(now) >= policy.min_tenure
             ):
                 self.start(rep)
 
+    def on_plan(self, rep_id: int) -> bool:
+        """Whether the rep ``rep_id`` is on a performance plan now."""
+        return rep_id in self.until
+
+    def forget(self, rep_id: int) -> None:
+        """The rep ``rep_id`` has left: any plan of its ends with it."""
+        self.until.pop(rep_id, None)
+
     def start(self, rep: Rep) -> None:
         """Put ``rep`` on a performance plan now (as the performance policy would)."""
         policy = self.scenario.policies.performance
-        rep.plan_until = self.env.now + policy.plan_months * DAYS_PER_MONTH - 1
+        self.until[rep.id] = self.env.now + policy.plan_months * DAYS_PER_MONTH - 1
         rep.morale = clip_morale(rep.morale - self.scenario.workforce.morale.plan_shock)
         self.bus.emit(PlanStarted(self.env.now, rep.id, rep.role, rep.manager))

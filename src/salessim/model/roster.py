@@ -1,4 +1,4 @@
-"""The roster: every employed rep by role, each rep's ramp and speed, and the capacity they make.
+"""The roster: every employed rep by role, its growth, ramp and speed, and their capacity.
 
 A rep is on the roster from its hire date (bootcamp included) until it leaves. Staff lists
 are sorted by id (reps are appended as they are hired), so finding a rep in them is a
@@ -14,7 +14,8 @@ from bisect import bisect_left
 
 import simpy
 
-from salessim.model.development import MIN_PRODUCTIVITY, refresh_skill
+from salessim.model.behaviour import Incentives
+from salessim.model.development import MIN_PRODUCTIVITY, Growth, refresh_skill
 from salessim.model.entities import Rep
 from salessim.model.organisation import Organisation, rep_speed
 from salessim.model.teams import BY_ID, index_of
@@ -28,11 +29,18 @@ class Roster:
     """The employed reps of each working role, their speed for the month, and capacity."""
 
     def __init__(
-        self, env: simpy.Environment, scenario: Scenario, organisation: Organisation
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        organisation: Organisation,
+        incentives: Incentives,
     ) -> None:
+        """The roster of ``organisation``'s reps; ``incentives`` sets their effort and care."""
         self.env = env
         self.organisation = organisation
+        self.incentives = incentives
         self.staff: dict[Role, list[Rep]] = {role: [] for role in WORKING_ROLES}
+        self.growth: dict[int, Growth] = {}  # each employed rep's, by id
         self.ramped_area = dict.fromkeys(WORKING_ROLES, 0.0)  # capacity-days since day 0
         self.headcount_area = dict.fromkeys(WORKING_ROLES, 0.0)  # rep-days since day 0
         self._capacity = dict.fromkeys(WORKING_ROLES, 0.0)
@@ -53,9 +61,10 @@ class Roster:
                 self.refresh(rep)
 
     # ------------------------------------------------------------------ who is employed
-    def add(self, rep: Rep) -> None:
-        """``rep`` is employed from now on (it has the highest id yet)."""
+    def add(self, rep: Rep, growth: Growth) -> None:
+        """``rep``, of ``growth``, is employed from now on (it has the highest id yet)."""
         self.staff[rep.role].append(rep)
+        self.growth[rep.id] = growth
         self.refresh(rep)
 
     def remove(self, rep: Rep) -> None:
@@ -69,6 +78,7 @@ class Roster:
         if at is None:
             raise ValueError(f"{rep!r} is not employed")
         del staff[at]
+        del self.growth[rep.id]
         self._stale.add(rep.role)
 
     def everyone(self) -> list[Rep]:
@@ -153,11 +163,13 @@ class Roster:
         rep.speed = rep.full_speed * max(MIN_PRODUCTIVITY, rep.productivity)
         if self.enabled:
             rep.speed *= self._time_left_share(spec, training_hours)
-        refresh_skill(rep, spec.ramp, self.scenario.funnel.conversion.skill_elasticity)
-        if rep.effort != 1.0 or rep.care_share:
+        elasticity = self.scenario.funnel.conversion.skill_elasticity
+        refresh_skill(rep, self.growth[rep.id], spec.ramp, elasticity)
+        drive = self.incentives.drive(rep.id)
+        if drive.effort != 1.0 or drive.care_share:
             effort = self.scenario.behaviour.effort
-            rep.speed *= rep.effort**effort.speed_elasticity * (1 - rep.care_share)
-            rep.skill_odds *= rep.effort**effort.odds_elasticity
+            rep.speed *= drive.effort**effort.speed_elasticity * (1 - drive.care_share)
+            rep.skill_odds *= drive.effort**effort.odds_elasticity
 
     def _time_left_share(self, spec: RoleSpec, training_hours: float) -> float:
         """Share of working time left after team meetings, one-to-ones and training."""

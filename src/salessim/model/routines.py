@@ -1,7 +1,6 @@
-"""The month's people routines: credit, managers' time, learning, training, recognition, morale.
+"""The month's people routines: managers' time, learning, training, recognition, morale.
 
-At each month end each rep's credit and quota base for the month go into its trailing
-year. With the workforce on, the managers then spend the month's hours (``managers``),
+With the workforce on, at each month end the managers spend the month's hours (``managers``),
 every rep learns or forgets (``development``) with the hours it was coached, a training
 session is held when one is due (at the month end nearest its date), the month's best
 reps of each manager are recognised, and morale moves toward its target and takes the
@@ -12,6 +11,7 @@ from __future__ import annotations
 
 import simpy
 
+from salessim.model.behaviour import Incentives
 from salessim.model.development import clip_morale, develop, morale_target
 from salessim.model.entities import Rep
 from salessim.model.events import Bus, TrainingHeld
@@ -19,9 +19,8 @@ from salessim.model.exits import Exits
 from salessim.model.funnel import Funnel
 from salessim.model.hiring import Hiring
 from salessim.model.managers import ManagerDesk
-from salessim.model.pay.periods import credit_lag
+from salessim.model.pay.payroll import Payroll
 from salessim.model.roster import Roster
-from salessim.scenario.base import WORKING_ROLES
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 
@@ -39,6 +38,8 @@ class PeopleRoutines:
         hiring: Hiring,
         exits: Exits,
         funnel: Funnel,
+        payroll: Payroll,
+        incentives: Incentives,
     ) -> None:
         """Routines for ``roster``'s reps; ``hiring`` and ``funnel`` set managers' demands."""
         self.env = env
@@ -48,8 +49,11 @@ class PeopleRoutines:
         self.hiring = hiring
         self.exits = exits
         self.funnel = funnel
+        self.payroll = payroll
+        self.incentives = incentives
         self.coaching_hours = 0.0  # coached hours, all reps, since day 0
         self._deals_seen = 0
+        self._busy_marks: dict[int, float] = {}  # days busy at the last month end, by rep id
         self._next_training: float | None = None
         self.configure(scenario)
 
@@ -57,34 +61,11 @@ class PeopleRoutines:
         """Take the people parameters and policies of ``scenario`` from now on."""
         self.scenario = scenario
         self.enabled = scenario.workforce.enabled
-        self._credit_lag = {role: credit_lag(scenario, role) for role in WORKING_ROLES}
         training = scenario.policies.training
         if training.every > 0 and self._next_training is None:
             self._next_training = self.env.now + training.every
         elif training.every == 0:
             self._next_training = None
-
-    def close_credit_month(self, days: float) -> None:
-        """Push each rep's credit and quota base for the month into its trailing year.
-
-        The quota ramps like the rep, delayed by the role's credit lag: work done in a
-        month earns credit only when its deals close, a sales cycle later.
-        """
-        middle = self.env.now - days / 2
-        for role in WORKING_ROLES:
-            spec, lag = self.scenario.roles.of(role), self._credit_lag[role]
-            for rep in self.roster.staff[role]:
-                if rep.quota and rep.quota_measure is not None and not rep.quota_measure.is_ratio:
-                    if rep.joined_at <= 0 or not self.enabled:
-                        # The starting roster: nothing can close before the pipeline fills.
-                        share = 1.0 if middle >= lag else 0.0
-                    else:
-                        since = middle - rep.joined_at - lag
-                        share = spec.ramp.productivity(since) if since > 0 else 0.0
-                    rep.month_base += rep.quota * days / (12 * DAYS_PER_MONTH) * share
-                rep.credits.append(rep.month_credit)
-                rep.bases.append(rep.month_base)
-                rep.month_credit = rep.month_base = 0.0
 
     def month(self, everyone: list[Rep], days: float) -> float:
         """Run the month's routines for ``everyone``; the hours each spends training next."""
@@ -101,12 +82,17 @@ class PeopleRoutines:
             now,
             scenario.policies.coaching,
             self._manager_demands(days, bool(trained)),
+            self.payroll.attainment,
         )
+        coached, marks = self.managers.coached, self._busy_marks
         for rep in everyone:
-            utilisation = (rep.busy_days - rep.busy_mark) / days
-            rep.busy_mark = rep.busy_days
-            develop(rep, utilisation, rep.coached_hours, scenario.workforce)
-            self.coaching_hours += rep.coached_hours
+            utilisation = (rep.busy_days - marks.get(rep.id, 0.0)) / days
+            hours = coached.get(rep.id, 0.0)
+            assert rep.tier is not None
+            growth = self.roster.growth[rep.id]
+            develop(growth, rep.tier, utilisation, hours, scenario.workforce)
+            self.coaching_hours += hours
+        self._busy_marks = {rep.id: rep.busy_days for rep in everyone}
         if trained:
             self._train(trained)
         self._recognise(everyone)
@@ -128,7 +114,7 @@ class PeopleRoutines:
     def _train(self, trained: list[Rep]) -> None:
         training = self.scenario.policies.training
         for rep in trained:
-            rep.uplift += training.skill_gain
+            self.roster.growth[rep.id].uplift += training.skill_gain
         assert self._next_training is not None
         self._next_training += training.every
         cost = training.cost_per_rep * len(trained)
@@ -139,22 +125,23 @@ class PeopleRoutines:
         if count == 0:
             return
         boost = self.scenario.workforce.morale.recognition_boost
-        teams: dict[int, list[Rep]] = {}
+        teams: dict[int, list[tuple[float, int, Rep]]] = {}
         for rep in everyone:
-            if rep.bases[-1] > 0 and rep.credits[-1] > 0:
-                teams.setdefault(rep.manager, []).append(rep)
+            month = self.payroll.standings[rep.id].last_month()
+            if month is not None:
+                teams.setdefault(rep.manager, []).append((-month, rep.id, rep))
         for manager in range(max(1, self.managers.count)):
-            team = teams.get(manager, [])
-            team.sort(key=lambda rep: (-rep.credits[-1] / rep.bases[-1], rep.id))
-            for rep in team[:count]:
+            team = sorted(teams.get(manager, []), key=lambda entry: entry[:2])
+            for _, _, rep in team[:count]:
                 rep.morale = clip_morale(rep.morale + boost)
 
     def _move_morale(self, everyone: list[Rep]) -> None:
         workforce = self.scenario.workforce
         spec, ref = workforce.morale, workforce.hazard.attention_reference_hours
         for rep in everyone:
-            target = morale_target(rep.attainment(), rep.attention_hours, spec, ref)
-            target = clip_morale(target + rep.pay_feeling)
+            attention = self.managers.attention.get(rep.id, 0.0)
+            target = morale_target(self.payroll.attainment(rep.id), attention, spec, ref)
+            target = clip_morale(target + self.incentives.drive(rep.id).pay_feeling)
             team_size = max(1, len(self.roster.staff[rep.role]))
             shock = spec.departure_shock * self.exits.departures[rep.role][-1] / team_size
             rep.morale = clip_morale(rep.morale + spec.reversion * (target - rep.morale) - shock)

@@ -67,6 +67,7 @@ class Team:
         env: simpy.Environment,
         reps: list[Rep],
         routing: RoutingPolicy,
+        handler: Handler,
         *,
         sticky: bool,
     ) -> None:
@@ -74,7 +75,7 @@ class Team:
         self.reps = reps
         self.routing = routing
         self.sticky = sticky
-        self.handler: Handler | None = None
+        self.handler = handler
         self.shared: deque[Any] = deque()
         self.idle: list[Rep] = list(reps)
         self.waiting = 0
@@ -206,7 +207,7 @@ class Team:
             self._tick()
             item.waiting = False
             self.waiting -= 1
-            self.handler.gave_up(item)  # type: ignore[union-attr]
+            self.handler.gave_up(item)
         if len(self.shared) > 2 * self.waiting + 64:
             self.shared = deque(item for item in self.shared if item.waiting)
         if self._alarm is not None and self._alarm <= now:
@@ -231,13 +232,13 @@ class Team:
                 del idle[at]
             if self._ranked_idle is not None:
                 self._ranked_idle.discard(rep)
-        handler.started(item, rep, now - item.queued_at)  # type: ignore[union-attr]
-        elapsed = handler.work_days(item, rep) / rep.speed  # type: ignore[union-attr]
+        handler.started(item, rep, now - item.queued_at)
+        elapsed = handler.work_days(item, rep) / rep.speed
         rep.busy_days += elapsed
         schedule(self.env, elapsed, lambda _event: self._finish(rep, item))
 
     def _finish(self, rep: Rep, item: Any) -> None:
-        self.handler.finished(item, rep)  # type: ignore[union-attr]
+        self.handler.finished(item, rep)
         if rep.active:
             nxt = self._next_for(rep)
             if nxt is not None:

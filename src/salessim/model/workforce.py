@@ -22,6 +22,7 @@ from collections import deque
 
 import simpy
 
+from salessim.model.behaviour import Incentives
 from salessim.model.calendar import Calendar
 from salessim.model.customers import CustomerBook
 from salessim.model.entities import Rep
@@ -55,12 +56,15 @@ class Workforce:
         customers: CustomerBook,
         calendar: Calendar,
         payroll: Payroll,
+        incentives: Incentives,
     ) -> None:
+        """The workforce of ``organisation``; it seeds the starting roster and its pay."""
         self.env = env
         self.scenario = scenario
+        self.payroll = payroll
         self.enabled = scenario.workforce.enabled
         self.managers = ManagerDesk(scenario.roles.manager)
-        self.roster = Roster(env, scenario, organisation)
+        self.roster = Roster(env, scenario, organisation, incentives)
         self.exits = Exits(
             env,
             bus,
@@ -88,9 +92,18 @@ class Workforce:
             customers,
             payroll,
         )
-        self.performance = PerformancePlans(env, bus, scenario, leave=self.leave)
+        self.performance = PerformancePlans(env, bus, scenario, payroll.standings, leave=self.leave)
         self.routines = PeopleRoutines(
-            env, bus, scenario, self.roster, self.managers, self.hiring, self.exits, funnel
+            env,
+            bus,
+            scenario,
+            self.roster,
+            self.managers,
+            self.hiring,
+            self.exits,
+            funnel,
+            payroll,
+            incentives,
         )
         self._month_start = env.now
         self.hiring.seed_roster()
@@ -113,7 +126,7 @@ class Workforce:
         self._month_start = now
         roster = self.roster
         roster.tick()
-        self.routines.close_credit_month(days)
+        self.payroll.close_credit_month(roster.staff, days, ramped=self.enabled)
         if not self.enabled or days <= 0:
             for rep in roster.everyone():
                 roster.refresh(rep)  # effort and care may have changed
@@ -135,6 +148,7 @@ class Workforce:
             ValueError: ``rep`` is not employed.
         """
         self.exits.depart(rep, involuntary=involuntary, cost=cost)
+        self.performance.forget(rep.id)
         self.hiring.backfill(rep.role)
         self.roster.tick()
 

@@ -1,28 +1,26 @@
 """Coaching focus policies: which of a manager's reps get the coaching hours.
 
-A policy is called with the manager's reps (sorted by id) and the time now, and returns
-the reps to coach; the hours are then split evenly among them. When a policy picks
-nobody (no stars on the team, say), the hours are spread over everyone.
+A policy is called with the manager's reps (sorted by id, each as a ``Coachee``) and the
+time now, and returns the reps to coach; the hours are then split evenly among them.
+When a policy picks nobody (no stars on the team, say), the hours go to everyone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import NamedTuple
 
 from salessim.scenario.people import CoachingFocus, Tier
 from salessim.scenario.units import DAYS_PER_YEAR
 
 
-class Coachee(Protocol):
-    """What a focus policy needs to know of a rep."""
+class Coachee(NamedTuple):
+    """What a focus policy knows of a rep."""
 
     id: int
     tier: Tier | None
     hired_at: float
-
-    def attainment(self) -> float | None:
-        """Trailing attainment, None if unknown."""
+    attainment: float | None = None  # trailing; None if unknown
 
 
 FocusPolicy = Callable[[Sequence[Coachee], float], list[Coachee]]
@@ -48,7 +46,7 @@ def new_hires(reps: Sequence[Coachee], now: float) -> list[Coachee]:
 
 def lowest_attainment(reps: Sequence[Coachee], now: float) -> list[Coachee]:
     """The bottom third by trailing attainment (unknown attainment counts as on target)."""
-    ranked = sorted(reps, key=lambda rep: (_or_target(rep.attainment()), rep.id))
+    ranked = sorted(reps, key=lambda rep: (_or_target(rep.attainment), rep.id))
     return ranked[: max(1, len(ranked) // 3)] if ranked else []
 
 

@@ -62,11 +62,15 @@ class Crediting:
         segment: int = -1,
         due: float = 0.0,
     ) -> None:
-        """Credit ``rep`` with ``amount`` in ``measure`` (``due``: what came due, for ratios)."""
-        if measure is rep.quota_measure:
-            rep.month_credit += amount
+        """Credit ``rep`` with ``amount`` in ``measure`` (``due``: what came due, for ratios).
+
+        A rep who has left (a deal it qualified closes later) has no standing to add to.
+        """
+        standing = self.roster.standings.get(rep.id)
+        if standing is not None and measure is standing.measure:
+            standing.month_credit += amount
             if due:
-                rep.month_base += due * rep.quota
+                standing.month_base += due * standing.quota
         if not self.terms.active:
             return
         if self.tallies.running:
@@ -83,7 +87,8 @@ class Crediting:
         """The measures crediting ``rep`` can pay or count (None: every measure)."""
         if self.tallies.running:
             return None
-        wanted = {rep.quota_measure} if rep.quota_measure is not None else set()
+        standing = self.roster.standings.get(rep.id)
+        wanted = {standing.measure} if standing and standing.measure is not None else set()
         payee = self.roster.payees.get(rep.id)
         if payee is not None:
             wanted |= payee.measures
@@ -109,7 +114,7 @@ class Crediting:
         segment: int,
         due: float,
     ) -> None:
-        if measure is payee.rep.quota_measure:
+        if measure is payee.standing.measure:
             payee.year_credit += amount
         deal = self._deal(lead, segment) if payee.has_spif else None
         lines = payee.account.credit(measure, amount, deal, due)

@@ -92,16 +92,17 @@ class Enrolment:
         self.roster.hire(rep)
         self.tallies.join(rep.id)
         spec = self.roles.of(rep.role)
+        standing = self.roster.standings[rep.id]
         name = self.terms.plan_name_for(rep.role) if self.terms.active else None
         if name is None:
-            rep.quota_measure = DEFAULT_MEASURE[rep.role]
-            rep.quota = spec.quota or 0.0
+            standing.measure = DEFAULT_MEASURE[rep.role]
+            standing.quota = spec.quota or 0.0
             return
         plan = self.terms.plans[name]
-        rep.quota_measure = plan.quota_measure
-        rep.quota = self.quotas.for_hire(name)
+        standing.measure = plan.quota_measure
+        standing.quota = self.quotas.for_hire(name)
         rep.pay = plan.on_target_earnings
-        payee = Payee(rep, name, plan, self.env.now)
+        payee = Payee(rep, name, plan, self.env.now, standing)
         self.roster.add(payee)
         self.contests.enter(payee)
         if not first:
@@ -156,11 +157,11 @@ class Enrolment:
         payee.take(name, plan)
         self.roster.count(payee, 1)
         self.contests.enter(payee)
-        payee.rep.quota_measure = plan.quota_measure
+        payee.standing.measure = plan.quota_measure
         if renewed and old.quota.amount > 0:  # the rep's own quota moves with the plan's
-            payee.rep.quota *= plan.quota.amount / old.quota.amount
+            payee.standing.quota *= plan.quota.amount / old.quota.amount
         else:
-            payee.rep.quota = self.quotas.for_hire(name)
+            payee.standing.quota = self.quotas.for_hire(name)
             payee.year_carried = 0.0
 
     def join_new_plans(self, now: float) -> None:

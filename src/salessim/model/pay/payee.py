@@ -13,6 +13,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from salessim.model.entities import Rep
+from salessim.model.pay.standing import Standing
 from salessim.policies.compensation import PlanAccount
 from salessim.scenario.measures import Measure
 from salessim.scenario.plans import Plan
@@ -44,6 +45,7 @@ class Payee:
     plan_name: str
     plan: Plan
     since: float  # on the payroll since
+    standing: Standing  # the rep's quota and credit against it
     account: PlanAccount = field(init=False)
     start: float = 0.0
     end: float = 0.0

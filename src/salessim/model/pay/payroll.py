@@ -22,7 +22,10 @@ the new periods.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from salessim.model.calendar import Calendar
+from salessim.model.entities import Rep
 from salessim.model.events import Bus, ContestHeld
 from salessim.model.organisation import Organisation
 from salessim.model.pay.clawbacks import Clawbacks
@@ -32,12 +35,14 @@ from salessim.model.pay.draws import Draws
 from salessim.model.pay.enrolment import Enrolment
 from salessim.model.pay.ledger import Ledger
 from salessim.model.pay.payee import EPSILON
-from salessim.model.pay.periods import Periods
+from salessim.model.pay.periods import Periods, credit_lag
 from salessim.model.pay.quotas import Quotas
 from salessim.model.pay.roster import Roster
 from salessim.model.pay.tallies import Tallies
 from salessim.model.pay.terms import Terms
+from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.schema import Scenario
+from salessim.scenario.units import DAYS_PER_MONTH
 
 
 class Payroll:
@@ -51,6 +56,7 @@ class Payroll:
         leave: a rep leaves the payroll (``Enrolment.leave``).
         enrol_roster: put the starting roster on its plans (``Enrolment.enrol_roster``).
         payees: everyone on a plan now, by rep id.
+        standings: every employed rep's quota and credit against it, by id.
         everyone: the employed reps and managers, by id.
         sorted_payees: everyone on a plan, by rep id (``Roster.sorted``).
     """
@@ -58,7 +64,7 @@ class Payroll:
     def __init__(
         self, bus: Bus, calendar: Calendar, scenario: Scenario, organisation: Organisation
     ) -> None:
-        env = organisation.env
+        self.env = env = organisation.env
         self.calendar = calendar
         self.warmup = scenario.calendar.warmup
         self.terms = Terms(calendar, env, scenario.compensation)
@@ -112,6 +118,7 @@ class Payroll:
         self.leave = self.enrolment.leave
         self.enrol_roster = self.enrolment.enrol_roster
         self.payees = roster.payees
+        self.standings = roster.standings
         self.everyone = roster.everyone
         self.sorted_payees = roster.sorted
         self.configure(scenario)
@@ -127,11 +134,43 @@ class Payroll:
         A different plan for a role takes effect at the next boundary of each rep's
         current period (a rep on no plan joins at the new plan's next boundary).
         """
+        self.scenario = scenario
+        self._credit_lag = {role: credit_lag(scenario, role) for role in WORKING_ROLES}
         self.terms.configure(scenario.compensation)
         self.quotas.configure(scenario)
         self.tallies.configure(scenario.compensation)
         self.periods.configure(scenario)
         self.enrolment.configure(scenario)
+
+    def attainment(self, rep_id: int) -> float | None:
+        """The employed rep ``rep_id``'s trailing attainment (``Standing.attainment``)."""
+        standing = self.standings.get(rep_id)
+        return None if standing is None else standing.attainment()
+
+    def close_credit_month(
+        self, staff: Mapping[Role, Sequence[Rep]], days: float, *, ramped: bool
+    ) -> None:
+        """Push each rep's credit and quota base for the month into its trailing year.
+
+        With ``ramped`` (the workforce on), a hire's quota ramps like the rep, delayed by
+        the role's credit lag: work done in a month earns credit only when its deals close,
+        a sales cycle later.
+        """
+        middle = self.env.now - days / 2
+        for role in WORKING_ROLES:
+            spec, lag = self.scenario.roles.of(role), self._credit_lag[role]
+            for rep in staff[role]:
+                standing = self.standings[rep.id]
+                measure = standing.measure
+                if standing.quota and measure is not None and not measure.is_ratio:
+                    if rep.joined_at <= 0 or not ramped:
+                        # The starting roster: nothing can close before the pipeline fills.
+                        share = 1.0 if middle >= lag else 0.0
+                    else:
+                        since = middle - rep.joined_at - lag
+                        share = spec.ramp.productivity(since) if since > 0 else 0.0
+                    standing.month_base += standing.quota * days / (12 * DAYS_PER_MONTH) * share
+                standing.close_month()
 
     def month_end(self, now: float) -> list[ContestHeld]:
         """Run contests, close the periods that end, pay the month, set quotas, move plans.

@@ -58,7 +58,8 @@ class Periods:
         fraction = (end - max(start, now)) / (end - start)
         carried = months / 12 * fraction * self.ramp_share(payee, max(start, now), end)
         payee.start, payee.end, payee.label, payee.carried = start, end, label, carried
-        quota = rep.quota if plan.quota_measure.is_ratio else rep.quota * carried
+        quota = payee.standing.quota
+        quota = quota if plan.quota_measure.is_ratio else quota * carried
         target = plan.target_incentive * months / 12 * fraction
         payee.account = PlanAccount(payee.parts[0], quota, target, fraction)
         payee.year_carried += carried
@@ -78,8 +79,8 @@ class Periods:
             start, end, label = self.calendar.period(now + EPSILON, months)
             fraction = (end - max(start, now)) / (end - start)
             carried = months / 12 * fraction * self.ramp_share(payee, max(start, now), end)
-            rep = payee.rep
-            quota = rep.quota if part.quota_measure.is_ratio else rep.quota * carried
+            quota = payee.standing.quota
+            quota = quota if part.quota_measure.is_ratio else quota * carried
             target = part.target_incentive * months / 12 * fraction
             account = PlanAccount(part, quota, target, fraction)
             payee.windows.append(Window(part, account, max(start, now), end, label))

@@ -60,7 +60,7 @@ class Quotas:
             years = [
                 QuotaYear(
                     p.rep.id,
-                    p.rep.quota,
+                    p.standing.quota,
                     0.0 if first_year else p.year_credit,
                     0.0 if first_year else p.year_carried,
                     self._expected(p),
@@ -69,7 +69,7 @@ class Quotas:
             ]
             quotas = set_quotas(setting, plan.quota.amount, years)
             for payee in payees:
-                payee.rep.quota = quotas[payee.rep.id]
+                payee.standing.quota = quotas[payee.rep.id]
                 payee.year_credit = payee.year_carried = 0.0
             self.standard[name] = (
                 plan.quota.amount

@@ -1,4 +1,4 @@
-"""Who is on the payroll: the employed reps and managers, and the payees on plans.
+"""Who is on the payroll: the employed reps and managers, their standings, and the payees.
 
 Besides the payees by rep id, the roster counts them by plan and by plan and manager as
 they come and go, so team pay asks for its members in O(1) instead of counting them.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from salessim.model.entities import Rep
 from salessim.model.pay.payee import Payee
+from salessim.model.pay.standing import Standing
 
 
 class Roster:
@@ -15,14 +16,17 @@ class Roster:
 
     def __init__(self) -> None:
         self.everyone: dict[int, Rep] = {}  # employed reps and managers, by id (not leavers)
+        self.standings: dict[int, Standing] = {}  # theirs, by id
         self.managers: list[Rep] = []  # by index: a rep's ``manager``
         self.payees: dict[int, Payee] = {}  # on a plan now, by rep id
         self.plan_heads: dict[str, int] = {}  # payees by plan
         self.team_heads: dict[tuple[str, int], int] = {}  # payees by plan and manager
 
     def hire(self, rep: Rep) -> None:
-        """``rep`` is employed."""
+        """``rep`` is employed (again, for a manager put on a plan): it has a standing."""
         self.everyone[rep.id] = rep
+        if rep.id not in self.standings:
+            self.standings[rep.id] = Standing()
 
     def add_manager(self, manager: Rep) -> None:
         """``manager`` is employed, as the manager of index ``manager.manager``."""
@@ -32,6 +36,7 @@ class Roster:
     def let_go(self, rep_id: int) -> None:
         """The rep ``rep_id`` is no longer employed."""
         self.everyone.pop(rep_id, None)
+        self.standings.pop(rep_id, None)
 
     def add(self, payee: Payee) -> None:
         """Put ``payee`` on the payroll and count it."""
