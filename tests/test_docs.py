@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
 from salessim.metrics.eventlog import event_name
 from salessim.metrics.kpis import KPI_DEFINITIONS, ROLES
 from salessim.model.events import EVENT_TYPES
 from salessim.report.plots.run import PLOTS
+from tests.support import ROOT
 
 GENERIC = {
     f"{prefix}_{role}": f"{prefix}_<role>"
@@ -86,8 +86,8 @@ def test_compensation_examples_run():
 def test_experiments_examples_run():
     """The Python examples on the experiments page run, in order, in one namespace.
 
-    The cluster example needs a running scheduler; tests/test_cluster.py runs the same
-    calls on a local cluster.
+    The cluster example needs a running scheduler; tests/experiments/test_cluster.py runs
+    the same calls on a local cluster.
     """
     blocks = _blocks((ROOT / "docs" / "experiments.md").read_text(), "python")
     runnable = [block for block in blocks if "tcp://HOST" not in block]

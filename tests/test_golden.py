@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from salessim import simulate
 from salessim.scenario.load import load_scenario
+from tests.support import ROOT
 
 GOLDEN = Path(__file__).parent / "golden"
 SHIPPED = sorted(ROOT.glob("scenarios/**/*.yaml"))

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "salessim"
+from tests.support import ROOT
+
+PACKAGE = ROOT / "src" / "salessim"
 
 # Each layer and the layers it may import from (its own included).
 LAYERS: dict[str, set[str]] = {

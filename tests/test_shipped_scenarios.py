@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from conftest import ROOT
 from salessim import simulate
 from salessim.scenario.load import bundled_scenarios, load_scenario, resolve_scenario
+from tests.support import ROOT
 
 SHIPPED = sorted(ROOT.glob("scenarios/**/*.yaml"))
 

@@ -13,27 +13,9 @@ from salessim.game.session import GameSession, replay
 from salessim.report.format import money
 from salessim.scenario.base import Role
 from salessim.scenario.load import load_scenario
+from tests.support import PAID, busy_player
 
 BASELINE = load_scenario("scenarios/baseline.yaml", ["calendar.horizon=1y", "calendar.warmup=0"])
-PAID = load_scenario(
-    "scenarios/comp/linear_50_50.yaml", ["calendar.horizon=1y", "calendar.warmup=0"]
-)
-
-
-def busy_player(briefing):
-    """A manager who changes something every turn, differently each time."""
-    turn = briefing.turn
-    laggards = [r.rep for r in briefing.roster if r.attainment is not None and r.attainment < 0.6]
-    decisions = {
-        1: {
-            "hire": [{"role": "ae", "count": 2, "offer": 1.15}],
-            "coaching": {"hours_per_rep_per_month": 4, "focus": "laggards"},
-            "routing": {"ae": "round_robin"},
-        },
-        2: {"fire": laggards[:1], "training_every_months": 2, "recognition": 2},
-        3: {"segment_focus": {"mid_market": 2.0}, "backfill": "delayed", "quota": {"ae": 1.1}},
-    }
-    return decisions.get(turn, {})
 
 
 def test_a_turn_is_a_fiscal_quarter():

@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from salessim.cli import app
 from salessim.experiments.profiles import ATTAINMENT_EDGES, ArmProfile, RunningMean
 from salessim.experiments.report import warmup_check, write_report
@@ -31,6 +30,7 @@ from salessim.experiments.store import Store
 from salessim.run import simulate
 from salessim.scenario.load import apply_overrides
 from salessim.scenario.units import DAYS_PER_YEAR
+from tests.support import ROOT
 
 CAP = "compensation.plans.ae_linear.components.0.commission.cap"
 SMALL = ["--set", "roles.ae.headcount=6", "--set", "roles.sdr.headcount=3"]

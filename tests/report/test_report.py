@@ -33,6 +33,7 @@ from salessim.report.tables import (
 )
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
+from tests.support import ROOT
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PLOT_FILES = (
@@ -226,7 +227,7 @@ def test_plots_never_import_pyplot():
         "funnel(simulate(Scenario(), 0, years=0.1)).savefig(__import__('io').BytesIO())\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )
-    src = Path(__file__).resolve().parents[1] / "src"
+    src = ROOT / "src"
     env = {**os.environ, "PYTHONPATH": str(src)}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
 

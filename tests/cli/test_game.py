@@ -24,7 +24,6 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from salessim.cli import app
 from salessim.cli.game import briefing_view, figure
 from salessim.cli.game_menu import Menu, Outcome
@@ -32,6 +31,7 @@ from salessim.game.briefing import quota_words
 from salessim.game.session import GameSession
 from salessim.report.format import label, money, number, role_label
 from salessim.scenario.load import load_scenario, resolve_scenario
+from tests.support import ROOT
 
 TINY = ["calendar.horizon=1y", "calendar.warmup=0"]  # four quarterly turns, ~0.3 s of simulation
 TINY_ARGS = [arg for key in TINY for arg in ("--set", key)]

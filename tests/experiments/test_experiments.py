@@ -10,7 +10,6 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 from typer.testing import CliRunner
 
-from conftest import DESIGN_METRICS, same, small_design
 from salessim.cli import app
 from salessim.experiments.grids import labels
 from salessim.experiments.runner import Arm, Design, replication_seed, run
@@ -22,6 +21,7 @@ from salessim.experiments.stats import (
     t975,
 )
 from salessim.experiments.store import Store
+from tests.support import DESIGN_METRICS, same, small_design
 
 QUEUE_COMPARE = [
     "compare",
@@ -216,8 +216,8 @@ def test_compare_refuses_bad_input_politely(extra, message):
 # ---------------------------------------------------------------------- files and grids
 def test_shipped_experiment_files_load():
     """Every experiments/*.yaml names a scenario and arms that validate."""
-    from conftest import ROOT
     from salessim.experiments.files import load_experiment
+    from tests.support import ROOT
 
     files = sorted((ROOT / "experiments").glob("*.yaml"))
     assert files

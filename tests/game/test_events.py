@@ -8,7 +8,7 @@ from salessim.game.players import play
 from salessim.game.session import GameSession, replay
 from salessim.scenario.base import Role
 from salessim.scenario.schema import Scenario
-from test_game import PAID
+from tests.support import PAID
 
 
 def with_events(*events: dict, budget: float | None = None) -> Scenario:

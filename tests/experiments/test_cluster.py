@@ -15,11 +15,11 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 from typer.testing import CliRunner
 
-from conftest import DESIGN_METRICS, same, small_design
 from salessim.cli import app
 from salessim.experiments.cluster import ClusterError, dask_executor
 from salessim.experiments.runner import run
 from salessim.experiments.store import Store
+from tests.support import DESIGN_METRICS, same, small_design
 
 distributed = pytest.importorskip(
     "distributed", reason="dask.distributed is not installed (pip install 'salessim[dist]')"

@@ -17,13 +17,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
 from salessim.policies.compensation import PlanAccount
 from salessim.policies.incentives import Forecast
 from salessim.policies.schedule import PaySchedule, commission_steps
 from salessim.scenario.load import load_scenario
 from salessim.scenario.pay_components import Commission
 from salessim.scenario.plans import Plan
+from tests.support import ROOT
 
 
 def shipped_plan_parts() -> list[tuple[str, Plan]]:

@@ -8,8 +8,8 @@ import sys
 
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from salessim.cli import app
+from tests.support import ROOT
 
 runner = CliRunner()
 

@@ -17,7 +17,7 @@ from salessim.game.scoring import (
 from salessim.game.session import GameSession
 from salessim.scenario.base import Role
 from salessim.scenario.game import GameRules
-from test_game import PAID, busy_player
+from tests.support import PAID, busy_player
 
 
 def test_points_by_hand():

@@ -14,8 +14,9 @@ from salessim.scenario.dists import FAMILIES
 from salessim.scenario.reference import MARKER, main, render_reference, splice
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DURATION_UNITS
+from tests.support import ROOT
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "scenarios.md"
+DOCS = ROOT / "docs" / "scenarios.md"
 FIX = "python -m salessim.scenario.reference --write docs/scenarios.md"
 
 

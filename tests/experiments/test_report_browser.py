@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salessim.cli import app
+from tests.support import ROOT
 
 sync_api = pytest.importorskip(
     "playwright.sync_api",
@@ -43,7 +44,6 @@ if CHROMIUM is None:
         allow_module_level=True,
     )
 
-ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "comp" / "linear_50_50.yaml"
 CAP = "compensation.plans.ae_linear.components.0.commission.cap"
 REFERENCE, VARIANT = "linear_50_50", "capped"
