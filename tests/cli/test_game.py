@@ -379,6 +379,7 @@ def test_replay_json_is_the_briefing_after_n_turns(tmp_path):
 
 
 def test_play_will_not_overwrite_a_save_or_mix_resume_with_a_scenario(tmp_path, monkeypatch):
+    """``play`` will not overwrite a save, nor take --resume with a scenario, seed or --set."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "baseline-seed0.game.json").write_text("{}")
     taken = runner.invoke(app, ["play", *TINY_ARGS])

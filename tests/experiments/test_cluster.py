@@ -70,6 +70,7 @@ def serial(small_org):
 
 # ---------------------------------------------------------------------- the same numbers
 def test_serial_pool_and_dask_give_identical_numbers(small_org, serial, cluster):
+    """Serial, process-pool and dask runs of one design give identical numbers."""
     design = small_design(small_org)
     with ProcessPoolExecutor(max_workers=2) as pool:
         pooled = run(design, executor=pool)
@@ -145,6 +146,7 @@ def test_compare_on_the_cluster_matches_a_serial_compare(cluster):
 
 # ---------------------------------------------------------------------- no cluster
 def test_an_unreachable_scheduler_is_named():
+    """An unreachable scheduler raises a ClusterError naming it, within the timeout."""
     address = f"tcp://127.0.0.1:{closed_port()}"
     started = time.perf_counter()
     message = f"could not reach the dask scheduler at {re.escape(address)}"

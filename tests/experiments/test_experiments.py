@@ -37,6 +37,7 @@ QUEUE_COMPARE = [
 # ---------------------------------------------------------------------- statistics
 @pytest.mark.parametrize(("df", "expected"), [(1, 12.706), (9, 2.262), (29, 2.045), (30, 2.042)])
 def test_t_quantiles_from_the_table(df, expected):
+    """Student's t 97.5% quantiles up to 30 degrees of freedom come from the table."""
     assert t975(df) == expected
 
 
@@ -109,6 +110,7 @@ def test_every_arm_meets_the_same_seed_in_a_replication(small_org):
 
 
 def test_serial_and_pool_give_identical_numbers(small_org):
+    """A serial run and a process-pool run give identical numbers."""
     design = small_design(small_org)
     serial = run(design)
     with ProcessPoolExecutor(max_workers=2) as pool:
@@ -155,6 +157,7 @@ def test_a_half_written_replication_is_run_again(small_org, tmp_path):
 
 
 def test_a_directory_of_another_experiment_is_refused(small_org, tmp_path):
+    """A results directory is refused to an experiment other than its own."""
     Store(tmp_path, small_design(small_org).manifest())
     other = Design([Arm("x", small_org)], 2, seed=9, years=0.25)
     with pytest.raises(ValueError, match="another experiment"):
@@ -205,6 +208,7 @@ def test_compare_prints_every_arm_as_json(tmp_path):
     ],
 )
 def test_compare_refuses_bad_input_politely(extra, message):
+    """``compare`` exits 2 on a bad arm, metric or key, with a message and no traceback."""
     result = CliRunner().invoke(
         app, ["compare", "scenarios/queue/mmc_l5_m1_c10.yaml", "-n", "2", *extra]
     )
@@ -282,6 +286,7 @@ def test_tornado_orders_parameters_by_swing(small_org):
 
 
 def test_sweep_and_sensitivity_commands_report(tmp_path):
+    """``sweep`` and ``sensitivity`` print JSON results; a parameter without values exits 2."""
     base = ["scenarios/queue/mmc_l5_m1_c10.yaml", "-n", "2", "--years", "0.05", "--workers", "1"]
     swept = CliRunner().invoke(
         app, ["sweep", *base, "-p", "roles.sdr.headcount=10,12", "-m", "utilisation_sdr", "--json"]
@@ -330,6 +335,7 @@ def test_results_as_tidy_rows_and_frames(small_org, tmp_path):
 
 
 def test_compare_advises_replications():
+    """``compare --advise`` says how many replications reach the half-width asked for."""
     result = CliRunner().invoke(
         app,
         [

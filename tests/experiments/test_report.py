@@ -72,6 +72,7 @@ def test_warmup_check_finds_where_the_series_settles(series, settles, says):
 
 # ---------------------------------------------------------------------- series summaries
 def test_running_mean_over_series_of_different_lengths():
+    """A running mean averages each point over the series long enough to reach it."""
     mean = RunningMean()
     mean.add([1.0, 2.0, 3.0])
     mean.add([3.0, 4.0])
@@ -101,6 +102,7 @@ def test_attainment_histogram_counts_each_period_once():
 
 
 def test_series_are_read_once_each_and_a_cut_line_is_skipped(tmp_path):
+    """Stored series are read once per replication, even if written twice; a cut line is skipped."""
     store = Store(tmp_path, {"design": {"x": 1}, "replications": 2})
     store.add("a", 0, 11, {"m": 1.0}, {"weekly_new_arr": [1.0]})
     store.add("a", 0, 11, {"m": 1.0}, {"weekly_new_arr": [1.0]})  # run again after a stop
@@ -123,6 +125,7 @@ def finished(tmp_path_factory, small_org):
 
 
 def test_results_reopen_from_the_directory_alone(finished):
+    """Results reopen from their directory alone with the same arms, digests and values."""
     directory, design, results = finished
     reopened = open_results(directory)
     assert [arm.name for arm in reopened.design.arms] == ["six AEs", "eight AEs"]
@@ -131,6 +134,12 @@ def test_results_reopen_from_the_directory_alone(finished):
 
 
 def test_the_report_files_and_their_provenance(finished):
+    """The HTML report is self-contained, every chart drawn; provenance records the run.
+
+    One inline SVG per chart (no attainment without pay plans), unique ids, no script, nothing
+    from the network; provenance holds the version, the arms' digests, seeds, commands and the
+    files' digests.
+    """
     directory, design, results = finished
     written = write_report(results, directory, None, "salessim report x")
     html = written.html.read_text()
@@ -155,6 +164,7 @@ def test_the_report_files_and_their_provenance(finished):
 
 
 def test_the_markdown_summary_has_a_row_per_metric_and_arm(finished):
+    """The Markdown summary has a row per metric and arm, with the arm's mean."""
     directory, _, results = finished
     markdown = write_report(results, directory, ["deals_won"], "x").markdown.read_text()
     rows = [line for line in markdown.splitlines() if line.startswith("| deals_won |")]
@@ -165,6 +175,7 @@ def test_the_markdown_summary_has_a_row_per_metric_and_arm(finished):
 
 
 def test_a_failed_replication_is_listed_in_the_report(small_org, tmp_path):
+    """A failed replication is listed in the HTML report with its error."""
     design = Design([Arm("a", small_org)], 2, seed=1, years=0.1, metrics=["no_such"])
     results = run(design, store=Store(tmp_path, design.manifest()))
     html = write_report(results, tmp_path, None, "x").html.read_text()
@@ -173,6 +184,7 @@ def test_a_failed_replication_is_listed_in_the_report(small_org, tmp_path):
 
 # ---------------------------------------------------------------------- the commands
 def test_compare_report_then_report_again_from_disk(tmp_path):
+    """``compare --report`` writes a report; ``report`` writes the same table again from disk."""
     out = tmp_path / "cap"
     base = ["compare", "scenarios/comp/linear_50_50.yaml", *SMALL, "-n", "3", "--years", "0.5"]
     args = [*base, "--arm", f"capped:{CAP}=1.5", "--workers", "1", "--out", str(out)]
@@ -192,6 +204,7 @@ def test_compare_report_then_report_again_from_disk(tmp_path):
 
 
 def test_report_without_out_picks_a_directory_per_design(tmp_path, monkeypatch):
+    """Without --out, a report goes to a directory per design, where a rerun resumes."""
     scenario = str(ROOT / "scenarios" / "queue" / "mmc_l5_m1_c10.yaml")
     monkeypatch.chdir(tmp_path)
     args = ["compare", scenario, "-n", "2", "--years", "0.05",
@@ -206,6 +219,7 @@ def test_report_without_out_picks_a_directory_per_design(tmp_path, monkeypatch):
 
 
 def test_sweep_report_has_a_heat_map_and_sensitivity_a_tornado(tmp_path):
+    """A sweep's report has a heat map over the grid; a sensitivity's a tornado and its table."""
     common = ["scenarios/queue/mmc_l5_m1_c10.yaml", "-n", "2", "--years", "0.05", "--workers", "1"]
     sweep = CliRunner().invoke(
         app,
@@ -227,6 +241,7 @@ def test_sweep_report_has_a_heat_map_and_sensitivity_a_tornado(tmp_path):
 
 
 def test_report_refuses_a_directory_without_results(tmp_path):
+    """``report`` on a directory without results exits 2 with a message, no traceback."""
     result = CliRunner().invoke(app, ["report", str(tmp_path)])
     assert result.exit_code == 2
     assert "not a results directory" in result.output
@@ -234,6 +249,7 @@ def test_report_refuses_a_directory_without_results(tmp_path):
 
 
 def test_warmup_option_sets_every_arm_and_bad_values_are_refused(tmp_path):
+    """``--warmup`` sets every arm's warm-up; a value that is not a duration exits 2."""
     base = ["compare", "scenarios/queue/mmc_l5_m1_c10.yaml", "-n", "2", "--years", "0.05",
             "--workers", "1", "--arm", "more:roles.ae.headcount=11"]  # fmt: skip
     bad = CliRunner().invoke(app, [*base, "--warmup", "soon"])

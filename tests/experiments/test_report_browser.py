@@ -127,12 +127,14 @@ def loaded(report: Path) -> Iterator[Loaded]:
 
 
 def test_no_console_errors_or_warnings_and_no_page_errors(loaded):
+    """Loading the report logs no console error or warning and raises no page error."""
     noisy = [(kind, text) for kind, text in loaded.console if kind in ("error", "warning")]
     assert noisy == []
     assert loaded.errors == []
 
 
 def test_nothing_is_fetched_but_the_report_itself(loaded):
+    """The page fetches nothing but itself and data URLs, and holds no script."""
     assert loaded.url in loaded.requests  # the listener saw the page load
     foreign = [url for url in loaded.requests if url != loaded.url and not url.startswith("data:")]
     assert foreign == []
@@ -141,6 +143,7 @@ def test_nothing_is_fetched_but_the_report_itself(loaded):
 
 
 def test_visible_text_names_the_arms_and_every_section(loaded):
+    """The page's title and text name both arms, and every section heading is shown."""
     text = loaded.page.locator("body").inner_text()
     assert f"{REFERENCE} (reference)" in text
     assert VARIANT in text
@@ -151,6 +154,7 @@ def test_visible_text_names_the_arms_and_every_section(loaded):
 
 
 def test_every_inline_svg_renders_with_a_size(loaded):
+    """Every chart is an inline SVG in a figure, laid out and drawn at a non-zero size."""
     page = loaded.page
     svgs = page.locator("svg").all()
     assert len(svgs) >= CHARTS

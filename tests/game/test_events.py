@@ -12,6 +12,7 @@ from tests.support import PAID
 
 
 def with_events(*events: dict, budget: float | None = None) -> Scenario:
+    """The paid game with ``events`` scripted and the game's budget set to ``budget``."""
     document = PAID.model_dump(mode="json", by_alias=True)
     document["events"] = list(events)
     document["game"]["budget"] = budget
@@ -19,6 +20,7 @@ def with_events(*events: dict, budget: float | None = None) -> Scenario:
 
 
 def test_a_dip_cuts_demand_for_its_length_then_restores_it():
+    """A two-month dip from mid-April cuts May's leads, is told after Q2, and is over by then."""
     dip = with_events({"at": "2027-04-15", "kind": "market_dip", "factor": 0.5, "lasts": "2mo"})
     session, calm = GameSession(dip, 3), GameSession(PAID, 3)
     first = session.advance({})
@@ -34,6 +36,7 @@ def test_a_dip_cuts_demand_for_its_length_then_restores_it():
 
 
 def test_a_surge_and_a_new_product_scale_their_parameters():
+    """A surge scales demand, a new product conversion, and the headline is in the story."""
     events = with_events(
         {"at": "2027-02-01", "kind": "lead_surge", "factor": 1.5},
         {"at": "2027-02-01", "kind": "new_product", "factor": 1.2, "headline": "Launch day!"},
@@ -46,6 +49,7 @@ def test_a_surge_and_a_new_product_scale_their_parameters():
 
 
 def test_a_budget_cut_tightens_what_the_player_may_spend():
+    """Under a budget cut the team may go on and reps may be let go, but a hire is refused."""
     cut = with_events({"at": "2027-03-01", "kind": "budget_cut", "factor": 0.25}, budget=3e6)
     session = GameSession(cut, 5)
     assert session.check({}) == []
@@ -60,6 +64,7 @@ def test_a_budget_cut_tightens_what_the_player_may_spend():
 
 @pytest.mark.parametrize(("raise_to", "stays"), [(None, False), (1.3, True)])
 def test_a_star_with_an_offer_leaves_unless_matched(raise_to, stays):
+    """The best AE, offered 1.3x market pay, leaves unless the player raises its pay to match."""
     offer = with_events({"at": "2027-05-10", "kind": "competing_offer", "role": "ae", "offer": 1.3})
     for seed in range(6, 30):  # a game where the star is still there to answer
         session = GameSession(offer, seed)
@@ -83,6 +88,7 @@ def test_a_star_with_an_offer_leaves_unless_matched(raise_to, stays):
 
 
 def test_events_replay_exactly():
+    """A game with scripted events and pay raises replays to the same last briefing."""
     busy = with_events(
         {"at": "2027-02-20", "kind": "market_dip", "factor": 0.7, "lasts": "1mo"},
         {"at": "2027-05-10", "kind": "competing_offer", "role": "ae"},

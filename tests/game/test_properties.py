@@ -66,6 +66,7 @@ class Game(RuleBasedStateMachine):
 
     @initialize(seed=st.integers(0, 50))
     def start(self, seed):
+        """Start a game of the first-team exercise on ``seed``."""
         self.session = GameSession(GAME, seed)
         self.seed = seed
         self.spent = 0.0
@@ -73,6 +74,7 @@ class Game(RuleBasedStateMachine):
     @precondition(lambda self: not self.session.finished)
     @rule(data=st.data())
     def decide(self, data):
+        """Make legal decisions: a turn is played if affordable, else refused, changing nothing."""
         session = self.session
         before = session.briefing()
         chosen = data.draw(decisions_for(before))
@@ -88,6 +90,7 @@ class Game(RuleBasedStateMachine):
 
     @invariant()
     def headcount_is_never_negative(self):
+        """No role's headcount or open requisitions ever go below zero."""
         for role in WORKING_ROLES:
             assert self.session.briefing().headcount(role) >= 0
             assert self.session.sim.workforce.open_requisitions[role] >= 0

@@ -32,12 +32,14 @@ def test_points_by_hand():
 
 
 def test_points_are_clipped_to_twice_the_weight_and_never_negative():
+    """Points are capped at twice an indicator's weighted share and never fall below zero."""
     card = scorecard({"profit": 500.0, "ending_arr": -50.0}, {"profit": 100.0, "ending_arr": 100.0},
                      {"profit": 1.0, "ending_arr": 1.0})  # fmt: skip
     assert [line.points for line in card.lines] == [100.0, 0.0]
 
 
 def test_the_autopilot_scores_one_hundred():
+    """The autopilot scores 100 against itself, with no key decisions and no luck to report."""
     session = GameSession(PAID, 11)
     play(session, autopilot)
     found = debrief(session, seeds=0)
@@ -62,6 +64,7 @@ def test_cutting_the_team_in_the_last_turn_does_not_pay():
 
 
 def test_key_decisions_are_measured_by_leaving_each_turn_out():
+    """A key decision's impact is the score lost without its turn; luck comes from other seeds."""
     session = GameSession(PAID, 13)
     play(session, busy_player)
     found = debrief(session, seeds=2)
@@ -84,6 +87,7 @@ def test_key_decisions_are_measured_by_leaving_each_turn_out():
 
 
 def test_replayed_elsewhere_decisions_about_missing_reps_are_dropped():
+    """Replayed leniently, decisions about reps who are not there are dropped, the rest kept."""
     session = GameSession(PAID, 14)
     rep = session.briefing().roster[0].rep
     kept = lenient(session, {"fire": [rep, 99_999], "plan": [rep, 88_888], "recognition": 2})
@@ -91,11 +95,13 @@ def test_replayed_elsewhere_decisions_about_missing_reps_are_dropped():
 
 
 def test_a_debrief_needs_a_finished_game():
+    """A debrief of a game that is not over is refused."""
     with pytest.raises(ValueError, match="not over"):
         debrief(GameSession(PAID, 15))
 
 
 def test_scoring_weights_are_checked():
+    """Scoring weights must name known indicators and not all be zero."""
     with pytest.raises(ValidationError, match="unknown indicator"):
         GameRules(scoring={"happiness": 1.0})
     with pytest.raises(ValidationError, match="must not all be zero"):
@@ -103,6 +109,7 @@ def test_scoring_weights_are_checked():
 
 
 def test_decisions_are_summarised_in_words():
+    """A turn's decisions are summed up in one line of words; none is 'no change'."""
     said = summary({"hire": [{"role": "ae", "count": 2, "offer": 1.1}], "fire": [4],
                     "coaching": {"hours_per_rep_per_month": 3, "focus": "stars"}})  # fmt: skip
     assert said == "hired 2 ae at 1.1x market pay; let go rep 4; coaching 3 h a rep (stars)"

@@ -41,6 +41,7 @@ def test_live_equals_replay_at_every_turn():
 
 
 def test_save_and_load_rebuild_the_game(tmp_path):
+    """A saved game loads to the same briefing, or to an earlier turn; other JSON is refused."""
     live = GameSession(PAID, 2)
     play(live, busy_player)
     path = live.save(tmp_path / "game.json")
@@ -78,6 +79,7 @@ def test_one_bad_decision_and_none_apply():
 
 
 def test_hiring_raises_the_target_and_the_offer_sets_pay():
+    """Hiring raises the headcount target, and the hires are paid the offer times market pay."""
     session = GameSession(BASELINE, 4)
     target = session.sim.workforce.target[Role.AE]
     session.advance({"hire": [{"role": "ae", "count": 3, "offer": 1.25}]})
@@ -89,6 +91,7 @@ def test_hiring_raises_the_target_and_the_offer_sets_pay():
 
 
 def test_a_fired_rep_leaves_at_once_and_severance_is_spent():
+    """A fired rep leaves at once; the severance adds to the turn's spend and the story says so."""
     session = GameSession(BASELINE, 5)
     rep = session.briefing().roster[0]
     autopilot_spend = GameSession(BASELINE, 5).advance({}).indicator("people_spend").value
@@ -101,6 +104,7 @@ def test_a_fired_rep_leaves_at_once_and_severance_is_spent():
 
 
 def test_the_budget_refuses_what_it_cannot_pay():
+    """Decisions the budget cannot pay are refused with one budget problem."""
     tight = BASELINE.model_copy(update={"game": BASELINE.game.model_copy(update={"budget": 1.6e6})})
     session = GameSession(tight, 6)
     projected = session.briefing().budget.projected
@@ -111,6 +115,7 @@ def test_the_budget_refuses_what_it_cannot_pay():
 
 
 def test_a_quota_change_reaches_the_plan():
+    """A quota change scales the plan's quota; a role on no pay plan cannot have one."""
     session = GameSession(PAID, 8)
     amount = PAID.compensation.plans["ae_linear"].quota.amount
     session.advance({"quota": {"ae": 1.2}})
@@ -138,6 +143,7 @@ def test_every_exercise_plays_to_a_debrief(name):
 
 
 def test_the_hiring_limit_counts_every_entry_for_a_role():
+    """The hiring limit per turn counts every hire entry for a role together."""
     session = GameSession(BASELINE, 9)
     limit = BASELINE.game.max_hires_per_turn
     split = [{"role": "ae", "count": limit}, {"role": "ae", "count": 1}]
@@ -164,6 +170,7 @@ def test_new_plan_terms_and_quotas_reach_the_reps_at_the_next_period():
 
 
 def test_a_quota_change_follows_a_plan_chosen_in_the_same_turn():
+    """A quota change applies to the plan chosen in the same turn, not to the old one."""
     scenario = load_scenario("scenarios/game/pay_plan_redesign.yaml")
     session = GameSession(scenario, 3)
     amount = scenario.compensation.plans["ae_capped"].quota.amount
@@ -174,6 +181,7 @@ def test_a_quota_change_follows_a_plan_chosen_in_the_same_turn():
 
 
 def test_a_contest_runs_over_the_next_quarter_and_pays_its_prizes():
+    """A contest pays its prizes after the next quarter; it needs time, a pay plan and budget."""
     scenario = load_scenario("scenarios/game/pay_plan_redesign.yaml", ["game.budget=null"])
     session = GameSession(scenario, 4)
     before = session.briefing().budget.projected
@@ -205,6 +213,7 @@ def test_a_contest_runs_over_the_next_quarter_and_pays_its_prizes():
 @pytest.mark.parametrize(("backfill", "said"), [("immediate", "backfills are open"),
                                                 ("freeze", "backfills are frozen")])  # fmt: skip
 def test_the_story_says_what_happens_to_the_seats_of_leavers(backfill, said):
+    """The story says whether the seats of leavers are to be filled or frozen."""
     session = GameSession(BASELINE, 5)
     rep = session.briefing().roster[0]
     story = session.advance({"fire": [rep.rep], "backfill": backfill}).story
@@ -246,6 +255,7 @@ def test_the_briefing_says_which_policies_are_in_force():
 
 
 def test_the_briefing_gives_each_plan_its_quota_in_words():
+    """The briefing gives each role on a plan its quota in words, as a quota change leaves it."""
     session = GameSession(PAID, 4)
     amount = PAID.compensation.plans["ae_linear"].quota.amount
     before = session.briefing().quotas

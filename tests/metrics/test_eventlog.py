@@ -22,6 +22,7 @@ TOL = 1e-6
 
 @pytest.fixture(scope="module")
 def told(small_org: Scenario) -> RunResult:
+    """Fifteen months of the small organisation, on a pay plan, with every kind of event logged."""
     data = small_org.model_dump(by_alias=True)
     data["calendar"]["horizon"] = "15mo"
     data["roles"]["ae"]["attrition"] = {"voluntary": 0.25}
@@ -50,6 +51,7 @@ def told(small_org: Scenario) -> RunResult:
 
 
 def rows(result: RunResult, kind: str) -> list[dict[str, Any]]:
+    """The rows of ``kind``'s event table, each a mapping of column to value."""
     assert result.events is not None
     table = result.events[kind]
     return [dict(zip(table, values, strict=True)) for values in zip(*table.values(), strict=True)]

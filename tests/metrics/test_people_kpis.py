@@ -72,10 +72,12 @@ def people_record() -> Record:
 
 @pytest.fixture
 def kpis() -> dict[str, float]:
+    """The KPIs of the hand-built year."""
     return compute(people_record())
 
 
 def test_headcount_and_ramped_capacity_are_time_averages(kpis: dict[str, float]):
+    """Headcount and ramped capacity are averages over time; a role with no staff has 0."""
     assert kpis["headcount_mean_sdr"] == pytest.approx(4.0)
     assert kpis["headcount_mean_ae"] == pytest.approx(6.0)
     assert kpis["ramped_capacity_sdr"] == pytest.approx(3.0)
@@ -108,6 +110,7 @@ def test_attrition_is_annualised():
 
 
 def test_counts_costs_and_times(kpis: dict[str, float]):
+    """Hires, exits, costs and plans add up; replacement cost is hiring and exit cost per exit."""
     assert kpis["hires"] == 3
     assert kpis["exits"] == 2  # regretted exits are voluntary ones, not counted twice
     assert kpis["time_to_fill_days_mean"] == pytest.approx(45.0)
@@ -120,6 +123,7 @@ def test_counts_costs_and_times(kpis: dict[str, float]):
 
 
 def test_tenure_in_months(kpis: dict[str, float]):
+    """Tenure at exit is a mean by role in months; the staff's median tenure at the end is 12."""
     assert kpis["tenure_at_exit_months_mean_sdr"] == pytest.approx(6.0)
     assert kpis["tenure_at_exit_months_mean_ae"] == pytest.approx(18.0)
     assert math.isnan(kpis["tenure_at_exit_months_mean_csm"])
@@ -127,6 +131,7 @@ def test_tenure_in_months(kpis: dict[str, float]):
 
 
 def test_manager_time_shares_coaching_and_morale(kpis: dict[str, float]):
+    """Manager hours are shares of 1; coaching is per rep-month; morale skips empty months."""
     assert kpis["manager_hours_share_admin"] == pytest.approx(0.3)
     assert kpis["manager_hours_share_hiring"] == pytest.approx(0.6)
     assert kpis["manager_hours_share_coaching"] == pytest.approx(0.1)
@@ -177,11 +182,13 @@ def test_people_kpis_are_nan_with_nothing_to_measure():
 
 
 def test_every_people_kpi_is_defined(kpis: dict[str, float]):
+    """The KPIs computed, bar per-stage conversions, are exactly the KPIs defined."""
     computed = {name for name in kpis if not name.startswith("stage_conversion_")}
     assert computed == set(KPI_DEFINITIONS)
 
 
 def test_an_activity_the_kpis_do_not_know_still_gets_a_share():
+    """A manager activity the KPIs do not name still gets its share of the hours."""
     record = Record(measured_days=10.0)
     record.people.manager_hours = {"admin": 3.0, "travel": 1.0}
     kpis = compute(record)

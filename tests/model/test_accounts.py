@@ -20,6 +20,7 @@ STEPS = st.lists(
 
 
 def scanned(book: AccountBook, csm: int) -> list[int]:
+    """The slots ``csm`` holds, found by scanning the whole book."""
     return [slot for slot in book.slots() if book.csm[slot] == csm]
 
 

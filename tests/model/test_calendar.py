@@ -26,12 +26,14 @@ def fire(start: dt.date, fiscal_start: int, days: float) -> list[tuple[str, floa
 
 
 def test_month_ends_fall_on_real_month_lengths():
+    """Month ends fall after 31, 28 and 31 days, the real lengths of January to March 2027."""
     seen = fire(dt.date(2027, 1, 1), 1, 100)
     months = [now for name, now, _ in seen if name == "MONTH_END"]
     assert months == [31, 59, 90]
 
 
 def test_quarters_and_years_follow_the_fiscal_start():
+    """With a February fiscal start, quarters and years close and are named by the fiscal year."""
     seen = fire(dt.date(2027, 1, 1), 2, 400)
     quarters = [(now, label) for name, now, label in seen if name == "QUARTER_END"]
     # FY2028 runs Feb 2027 to Jan 2028, so January 2027 closes FY2027's last quarter.
@@ -42,12 +44,14 @@ def test_quarters_and_years_follow_the_fiscal_start():
 
 
 def test_boundaries_fire_month_then_quarter_then_year():
+    """At a year end the month closes first, then the quarter, then the year."""
     seen = fire(dt.date(2027, 1, 1), 1, 366)
     at_year_end = [name for name, now, _ in seen if now == 365]
     assert at_year_end == ["MONTH_END", "QUARTER_END", "YEAR_END"]
 
 
 def test_mid_month_start_makes_a_short_first_month():
+    """A start on 15 March makes a 17-day first month, in Q1, with April the next month."""
     cal = Calendar(dt.date(2027, 3, 15), 1)
     assert cal.month_start(0) == 0
     assert cal.month_start(1) == 17

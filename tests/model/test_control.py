@@ -16,6 +16,7 @@ from salessim.scenario.schema import Scenario
 
 @pytest.fixture
 def sim(small_org: Scenario) -> Simulation:
+    """The small organisation run to day 100."""
     simulation = Simulation(small_org, 2)
     simulation.run_until(100.0)
     return simulation

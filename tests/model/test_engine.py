@@ -30,6 +30,7 @@ def same_rows(a: list[dict[str, float | str]], b: list[dict[str, float | str]]) 
 
 
 def test_same_scenario_and_seed_give_identical_results(small_org: Scenario):
+    """The same scenario and seed give bit-identical KPIs, monthly rows and weekly bookings."""
     first, second = simulate(small_org, 3), simulate(small_org, 3)
     assert same(first.kpis, second.kpis)
     assert same_rows(first.monthly, second.monthly)
@@ -37,10 +38,12 @@ def test_same_scenario_and_seed_give_identical_results(small_org: Scenario):
 
 
 def test_different_seeds_differ(small_org: Scenario):
+    """Different seeds give different KPIs."""
     assert not same(simulate(small_org, 1).kpis, simulate(small_org, 2).kpis)
 
 
 def test_advancing_in_steps_equals_one_run(small_org: Scenario):
+    """Advancing in several steps ends with the KPIs of one uninterrupted run."""
     sim = Simulation(small_org, 5)
     recording = Recording(sim)
     for day in (10.5, 91.0, 200.0, sim.end):
@@ -49,6 +52,7 @@ def test_advancing_in_steps_equals_one_run(small_org: Scenario):
 
 
 def test_result_pickles_for_any_executor(small_org: Scenario):
+    """A run's result survives pickling, so any executor can send it back."""
     result = simulate(small_org, 1, years=0.25)
     assert same(pickle.loads(pickle.dumps(result)).kpis, result.kpis)
 
@@ -71,6 +75,7 @@ def test_a_change_between_advances_takes_effect(small_org: Scenario):
 
 
 def test_a_policy_change_between_advances_is_applied(small_org: Scenario):
+    """A routing policy changed mid-run replaces the team's routing."""
     sim = Simulation(small_org, 2)
     sim.run_until(30)
     sim.change(["policies.routing.sdr=least_loaded"])
@@ -78,6 +83,7 @@ def test_a_policy_change_between_advances_is_applied(small_org: Scenario):
 
 
 def test_shape_changes_are_refused_mid_run(small_org: Scenario):
+    """A headcount change mid-run is refused as a change of shape."""
     sim = Simulation(small_org, 2)
     sim.run_until(30)
     with pytest.raises(ValueError, match="shape"):
@@ -85,12 +91,14 @@ def test_shape_changes_are_refused_mid_run(small_org: Scenario):
 
 
 def test_bad_changes_are_refused_with_the_key(small_org: Scenario):
+    """A change with a misspelt key is refused, naming the key."""
     sim = Simulation(small_org, 2)
     with pytest.raises(ScenarioError, match="headcont"):
         sim.change({"roles.ae.headcont": 12})
 
 
 def test_time_only_moves_forward(small_org: Scenario):
+    """Advancing to a time before now is refused."""
     sim = Simulation(small_org, 2)
     sim.run_until(50)
     with pytest.raises(ValueError, match="back in time"):
@@ -98,6 +106,7 @@ def test_time_only_moves_forward(small_org: Scenario):
 
 
 def test_warmup_excludes_its_leads(small_org: Scenario):
+    """After a warm-up, measuring covers the horizon from the book the warm-up left."""
     warm = small_org.model_copy(
         update={"calendar": small_org.calendar.model_copy(update={"warmup": 100.0})}
     )
@@ -107,6 +116,7 @@ def test_warmup_excludes_its_leads(small_org: Scenario):
 
 
 def test_progress_reports_reach_the_end(small_org: Scenario):
+    """Progress reports never go backwards, and the last one reaches the total."""
     seen: list[tuple[float, float]] = []
     simulate(small_org, 1, years=0.5, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1][0] == pytest.approx(seen[-1][1])
@@ -114,6 +124,7 @@ def test_progress_reports_reach_the_end(small_org: Scenario):
 
 
 def test_event_log_is_opt_in_and_complete(small_org: Scenario):
+    """The event log is kept only when asked for; it then holds every lead, columns aligned."""
     assert simulate(small_org, 1, years=0.1).events is None
     result = simulate(small_org, 1, years=0.1, record_events=True)
     events = result.events
@@ -124,6 +135,7 @@ def test_event_log_is_opt_in_and_complete(small_org: Scenario):
 
 
 def test_lead_ids_stay_unique_across_a_change(small_org: Scenario):
+    """Lead ids stay unique across a change made mid-run."""
     sim = Simulation(small_org, 3)
     recording = Recording(sim, events=True)
     sim.run_until(60)

@@ -80,15 +80,19 @@ class Starts:
         self.by: list[int] = []
 
     def work_days(self, job: Job, rep: Rep) -> float:
+        """A job takes its own work, whoever does it."""
         return job.work
 
     def started(self, job: Job, rep: Rep, wait_days: float) -> None:
+        """Note the rep who started the job."""
         self.by.append(rep.id)
 
     def finished(self, job: Job, rep: Rep) -> None:
+        """Nothing to note when a job is done."""
         pass
 
     def gave_up(self, job: Job) -> None:
+        """Nothing to note when a job goes cold."""
         pass
 
 
@@ -163,6 +167,7 @@ class LinearRoundRobin:
         self._last = -1
 
     def __call__(self, candidates: list[Rep]) -> Rep:
+        """The first candidate with an id after the last choice, else the first one."""
         chosen = candidates[0]
         for rep in candidates:
             if rep.id > self._last:

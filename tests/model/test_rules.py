@@ -13,10 +13,12 @@ from salessim.scenario.schema import Scenario
 
 
 def with_(scenario: Scenario, **changes: Any) -> Scenario:
+    """``scenario`` with overrides given as keywords, ``__`` standing for a dot."""
     return apply_overrides(scenario, {k.replace("__", "."): v for k, v in changes.items()})
 
 
 def workers_by_lead(result, role_stages: set[int]) -> dict[int, set[int]]:
+    """The reps who worked each lead at any of ``role_stages``, by lead id."""
     work = result.events["lead_work_started"]
     seen: dict[int, set[int]] = defaultdict(set)
     for lead, rep, stage in zip(work["lead"], work["rep"], work["stage"], strict=True):
@@ -26,6 +28,7 @@ def workers_by_lead(result, role_stages: set[int]) -> dict[int, set[int]]:
 
 
 def ae_stages(scenario: Scenario) -> set[int]:
+    """The indices of the funnel stages AEs work."""
     return {i for i, s in enumerate(scenario.funnel.stages) if s.role.value == "ae"}
 
 
@@ -39,12 +42,14 @@ def test_sticky_deals_stay_with_one_ae(small_org: Scenario):
 
 
 def test_pooled_deals_move_between_aes(small_org: Scenario):
+    """With pooled ownership, some deals are worked by more than one AE."""
     pooled = with_(small_org, policies__deal_ownership="pooled")
     seen = workers_by_lead(simulate(pooled, 1, years=0.5, record_events=True), ae_stages(pooled))
     assert any(len(reps) > 1 for reps in seen.values())
 
 
 def test_only_deals_needing_a_specialist_reach_the_specialist_stage(small_org: Scenario):
+    """Specialists work only on deals that need one: none at a share of 0, some at a share of 1."""
     for share, expect_some in ((0.0, False), (1.0, True)):
         scenario = with_(small_org, market__segments__mid_market__needs_specialist=share)
         result = simulate(scenario, 2, years=0.5)
@@ -53,6 +58,7 @@ def test_only_deals_needing_a_specialist_reach_the_specialist_stage(small_org: S
 
 
 def test_no_prospecting_means_no_outbound_leads(small_org: Scenario):
+    """No leads per prospecting hour means no outbound leads."""
     none = with_(small_org, market__outbound__leads_per_prospecting_hour=0)
     assert simulate(none, 1, years=0.5).kpis["leads_outbound"] == 0
 
@@ -67,6 +73,7 @@ def test_outbound_leads_scale_with_sdr_prospecting_time(small_org: Scenario):
 
 
 def test_referrals_come_from_customers(small_org: Scenario):
+    """No customers and no referral rate give no referrals; a larger book gives more."""
     none = with_(
         small_org, customers__initial__accounts=0, customers__referrals_per_account_per_year=0
     )
@@ -107,6 +114,8 @@ def test_more_csm_attention_means_less_churn(small_org: Scenario):
 
 
 def test_fit_counts_relative_to_its_segment_mean(small_org: Scenario):
+    """Shifting a segment's whole fit distribution leaves the win rate as it was."""
+
     def run(mean: float) -> dict[str, float]:
         scenario = with_(
             small_org,

@@ -20,6 +20,7 @@ from salessim.scenario.schema import Scenario
 
 
 def with_events(scenario: Scenario, *events: dict[str, Any], **sections: Any) -> Scenario:
+    """``scenario`` with ``events`` scripted and whole top-level sections replaced."""
     document = scenario.model_dump(mode="json", by_alias=True)
     document["events"] = list(events)
     for key, value in sections.items():
@@ -28,6 +29,7 @@ def with_events(scenario: Scenario, *events: dict[str, Any], **sections: Any) ->
 
 
 def arrival_days(scenario: Scenario, seed: int, until: float) -> list[float]:
+    """The days leads arrive in a run of ``scenario`` on ``seed`` up to ``until``."""
     sim = Simulation(scenario, seed)
     days: list[float] = []
     sim.bus.subscribe(LeadCreated, lambda event: days.append(event.day))

@@ -24,19 +24,24 @@ class Log:
         self.env, self.events = env, []
 
     def work_days(self, item: Item, rep: Rep) -> float:
+        """An item takes its own work, whoever does it."""
         return item.work
 
     def started(self, item: Item, rep: Rep, wait: float) -> None:
+        """Record the start: item, rep, day and the wait before it."""
         self.events.append(("start", item.name, rep.id, self.env.now, wait))
 
     def finished(self, item: Item, rep: Rep) -> None:
+        """Record the finish: item, rep and day."""
         self.events.append(("done", item.name, rep.id, self.env.now))
 
     def gave_up(self, item: Item) -> None:
+        """Record an item gone cold and the day."""
         self.events.append(("cold", item.name, self.env.now))
 
 
 def team(n: int, routing: Any = None, sticky: bool = False, speed: float = 1.0) -> tuple:
+    """A team of ``n`` SDRs (skills 1, 2, ...) with a logging handler: env, team and log."""
     env = simpy.Environment()
     reps = [Rep(i + 1, Role.SDR, 1.0 + i, 1.0, speed, 0.0) for i in range(n)]
     t = Team(env, reps, routing or RoundRobin(lambda: 0.5), sticky=sticky)
@@ -45,6 +50,7 @@ def team(n: int, routing: Any = None, sticky: bool = False, speed: float = 1.0) 
 
 
 def test_items_are_served_first_come_first_served():
+    """One rep serves items in arrival order, each finishing after its work."""
     env, t, log = team(1)
     for name in "abc":
         t.push(Item(name, 1.0))
@@ -54,6 +60,7 @@ def test_items_are_served_first_come_first_served():
 
 
 def test_speed_stretches_work_into_calendar_time():
+    """A rep at a quarter of full speed takes four days for a day's work."""
     env, t, log = team(1, speed=0.25)
     t.push(Item("a", 1.0))
     env.run()
@@ -61,6 +68,7 @@ def test_speed_stretches_work_into_calendar_time():
 
 
 def test_impatient_items_leave_and_are_skipped():
+    """An item that waits past its patience goes cold and is skipped; the next one is served."""
     env, t, log = team(1)
     t.push(Item("a", 2.0))
     t.push(Item("b", 1.0), patience_days=1.0)
@@ -82,6 +90,7 @@ def test_queue_integrals_match_a_hand_computed_schedule():
 
 
 def test_a_joining_rep_takes_the_oldest_waiting_item_at_once():
+    """A rep who joins starts at once on the oldest waiting item."""
     env, t, log = team(1)
     for name in "abc":
         t.push(Item(name, 2.0))
@@ -124,6 +133,7 @@ def test_a_requeued_item_keeps_its_deadline():
 
 
 def test_a_withdrawn_item_is_skipped():
+    """A withdrawn item is never started and leaves the queue."""
     env, t, log = team(1)
     t.push(Item("a", 1.0))
     gone = Item("b", 1.0)
@@ -134,6 +144,7 @@ def test_a_withdrawn_item_is_skipped():
 
 
 def test_owned_work_waits_for_its_owner_even_when_others_are_idle():
+    """With sticky ownership, an owner's items wait for it even while a teammate is idle."""
     env, t, log = team(2, sticky=True)
     owner = t.reps[0]
     t.push(Item("a", 1.0), owner)
@@ -144,6 +155,7 @@ def test_owned_work_waits_for_its_owner_even_when_others_are_idle():
 
 
 def test_round_robin_takes_turns():
+    """Round robin takes reps in id order, wrapping round, from the last one it chose."""
     policy = RoundRobin(lambda: 0.0)
     reps = [Rep(i, Role.AE, 1.0, 1.0, 1.0, 0.0) for i in (1, 2, 3)]
     assert [policy(reps).id for _ in range(4)] == [1, 2, 3, 1]
@@ -151,12 +163,14 @@ def test_round_robin_takes_turns():
 
 
 def test_least_loaded_picks_the_smallest_book_then_the_lowest_id():
+    """Least loaded picks the rep with the smallest load, the lowest id on ties."""
     reps = [Rep(i, Role.AE, 1.0, 1.0, 1.0, 0.0) for i in (1, 2, 3)]
     reps[0].load, reps[1].load, reps[2].load = 4, 2, 2
     assert LeastLoaded(lambda: 0.0)(reps).id == 2
 
 
 def test_skill_weighted_chooses_in_proportion_to_skill():
+    """Skill-weighted routing picks in proportion to skill: 1 against 3 splits draws at 1/4."""
     reps = [Rep(1, Role.AE, 1.0, 1.0, 1.0, 0.0), Rep(2, Role.AE, 3.0, 1.0, 1.0, 0.0)]
     assert SkillWeighted(lambda: 0.2)(reps).id == 1
     assert SkillWeighted(lambda: 0.3)(reps).id == 2

@@ -60,6 +60,7 @@ NO_EXITS = {"voluntary": 0, "involuntary": 0}
 
 
 def with_(scenario: Scenario, **changes: Any) -> Scenario:
+    """``scenario`` with overrides given as keywords, ``__`` standing for a dot."""
     return apply_overrides(scenario, {k.replace("__", "."): v for k, v in changes.items()})
 
 
@@ -71,6 +72,7 @@ def make_rep(
     manager: int = 0,
     role: Role = Role.AE,
 ) -> Rep:
+    """A rep with the given id, tier, hire day, manager and role, other traits plain."""
     rep = Rep(id, role, 1.0, 1.0, 0.1, hired_at)
     rep.tier = tier
     rep.manager = manager
@@ -127,6 +129,7 @@ def hazard_rep(
     credits: list[float],
     bases: list[float],
 ) -> Rep:
+    """A rep of ``tier`` hired on day 100, with the pay, morale, attention and history given."""
     rep = make_rep(tier=tier, hired_at=100.0)
     rep.pay, rep.morale = pay, morale
     rep.attention_hours, rep.coached_hours = attention, coached
@@ -310,6 +313,7 @@ class Coachee:
     trailing: float | None = None
 
     def attainment(self) -> float | None:
+        """The trailing attainment given, or unknown."""
         return self.trailing
 
 
@@ -364,12 +368,14 @@ def test_coaching_split_falls_back_to_everyone_when_the_focus_picks_nobody(focus
 
 # ============================================================================ 3. managers
 def desk(headcount: int, hours_per_week: float) -> ManagerDesk:
+    """A manager desk of ``headcount`` managers working ``hours_per_week`` each."""
     return ManagerDesk(
         ManagerSpec.model_validate({"headcount": headcount, "hours_per_week": hours_per_week})
     )
 
 
 def team_of(n: int) -> list[Rep]:
+    """``n`` reps carrying stale coaching and attention hours from a past month."""
     reps = [make_rep(i + 1) for i in range(n)]
     for rep in reps:
         rep.coached_hours = rep.attention_hours = 99.0  # stale values from a past month
@@ -525,6 +531,7 @@ BACKFILL_RUN = 200.0
 
 
 def backfill_run(backfill: str, seed: int = 3) -> tuple[Simulation, People]:
+    """The people organisation, AEs leaving fast, run under ``backfill`` to day 200; its events."""
     scenario = people_org(policies__staffing__backfill=backfill, **LEAVING_AES)
     sim = Simulation(scenario, seed)
     people = People(sim)
@@ -617,6 +624,7 @@ PLAN_RUN = 280.0  # attainment is known from the end of August (day 243)
 
 
 def plan_run(small_org: Scenario, quota: float) -> People:
+    """The AE events of the small organisation, nobody quitting, on ``quota``, to day 280."""
     scenario = with_(
         quiet(small_org),
         roles__ae__quota=quota,

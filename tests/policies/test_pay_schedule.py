@@ -39,6 +39,7 @@ def shipped_plan_parts() -> list[tuple[str, Plan]]:
 
 
 def ae_plan(*components: dict[str, Any]) -> Plan:
+    """An AE plan with ``components``: 100k base and target incentive, 800k a quarter."""
     return Plan.model_validate(
         {
             "role": "ae",

@@ -53,10 +53,12 @@ def account_for(plan: Plan) -> PlanAccount:
 
 
 def credit(account: PlanAccount, amount: float) -> list:
+    """Credit ``amount`` of new ARR to ``account``; the pay lines it earns."""
     return account.credit(Measure.NEW_ARR, amount)
 
 
 def amounts(lines: list) -> list[tuple[str, float, float, float]]:
+    """Each line as (component, credit, rate, amount to 6 decimals)."""
     return [(line.component, line.credit, line.rate, round(line.amount, 6)) for line in lines]
 
 
@@ -106,12 +108,14 @@ def test_one_deal_across_bands(rates, deal, expected):
 
 
 def test_a_bonus_tier_is_paid_once_a_period():
+    """A bonus tier pays on the deal that crosses it and not again later in the period."""
     account = account_for(plan(bonus={"tiers": [{"at": 1.0, "amount": "10k"}]}))
     paid = [sum(line.amount for line in credit(account, deal)) for deal in (299e3, 1e3, 500e3)]
     assert paid == [0.0, 10_000, 0.0]
 
 
 def test_plans_refuse_bands_out_of_order():
+    """A plan refuses commission bands that do not start from 0 or do not increase."""
     with pytest.raises(ValueError, match="increasing"):
         plan(commission={"rates": [{"from": 0, "rate": 0.1}, {"from": 0, "rate": 0.2}]})
     with pytest.raises(ValueError, match="start from 0"):

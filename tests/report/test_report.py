@@ -86,6 +86,7 @@ def one_sdr_stage(horizon: str) -> Scenario:
 
 @pytest.fixture(scope="module")
 def default_run() -> RunResult:
+    """A year of the default scenario."""
     return simulate(Scenario(), 1, years=1)
 
 
@@ -103,6 +104,7 @@ def no_month_run() -> RunResult:
 
 @pytest.fixture(params=["default_run", "tiny_run", "no_month_run"])
 def any_run(request: pytest.FixtureRequest) -> RunResult:
+    """Each of the default, tiny and month-less runs in turn."""
     return request.getfixturevalue(request.param)
 
 
@@ -140,10 +142,12 @@ def test_utilisation_leaves_out_roles_without_staff(tiny_run: RunResult):
 
 
 def hand_built(record: Record) -> RunResult:
+    """A run result around a record built by hand."""
     return RunResult(scenario_name="Hand-built", seed=0, kpis=compute(record), record=record)
 
 
 def texts(fig: Figure) -> list[str]:
+    """The texts written on a figure's axes."""
     return [text.get_text() for ax in fig.axes for text in ax.texts]
 
 
@@ -184,6 +188,7 @@ def test_attrition_stacks_exits_by_kind_with_regretted_on_top_of_voluntary():
 
 
 def test_tenure_histograms_staff_and_leavers_by_role_in_months():
+    """Tenure histograms count staff and leavers by role, in months, with the staff's median."""
     record = Record(measured_days=365.25)
     record.people.roster_end = [
         ("ae", 1.5 * DAYS_PER_MONTH, None, False),
@@ -256,12 +261,14 @@ def test_unknown_kpis_are_null(tiny_run: RunResult):
 
 
 def test_write_kpis_json_round_trips(default_run: RunResult, tmp_path: Path):
+    """The KPI JSON written to a file reads back unchanged."""
     path = write_kpis_json(default_run, tmp_path / "kpis.json")
     assert json.loads(path.read_text(encoding="utf-8")) == kpis_json(default_run)
 
 
 # ----------------------------------------------------------------------------- CSV
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """A CSV file's header and its rows as mappings."""
     with path.open(newline="", encoding="utf-8") as file:
         reader = csv.DictReader(file)
         return list(reader.fieldnames or []), list(reader)
@@ -306,6 +313,7 @@ def test_timeseries_csv_writes_unknown_as_empty_cells(tiny_run: RunResult, tmp_p
 
 
 def test_timeseries_csv_without_months_is_empty(no_month_run: RunResult, tmp_path: Path):
+    """A run shorter than a month writes an empty monthly CSV."""
     assert no_month_run.monthly == []
     path = write_timeseries_csv(no_month_run, tmp_path / "monthly.csv")
     assert path.read_text(encoding="utf-8") == ""
@@ -329,18 +337,21 @@ def test_event_tables_are_written_one_csv_per_kind(tmp_path: Path):
 
 
 def test_event_tables_need_an_event_log(tiny_run: RunResult, tmp_path: Path):
+    """Event tables of a run without its event log are refused, naming record_events."""
     with pytest.raises(ValueError, match="record_events"):
         write_event_tables(tiny_run, tmp_path / "events")
 
 
 # ----------------------------------------------------------------------------- summary
 def render(result: RunResult) -> str:
+    """The run's summary table as plain text, 100 columns wide."""
     console = Console(record=True, width=100, color_system=None)
     console.print(summary_table(result))
     return console.export_text()
 
 
 def test_summary_table_has_every_section_and_no_raw_nan(default_run: RunResult):
+    """The summary table shows every section and key row, money formatted, and never 'nan'."""
     text = render(default_run)
     for section in ("Funnel", "Revenue", "Teams", "Stage conversions"):
         assert section in text
@@ -421,10 +432,12 @@ def test_people_section_of_a_run_without_managers_or_quotas(tiny_run: RunResult)
     ],
 )
 def test_money(value: float | None, text: str):
+    """Money reads in dollars with k, M or B to one decimal; unknown is a dash."""
     assert fmt.money(value) == text
 
 
 def test_money_for_axis_ticks_drops_trailing_zeros():
+    """Money trimmed for axis ticks drops trailing zeros."""
     assert fmt.money(2_000_000, decimals=2, trim=True) == "$2M"
     assert fmt.money(1_250_000, decimals=2, trim=True) == "$1.25M"
 
@@ -440,10 +453,12 @@ def test_money_for_axis_ticks_drops_trailing_zeros():
     ],
 )
 def test_percent(value: float, text: str):
+    """Percentages read to one decimal; NaN and infinity are a dash."""
     assert fmt.percent(value) == text
 
 
 def test_counts_days_and_durations():
+    """Counts, days, durations and labels read as people write them; unknown is a dash."""
     assert fmt.count(12_345.0) == "12,345"
     assert fmt.count(math.nan) == "–"
     assert fmt.days(47.83) == "47.8 days"

@@ -48,6 +48,7 @@ def problems(name: str, overrides: list[str] | None = None) -> list[str]:
 
 
 def dump(scenario: Scenario) -> str:
+    """``scenario`` as YAML, keys by their aliases, unset ones left out."""
     return yaml.safe_dump(scenario.model_dump(mode="json", by_alias=True, exclude_none=True))
 
 

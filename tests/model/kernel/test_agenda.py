@@ -6,11 +6,13 @@ from salessim.model.kernel.agenda import Agenda
 
 
 def recording_agenda() -> tuple[simpy.Environment, Agenda, list[tuple[float, int]]]:
+    """A fresh environment and an agenda that records (time, code) of each action it fires."""
     env, fired = simpy.Environment(), []
     return env, Agenda(env, lambda code: fired.append((env.now, code))), fired
 
 
 def test_actions_fire_at_their_exact_times_in_order():
+    """Actions fire at their exact times, in time order, ties in the order they were added."""
     env, agenda, fired = recording_agenda()
     for code, time in enumerate((400.25, 3.5, 0.2, 3.5, 90.0)):
         agenda.at(time, code)
@@ -19,6 +21,7 @@ def test_actions_fire_at_their_exact_times_in_order():
 
 
 def test_an_action_added_inside_the_live_day_still_fires_on_time():
+    """An action added for later in the day under way fires on time; one in the past at once."""
     env, agenda, fired = recording_agenda()
     env.run(until=10.3)
     agenda.at(10.6, 1)
@@ -28,6 +31,7 @@ def test_an_action_added_inside_the_live_day_still_fires_on_time():
 
 
 def test_far_entries_stay_in_the_agenda_not_in_simpy():
+    """Entries beyond the live day wait in the agenda: SimPy holds only the daily release."""
     env, agenda, _ = recording_agenda()
     for i in range(1000):
         agenda.at(100.0 + i, i)

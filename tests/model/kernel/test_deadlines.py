@@ -11,11 +11,13 @@ class Item:
 
 
 def watch(deadlines: Deadlines, *items: Item) -> None:
+    """Add each of ``items`` to ``deadlines``."""
     for item in items:
         deadlines.add(item)
 
 
 def take_due(deadlines: Deadlines, now: float) -> list[str]:
+    """The names of the items due by ``now``, in order, each taken off its wait."""
     out = []
     for item in deadlines.due(now):
         item.waiting = False
@@ -24,6 +26,7 @@ def take_due(deadlines: Deadlines, now: float) -> list[str]:
 
 
 def test_items_come_out_in_deadline_order_across_days():
+    """Due items come out in deadline order across days; later deadlines wait their turn."""
     d = Deadlines()
     watch(d, Item("c", 5.5), Item("a", 0.2), Item("b", 0.7), Item("d", 30.0))
     assert d.next_deadline() == 0.2
@@ -41,6 +44,7 @@ def test_an_item_added_to_the_day_under_way_keeps_its_order():
 
 
 def test_served_items_are_skipped():
+    """An item served before its deadline never comes out as due."""
     d = Deadlines()
     served, cold = Item("served", 1.0), Item("cold", 2.0)
     watch(d, served, cold)
@@ -61,6 +65,7 @@ def test_an_item_queued_again_goes_cold_only_at_its_new_deadline():
 
 
 def test_an_item_queued_again_without_patience_never_goes_cold():
+    """An item queued again with no deadline never comes out, though its old entry falls due."""
     d = Deadlines()
     lead = Item("lead", 1.0)
     watch(d, lead)
@@ -69,6 +74,7 @@ def test_an_item_queued_again_without_patience_never_goes_cold():
 
 
 def test_two_entries_for_one_item_hand_it_out_once():
+    """An item watched twice comes out once."""
     d = Deadlines()
     lead = Item("lead", 1.0)
     watch(d, lead, lead)
