@@ -1,16 +1,13 @@
-"""Shared test fixtures: the repository root and a small organisation."""
+"""Shared test fixtures: a small organisation, and the ``--update-golden`` option.
+
+Helpers that tests import (the repository root, a small experiment) are in ``tests/support.py``.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from salessim.experiments.runner import Arm, Design
-from salessim.scenario.load import apply_overrides
 from salessim.scenario.schema import Scenario
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -36,21 +33,6 @@ def small_org() -> Scenario:
             "customers": {"initial": {"accounts": 150}},
         }
     )
-
-
-DESIGN_METRICS = ["bookings_new_arr", "deals_won", "utilisation_ae"]
-
-
-def small_design(small_org: Scenario, replications: int = 3, **extra: object) -> Design:
-    """Six AEs against seven, a quarter each, on the small organisation."""
-    bigger = apply_overrides(small_org, {"roles.ae.headcount": 7})
-    arms = [Arm("six", small_org), Arm("seven", bigger)]
-    return Design(arms, replications, seed=5, years=0.25, metrics=DESIGN_METRICS, **extra)
-
-
-def same(a: dict, b: dict) -> bool:
-    """Equal value by value, NaN (unknown) equal to NaN, arms and metrics in the same order."""
-    return repr(a) == repr(b)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

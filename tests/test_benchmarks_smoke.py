@@ -6,11 +6,11 @@ import json
 import math
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
+
 FIGURES = (
     "mmc_vs_simpy",
     "mmc_vs_ciw",

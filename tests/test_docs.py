@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
 from salessim.metrics.eventlog import event_name
 from salessim.metrics.kpis import KPI_DEFINITIONS, ROLES
 from salessim.model.events import EVENT_TYPES
 from salessim.report.plots.run import PLOTS
+from tests.support import ROOT
 
 GENERIC = {
     f"{prefix}_{role}": f"{prefix}_<role>"
@@ -18,6 +18,7 @@ GENERIC = {
 
 
 def test_every_kpi_is_documented_in_the_model_page():
+    """The KPI table of docs/model.md lists exactly the KPIs defined, per-role ones once."""
     text = (ROOT / "docs" / "model.md").read_text()
     table = text.split("<!-- kpis: the table below")[1].split("\n\n")[0]
     documented = set(re.findall(r"^\| `([a-z0-9_<>]+)` \|", table, flags=re.M))
@@ -37,17 +38,20 @@ def test_every_event_kind_and_its_columns_are_documented_in_the_model_page():
 
 
 def test_model_page_examples_run():
+    """Every Python example in docs/model.md runs."""
     for block in _blocks((ROOT / "docs" / "model.md").read_text(), "python"):
         exec(compile(block, "docs/model.md", "exec"), {})
 
 
 def test_every_plot_is_described_in_the_model_page():
+    """docs/model.md describes exactly the plots a run writes."""
     text = (ROOT / "docs" / "model.md").read_text()
     described = set(re.findall(r"^\| `([a-z_]+\.png)` \|", text, flags=re.M))
     assert described == set(PLOTS)
 
 
 def test_readme_gives_the_two_commands():
+    """The README gives the run and test commands, and CI runs the same test command."""
     text = (ROOT / "README.md").read_text()
     assert "salessim run" in text
     assert "pytest" in text
@@ -60,11 +64,13 @@ def _blocks(text: str, language: str) -> list[str]:
 
 
 def test_readme_python_example_runs():
+    """Every Python example in the README runs."""
     for block in _blocks((ROOT / "README.md").read_text(), "python"):
         exec(compile(block, "README.md", "exec"), {})
 
 
 def test_readme_yaml_example_loads(tmp_path):
+    """The README's YAML example loads, taking the keys it leaves out from the baseline."""
     from salessim.scenario.load import load_scenario
 
     (block,) = _blocks((ROOT / "README.md").read_text(), "yaml")
@@ -86,8 +92,8 @@ def test_compensation_examples_run():
 def test_experiments_examples_run():
     """The Python examples on the experiments page run, in order, in one namespace.
 
-    The cluster example needs a running scheduler; tests/test_cluster.py runs the same
-    calls on a local cluster.
+    The cluster example needs a running scheduler; tests/experiments/test_cluster.py runs
+    the same calls on a local cluster.
     """
     blocks = _blocks((ROOT / "docs" / "experiments.md").read_text(), "python")
     runnable = [block for block in blocks if "tcp://HOST" not in block]

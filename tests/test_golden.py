@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from salessim import simulate
 from salessim.scenario.load import load_scenario
+from tests.support import ROOT
 
 GOLDEN = Path(__file__).parent / "golden"
 SHIPPED = sorted(ROOT.glob("scenarios/**/*.yaml"))
@@ -44,11 +44,13 @@ HEADLINES = (
 
 
 def golden_path(scenario: Path) -> Path:
+    """The golden file of a shipped scenario: its path under scenarios/, / as __."""
     name = str(scenario.relative_to(ROOT / "scenarios").with_suffix(""))
     return GOLDEN / f"{name.replace('/', '__')}.json"
 
 
 def headline_figures(scenario: Path) -> dict[str, float | None]:
+    """The headline KPIs of a year on seed 0, unknown as None."""
     kpis = simulate(load_scenario(scenario), seed=0, years=1).kpis
     return {name: None if math.isnan(kpis[name]) else kpis[name] for name in HEADLINES}
 

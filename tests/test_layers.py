@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "salessim"
+from tests.support import ROOT
+
+PACKAGE = ROOT / "src" / "salessim"
 
 # Each layer and the layers it may import from (its own included).
 LAYERS: dict[str, set[str]] = {
@@ -46,11 +48,13 @@ LAYERS: dict[str, set[str]] = {
 
 
 def layer_of(path: Path) -> str:
+    """The layer a module belongs to: its first folder, or its own name at the top."""
     parts = path.relative_to(PACKAGE).with_suffix("").parts
     return parts[0]
 
 
 def salessim_imports(path: Path) -> list[tuple[int, str]]:
+    """Each import of the package in a module: its line and the layer it imports."""
     tree = ast.parse(path.read_text(), str(path))
     found = []
     for node in ast.walk(tree):
@@ -68,11 +72,13 @@ def salessim_imports(path: Path) -> list[tuple[int, str]]:
 
 
 def test_every_module_has_a_layer():
+    """Every module of the package belongs to a known layer."""
     unknown = {layer_of(p) for p in PACKAGE.rglob("*.py")} - set(LAYERS)
     assert not unknown, f"modules outside the known layers: {unknown}"
 
 
 def test_imports_point_down():
+    """No module imports from a layer above its own."""
     upward = [
         f"{path.relative_to(PACKAGE)}:{line} imports salessim.{target}"
         for path in sorted(PACKAGE.rglob("*.py"))
@@ -83,6 +89,7 @@ def test_imports_point_down():
 
 
 def module_name(path: Path) -> str:
+    """A module's dotted name, a package by its folder."""
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
@@ -122,6 +129,7 @@ def test_modules_of_a_layer_import_one_another_one_way(layer):
 
 
 def test_scenario_layer_needs_no_simulation_library():
+    """The scenario layer imports neither SimPy nor matplotlib."""
     heavy = [
         f"{path.name} imports {name}"
         for path in (PACKAGE / "scenario").glob("*.py")
@@ -132,6 +140,7 @@ def test_scenario_layer_needs_no_simulation_library():
 
 
 def test_no_global_random_state_in_the_package():
+    """No module uses the random module or NumPy's global random state."""
     offenders = [
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from tests.support import ROOT
 
 
 def test_mypy_finds_no_type_error_in_the_package(tmp_path):

@@ -1,0 +1,56 @@
+"""Helpers shared by the tests: the repository root, a small experiment and a game's player.
+
+Import them as ``from tests.support import ROOT``; fixtures (``small_org``) live in
+``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from salessim.experiments.runner import Arm, Design
+from salessim.scenario.load import apply_overrides, load_scenario
+from salessim.scenario.schema import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+"""The repository root: ``docs/``, ``scenarios/``, ``benchmarks/`` and ``src/`` are below it."""
+
+
+# ---------------------------------------------------------------------- experiments
+DESIGN_METRICS = ["bookings_new_arr", "deals_won", "utilisation_ae"]
+
+
+def small_design(small_org: Scenario, replications: int = 3, **extra: object) -> Design:
+    """Six AEs against seven, a quarter each, on the small organisation."""
+    bigger = apply_overrides(small_org, {"roles.ae.headcount": 7})
+    arms = [Arm("six", small_org), Arm("seven", bigger)]
+    return Design(arms, replications, seed=5, years=0.25, metrics=DESIGN_METRICS, **extra)
+
+
+def same(a: dict, b: dict) -> bool:
+    """Equal value by value, NaN (unknown) equal to NaN, arms and metrics in the same order."""
+    return repr(a) == repr(b)
+
+
+# ---------------------------------------------------------------------- the game
+PAID = load_scenario(
+    ROOT / "scenarios" / "comp" / "linear_50_50.yaml",
+    ["calendar.horizon=1y", "calendar.warmup=0"],
+)
+"""A year's game without warm-up on the linear 50/50 pay plans."""
+
+
+def busy_player(briefing):
+    """A manager who changes something every turn, differently each time."""
+    turn = briefing.turn
+    laggards = [r.rep for r in briefing.roster if r.attainment is not None and r.attainment < 0.6]
+    decisions = {
+        1: {
+            "hire": [{"role": "ae", "count": 2, "offer": 1.15}],
+            "coaching": {"hours_per_rep_per_month": 4, "focus": "laggards"},
+            "routing": {"ae": "round_robin"},
+        },
+        2: {"fire": laggards[:1], "training_every_months": 2, "recognition": 2},
+        3: {"segment_focus": {"mid_market": 2.0}, "backfill": "delayed", "quota": {"ae": 1.1}},
+    }
+    return decisions.get(turn, {})
