@@ -1,8 +1,8 @@
 """The behaviour rules: reps on a pay plan respond to it (docs/compensation.md).
 
 At each month end, for every rep on a plan with an amount quota: effort follows the
-plan's intensity (expected marginal pay of more attainment over straight commission's)
-and morale; an AE's care share follows the share of its expected variable pay tied to
+plan's intensity (the money more output earns against the rep's on-target pay) and
+morale; an AE's care share follows the share of its expected variable pay tied to
 the accounts it won; pay feeling follows fairness against peers and market. When an AE
 finishes a deal's closing stage, it picks when the deal closes (within the slack) and
 at what discount. Contest results move morale. Each rep's ``Drive`` (effort, care share,
@@ -21,7 +21,13 @@ from salessim.model.entities import Lead, Rep
 from salessim.model.events import ContestHeld
 from salessim.model.pay.payee import Payee
 from salessim.model.pay.payroll import Payroll
-from salessim.policies.incentives import Forecast, best_close, effort_level
+from salessim.policies.incentives import (
+    Forecast,
+    best_close,
+    design_credit,
+    effort_level,
+    intensity,
+)
 from salessim.policies.schedule import PayCurve, PaySchedule
 from salessim.scenario.base import Role
 from salessim.scenario.measures import Measure
@@ -109,21 +115,32 @@ class Incentives:
             self._pay_feelings(payees)
 
     def _effort(self, payee: Payee, views: list[View]) -> float:
-        """Effort from the intensity: expected pay per unit of credit over the target rate.
+        """Effort from the intensity: the money more output earns against on-target pay.
 
-        The target rate pays the whole target incentive at quota. Pay that the rep's own
-        quota credit does not earn (other measures, team pay, spifs) does not reward
-        effort on it, so moving target incentive there lowers effort.
+        Output is the credit the plan's target incentive is designed around: the quota,
+        or less when the plan pays more than its target at quota (a quota raised at the
+        same rates), so a higher quota at the same rates does not raise effort. Pay that
+        the rep's own quota credit does not earn (other measures, team pay, spifs) does
+        not reward effort on it, so moving target incentive there lowers effort.
         """
         spec = self.spec.effort
-        rep, plan = payee.rep, payee.plan
-        # straight commission paying the target incentive at quota, per unit of credit
-        quota = payee.standing.quota
-        neutral = plan.target_incentive / quota if quota > 0 else 0.0
-        marginal = sum(view.now.slope() / view.now.quota for view in views)
-        level = marginal / neutral if neutral > 0 else 1.0
+        plan, quota = payee.plan, payee.standing.quota
+        at_quota = sum(self._year_at_quota(part, quota) for part in payee.parts)
+        level = intensity(
+            sum(view.now.slope() / view.now.quota for view in views),
+            design_credit(quota, plan.target_incentive, at_quota),
+            plan.on_target_earnings,
+            self.scenario.roles.of(payee.rep.role).market_mix,
+        )
         return effort_level(
-            level, rep.morale, spec.elasticity, spec.morale_weight, spec.low, spec.high
+            level, payee.rep.morale, spec.elasticity, spec.morale_weight, spec.low, spec.high
+        )
+
+    def _year_at_quota(self, part: Plan, quota: float) -> float:
+        """What a plan part pays in a year of periods each at quota (on the quota's measure)."""
+        per_year = part.quota.period.per_year
+        return (
+            self._curve(part, quota / per_year, part.target_incentive / per_year).at(1.0) * per_year
         )
 
     def _care(self, payee: Payee) -> float:

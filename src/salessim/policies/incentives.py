@@ -2,8 +2,8 @@
 
 A rep values a period's pay as the curve of its ``PaySchedule`` (the same schedule the
 ledger pays by) under a normal forecast of final attainment. The behaviour rules read
-these: effort follows the slope (the *intensity*, 1 for straight commission), and a
-closing deal goes where (and at the price) it adds the most expected pay.
+these: effort follows the *intensity* (the money more output earns against the rep's
+pay), and a closing deal goes where (and at the price) it adds the most expected pay.
 """
 
 from __future__ import annotations
@@ -14,6 +14,36 @@ from salessim.policies.schedule import PayCurve
 
 
 # ---------------------------------------------------------------------- the rules
+def intensity(
+    pay_per_credit: float, credit_per_year: float, pay_per_year: float, reference_mix: float
+) -> float:
+    """Pay-for-performance intensity: what more output earns, in money, against pay.
+
+    ``pay_per_credit`` is the expected pay of one more unit of credit (summed over the
+    open periods), ``credit_per_year`` the credit a year the plan is designed around
+    (``design_credit``), and ``pay_per_year`` the on-target pay: raising output by a
+    share ``x`` earns ``x * pay_per_credit * credit_per_year`` a year. Intensity is that money over
+    ``reference_mix * pay_per_year``, so 1 for a rep on target under straight commission
+    with ``reference_mix`` of its pay variable. More variable pay at the same on-target
+    pay raises it; a higher quota at the same rates does not (1 without pay or a
+    reference to weigh it against).
+    """
+    if pay_per_year <= 0 or reference_mix <= 0:
+        return 1.0
+    return pay_per_credit * credit_per_year / (reference_mix * pay_per_year)
+
+
+def design_credit(quota: float, target: float, pay_at_quota: float) -> float:
+    """The credit a year a plan's target incentive is designed around.
+
+    The quota, or less when the plan pays more than its ``target`` incentive for a year at
+    quota (``pay_at_quota``): a quota raised without lowering the rates is not more output.
+    """
+    if pay_at_quota > target:
+        return quota * target / pay_at_quota
+    return quota
+
+
 def effort_level(
     intensity_now: float,
     morale: float,

@@ -13,12 +13,13 @@ from salessim.scenario.base import Days, Frozen, NonNegative, Positive, Probabil
 
 
 class Effort(Frozen):
-    """Effort follows the expected marginal pay of more output, and morale.
+    """Effort follows the money more output earns against the rep's pay, and morale.
 
     ``effort = clip(1 + elasticity * (intensity - 1) + morale_weight * morale, low, high)``
-    where ``intensity`` is the plan's expected marginal pay for more output this period
-    over a linear plan's (1 for straight commission, 0 past a cap or far below a cliff).
-    Effort scales selling speed and conversion odds.
+    where ``intensity`` is the expected pay of more output this period, in money, over
+    the role's ``market_mix`` of the rep's on-target pay (1 for a rep on target under
+    straight commission as leveraged as the market's usual plan; 0 past a cap or far
+    below a cliff). Effort scales selling speed and conversion odds.
     """
 
     enabled: bool = True

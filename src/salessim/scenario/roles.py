@@ -29,6 +29,11 @@ class RoleSpec(Frozen):
         description="Latent ability; 1 is average.",
     )
     market_pay: Money = Field(default=100_000, description="Annual on-target pay elsewhere.")
+    market_mix: Share = Field(
+        default=0.5,
+        description="Variable share of on-target pay in the market's usual plan for the role: "
+        "a plan as leveraged draws the effort a salaried rep gives (see behaviour.effort).",
+    )
     pay: Money | None = Field(
         default=None,
         description="Annual on-target pay of every rep in the role (hires too, so it sets the "
@@ -58,6 +63,7 @@ class SdrSpec(RoleSpec):
     selling_share: Share = 0.5
     prospecting_share: Share = 0.3
     market_pay: Money = 76_000
+    market_mix: Share = 0.35
     hiring: Hiring = Hiring(
         time_to_hire=Dist.model_validate({"lognormal": {"mean": "1.5mo", "cv": 0.4}}),
         cost=12_000,
@@ -81,6 +87,7 @@ class SpecialistSpec(RoleSpec):
 
     headcount: int = Field(default=3, ge=0, description="Headcount at the start.")
     market_pay: Money = 170_000
+    market_mix: Share = 0.25
     ramp: Ramp = Ramp(linear=4 * DAYS_PER_MONTH)
     attrition: Attrition = Attrition(voluntary=0.12)
 
@@ -91,6 +98,7 @@ class CsmSpec(RoleSpec):
     headcount: int = Field(default=6, ge=0, description="Headcount at the start.")
     selling_share: Share = 0.3
     market_pay: Money = 110_000
+    market_mix: Share = 0.2
     attrition: Attrition = Attrition(voluntary=0.13)
 
 
@@ -101,6 +109,7 @@ class ManagerSpec(RoleSpec):
     selling_share: Share = 0.0
     hours_per_week: Positive = Field(default=45.0, le=168.0)
     market_pay: Money = 230_000
+    market_mix: Share = 0.3
     ramp: Ramp = Ramp()
     time: ManagerTime = ManagerTime()
 

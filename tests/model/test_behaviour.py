@@ -1,0 +1,58 @@
+"""The behaviour rules in a running model: what plans make reps do, plan against plan."""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from salessim import Simulation
+from salessim.scenario.base import Role
+from salessim.scenario.load import load_scenario
+from salessim.scenario.units import DAYS_PER_YEAR
+from tests.support import ROOT
+
+LINEAR = ROOT / "scenarios/comp/linear_50_50.yaml"
+PLAN = "compensation.plans.ae_linear"
+EIGHTY_TWENTY = [  # the same 189k on target, 20% of it variable: 3.6% on the same quota
+    f"{PLAN}.base=151.2k",
+    f"{PLAN}.target_incentive=37.8k",
+    f"{PLAN}.components.0.commission.rates.0.rate=0.036",
+]
+HIGHER_QUOTA = [f"{PLAN}.quota.amount=1.575M"]  # 1.5 x the quota, the same 9%
+SEEDS = (0, 1, 2)
+
+
+def mean_ae_effort(overrides: list[str], seed: int) -> float:
+    """Mean effort of the active AEs over the first measured year's month ends."""
+    scenario = load_scenario(LINEAR, overrides)
+    sim = Simulation(scenario, seed)
+    warmup = scenario.calendar.warmup
+    efforts = []
+    for now in sim.month_ends(warmup + DAYS_PER_YEAR):
+        if now > warmup:
+            aes = [rep for rep in sim.workforce.staff[Role.AE] if rep.active]
+            efforts += [sim.incentives.drive(rep.id).effort for rep in aes]
+    return statistics.fmean(efforts)
+
+
+@pytest.fixture(scope="module")
+def efforts() -> dict[str, list[float]]:
+    """Mean AE effort per seed under the reference plan and its two variants."""
+    variants = {"50/50": [], "80/20": EIGHTY_TWENTY, "higher quota": HIGHER_QUOTA}
+    return {
+        name: [mean_ae_effort(overrides, seed) for seed in SEEDS]
+        for name, overrides in variants.items()
+    }
+
+
+def test_more_pay_at_risk_draws_more_effort_at_the_same_on_target_pay(efforts):
+    """On every seed, 50/50 draws clearly more effort than 80/20 with the same 189k on target."""
+    for fifty, eighty in zip(efforts["50/50"], efforts["80/20"], strict=True):
+        assert fifty - eighty > 0.15
+
+
+def test_a_higher_quota_at_the_same_rates_does_not_draw_more_effort(efforts):
+    """Raising the quota 1.5 times with the same 9% leaves mean effort where it was."""
+    difference = statistics.fmean(efforts["higher quota"]) - statistics.fmean(efforts["50/50"])
+    assert abs(difference) < 0.03
