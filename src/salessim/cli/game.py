@@ -258,8 +258,12 @@ def _finish(session: GameSession, console: Console, save_path: Path) -> None:
 
 
 def _one_line(error: Exception) -> str:
+    """The error on one line; a long one loses its middle, so the file and the reason stay."""
     text = " ".join(str(error).split())
-    return text if len(text) <= ERROR_CHARS else text[: ERROR_CHARS - 1] + "…"
+    if len(text) <= ERROR_CHARS:
+        return text
+    half = (ERROR_CHARS - 1) // 2
+    return text[:half] + "…" + text[-half:]
 
 
 # ----------------------------------------------------------------------------- rendering

@@ -77,6 +77,15 @@ _BOUNDS = {
     "less_than_equal": ("le", "<="),
 }
 _PREFIXES = ("Value error, ", "Assertion failed, ")
+SHOWN_CHARS = 60  # a longer text is shown with its middle cut out
+
+
+def quoted(text: str) -> str:
+    """``text`` quoted for a message, its middle cut out when it is long."""
+    if len(text) <= SHOWN_CHARS:
+        return repr(text)
+    half = (SHOWN_CHARS - 3) // 2
+    return repr(text[:half] + "..." + text[-half:])
 
 
 def _show(value: Any) -> str:
@@ -86,7 +95,7 @@ def _show(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, str):
-        return repr(value)
+        return quoted(value)
     if isinstance(value, int | float):
         return f"{value:g}" if isinstance(value, float) else str(value)
     try:
