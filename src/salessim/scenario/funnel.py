@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from salessim.scenario.base import Frozen, NonNegative, Probability, Role
+from salessim.scenario.base import Elasticity, Frozen, Probability, Role
 from salessim.scenario.dists import Dist, PositiveDist
 
 
@@ -63,10 +63,10 @@ class Stage(Frozen):
 class Conversion(Frozen):
     """How skill and fit move a stage's conversion odds."""
 
-    skill_elasticity: NonNegative = Field(
+    skill_elasticity: Elasticity = Field(
         default=1.0, description="Odds scale with skill ** skill_elasticity."
     )
-    fit_elasticity: NonNegative = Field(
+    fit_elasticity: Elasticity = Field(
         default=1.0, description="Odds scale with (fit / mean fit) ** fit_elasticity."
     )
 
