@@ -4,7 +4,7 @@ With base annual rates ``v`` (voluntary) and ``i`` (involuntary) turned into haz
 ``-ln(1 - rate) / 365.25``, attainment ``a`` (trailing, ramp-adjusted), ``h`` hours of
 manager attention a month and ``h_c`` of them coaching::
 
-    voluntary   = v0 * (market_pay / pay) ** pay_elasticity
+    voluntary   = v0 * (market_pay / max(pay, 1)) ** pay_elasticity
                   * U(a) * exp(-morale_weight * morale)
                   * (max(h, ref / 4) / ref) ** -attention_elasticity
                   * exp(-retention[tier] * min(h_c, 4))
@@ -24,8 +24,11 @@ from __future__ import annotations
 import math
 
 from salessim.model.entities import Rep
+from salessim.scenario.limits import MIN_PAY
 from salessim.scenario.people import Attrition, QuitHazard, Workforce
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_YEAR
+
+FAR = 1e100  # standard widths from the peak past which the bump is 0 (its square overflows)
 
 
 def annual_to_daily(rate: float) -> float:
@@ -37,7 +40,8 @@ def attainment_curve(attainment: float | None, hazard: QuitHazard) -> float:
     """U(a), the inverted U of voluntary quitting in attainment."""
     if attainment is None:
         return 1.0
-    bump = math.exp(-(((attainment - hazard.attainment_peak) / hazard.attainment_width) ** 2))
+    distance = (attainment - hazard.attainment_peak) / hazard.attainment_width
+    bump = math.exp(-(distance**2)) if abs(distance) < FAR else 0.0  # a tiny quota: no overflow
     return hazard.attainment_low + (hazard.attainment_high - hazard.attainment_low) * bump
 
 
@@ -58,7 +62,7 @@ def exit_hazards(
     assert rep.tier is not None
     voluntary = (
         annual_to_daily(base.voluntary)
-        * (market_pay / rep.pay) ** hazard.pay_elasticity
+        * (market_pay / max(rep.pay, MIN_PAY)) ** hazard.pay_elasticity
         * attainment_curve(attainment, hazard)
         * math.exp(-hazard.morale_weight * rep.morale)
         * (max(rep.attention_hours, ref / 4) / ref) ** -hazard.attention_elasticity
