@@ -19,6 +19,7 @@ from salessim.cli.common import (
     SetOption,
     app,
     fail,
+    finite,
     load_or_exit,
     progress_bar,
     refuse,
@@ -26,15 +27,31 @@ from salessim.cli.common import (
     wide_console,
 )
 from salessim.experiments.runner import Arm, Design, Results
+from salessim.scenario.limits import MAX_REPLICATIONS, MAX_SEED, MAX_WORKERS, MAX_YEARS
 from salessim.scenario.load import ScenarioError, apply_overrides
 from salessim.scenario.schema import Scenario
 
 ReplicationsOption = Annotated[
-    int, typer.Option("--replications", "-n", min=2, help="Paired replications per arm.")
+    int,
+    typer.Option(
+        "--replications",
+        "-n",
+        min=2,
+        max=MAX_REPLICATIONS,
+        help=f"Paired replications per arm (at most {MAX_REPLICATIONS:,}).",
+    ),
 ]
-SeedOption = Annotated[int, typer.Option(min=0, help="Root seed of the replications.")]
+SeedOption = Annotated[
+    int, typer.Option(min=0, max=MAX_SEED, help="Root seed of the replications (0 to 2^63 - 1).")
+]
 YearsOption = Annotated[
-    float | None, typer.Option(min=0.01, help="Simulate this many years after warm-up.")
+    float | None,
+    typer.Option(
+        min=0.01,
+        max=MAX_YEARS,
+        callback=finite,
+        help=f"Simulate this many years after warm-up (at most {MAX_YEARS:g}).",
+    ),
 ]
 WarmupOption = Annotated[
     str | None,
@@ -48,7 +65,12 @@ OutOption = Annotated[
     Path | None, typer.Option(help="Append results here as they finish; run again to resume.")
 ]
 WorkersOption = Annotated[
-    int | None, typer.Option(min=1, help="Worker processes (default: every core; 1: serial).")
+    int | None,
+    typer.Option(
+        min=1,
+        max=MAX_WORKERS,
+        help=f"Worker processes (default: every core; 1: serial; at most {MAX_WORKERS:,}).",
+    ),
 ]
 SchedulerOption = Annotated[
     str | None,
@@ -80,6 +102,13 @@ ParamOption = Annotated[
 ]
 
 
+def _positive(value: float | None) -> float | None:
+    """Option callback: refuse 0, negative numbers and ``nan``."""
+    if value is not None and not value > 0:
+        raise typer.BadParameter(f"{value} is not more than 0.")
+    return value
+
+
 @app.command()
 def compare(
     scenarios: Annotated[
@@ -109,8 +138,10 @@ def compare(
         float | None,
         typer.Option(
             metavar="HALF_WIDTH",
+            max=1.0,
+            callback=_positive,
             help="Also say how many replications give CIs this narrow (relative to the "
-            "reference's mean, e.g. 0.02), from the spread seen.",
+            "reference's mean, e.g. 0.02; at most 1), from the spread seen.",
         ),
     ] = None,
     overrides: SetOption = None,

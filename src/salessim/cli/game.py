@@ -33,6 +33,7 @@ from salessim.cli.game_menu import Menu, Outcome
 from salessim.game.briefing import LOWER_IS_BETTER, Briefing, Indicator
 from salessim.game.session import GameSession
 from salessim.report.format import MISSING, count, label, money, number, percent, role_label
+from salessim.scenario.limits import MAX_SEED
 
 SAVE_SUFFIX = ".game.json"
 INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C
@@ -47,7 +48,13 @@ def play(
         typer.Argument(help="Scenario file or bundled name (default: the bundled baseline)."),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option(min=0, help="Root random seed (default 0).", show_default=False)
+        int | None,
+        typer.Option(
+            min=0,
+            max=MAX_SEED,
+            help="Root random seed (default 0; at most 2^63 - 1).",
+            show_default=False,
+        ),
     ] = None,
     save: Annotated[
         Path | None,

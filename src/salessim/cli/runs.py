@@ -10,7 +10,9 @@ import typer
 from rich.console import Console
 
 from salessim.cli.common import (
+    SeedOption,
     SetOption,
+    YearsOption,
     app,
     load_or_exit,
     progress_bar,
@@ -34,11 +36,8 @@ def run(
         str | None,
         typer.Argument(help="Scenario file or bundled name (default: the bundled baseline)."),
     ] = None,
-    seed: Annotated[int, typer.Option(min=0, help="Root random seed.")] = 0,
-    years: Annotated[
-        float | None,
-        typer.Option(min=0.01, help="Simulate this many years instead of the horizon."),
-    ] = None,
+    seed: SeedOption = 0,
+    years: YearsOption = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Write kpis.json, timeseries.csv and plots to this directory."),
@@ -99,7 +98,7 @@ def statement(
         str,
         typer.Option(help="A month (2027-03), fiscal quarter (2027Q3), half (2027H2) or FY2027."),
     ],
-    seed: Annotated[int, typer.Option(min=0, help="Root random seed.")] = 0,
+    seed: SeedOption = 0,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the statement as one JSON object.")
     ] = False,
