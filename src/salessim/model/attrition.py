@@ -8,7 +8,7 @@ manager attention a month and ``h_c`` of them coaching::
                   * U(a) * exp(-morale_weight * morale)
                   * (max(h, ref / 4) / ref) ** -attention_elasticity
                   * exp(-retention[tier] * min(h_c, 4))
-                  * N(tenure) * (1 + contagion * recent departures / team size)
+                  * N(tenure) * (1 + contagion * min(1, recent departures / team size))
     involuntary = i0 * exp(involuntary_slope * max(0, involuntary_below - a)) * N(tenure)
 
     U(a) = low + (high - low) * exp(-((a - peak) / width) ** 2)      (1 when a is unknown)
@@ -16,7 +16,9 @@ manager attention a month and ``h_c`` of them coaching::
 
 U is the inverted U: reps near target quit most, strong attainers least, and weak
 attainers leave mostly involuntarily. With every response at zero (``U`` flat at 1,
-no boost, no contagion) the hazard is constant and tenure exponential.
+no boost, no contagion) the hazard is constant and tenure exponential. The share of the
+team that left is capped at 1: with instant backfill, the recent leavers can outnumber the
+team, and an uncapped share would feed the hazard that makes more of them.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def exit_hazards(
         * (max(rep.attention_hours, ref / 4) / ref) ** -hazard.attention_elasticity
         * math.exp(-workforce.coaching.retention.of(rep.tier) * min(rep.coached_hours, 4.0))
         * new_hire
-        * (1 + hazard.contagion * recent_departure_share)
+        * (1 + hazard.contagion * min(1.0, recent_departure_share))
     )
     shortfall = 0.0 if attainment is None else max(0.0, hazard.involuntary_below - attainment)
     involuntary = (
