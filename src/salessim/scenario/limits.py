@@ -31,7 +31,7 @@ MIN_PAY = 1.0
 commission-only rep who earned nothing, or less after a clawback, counts as paid this)."""
 MAX_NUMBER = 1e12
 """The largest plain number: hours, rates of pay per unit, distribution parameters."""
-MAX_RATE_PER_DAY = 1_000.0
+MAX_RATE_PER_DAY = 10_000.0
 """The most inbound leads a segment may receive per day."""
 MAX_LEADS_PER_HOUR = 10.0
 """The most outbound leads an SDR prospects in an hour."""
