@@ -129,6 +129,22 @@ def test_hostile_set_values_are_refused(value, message):
     assert_refused(proc, "--set: roles.ae.headcount", message)
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("run", "queue/mm1_l0.7_m1", "--years", "0.05", "--out"),
+        ("compare", "queue/mm1_l0.7_m1", "-n", "2", "--years", "0.05", "--out"),
+        ("schema", "--out"),
+        ("play", "baseline", "--save"),
+    ],
+    ids=lambda args: f"{args[0]} {args[-1]}",
+)
+def test_an_output_path_too_long_is_refused_naming_the_option(tmp_path, args):
+    """Where results go is input too: a path too long is refused before any work."""
+    proc = cli(*args, str(tmp_path / ("x" * 300)), stdin=subprocess.DEVNULL)
+    assert_refused(proc, f"'{args[-1]}'", "too long for the file system")
+
+
 # ----------------------------------------------------------------------------- game saves
 def _deep_save(depth: int) -> str:
     return "[" * depth + "]" * depth

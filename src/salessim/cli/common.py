@@ -17,6 +17,7 @@ from salessim import __version__
 from salessim.model.engine import Progress as ProgressCallback
 from salessim.scenario.limits import MAX_SEED, MAX_YEARS
 from salessim.scenario.load import ScenarioError, load_scenario, resolve_scenario
+from salessim.scenario.reading import name_problem
 from salessim.scenario.schema import Scenario
 
 app = typer.Typer(
@@ -44,6 +45,13 @@ def finite(value: float | None) -> float | None:
     """Option callback: refuse ``nan`` (a range check lets it through) as a bad value."""
     if value is not None and not math.isfinite(value):
         raise typer.BadParameter(f"{value} is not a finite number.")
+    return value
+
+
+def path_option(value: Path | None) -> Path | None:
+    """Option callback: refuse a path the file system cannot take (too long, say)."""
+    if value is not None and (problem := name_problem(value)) is not None:
+        raise typer.BadParameter(f"{problem}.")
     return value
 
 

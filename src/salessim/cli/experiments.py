@@ -21,6 +21,7 @@ from salessim.cli.common import (
     fail,
     finite,
     load_or_exit,
+    path_option,
     progress_bar,
     refuse,
     stderr,
@@ -62,7 +63,10 @@ WarmupOption = Annotated[
     ),
 ]
 OutOption = Annotated[
-    Path | None, typer.Option(help="Append results here as they finish; run again to resume.")
+    Path | None,
+    typer.Option(
+        help="Append results here as they finish; run again to resume.", callback=path_option
+    ),
 ]
 WorkersOption = Annotated[
     int | None,
@@ -161,7 +165,10 @@ def experiment(
     file: Annotated[Path, typer.Argument(help="An experiment file (see docs/experiments.md).")],
     out: Annotated[
         Path | None,
-        typer.Option(help="Results directory (default: results/<file name>); rerun to resume."),
+        typer.Option(
+            help="Results directory (default: results/<file name>); rerun to resume.",
+            callback=path_option,
+        ),
     ] = None,
     warmup: WarmupOption = None,
     workers: WorkersOption = None,
@@ -366,6 +373,8 @@ def _run(
         store = Store(out, manifest) if out is not None else None
     except ValueError as error:
         raise refuse(str(error)) from None
+    except OSError as error:
+        raise refuse(f"--out: cannot write to {out}: {error.strerror or error}") from None
     try:
         with _executor(workers, scheduler) as executor, progress_bar("Replications") as progress:
             results = run_design(design, executor=executor, store=store, progress=progress)

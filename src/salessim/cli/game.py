@@ -28,7 +28,15 @@ from rich.table import Table
 from rich.text import Text
 
 from salessim import __version__
-from salessim.cli.common import SetOption, app, load_or_exit, progress_bar, refuse, stderr
+from salessim.cli.common import (
+    SetOption,
+    app,
+    load_or_exit,
+    path_option,
+    progress_bar,
+    refuse,
+    stderr,
+)
 from salessim.cli.game_menu import Menu, Outcome
 from salessim.game.briefing import LOWER_IS_BETTER, Briefing, Indicator
 from salessim.game.session import GameSession
@@ -62,11 +70,16 @@ def play(
             metavar="FILE",
             help="Save the game here after every turn (default: <scenario>-seed<N>.game.json "
             "in this directory; with --resume, the resumed file).",
+            callback=path_option,
         ),
     ] = None,
     resume: Annotated[
         Path | None,
-        typer.Option(metavar="FILE", help="Carry on a saved game (its scenario and seed)."),
+        typer.Option(
+            metavar="FILE",
+            help="Carry on a saved game (its scenario and seed).",
+            callback=path_option,
+        ),
     ] = None,
     overrides: SetOption = None,
 ) -> None:
