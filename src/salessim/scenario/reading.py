@@ -103,10 +103,10 @@ class LimitedLoader(yaml.SafeLoader):
         self._depth = 0
         self._measured: dict[int, tuple[int, int]] = {}  # id(node) -> (size, height)
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:  # type: ignore[override]
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
         """Compose one node, refusing it when the document passes a limit."""
         if self.check_event(yaml.AliasEvent):
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         mark = self.peek_event().start_mark
         self._depth += 1
         if self._depth > MAX_DEPTH:
@@ -118,7 +118,7 @@ class LimitedLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
         self._measure(node)
-        return node  # type: ignore[no-any-return]
+        return node
 
     def _measure(self, node: yaml.Node) -> None:
         children: list[yaml.Node] = []
