@@ -16,6 +16,7 @@ from salessim.metrics.kpis import compute
 from salessim.metrics.record import Record
 from salessim.metrics.recorder import Recorder
 from salessim.model.engine import Progress, Simulation
+from salessim.scenario.limits import MAX_YEARS
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_YEAR
 
@@ -87,6 +88,16 @@ class Recording:
         )
 
 
+def check_years(years: float | None) -> None:
+    """Refuse a length of run that is not a number of years from just above 0 to the limit.
+
+    Raises:
+        ValueError: ``years`` is not more than 0 and at most ``MAX_YEARS`` (NaN neither).
+    """
+    if years is not None and not 0 < years <= MAX_YEARS:
+        raise ValueError(f"years must be more than 0 and at most {MAX_YEARS:g}, not {years}")
+
+
 def simulate(
     scenario: Scenario,
     seed: int = 0,
@@ -103,7 +114,11 @@ def simulate(
         years: simulate this long after the warm-up instead of the scenario's horizon.
         record_events: keep the full event log in ``RunResult.events``.
         progress: called with (days done, days to do) about once a simulated week.
+
+    Raises:
+        ValueError: ``years`` is not more than 0 and at most ``MAX_YEARS``.
     """
+    check_years(years)
     sim = Simulation(scenario, seed)
     recording = Recording(sim, events=record_events)
     end = sim.end if years is None else scenario.calendar.warmup + years * DAYS_PER_YEAR

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from salessim import __version__
 from salessim.model.engine import Progress as ProgressCallback
+from salessim.scenario.limits import MAX_SEED, MAX_YEARS
 from salessim.scenario.load import ScenarioError, load_scenario, resolve_scenario
+from salessim.scenario.reading import name_problem
 from salessim.scenario.schema import Scenario
 
 app = typer.Typer(
@@ -34,6 +37,34 @@ SetOption = Annotated[
         "-s",
         metavar="KEY=VALUE",
         help="Override a scenario value, e.g. --set roles.ae.headcount=25 (repeatable).",
+    ),
+]
+
+
+def finite(value: float | None) -> float | None:
+    """Option callback: refuse ``nan`` (a range check lets it through) as a bad value."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number.")
+    return value
+
+
+def path_option(value: Path | None) -> Path | None:
+    """Option callback: refuse a path the file system cannot take (too long, say)."""
+    if value is not None and (problem := name_problem(value)) is not None:
+        raise typer.BadParameter(f"{problem}.")
+    return value
+
+
+SeedOption = Annotated[
+    int, typer.Option(min=0, max=MAX_SEED, help="Root random seed (0 to 2^63 - 1).")
+]
+YearsOption = Annotated[
+    float | None,
+    typer.Option(
+        min=0.01,
+        max=MAX_YEARS,
+        callback=finite,
+        help=f"Simulate this many years (at most {MAX_YEARS:g}) instead of the horizon.",
     ),
 ]
 

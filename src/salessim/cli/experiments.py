@@ -19,22 +19,40 @@ from salessim.cli.common import (
     SetOption,
     app,
     fail,
+    finite,
     load_or_exit,
+    path_option,
     progress_bar,
     refuse,
     stderr,
     wide_console,
 )
 from salessim.experiments.runner import Arm, Design, Results
+from salessim.scenario.limits import MAX_REPLICATIONS, MAX_SEED, MAX_WORKERS, MAX_YEARS
 from salessim.scenario.load import ScenarioError, apply_overrides
 from salessim.scenario.schema import Scenario
 
 ReplicationsOption = Annotated[
-    int, typer.Option("--replications", "-n", min=2, help="Paired replications per arm.")
+    int,
+    typer.Option(
+        "--replications",
+        "-n",
+        min=2,
+        max=MAX_REPLICATIONS,
+        help=f"Paired replications per arm (at most {MAX_REPLICATIONS:,}).",
+    ),
 ]
-SeedOption = Annotated[int, typer.Option(min=0, help="Root seed of the replications.")]
+SeedOption = Annotated[
+    int, typer.Option(min=0, max=MAX_SEED, help="Root seed of the replications (0 to 2^63 - 1).")
+]
 YearsOption = Annotated[
-    float | None, typer.Option(min=0.01, help="Simulate this many years after warm-up.")
+    float | None,
+    typer.Option(
+        min=0.01,
+        max=MAX_YEARS,
+        callback=finite,
+        help=f"Simulate this many years after warm-up (at most {MAX_YEARS:g}).",
+    ),
 ]
 WarmupOption = Annotated[
     str | None,
@@ -45,10 +63,18 @@ WarmupOption = Annotated[
     ),
 ]
 OutOption = Annotated[
-    Path | None, typer.Option(help="Append results here as they finish; run again to resume.")
+    Path | None,
+    typer.Option(
+        help="Append results here as they finish; run again to resume.", callback=path_option
+    ),
 ]
 WorkersOption = Annotated[
-    int | None, typer.Option(min=1, help="Worker processes (default: every core; 1: serial).")
+    int | None,
+    typer.Option(
+        min=1,
+        max=MAX_WORKERS,
+        help=f"Worker processes (default: every core; 1: serial; at most {MAX_WORKERS:,}).",
+    ),
 ]
 SchedulerOption = Annotated[
     str | None,
@@ -80,6 +106,13 @@ ParamOption = Annotated[
 ]
 
 
+def _positive(value: float | None) -> float | None:
+    """Option callback: refuse 0, negative numbers and ``nan``."""
+    if value is not None and not value > 0:
+        raise typer.BadParameter(f"{value} is not more than 0.")
+    return value
+
+
 @app.command()
 def compare(
     scenarios: Annotated[
@@ -109,8 +142,10 @@ def compare(
         float | None,
         typer.Option(
             metavar="HALF_WIDTH",
+            max=1.0,
+            callback=_positive,
             help="Also say how many replications give CIs this narrow (relative to the "
-            "reference's mean, e.g. 0.02), from the spread seen.",
+            "reference's mean, e.g. 0.02; at most 1), from the spread seen.",
         ),
     ] = None,
     overrides: SetOption = None,
@@ -130,7 +165,10 @@ def experiment(
     file: Annotated[Path, typer.Argument(help="An experiment file (see docs/experiments.md).")],
     out: Annotated[
         Path | None,
-        typer.Option(help="Results directory (default: results/<file name>); rerun to resume."),
+        typer.Option(
+            help="Results directory (default: results/<file name>); rerun to resume.",
+            callback=path_option,
+        ),
     ] = None,
     warmup: WarmupOption = None,
     workers: WorkersOption = None,
@@ -335,6 +373,8 @@ def _run(
         store = Store(out, manifest) if out is not None else None
     except ValueError as error:
         raise refuse(str(error)) from None
+    except OSError as error:
+        raise refuse(f"--out: cannot write to {out}: {error.strerror or error}") from None
     try:
         with _executor(workers, scheduler) as executor, progress_bar("Replications") as progress:
             results = run_design(design, executor=executor, store=store, progress=progress)

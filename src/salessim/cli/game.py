@@ -28,11 +28,20 @@ from rich.table import Table
 from rich.text import Text
 
 from salessim import __version__
-from salessim.cli.common import SetOption, app, load_or_exit, progress_bar, refuse, stderr
+from salessim.cli.common import (
+    SetOption,
+    app,
+    load_or_exit,
+    path_option,
+    progress_bar,
+    refuse,
+    stderr,
+)
 from salessim.cli.game_menu import Menu, Outcome
 from salessim.game.briefing import LOWER_IS_BETTER, Briefing, Indicator
 from salessim.game.session import GameSession
 from salessim.report.format import MISSING, count, label, money, number, percent, role_label
+from salessim.scenario.limits import MAX_SEED
 
 SAVE_SUFFIX = ".game.json"
 INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C
@@ -47,7 +56,13 @@ def play(
         typer.Argument(help="Scenario file or bundled name (default: the bundled baseline)."),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option(min=0, help="Root random seed (default 0).", show_default=False)
+        int | None,
+        typer.Option(
+            min=0,
+            max=MAX_SEED,
+            help="Root random seed (default 0; at most 2^63 - 1).",
+            show_default=False,
+        ),
     ] = None,
     save: Annotated[
         Path | None,
@@ -55,11 +70,16 @@ def play(
             metavar="FILE",
             help="Save the game here after every turn (default: <scenario>-seed<N>.game.json "
             "in this directory; with --resume, the resumed file).",
+            callback=path_option,
         ),
     ] = None,
     resume: Annotated[
         Path | None,
-        typer.Option(metavar="FILE", help="Carry on a saved game (its scenario and seed)."),
+        typer.Option(
+            metavar="FILE",
+            help="Carry on a saved game (its scenario and seed).",
+            callback=path_option,
+        ),
     ] = None,
     overrides: SetOption = None,
 ) -> None:
@@ -258,8 +278,12 @@ def _finish(session: GameSession, console: Console, save_path: Path) -> None:
 
 
 def _one_line(error: Exception) -> str:
+    """The error on one line; a long one loses its middle, so the file and the reason stay."""
     text = " ".join(str(error).split())
-    return text if len(text) <= ERROR_CHARS else text[: ERROR_CHARS - 1] + "…"
+    if len(text) <= ERROR_CHARS:
+        return text
+    half = (ERROR_CHARS - 1) // 2
+    return text[:half] + "…" + text[-half:]
 
 
 # ----------------------------------------------------------------------------- rendering

@@ -10,9 +10,12 @@ import typer
 from rich.console import Console
 
 from salessim.cli.common import (
+    SeedOption,
     SetOption,
+    YearsOption,
     app,
     load_or_exit,
+    path_option,
     progress_bar,
     refuse,
     stderr,
@@ -34,14 +37,14 @@ def run(
         str | None,
         typer.Argument(help="Scenario file or bundled name (default: the bundled baseline)."),
     ] = None,
-    seed: Annotated[int, typer.Option(min=0, help="Root random seed.")] = 0,
-    years: Annotated[
-        float | None,
-        typer.Option(min=0.01, help="Simulate this many years instead of the horizon."),
-    ] = None,
+    seed: SeedOption = 0,
+    years: YearsOption = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="Write kpis.json, timeseries.csv and plots to this directory."),
+        typer.Option(
+            help="Write kpis.json, timeseries.csv and plots to this directory.",
+            callback=path_option,
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the KPIs as one JSON object.")
@@ -66,9 +69,12 @@ def run(
     with progress_bar(f"Simulating {loaded.meta.name}") as progress:
         result = simulate(loaded, seed, years=years, record_events=events, progress=progress)
     if out is not None:
-        written = _write_outputs(result, out, events)
-        write_kpis_json(result, out / "kpis.json")
-        write_timeseries_csv(result, out / "timeseries.csv")
+        try:
+            written = _write_outputs(result, out, events)
+            write_kpis_json(result, out / "kpis.json")
+            write_timeseries_csv(result, out / "timeseries.csv")
+        except OSError as error:
+            raise refuse(f"--out: cannot write to {out}: {error.strerror or error}") from None
     if as_json:
         print(json.dumps(kpis_json(result), allow_nan=False))
         return
@@ -99,7 +105,7 @@ def statement(
         str,
         typer.Option(help="A month (2027-03), fiscal quarter (2027Q3), half (2027H2) or FY2027."),
     ],
-    seed: Annotated[int, typer.Option(min=0, help="Root random seed.")] = 0,
+    seed: SeedOption = 0,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the statement as one JSON object.")
     ] = False,
@@ -157,14 +163,20 @@ def validate(
 
 @app.command()
 def schema(
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write to this file instead of stdout.", callback=path_option),
+    ] = None,
 ) -> None:
     """Print the JSON Schema of scenario files, for editor completion and checks."""
     text = json.dumps(scenario_json_schema(), indent=2)
     if out is None:
         print(text)
-    else:
+        return
+    try:
         out.write_text(text + "\n")
+    except OSError as error:
+        raise refuse(f"--out: cannot write to {out}: {error.strerror or error}") from None
 
 
 @app.command()

@@ -23,6 +23,7 @@ from pydantic import Field
 from salessim.experiments.runner import Arm, Design
 from salessim.scenario.base import Days, Frozen
 from salessim.scenario.errors import Problem, ScenarioError
+from salessim.scenario.limits import MAX_REPLICATIONS, MAX_SEED, MAX_YEARS
 from salessim.scenario.load import apply_overrides, load_document, load_scenario
 
 
@@ -31,9 +32,9 @@ class ExperimentFile(Frozen):
 
     name: str = "Untitled experiment"
     scenario: str = Field(description="The base scenario file, relative to this file.")
-    replications: int = Field(default=30, ge=2)
-    seed: int = Field(default=0, ge=0)
-    years: float | None = Field(default=None, gt=0)
+    replications: int = Field(default=30, ge=2, le=MAX_REPLICATIONS)
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
+    years: float | None = Field(default=None, gt=0, le=MAX_YEARS)
     warmup: Days | None = None
     metrics: list[str] | None = None
     arms: dict[str, dict[str, Any]] = Field(min_length=1)

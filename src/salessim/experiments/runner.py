@@ -22,7 +22,8 @@ import numpy as np
 from salessim import __version__
 from salessim.experiments.store import Store
 from salessim.metrics.kpis import ROLES, period_attainments
-from salessim.run import RunResult, simulate
+from salessim.run import RunResult, check_years, simulate
+from salessim.scenario.limits import MAX_REPLICATIONS
 from salessim.scenario.schema import Scenario
 
 IN_FLIGHT = 64  # replications queued on an executor at once
@@ -66,6 +67,9 @@ class Design:
             raise ValueError(f"arm names must differ: {names}")
         if not self.arms or self.replications < 1:
             raise ValueError("an experiment needs at least one arm and one replication")
+        if self.replications > MAX_REPLICATIONS:
+            raise ValueError(f"at most {MAX_REPLICATIONS:,} replications an arm")
+        check_years(self.years)
 
     def manifest(self) -> dict[str, object]:
         """What identifies the experiment (``design``) and how it was made."""

@@ -15,8 +15,17 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from salessim.scenario.base import WORKING_ROLES, Frozen, Money, NonNegative, Positive, Role
+from salessim.scenario.base import (
+    WORKING_ROLES,
+    Count,
+    Frozen,
+    Money,
+    NonNegative,
+    Positive,
+    Role,
+)
 from salessim.scenario.errors import ScenarioError
+from salessim.scenario.limits import MAX_COUNT
 from salessim.scenario.load import revalidate
 from salessim.scenario.pay_components import Component
 from salessim.scenario.pay_components import Contest as ContestSpec
@@ -33,7 +42,7 @@ class Hire(Frozen):
     """Open requisitions for a role."""
 
     role: Role
-    count: int = Field(default=1, ge=1)
+    count: int = Field(default=1, ge=1, le=MAX_COUNT)
     offer: Positive | None = Field(
         default=None, description="Offer as a multiple of market pay; default: the usual."
     )
@@ -63,7 +72,7 @@ class Decisions(Frozen):
     training_every_months: NonNegative | None = Field(
         default=None, description="A training session every so many months; 0 stops training."
     )
-    recognition: int | None = Field(default=None, ge=0, description="Awards per team a month.")
+    recognition: Count | None = Field(default=None, description="Awards per team a month.")
     routing: dict[Role, Routing] = Field(default_factory=dict)
     backfill: Backfill | None = None
     pay_plans: dict[Role, str] = Field(

@@ -45,7 +45,10 @@ from salessim.model.control import (
 from salessim.model.engine import Simulation
 from salessim.model.view import RepView
 from salessim.run import Recording
+from salessim.scenario.errors import ScenarioError
+from salessim.scenario.limits import MAX_SEED
 from salessim.scenario.load import apply_overrides, revalidate
+from salessim.scenario.reading import read_json
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 
@@ -172,16 +175,24 @@ class GameSession:
         (another salessim version, say), ``drift_from`` is that turn's number.
 
         Raises:
-            ValueError: the file is not a salessim save.
+            ValueError: the file is not a salessim save, or passes a limit of ``limits``.
         """
         try:
-            document = json.loads(Path(path).read_text())
+            document = read_json(Path(path), str(path))
+        except ScenarioError as error:
+            problem = error.problems[0]
+            where = "" if problem.line is None else f", line {problem.line}"
+            reason = f"{problem.message}{where}"
+            raise ValueError(f"{path}: not a salessim game save ({reason})") from None
+        try:
             scenario = Scenario.model_validate(document["scenario"])
             log = list(document["decisions"])
             seed = int(document["seed"])
+            if not 0 <= seed <= MAX_SEED:
+                raise ValueError(f"the seed {seed} is not from 0 to {MAX_SEED}")
             saved = [str(f) for f in document.get("fingerprints", [])]
             saved_with = str(document.get("salessim", "an unknown version"))
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, KeyError, TypeError, OverflowError) as error:
             raise ValueError(f"{path}: not a salessim game save ({error})") from None
         session = replay(scenario, seed, log, turns=turns, name=document.get("name", ""))
         session.saved_with = saved_with

@@ -4,11 +4,11 @@ With base annual rates ``v`` (voluntary) and ``i`` (involuntary) turned into haz
 ``-ln(1 - rate) / 365.25``, attainment ``a`` (trailing, ramp-adjusted), ``h`` hours of
 manager attention a month and ``h_c`` of them coaching::
 
-    voluntary   = v0 * (market_pay / pay) ** pay_elasticity
+    voluntary   = v0 * (market_pay / max(pay, 1)) ** pay_elasticity
                   * U(a) * exp(-morale_weight * morale)
                   * (max(h, ref / 4) / ref) ** -attention_elasticity
                   * exp(-retention[tier] * min(h_c, 4))
-                  * N(tenure) * (1 + contagion * recent departures / team size)
+                  * N(tenure) * (1 + contagion * min(1, recent departures / team size))
     involuntary = i0 * exp(involuntary_slope * max(0, involuntary_below - a)) * N(tenure)
 
     U(a) = low + (high - low) * exp(-((a - peak) / width) ** 2)      (1 when a is unknown)
@@ -16,7 +16,9 @@ manager attention a month and ``h_c`` of them coaching::
 
 U is the inverted U: reps near target quit most, strong attainers least, and weak
 attainers leave mostly involuntarily. With every response at zero (``U`` flat at 1,
-no boost, no contagion) the hazard is constant and tenure exponential.
+no boost, no contagion) the hazard is constant and tenure exponential. The share of the
+team that left is capped at 1: with instant backfill, the recent leavers can outnumber the
+team, and an uncapped share would feed the hazard that makes more of them.
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ import math
 from typing import NamedTuple
 
 from salessim.model.entities import Rep
+from salessim.scenario.limits import MIN_PAY
 from salessim.scenario.people import Attrition, QuitHazard, Workforce
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_YEAR
+
+FAR = 1e100  # standard widths from the peak past which the bump is 0 (its square overflows)
 
 
 def annual_to_daily(rate: float) -> float:
@@ -38,7 +43,8 @@ def attainment_curve(attainment: float | None, hazard: QuitHazard) -> float:
     """U(a), the inverted U of voluntary quitting in attainment."""
     if attainment is None:
         return 1.0
-    bump = math.exp(-(((attainment - hazard.attainment_peak) / hazard.attainment_width) ** 2))
+    distance = (attainment - hazard.attainment_peak) / hazard.attainment_width
+    bump = math.exp(-(distance**2)) if abs(distance) < FAR else 0.0  # a tiny quota: no overflow
     return hazard.attainment_low + (hazard.attainment_high - hazard.attainment_low) * bump
 
 
@@ -68,13 +74,13 @@ def exit_hazards(
     assert rep.tier is not None
     voluntary = (
         annual_to_daily(base.voluntary)
-        * (market_pay / rep.pay) ** hazard.pay_elasticity
+        * (market_pay / max(rep.pay, MIN_PAY)) ** hazard.pay_elasticity
         * attainment_curve(attainment, hazard)
         * math.exp(-hazard.morale_weight * rep.morale)
         * (max(inputs.attention_hours, ref / 4) / ref) ** -hazard.attention_elasticity
         * math.exp(-workforce.coaching.retention.of(rep.tier) * min(inputs.coached_hours, 4.0))
         * new_hire
-        * (1 + hazard.contagion * recent_departure_share)
+        * (1 + hazard.contagion * min(1.0, recent_departure_share))
     )
     shortfall = 0.0 if attainment is None else max(0.0, hazard.involuntary_below - attainment)
     involuntary = (

@@ -9,8 +9,9 @@ book. At renewal an account churns with probability (odds form)::
 
 where ratio = min(1, attention / attention needed), floored at min_attention_ratio.
 An account that stays grows with probability ``expansion.probability * ratio **
-expansion.attention_elasticity`` by a drawn uplift, or else contracts with
-``contraction_probability`` by a drawn fraction.
+expansion.attention_elasticity`` by a drawn uplift (growth compounds, so an account grows
+no further than ``MAX_MONEY``), or else contracts with ``contraction_probability`` by a
+drawn fraction.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from salessim.model.kernel.agenda import Agenda
 from salessim.model.streams import Streams
 from salessim.scenario.base import Role
 from salessim.scenario.customers import Customers
+from salessim.scenario.limits import MAX_MONEY
 from salessim.scenario.measures import Measure
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK, HOURS_PER_DAY
@@ -216,7 +218,7 @@ class CustomerBook:
         u = self._uniform()
         if book.lost_in_handover[slot] or u < self.churn_probability(slot):
             book.close(slot)
-            self.arr -= before
+            self.arr = self.arr - before if book.count else 0.0  # no rounding left over
             if csm is not None:
                 self.team.add_load(csm, -1)
                 self._credit_renewal(csm, slot, before, 0.0, 0.0)
@@ -235,8 +237,8 @@ class CustomerBook:
         )
         u = self._uniform()
         after = before
-        if u < grow:
-            after = before * (1 + self._uplift())
+        if u < grow:  # growth compounds at every renewal: an account stops at MAX_MONEY
+            after = min(before * (1 + self._uplift()), max(before, MAX_MONEY))
         elif u < grow + (1 - grow) * expansion.contraction_probability:
             after = before * max(0.0, 1 - self._contraction())
         book.arr[slot] = after

@@ -7,9 +7,20 @@ are in docs/compensation.md.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
-from salessim.scenario.base import Days, Frozen, NonNegative, Positive, Probability
+from salessim.scenario.base import (
+    Days,
+    Elasticity,
+    Frozen,
+    Multiple,
+    NonNegative,
+    Positive,
+    Probability,
+)
+from salessim.scenario.limits import MAX_STEPS
 
 
 class Effort(Frozen):
@@ -23,12 +34,16 @@ class Effort(Frozen):
     """
 
     enabled: bool = True
-    elasticity: NonNegative = Field(default=0.5, description="Effort per unit of intensity.")
+    elasticity: Elasticity = Field(default=0.5, description="Effort per unit of intensity.")
     morale_weight: NonNegative = 0.15
-    low: Positive = Field(default=0.6, le=1.0, description="Effort of a rep who gives up.")
-    high: Positive = Field(default=1.25, ge=1.0, description="Most effort a plan can draw.")
-    speed_elasticity: NonNegative = Field(default=0.5, description="Speed = effort ** this.")
-    odds_elasticity: NonNegative = Field(
+    low: Annotated[Positive, Field(le=1.0)] = Field(
+        default=0.6, description="Effort of a rep who gives up."
+    )
+    high: Annotated[Multiple, Field(ge=1.0)] = Field(
+        default=1.25, description="Most effort a plan can draw."
+    )
+    speed_elasticity: Elasticity = Field(default=0.5, description="Speed = effort ** this.")
+    odds_elasticity: Elasticity = Field(
         default=0.5, description="Conversion odds x effort ** this, at every stage."
     )
     spread: Positive = Field(
@@ -71,8 +86,8 @@ class Discounting(Frozen):
 
     enabled: bool = True
     authority: Probability = Field(default=0.0, description="Largest discount a rep may give.")
-    win_elasticity: NonNegative = 3.0
-    steps: int = Field(default=4, ge=1)
+    win_elasticity: Elasticity = 3.0
+    steps: int = Field(default=4, ge=1, le=MAX_STEPS)
 
 
 class TimeAllocation(Frozen):
@@ -85,7 +100,9 @@ class TimeAllocation(Frozen):
 
     enabled: bool = True
     low: Probability = Field(default=0.05, description="Care share with no pay on accounts.")
-    high: Probability = Field(default=0.4, description="Care share with all pay on accounts.")
+    high: Annotated[Probability, Field(lt=1.0)] = Field(
+        default=0.4, description="Care share with all pay on accounts (some selling is left)."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeAllocation:

@@ -8,18 +8,16 @@ boundary of the plan's period. Measures are in ``measures``, the plan and its qu
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import Field, model_validator
 
-from salessim.scenario.base import Frozen, Role
+from salessim.scenario.base import Date, Frozen, Role
 from salessim.scenario.plans import Plan
 
 
 class PlanChange(Frozen):
     """From ``at``, move roles to other plans (each at its next period boundary)."""
 
-    at: dt.date
+    at: Date
     assign: dict[str, str] = Field(min_length=1)
 
 

@@ -6,14 +6,15 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from salessim.scenario.base import Days, Frozen, NonNegative, Positive, Probability
+from salessim.scenario.base import Days, Elasticity, Frozen, NonNegative, Positive, Probability
 from salessim.scenario.dists import Dist, PositiveDist, non_negative
+from salessim.scenario.limits import MAX_ACCOUNTS, MAX_REFERRALS_PER_YEAR
 
 
 class InitialBook(Frozen):
     """Customers the company already has when the simulation starts."""
 
-    accounts: int = Field(default=0, ge=0)
+    accounts: int = Field(default=0, ge=0, le=MAX_ACCOUNTS)
     arr: PositiveDist = Field(
         default_factory=lambda: Dist.model_validate({"lognormal": {"mean": 40_000, "cv": 0.6}})
     )
@@ -31,11 +32,11 @@ class Churn(Frozen):
     """
 
     base: Probability = Field(default=0.10, description="Renewal churn chance at full attention.")
-    attention_elasticity: NonNegative = 0.6
-    fit_elasticity: NonNegative = 1.0
-    skill_elasticity: NonNegative = 0.5
-    min_attention_ratio: Positive = Field(default=0.1, le=1.0)
-    discount_elasticity: NonNegative = Field(
+    attention_elasticity: Elasticity = 0.6
+    fit_elasticity: Elasticity = 1.0
+    skill_elasticity: Elasticity = 0.5
+    min_attention_ratio: Annotated[Positive, Field(le=1.0)] = 0.1
+    discount_elasticity: Elasticity = Field(
         default=2.0, description="Churn odds x (1 + this x the discount the deal was sold at)."
     )
 
@@ -48,7 +49,7 @@ class Expansion(Frozen):
         default_factory=lambda: Dist.model_validate({"lognormal": {"mean": 0.3, "cv": 0.8}}),
         description="Fractional ARR increase when an account grows.",
     )
-    attention_elasticity: NonNegative = 0.5
+    attention_elasticity: Elasticity = 0.5
     contraction_probability: Probability = 0.08
     contraction: Annotated[Dist, AfterValidator(non_negative)] = Field(
         default_factory=lambda: Dist.model_validate({"beta": {"mean": 0.25, "sd": 0.1}}),
@@ -72,6 +73,6 @@ class Customers(Frozen):
     )
     churn: Churn = Churn()
     expansion: Expansion = Expansion()
-    referrals_per_account_per_year: NonNegative = Field(
-        default=0.15, description="Referral leads a fully healthy account sends a year."
+    referrals_per_account_per_year: Annotated[NonNegative, Field(le=MAX_REFERRALS_PER_YEAR)] = (
+        Field(default=0.15, description="Referral leads a fully healthy account sends a year.")
     )

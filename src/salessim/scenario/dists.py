@@ -15,6 +15,20 @@ import numpy as np
 from pydantic import AfterValidator, Field, model_validator
 
 from salessim.scenario.base import Frozen, Number
+from salessim.scenario.limits import MAX_CV, MAX_NUMBER, MIN_SPREAD
+
+
+def _spread(value: float) -> float:
+    """Validator: refuse a spread so small that its square is no number to divide by."""
+    if value < MIN_SPREAD:
+        raise ValueError(f"must be at least {MIN_SPREAD:g}; for no spread use a constant")
+    return value
+
+
+Spread = Annotated[Number, Field(gt=0), AfterValidator(_spread)]
+"""An sd: more than 0, and at least ``MIN_SPREAD``."""
+Cv = Annotated[Spread, Field(le=MAX_CV)]
+"""A coefficient of variation (sd / mean)."""
 
 
 class Constant(Frozen):
@@ -55,7 +69,7 @@ class Lognormal(Frozen):
     """Lognormal by its mean and coefficient of variation (sd / mean)."""
 
     mean_: Number = Field(alias="mean", gt=0)
-    cv: Number = Field(gt=0)
+    cv: Cv
 
     @property
     def mean(self) -> float:  # noqa: D102
@@ -75,7 +89,7 @@ class Gamma(Frozen):
     """Gamma by its mean and coefficient of variation (cv 1 is exponential)."""
 
     mean_: Number = Field(alias="mean", gt=0)
-    cv: Number = Field(gt=0)
+    cv: Cv
 
     @property
     def mean(self) -> float:  # noqa: D102
@@ -94,7 +108,7 @@ class Beta(Frozen):
     """Beta on [0, 1], by mean and sd, or by shape parameters a and b."""
 
     mean_: Number | None = Field(default=None, alias="mean", gt=0, lt=1)
-    sd: Number | None = Field(default=None, gt=0)
+    sd: Spread | None = None
     a: Number | None = Field(default=None, gt=0)
     b: Number | None = Field(default=None, gt=0)
 
@@ -187,7 +201,7 @@ class Normal(Frozen):
     """Normal by mean and sd (may be negative: not allowed where values must be positive)."""
 
     mean_: Number = Field(alias="mean")
-    sd: Number = Field(ge=0)
+    sd: Annotated[Number, Field(ge=0)]
 
     @property
     def mean(self) -> float:  # noqa: D102
@@ -205,7 +219,7 @@ class Empirical(Frozen):
     """A discrete distribution over observed values, optionally weighted."""
 
     values: list[Number] = Field(min_length=1)
-    weights: list[float] | None = None
+    weights: list[Annotated[float, Field(le=MAX_NUMBER)]] | None = None
 
     @model_validator(mode="after")
     def _weights(self) -> Empirical:

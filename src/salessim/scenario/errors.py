@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from salessim.scenario.keys import (
     unknown_key,
 )
 from salessim.scenario.schema import Scenario
+from salessim.scenario.units import digits
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,16 @@ _BOUNDS = {
     "less_than_equal": ("le", "<="),
 }
 _PREFIXES = ("Value error, ", "Assertion failed, ")
+SHOWN_DIGITS = 30  # a longer integer is shown by its number of digits
+SHOWN_CHARS = 60  # a longer text is shown with its middle cut out
+
+
+def quoted(text: str) -> str:
+    """``text`` quoted for a message, its middle cut out when it is long."""
+    if len(text) <= SHOWN_CHARS:
+        return repr(text)
+    half = (SHOWN_CHARS - 3) // 2
+    return repr(text[:half] + "..." + text[-half:])
 
 
 def _show(value: Any) -> str:
@@ -86,7 +98,11 @@ def _show(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, str):
-        return repr(value)
+        return quoted(value)
+    if isinstance(value, int) and abs(value) >= 10**SHOWN_DIGITS:
+        return f"a {digits(value)}-digit number"
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, int | float):
         return f"{value:g}" if isinstance(value, float) else str(value)
     try:
@@ -151,6 +167,10 @@ def _message(error: ErrorDetails, path: KeyPath, value: Any, root: Any = Scenari
     if kind == "extra_forbidden":
         model = model_of(schema_at(path[:-1], root))
         return unknown_key(str(path[-1]), model) if model else f"unknown key {path[-1]!r}"
+    if kind == "finite_number":
+        return f"must be a finite number, got {_show(value)}"
+    if kind in ("float_type", "float_parsing") and isinstance(value, int):
+        return f"a {digits(value)}-digit number is too large"
     if kind in _BOUNDS:
         bound_name, op = _BOUNDS[kind]
         bound = ctx[bound_name]

@@ -5,21 +5,24 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from salessim.scenario.base import (
+    Count,
     Frozen,
     Money,
+    Multiple,
     NonNegative,
     Number,
     Positive,
     PositiveDays,
 )
+from salessim.scenario.limits import MAX_LUCK_SEEDS, MAX_MONTHS, MAX_YEARS
 from salessim.scenario.units import DAYS_PER_MONTH
 
 
 class OfferRange(Frozen):
     """The offers a player may make, as multiples of the role's market pay."""
 
-    low: Positive = 0.85
-    high: Positive = 1.3
+    low: Multiple = 0.85
+    high: Multiple = 1.3
 
     @model_validator(mode="after")
     def _ordered(self) -> OfferRange:
@@ -66,20 +69,25 @@ class GameRules(Frozen):
         "the briefing.",
     )
     offers: OfferRange = OfferRange()
-    max_hires_per_turn: int = Field(default=10, ge=0, description="Per role.")
+    max_hires_per_turn: Count = Field(default=10, description="Per role.")
     coaching_hours_max: Positive = Field(
         default=8.0, description="Most coaching hours per rep per month a player may set."
     )
     severance_months: float = Field(
-        default=3.0, ge=0.0, description="Severance paid to a fired rep, in months of pay."
+        default=3.0,
+        ge=0.0,
+        le=MAX_MONTHS,
+        description="Severance paid to a fired rep, in months of pay.",
     )
     scoring: dict[str, NonNegative] = Field(
         default_factory=_default_weights,
         description="Weight per scored indicator: profit, ending_arr, nrr, "
         "regretted_attrition, team_health, or a game total such as bookings_new_arr.",
     )
-    book_years: NonNegative = Field(
+    book_years: float = Field(
         default=1.0,
+        ge=0.0,
+        le=MAX_YEARS,
         description="At the end, the customer book is worth this many years of its ARR "
         "(and the open pipeline its expected wins): no end-game exploit.",
     )
@@ -89,7 +97,10 @@ class GameRules(Frozen):
         "(e.g. ae_linear.components.0.commission.rates.0.rate) and its [low, high].",
     )
     luck_seeds: int = Field(
-        default=20, ge=0, description="Other seeds the player's decisions are replayed on."
+        default=20,
+        ge=0,
+        le=MAX_LUCK_SEEDS,
+        description="Other seeds the player's decisions are replayed on.",
     )
 
     @model_validator(mode="before")

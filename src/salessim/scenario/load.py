@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import GenerateJsonSchema
 
-from salessim.scenario.errors import Problem, ScenarioError, problems_from
+from salessim.scenario.errors import Problem, ScenarioError, problems_from, quoted
 from salessim.scenario.keys import (
     SET,
     KeyPath,
@@ -29,6 +29,14 @@ from salessim.scenario.keys import (
     is_dist,
     schema_at,
     set_path,
+)
+from salessim.scenario.reading import (
+    LimitedLoader,
+    LimitExceeded,
+    exists,
+    load_yaml,
+    name_problem,
+    read_text,
 )
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import parse_duration, parse_money, parse_number, parse_rate
@@ -57,11 +65,12 @@ def _fail(file: str, message: str, line: int | None = None, key: str = "") -> No
 
 
 # ----------------------------------------------------------------------------- YAML with lines
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(LimitedLoader):
     """A safe loader that turns one document into plain data and the line of every key.
 
     Keys are kept as written (``no:`` stays the text ``"no"``); values are built by the
-    safe constructor, so ``2027-01-01`` becomes a ``datetime.date``.
+    safe constructor, so ``2027-01-01`` becomes a ``datetime.date``. The document is
+    measured as it is composed (``LimitedLoader``), so expanding it here stays cheap.
     """
 
     def __init__(self, text: str, file: str) -> None:
@@ -135,6 +144,8 @@ def _yaml_failure(file: str, text: str, exc: yaml.YAMLError) -> NoReturn:
     if not isinstance(exc, yaml.MarkedYAMLError):
         _fail(file, f"invalid YAML: {exc}")
     mark = exc.problem_mark or exc.context_mark
+    if isinstance(exc, LimitExceeded):
+        _fail(file, f"the file {exc.problem}", None if mark is None else mark.line + 1)
     message = f"invalid YAML: {exc.problem or exc.context}"
     if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
         message += f" ({exc.context} at line {exc.context_mark.line + 1})"
@@ -143,14 +154,7 @@ def _yaml_failure(file: str, text: str, exc: yaml.YAMLError) -> NoReturn:
 
 def _read(path: Path, file: str) -> tuple[dict[str, Any], Origins, list[Problem]]:
     """Read one YAML file into data, the origin of every key, and duplicate-key problems."""
-    if path.is_dir():
-        _fail(file, "is a directory, not a scenario file")
-    if not path.exists():
-        _fail(file, "no such file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(file, f"cannot read the file: {exc}")
+    text = read_text(path, file)
     try:
         loader = _LineLoader(text, file)
     except yaml.YAMLError as exc:
@@ -203,12 +207,14 @@ def _read_tree(
     if not isinstance(parent_name, str) or not parent_name:
         _fail(file, "expected the path of the scenario file to extend", line, "extends")
     parent = path.parent / parent_name
+    if problem := name_problem(parent):
+        _fail(file, f"cannot extend {quoted(parent_name)}: {problem}", line, "extends")
     parent_file = os.path.normpath(os.path.join(os.path.dirname(file), parent_name))
     seen = [*chain, (path.resolve(), file)]
     if parent.resolve() in [real for real, _ in seen]:
         cycle = " -> ".join([*(shown for _, shown in seen), parent_file])
         _fail(file, f"extends files in a cycle: {cycle}", line, "extends")
-    if not parent.exists():
+    if not exists(parent):
         bundled = _bundled_root() / f"{parent_name.removesuffix('.yaml')}.yaml"
         if not bundled.is_file():
             _fail(
@@ -233,10 +239,10 @@ def _parse_override(text: str) -> tuple[list[str], Any] | Problem:
         message = f"cannot read {text!r}: expected key.path=value, e.g. roles.ae.headcount=12"
         return Problem(SET, None, "", message)
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError as exc:
+        value = load_yaml(raw) if raw.strip() else None
+    except (yaml.YAMLError, ValueError) as exc:
         problem = getattr(exc, "problem", None) or exc
-        return Problem(SET, None, key, f"cannot read the value {raw!r}: {problem}")
+        return Problem(SET, None, key, f"cannot read the value {quoted(raw)}: {problem}")
     return key.split("."), value
 
 
@@ -367,6 +373,8 @@ def resolve_scenario(name_or_path: str | None) -> Path:
     Raises:
         ScenarioError: When it is neither an existing file nor a bundled scenario.
     """
+    if name_or_path is not None and (problem := name_problem(Path(name_or_path))):
+        _fail(name_or_path, problem)
     if name_or_path is not None and Path(name_or_path).exists():
         return Path(name_or_path)
     name = DEFAULT_SCENARIO if name_or_path is None else name_or_path

@@ -8,6 +8,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from salessim.scenario.base import (
     Frozen,
+    Multiple,
     NonNegative,
     Positive,
     PositiveDays,
@@ -15,13 +16,14 @@ from salessim.scenario.base import (
     RatePerDay,
 )
 from salessim.scenario.dists import Dist, PositiveDist, non_negative
+from salessim.scenario.limits import MAX_LEADS_PER_HOUR, MAX_MULTIPLE
 
 
 class Inbound(Frozen):
     """Inbound leads: a Poisson process with monthly seasonality."""
 
     rate: RatePerDay = Field(default=0.0, description="Mean arrivals, e.g. 400/mo.")
-    seasonality: list[Positive] = Field(
+    seasonality: list[Annotated[Positive, Field(le=MAX_MULTIPLE)]] = Field(
         default_factory=lambda: [1.0] * 12,
         min_length=12,
         max_length=12,
@@ -47,16 +49,24 @@ class Segment(Frozen):
     needs_specialist: Probability = Field(
         default=0.3, description="Chance a deal needs a specialist."
     )
-    conversion_odds: Positive = Field(
+    conversion_odds: Multiple = Field(
         default=1.0, description="Multiplier on every stage's conversion odds."
     )
-    contract_term: PositiveDays = Field(default=365.25, description="Length of a contract.")
+    contract_term: Annotated[PositiveDays, Field(ge=1.0)] = Field(
+        default=365.25, description="Length of a contract (at least a day)."
+    )
+
+    @model_validator(mode="after")
+    def _fit_has_a_mean(self) -> Segment:
+        if self.fit.mean <= 0:
+            raise ValueError("fit: the mean fit must be more than 0 (fit is judged against it)")
+        return self
 
 
 class Outbound(Frozen):
     """Outbound leads, in proportion to SDR prospecting time."""
 
-    leads_per_prospecting_hour: NonNegative = 0.0
+    leads_per_prospecting_hour: Annotated[NonNegative, Field(le=MAX_LEADS_PER_HOUR)] = 0.0
 
 
 class Market(Frozen):

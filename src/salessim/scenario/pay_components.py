@@ -14,14 +14,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from salessim.scenario.base import Frozen, Money, NonNegative, PositiveDays, Probability
+from salessim.scenario.base import (
+    Attainment,
+    Count,
+    Date,
+    Frozen,
+    Money,
+    NonNegative,
+    PositiveDays,
+    Probability,
+)
+from salessim.scenario.limits import MAX_MONTHS
 from salessim.scenario.measures import Measure, Period
 
 SourceName = Literal["inbound", "outbound", "referral"]
@@ -30,7 +39,7 @@ SourceName = Literal["inbound", "outbound", "referral"]
 class Band(Frozen):
     """From attainment ``start`` on, each unit of credit pays ``rate``."""
 
-    start: NonNegative = Field(alias="from")
+    start: Attainment = Field(alias="from")
     rate: NonNegative
 
     model_config = Frozen.model_config | {"populate_by_name": True}
@@ -41,10 +50,10 @@ class Commission(Frozen):
 
     rates: list[Band] = Field(min_length=1)
     measure: Measure | None = Field(default=None, description="Defaults to the quota's.")
-    threshold: NonNegative = Field(
+    threshold: Attainment = Field(
         default=0.0, description="Attainment below which credit pays nothing."
     )
-    gate: NonNegative = Field(
+    gate: Attainment = Field(
         default=0.0, description="Attainment before which commission is held, not paid."
     )
     cap: NonNegative | None = Field(
@@ -67,7 +76,7 @@ class Commission(Frozen):
 class Tier(Frozen):
     """A bonus of ``amount`` once attainment reaches ``at``."""
 
-    at: NonNegative
+    at: Attainment
     amount: Money
 
 
@@ -97,8 +106,8 @@ class Spif(Frozen):
     )
     per_deal: Money = 0.0
     rate: NonNegative = 0.0
-    start: dt.date | None = Field(default=None, alias="from")
-    until: dt.date | None = None
+    start: Date | None = Field(default=None, alias="from")
+    until: Date | None = None
 
     model_config = Frozen.model_config | {"populate_by_name": True}
 
@@ -121,10 +130,10 @@ class Contest(Frozen):
     measure: Measure | None = Field(default=None, description="Defaults to the quota's.")
     every: Period = Period.QUARTER
     prizes: list[Money] = Field(default_factory=list)
-    winners: int = Field(default=0, ge=0)
+    winners: Count = 0
     prize: Money = 0.0
-    start: dt.date | None = Field(default=None, alias="from")
-    until: dt.date | None = None
+    start: Date | None = Field(default=None, alias="from")
+    until: Date | None = None
 
     model_config = Frozen.model_config | {"populate_by_name": True}
 
@@ -159,7 +168,7 @@ class Draw(Frozen):
     """
 
     amount: Money
-    months: int = Field(ge=1)
+    months: int = Field(ge=1, le=MAX_MONTHS)
     recoverable: bool = True
 
 

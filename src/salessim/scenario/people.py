@@ -8,14 +8,28 @@ backfill and growth) sit in ``policies``. Defaults and their sources: ``docs/mod
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from salessim.scenario.base import Days, Frozen, Money, NonNegative, Positive, Share
+from salessim.scenario.base import (
+    Attainment,
+    Count,
+    Date,
+    Days,
+    Elasticity,
+    Frozen,
+    Headcount,
+    Money,
+    Multiple,
+    NonNegative,
+    Positive,
+    Share,
+)
 from salessim.scenario.dists import Dist, PositiveDist
+from salessim.scenario.limits import MAX_MONTHS, MAX_MULTIPLE
 from salessim.scenario.units import DAYS_PER_MONTH
 
 QUARTER_DAYS = 3 * DAYS_PER_MONTH
@@ -29,6 +43,10 @@ MANAGER_ACTIVITIES = (
     "coaching",
 )
 """Where a manager's hours go, in the order they are served (``ManagerTime``)."""
+
+
+Factor = Annotated[float, Field(ge=0.0, le=MAX_MULTIPLE)]
+"""A multiplier that may be zero."""
 
 
 class Tier(StrEnum):
@@ -126,11 +144,11 @@ class Hiring(Frozen):
         description="From opening a requisition to the hire's first day.",
     )
     cost: Money = Field(default=25_000, description="Recruiting cost per hire.")
-    offer: Positive = Field(
+    offer: Multiple = Field(
         default=1.0,
         description="Pay offered, as a multiple of market pay (the role's pay, if set, wins).",
     )
-    quality_elasticity: NonNegative = Field(
+    quality_elasticity: Elasticity = Field(
         default=0.5,
         description="Candidate ability scales with offer ** quality_elasticity.",
     )
@@ -185,31 +203,32 @@ class CoachingResponse(Frozen):
 class QuitHazard(Frozen):
     """The monthly exit hazard's response to a rep's situation (see docs/model.md)."""
 
-    pay_elasticity: NonNegative = Field(
+    pay_elasticity: Elasticity = Field(
         default=2.0, description="Voluntary hazard x (market pay / pay) ** pay_elasticity."
     )
-    attainment_peak: NonNegative = Field(
+    attainment_peak: Attainment = Field(
         default=0.9, description="Attainment at which voluntary quitting peaks."
     )
-    attainment_width: Positive = 0.45
-    attainment_high: NonNegative = Field(default=1.3, description="Multiplier at the peak.")
-    attainment_low: NonNegative = Field(default=0.6, description="Multiplier far from the peak.")
-    involuntary_below: NonNegative = Field(
+    attainment_width: Annotated[Positive, Field(ge=0.01, le=MAX_MULTIPLE)] = 0.45
+    attainment_high: Factor = Field(default=1.3, description="Multiplier at the peak.")
+    attainment_low: Factor = Field(default=0.6, description="Multiplier far from the peak.")
+    involuntary_below: Attainment = Field(
         default=0.8, description="Attainment under which being let go becomes likelier."
     )
-    involuntary_slope: NonNegative = 3.0
-    morale_weight: NonNegative = Field(default=0.8, description="Hazard x exp(-weight * morale).")
+    involuntary_slope: Elasticity = 3.0
+    morale_weight: Elasticity = Field(default=0.8, description="Hazard x exp(-weight * morale).")
     attention_reference_hours: Positive = Field(
         default=3.0, description="Monthly manager hours (one-to-ones and coaching) seen as normal."
     )
-    attention_elasticity: NonNegative = 0.25
-    new_hire_boost: NonNegative = Field(
+    attention_elasticity: Elasticity = 0.25
+    new_hire_boost: Factor = Field(
         default=0.8, description="Extra hazard of a brand-new hire, fading with tenure."
     )
     new_hire_months: Positive = 6.0
-    contagion: NonNegative = Field(
+    contagion: Factor = Field(
         default=1.0,
-        description="Hazard x (1 + contagion * share of the team that left in 3 months).",
+        description="Hazard x (1 + contagion * share of the team that left in 3 months, "
+        "at most 1).",
     )
 
 
@@ -297,17 +316,17 @@ class Training(Frozen):
 class Recognition(Frozen):
     """Public recognition of the month's best reps: morale without money."""
 
-    per_team_per_month: int = Field(default=1, ge=0)
+    per_team_per_month: Count = 1
 
 
 class Performance(Frozen):
     """Performance plans: reps under ``threshold`` go on a plan, then leave or are restored."""
 
     enabled: bool = True
-    threshold: NonNegative = Field(default=0.5, description="Trailing attainment for a plan.")
+    threshold: Attainment = Field(default=0.5, description="Trailing attainment for a plan.")
     min_tenure: Days = Field(default=9 * DAYS_PER_MONTH, description="No plan before this.")
-    plan_months: int = Field(default=3, ge=1)
-    restore_at: NonNegative = Field(
+    plan_months: int = Field(default=3, ge=1, le=MAX_MONTHS)
+    restore_at: Attainment = Field(
         default=0.8, description="Attainment during the plan's months that ends it well."
     )
     exit_cost: Money = Field(default=20_000, description="Severance and legal cost of a firing.")
@@ -324,8 +343,8 @@ class Backfill(StrEnum):
 class GrowthStep(Frozen):
     """From ``at`` on, a role's target headcount is ``headcount``."""
 
-    at: dt.date
-    headcount: int = Field(ge=0)
+    at: Date
+    headcount: Headcount
 
 
 class Staffing(Frozen):
@@ -337,7 +356,7 @@ class Staffing(Frozen):
         default_factory=dict,
         description="Per role (sdr, ae, specialist, csm), headcount targets by date.",
     )
-    accounts_per_csm: Positive | None = Field(
+    accounts_per_csm: Annotated[Positive, Field(ge=1.0)] | None = Field(
         default=None,
         description="Coverage: the CSM target follows the book, one CSM per this many "
         "accounts (growth steps for csm are then ignored).",

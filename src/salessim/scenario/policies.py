@@ -11,6 +11,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from salessim.scenario.base import Frozen, Money, NonNegative, Role
+from salessim.scenario.limits import MAX_MULTIPLE
 from salessim.scenario.people import (
     Coaching,
     Performance,
@@ -60,12 +61,14 @@ class QuotaSetting(Frozen):
 
     method: QuotaMethod = QuotaMethod.FIXED
     target: Money | None = Field(default=None, description="top_down: the role's annual target.")
-    growth: float = Field(default=0.0, ge=-0.9, description="Growth on last year's credit.")
-    over_assignment: float = Field(default=1.0, ge=1.0)
+    growth: float = Field(
+        default=0.0, ge=-0.9, le=MAX_MULTIPLE, description="Growth on last year's credit."
+    )
+    over_assignment: float = Field(default=1.0, ge=1.0, le=MAX_MULTIPLE)
     up: NonNegative = 0.5
     down: NonNegative = 0.2
-    floor: NonNegative = 0.5
-    ceiling: NonNegative = 2.0
+    floor: float = Field(default=0.5, ge=0.0, le=MAX_MULTIPLE)
+    ceiling: float = Field(default=2.0, ge=0.0, le=MAX_MULTIPLE)
 
 
 class RoutingPolicies(Frozen):

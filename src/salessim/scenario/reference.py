@@ -19,9 +19,11 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from salessim.scenario import limits
 from salessim.scenario.dists import FAMILIES, Dist, non_negative
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import (
+    DAYS_PER_YEAR,
     DURATION_UNITS,
     MONEY_UNITS,
     parse_duration,
@@ -111,11 +113,32 @@ def _flat(metadata: Iterable[Any]) -> list[Any]:
     return flat
 
 
-def _bounds(metadata: list[Any]) -> str:
-    found = {name: getattr(m, name) for m in metadata for name, _ in _BOUNDS if hasattr(m, name)}
-    if found.get("ge") == 0 and found.get("le") == 1:
-        return " from 0 to 1"
-    parts = [f"{op} {found[name]:g}" for name, op in _BOUNDS if name in found]
+def _bound(value: Any, kinds: set[str]) -> str:
+    """A bound as the reference shows it: whole years for durations, 1e12 for a trillion."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if "duration" in kinds and value >= DAYS_PER_YEAR and value % DAYS_PER_YEAR == 0:
+        return f"{value / DAYS_PER_YEAR:g}y"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return f"{value:g}".replace("e+", "e")
+
+
+def _bounds(metadata: list[Any], kinds: set[str]) -> str:
+    """The tightest lower and upper bound among the constraints, e.g. `` from 0 to 1``."""
+    found: dict[str, list[Any]] = {}
+    for m in metadata:
+        for name, _ in _BOUNDS:
+            if hasattr(m, name):
+                found.setdefault(name, []).append(getattr(m, name))
+    lower = [(v, name) for name in ("ge", "gt") for v in found.get(name, [])]
+    upper = [(v, name) for name in ("le", "lt") for v in found.get(name, [])]
+    low = max(lower, key=lambda b: (b[0], b[1] == "gt"), default=None)
+    high = min(upper, key=lambda b: (b[0], b[1] == "le"), default=None)
+    if low and high and (low[1], high[1]) == ("ge", "le"):
+        return f" from {_bound(low[0], kinds)} to {_bound(high[0], kinds)}"
+    ops = dict(_BOUNDS)
+    parts = [f"{ops[b[1]]} {_bound(b[0], kinds)}" for b in (low, high) if b is not None]
     return " " + " and ".join(parts) if parts else ""
 
 
@@ -154,7 +177,7 @@ def type_text(tp: Any, metadata: Sequence[Any] = ()) -> str:
     kinds = _kinds(meta)
     name = next(iter(kinds)) if kinds else _SCALARS.get(tp, getattr(tp, "__name__", str(tp)))
     patterns = [f" matching `{m.pattern}`" for m in meta if getattr(m, "pattern", None)]
-    return name + _bounds(meta) + "".join(patterns)
+    return name + _bounds(meta, kinds) + "".join(patterns)
 
 
 def _cell(text: str) -> str:
@@ -295,9 +318,68 @@ def _dist_section() -> list[str]:
     return [*lines, ""]
 
 
+def _limits_section() -> str:
+    """The bounds of ``limits``, as a table."""
+    years = f"{limits.MAX_YEARS:g} years"
+    rows = [
+        ("`calendar.horizon`, `calendar.warmup`, `--years`", f"at most {years} each"),
+        ("any duration", f"at most {years} ({limits.MAX_DAYS:g} days)"),
+        ("dates", f"{limits.FIRST_DATE} to {limits.LAST_DATE}"),
+        ("money (pay, quotas, deal values, costs)", f"at most {_bound(limits.MAX_MONEY, set())}"),
+        (
+            "other numbers (hours, rates of pay, distribution parameters)",
+            f"{_bound(-limits.MAX_NUMBER, set())} to {_bound(limits.MAX_NUMBER, set())}",
+        ),
+        ("inbound leads of a segment", f"at most {limits.MAX_RATE_PER_DAY:,g} a day"),
+        ("outbound leads", f"at most {limits.MAX_LEADS_PER_HOUR:g} a prospecting hour"),
+        ("referrals", f"at most {limits.MAX_REFERRALS_PER_YEAR:g} an account a year"),
+        (
+            "multiples (conversion odds, offers, effort, seasonality, quota floor and ceiling)",
+            f"at most {limits.MAX_MULTIPLE:g} (offers and odds at least 1/{limits.MAX_MULTIPLE:g})",
+        ),
+        ("elasticities, and weights in an exponent", f"0 to {limits.MAX_ELASTICITY:g}"),
+        (
+            "attainment levels (rate bands, bonus tiers, thresholds, the quit curve's peak)",
+            f"0 to {limits.MAX_ATTAINMENT:g} ({limits.MAX_ATTAINMENT:.0%} of quota)",
+        ),
+        ("a distribution's cv", f"{limits.MIN_SPREAD:g} to {limits.MAX_CV:g}"),
+        ("headcount of a role (at the start, or a target)", f"at most {limits.MAX_HEADCOUNT:,}"),
+        ("accounts in the starting book", f"at most {limits.MAX_ACCOUNTS:,}"),
+        ("other counts (winners, recognitions, hires a turn)", f"at most {limits.MAX_COUNT:,}"),
+        ("counts of months (plans, draws, severance)", f"at most {limits.MAX_MONTHS:,}"),
+        ("replications per arm (`-n`, `replications:`)", f"at most {limits.MAX_REPLICATIONS:,}"),
+        ("seeds (`--seed`, `seed:`)", "0 to 2^63 - 1"),
+        ("`--workers`", f"at most {limits.MAX_WORKERS:,}"),
+        (
+            "a scenario or experiment file",
+            f"at most {limits.MAX_FILE_BYTES >> 20} MiB, nested at most {limits.MAX_DEPTH} "
+            f"levels deep, at most {limits.MAX_VALUES:,} values with YAML aliases expanded",
+        ),
+        (
+            "a game save",
+            f"at most {limits.MAX_SAVE_BYTES >> 20} MiB, nested at most {limits.MAX_DEPTH} "
+            "levels deep",
+        ),
+    ]
+    lines = [
+        "## Limits",
+        "",
+        "Every number is finite: `.inf`, `.nan` and numbers past the floating-point range are",
+        "refused where they are written. Every quantity has an upper bound, shown with its key",
+        "below, so that whatever validates also runs to an end; files are read within limits,",
+        "so that a broken or hostile file is refused in seconds. The bounds by kind:",
+        "",
+        "| what | limit |",
+        "| --- | --- |",
+        *(f"| {what} | {limit} |" for what, limit in rows),
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def render_reference() -> str:
-    """The generated Markdown reference: units, distributions and every scenario key."""
-    lines = [*_unit_sections(), *_dist_section(), *_model_sections()]
+    """The generated Markdown reference: units, limits, distributions and every key."""
+    lines = [*_unit_sections(), _limits_section(), *_dist_section(), *_model_sections()]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -5,19 +5,26 @@ The ramp, hiring, attrition and manager-time specs a role holds are defined in `
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
-from salessim.scenario.base import Frozen, Money, Positive, Role, Share
+from salessim.scenario.base import Frozen, Headcount, Money, Positive, Role, Share
 from salessim.scenario.dists import Dist, PositiveDist
+from salessim.scenario.limits import MIN_PAY
 from salessim.scenario.people import Attrition, Hiring, ManagerTime, Ramp
 from salessim.scenario.units import DAYS_PER_MONTH
+
+HOURS_PER_WEEK = 168.0
+WeeklyHours = Annotated[Positive, Field(ge=1.0, le=HOURS_PER_WEEK)]
+"""Working hours a week: at least one, at most every hour of the week."""
 
 
 class RoleSpec(Frozen):
     """Headcount, working time, ability, pay, ramp, hiring and attrition of one role."""
 
-    headcount: int = Field(default=0, ge=0, description="Headcount at the start.")
-    hours_per_week: Positive = Field(default=40.0, le=168.0)
+    headcount: Headcount = Field(default=0, description="Headcount at the start.")
+    hours_per_week: WeeklyHours = 40.0
     selling_share: Share = Field(
         default=0.6, description="Share of working hours spent on queued funnel or account work."
     )
@@ -51,15 +58,15 @@ class RoleSpec(Frozen):
     def _shares(self) -> RoleSpec:
         if self.selling_share + self.prospecting_share > 1 + 1e-9:
             raise ValueError("selling_share + prospecting_share must not exceed 1")
-        if self.market_pay <= 0 or (self.pay is not None and self.pay <= 0):
-            raise ValueError("market_pay and pay must be more than 0")
+        if self.market_pay < MIN_PAY or (self.pay is not None and self.pay < MIN_PAY):
+            raise ValueError(f"market_pay and pay must be at least {MIN_PAY:g} a year")
         return self
 
 
 class SdrSpec(RoleSpec):
     """SDRs: half their time on the lead queue, 30% prospecting. Quota: qualified leads a year."""
 
-    headcount: int = Field(default=8, ge=0, description="Headcount at the start.")
+    headcount: Headcount = Field(default=8, description="Headcount at the start.")
     selling_share: Share = 0.5
     prospecting_share: Share = 0.3
     market_pay: Money = 76_000
@@ -76,7 +83,7 @@ class SdrSpec(RoleSpec):
 class AeSpec(RoleSpec):
     """Account executives. Quota: new ARR a year."""
 
-    headcount: int = Field(default=20, ge=0, description="Headcount at the start.")
+    headcount: Headcount = Field(default=20, description="Headcount at the start.")
     market_pay: Money = 190_000
     ramp: Ramp = Ramp(linear=5.5 * DAYS_PER_MONTH)
     hiring: Hiring = Hiring(cost=35_000)
@@ -85,7 +92,7 @@ class AeSpec(RoleSpec):
 class SpecialistSpec(RoleSpec):
     """Sales engineers, a shared pool. Quota: technical wins a year."""
 
-    headcount: int = Field(default=3, ge=0, description="Headcount at the start.")
+    headcount: Headcount = Field(default=3, description="Headcount at the start.")
     market_pay: Money = 170_000
     market_mix: Share = 0.25
     ramp: Ramp = Ramp(linear=4 * DAYS_PER_MONTH)
@@ -95,7 +102,7 @@ class SpecialistSpec(RoleSpec):
 class CsmSpec(RoleSpec):
     """Customer-success managers. Quota: the gross retention their renewals should reach."""
 
-    headcount: int = Field(default=6, ge=0, description="Headcount at the start.")
+    headcount: Headcount = Field(default=6, description="Headcount at the start.")
     selling_share: Share = 0.3
     market_pay: Money = 110_000
     market_mix: Share = 0.2
@@ -105,9 +112,9 @@ class CsmSpec(RoleSpec):
 class ManagerSpec(RoleSpec):
     """First-line managers: they work no queue, and their reps are shared among them."""
 
-    headcount: int = Field(default=3, ge=0, description="Headcount (fixed).")
+    headcount: Headcount = Field(default=3, description="Headcount (fixed).")
     selling_share: Share = 0.0
-    hours_per_week: Positive = Field(default=45.0, le=168.0)
+    hours_per_week: WeeklyHours = 45.0
     market_pay: Money = 230_000
     market_mix: Share = 0.3
     ramp: Ramp = Ramp()

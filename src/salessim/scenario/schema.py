@@ -13,7 +13,7 @@ import datetime as dt
 
 from pydantic import Field, model_validator
 
-from salessim.scenario.base import WORKING_ROLES, Days, Frozen, PositiveDays, Role
+from salessim.scenario.base import WORKING_ROLES, Date, Days, Frozen, PositiveDays, Role
 from salessim.scenario.behaviour import Behaviour
 from salessim.scenario.compensation import Compensation
 from salessim.scenario.customers import Customers
@@ -25,6 +25,7 @@ from salessim.scenario.plans import term_at
 from salessim.scenario.policies import Policies
 from salessim.scenario.roles import Roles
 from salessim.scenario.scripted import ScriptedEvent
+from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK
 
 
 class Meta(Frozen):
@@ -38,7 +39,7 @@ class Meta(Frozen):
 class Calendar(Frozen):
     """The simulated period and the fiscal calendar."""
 
-    start_date: dt.date = dt.date(2027, 1, 1)
+    start_date: Date = dt.date(2027, 1, 1)
     fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
     horizon: PositiveDays = Field(default=3 * 365.25, description="Simulated time after warm-up.")
     warmup: Days = Field(default=0.0, description="Time simulated before measuring starts.")
@@ -75,6 +76,9 @@ class Scenario(Frozen):
                     f"stage {stage.name!r} needs {stage.role.value} selling time "
                     "but selling_share is 0"
                 )
+        if self.roles.csm.headcount and self.roles.csm.selling_share == 0:
+            problems.append("roles.csm.selling_share: csms work the accounts, but it is 0")
+        problems += self._time_problems()
         segment = self.customers.initial.segment
         if segment is not None and segment not in self.market.segments:
             problems.append(f"customers.initial.segment {segment!r} is not a market segment")
@@ -96,6 +100,27 @@ class Scenario(Frozen):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _time_problems(self) -> list[str]:
+        """Team meetings, one-to-ones and training leave every role some working time."""
+        if not self.workforce.enabled:
+            return []
+        time, training = self.roles.manager.time, self.policies.training
+        monthly = time.one_to_one_hours_per_rep_per_month
+        if training.every:
+            monthly += training.hours
+        weekly = time.team_meeting_hours_per_week + monthly * DAYS_PER_WEEK / DAYS_PER_MONTH
+        short = [
+            f"roles.{role.value}.hours_per_week ({self.roles.of(role).hours_per_week:g})"
+            for role in WORKING_ROLES
+            if weekly >= self.roles.of(role).hours_per_week
+        ]
+        if not short:
+            return []
+        return [
+            f"team meetings, one-to-ones and training take {weekly:.3g} hours a week, all the "
+            f"working time of {', '.join(short)}"
+        ]
 
     def _event_problems(self) -> list[str]:
         """Scripted events fall within the run, in date order."""

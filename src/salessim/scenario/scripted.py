@@ -6,12 +6,12 @@ them on the same dates; an experiment can also lay the same shock over every arm
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from salessim.scenario.base import Days, Frozen, Positive, Role
+from salessim.scenario.base import Date, Days, Frozen, Multiple, Positive, Role
 
 MAX_FACTOR = 20.0  # a shock at most twenty-fold: runs stay finite and fast
 MAX_OFFER = 5.0  # times market pay
@@ -30,18 +30,16 @@ class EventKind(StrEnum):
 class ScriptedEvent(Frozen):
     """Something that happens to the organisation on a date."""
 
-    at: dt.date
+    at: Date
     kind: EventKind
-    factor: Positive = Field(
+    factor: Annotated[Positive, Field(le=MAX_FACTOR)] = Field(
         default=1.0,
-        le=MAX_FACTOR,
         description=f"The size of the change (a multiple, at most {MAX_FACTOR:g}).",
     )
     lasts: Days | None = Field(default=None, description="For dips and surges; none: for good.")
     role: Role = Field(default=Role.AE, description="Whose best rep gets an offer.")
-    offer: Positive = Field(
+    offer: Annotated[Positive, Field(le=MAX_OFFER)] = Field(
         default=1.25,
-        le=MAX_OFFER,
         description=f"A competing offer, as a multiple of market pay (at most {MAX_OFFER:g}).",
     )
     headline: str = Field(default="", description="What the game's briefing says (or a default).")
@@ -63,7 +61,7 @@ class CounterOffers(Frozen):
     raises its pay to the offer; otherwise it leaves. In a game the player answers instead.
     """
 
-    match_up_to: Positive | None = Field(
+    match_up_to: Multiple | None = Field(
         default=None, description="Match offers up to this multiple of market pay; none: never."
     )
     answer_days: Days = Field(default=14.0, description="Days from the offer to the answer.")

@@ -8,6 +8,7 @@ a number or a string with a ``k`` (thousands) or ``M`` (millions) suffix.
 
 from __future__ import annotations
 
+import math
 import re
 
 DAYS_PER_YEAR = 365.25
@@ -30,6 +31,25 @@ _QUANTITY = re.compile(rf"^\s*({_NUMBER})\s*([A-Za-z]*)\s*$")
 _RATE = re.compile(rf"^\s*({_NUMBER})\s*/\s*([A-Za-z]+)\s*$")
 
 
+def digits(value: int) -> int:
+    """How many decimal digits ``value`` has, without printing it (printing has a limit)."""
+    value = abs(value)
+    count = int(math.log10(value)) + 1 if value else 1
+    if value >= 10**count:
+        return count + 1
+    return count - 1 if count > 1 and value < 10 ** (count - 1) else count
+
+
+def _float(value: int | float) -> float:
+    """``value`` as a float; an integer past the float range is an error, not a crash."""
+    if isinstance(value, float):
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"a {digits(value)}-digit number is too large") from None
+
+
 def _split(text: str, pattern: re.Pattern[str], what: str, example: str) -> tuple[float, str]:
     match = pattern.match(text)
     if match is None:
@@ -50,7 +70,7 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("expected a duration such as 90d, 6w, 3mo or 2y, got a boolean")
     if isinstance(value, int | float):
-        return float(value)
+        return _float(value)
     if not isinstance(value, str):
         raise ValueError(f"expected a duration such as 90d, 6w or 3mo, got {value!r}")
     number, unit = _split(value, _QUANTITY, "a duration", "90d, 6w, 3mo, 2y, 8h")
@@ -66,7 +86,7 @@ def parse_rate(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("expected a rate such as 400/mo or 9/h, got a boolean")
     if isinstance(value, int | float):
-        return float(value)
+        return _float(value)
     if not isinstance(value, str):
         raise ValueError(f"expected a rate such as 400/mo or 9/h, got {value!r}")
     number, unit = _split(value, _RATE, "a rate", "400/mo, 9/h, 20/d")
@@ -80,7 +100,7 @@ def parse_money(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("expected an amount such as 45000 or 45k, got a boolean")
     if isinstance(value, int | float):
-        return float(value)
+        return _float(value)
     if not isinstance(value, str):
         raise ValueError(f"expected an amount such as 45000 or 45k, got {value!r}")
     number, unit = _split(value.replace(",", "").lstrip("$"), _QUANTITY, "an amount", "45k")
