@@ -25,15 +25,7 @@ SEEDS = (0, 1, 2)
 
 def mean_ae_effort(overrides: list[str], seed: int) -> float:
     """Mean effort of the active AEs over the first measured year's month ends."""
-    scenario = load_scenario(LINEAR, overrides)
-    sim = Simulation(scenario, seed)
-    warmup = scenario.calendar.warmup
-    efforts = []
-    for now in sim.month_ends(warmup + DAYS_PER_YEAR):
-        if now > warmup:
-            aes = [rep for rep in sim.workforce.staff[Role.AE] if rep.active]
-            efforts += [sim.incentives.drive(rep.id).effort for rep in aes]
-    return statistics.fmean(efforts)
+    return statistics.fmean(ae_efforts(overrides, seed))
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +48,33 @@ def test_a_higher_quota_at_the_same_rates_does_not_draw_more_effort(efforts):
     """Raising the quota 1.5 times with the same 9% leaves mean effort where it was."""
     difference = statistics.fmean(efforts["higher quota"]) - statistics.fmean(efforts["50/50"])
     assert abs(difference) < 0.03
+
+
+CONTEST = "compensation.plans.ae_linear.components"
+WINNER_TAKES_ALL = [
+    f"{CONTEST}=[{{commission: {{rates: [{{from: 0, rate: 0.09}}]}}}}, "
+    "{contest: {every: quarter, prizes: [30000]}}]"
+]
+
+
+def ae_efforts(overrides: list[str], seed: int) -> list[float]:
+    """Every active AE's effort at each month end of the first measured year."""
+    scenario = load_scenario(LINEAR, overrides)
+    sim = Simulation(scenario, seed)
+    warmup = scenario.calendar.warmup
+    efforts: list[float] = []
+    for now in sim.month_ends(warmup + DAYS_PER_YEAR):
+        if now > warmup:
+            aes = [rep for rep in sim.workforce.staff[Role.AE] if rep.active]
+            efforts += [sim.incentives.drive(rep.id).effort for rep in aes]
+    return sorted(efforts)
+
+
+def test_a_contest_pulls_the_reps_in_reach_of_its_prize_before_it_pays():
+    """A 30k quarterly prize raises mean effort; the bottom tenth, out of reach, barely moves."""
+    for seed in (0, 1):
+        plain = ae_efforts([], seed)
+        contest = ae_efforts(WINNER_TAKES_ALL, seed)
+        assert statistics.fmean(contest) - statistics.fmean(plain) > 0.03
+        tenth = len(plain) // 10
+        assert abs(contest[len(contest) // 10] - plain[tenth]) < 0.03

@@ -19,8 +19,9 @@ import simpy
 
 from salessim.model.entities import Lead, Rep
 from salessim.model.events import ContestHeld
-from salessim.model.pay.payee import Payee
+from salessim.model.pay.payee import EPSILON, Payee
 from salessim.model.pay.payroll import Payroll
+from salessim.policies.contests import Entrant, contest_pull
 from salessim.policies.incentives import (
     Forecast,
     best_close,
@@ -34,6 +35,7 @@ from salessim.scenario.measures import Measure
 from salessim.scenario.plans import Plan
 from salessim.scenario.policies import QuotaMethod
 from salessim.scenario.schema import Scenario
+from salessim.scenario.units import DAYS_PER_YEAR
 
 ACCOUNT_MEASURES = (Measure.RENEWAL_ARR, Measure.EXPANSION_ARR)
 CLOSE_MARGIN_DAYS = 0.01  # a moved close lands this far inside its period
@@ -104,37 +106,90 @@ class Incentives:
         self._drives = {i: d for i, d in self._drives.items() if i in employed}
         now = self.env.now
         payees = [p for p in self.payroll.sorted_payees() if p.rep.role is not Role.MANAGER]
+        pulls = self._contest_pulls(payees, now) if self.spec.effort.enabled else {}
         for payee in payees:
             rep = payee.rep
             views = self.views(payee, now)
             if self.spec.effort.enabled and views:
-                self._drive(rep.id).effort = self._effort(payee, views)
+                pull = pulls.get(rep.id, 0.0)
+                self._drive(rep.id).effort = self._effort(payee, views, pull)
             if rep.role is Role.AE and self.spec.time_allocation.enabled:
                 self._drive(rep.id).care_share = self._care(payee)
         if self.spec.morale.enabled:
             self._pay_feelings(payees)
 
-    def _effort(self, payee: Payee, views: list[View]) -> float:
+    def _effort(self, payee: Payee, views: list[View], pull: float) -> float:
         """Effort from the intensity: the money more output earns against on-target pay.
 
         Output is the credit the plan's target incentive is designed around: the quota,
         or less when the plan pays more than its target at quota (a quota raised at the
         same rates), so a higher quota at the same rates does not raise effort. Pay that
         the rep's own quota credit does not earn (other measures, team pay, spifs) does
-        not reward effort on it, so moving target incentive there lowers effort.
+        not reward effort on it, so moving target incentive there lowers effort. ``pull``
+        is what the plan's open contests add, a year (``_contest_pulls``).
         """
         spec = self.spec.effort
         plan, quota = payee.plan, payee.standing.quota
         at_quota = sum(self._year_at_quota(part, quota) for part in payee.parts)
+        per_credit = sum(view.now.slope() / view.now.quota for view in views)
+        money = per_credit * design_credit(quota, plan.target_incentive, at_quota) + pull
         level = intensity(
-            sum(view.now.slope() / view.now.quota for view in views),
-            design_credit(quota, plan.target_incentive, at_quota),
+            money,
             plan.on_target_earnings,
             self.scenario.roles.of(payee.rep.role).market_mix,
         )
         return effort_level(
             level, payee.rep.morale, spec.elasticity, spec.morale_weight, spec.low, spec.high
         )
+
+    def _contest_pulls(self, payees: list[Payee], now: float) -> dict[int, float]:
+        """What the open contests of each rep's plan add, a year, for 100% more output.
+
+        A contest's pull on an entrant is the gain in its expected prize from selling more
+        over the rest of the window (``policies.contests``), turned into a yearly rate.
+        """
+        payroll = self.payroll
+        if not payroll.tallies.running:
+            return {}
+        by_plan: dict[str, list[Payee]] = {}
+        for payee in payees:
+            by_plan.setdefault(payee.plan_name, []).append(payee)
+        pulls: dict[int, float] = {}
+        for name, members in sorted(by_plan.items()):
+            for index, component in enumerate(members[0].plan.components):
+                spec = component.contest
+                if spec is None:
+                    continue
+                start, end, _ = payroll.calendar.period(now + EPSILON, spec.every.months)
+                first, last = payroll.calendar.date(start), payroll.calendar.date(end - 1)
+                if (spec.start and first < spec.start) or (spec.until and last > spec.until):
+                    continue
+                left = end - now
+                measure = spec.measure or members[0].plan.quota_measure
+                marks = payroll.contests.marks.get((name, index), {})
+                entrants = [
+                    self._entrant(p, measure, marks.get(p.rep.id, 0.0), left) for p in members
+                ]
+                for payee, pull in zip(members, contest_pull(entrants, spec.awards), strict=True):
+                    pulls[payee.rep.id] = pulls.get(payee.rep.id, 0.0) + pull * DAYS_PER_YEAR / left
+        return pulls
+
+    def _entrant(self, payee: Payee, measure: Measure, mark: float, left: float) -> Entrant:
+        """A rep's forecast of its contest credit: so far, plus its pace over ``left`` days.
+
+        The pace is its trailing attainment of its quota, ramped; the spread that of a
+        quarter's attainment, over the days left. A contest on another measure than the
+        quota's is forecast at what is in hand (more effort shows no pull there).
+        """
+        so_far = self.payroll.tallies.of(payee.rep.id).get(measure, 0.0) - mark
+        standing = payee.standing
+        if measure is not standing.measure or standing.quota <= 0:
+            return Entrant(so_far, 0.0, 0.0)
+        quarter = DAYS_PER_YEAR / 4
+        more = self._pace(standing.attainment()) * standing.quota / DAYS_PER_YEAR * left
+        more *= payee.rep.productivity
+        sd = self.spec.effort.spread * standing.quota / 4 * math.sqrt(left / quarter)
+        return Entrant(so_far + more, sd, more)
 
     def _year_at_quota(self, part: Plan, quota: float) -> float:
         """What a plan part pays in a year of periods each at quota (on the quota's measure)."""

@@ -14,23 +14,20 @@ from salessim.policies.schedule import PayCurve
 
 
 # ---------------------------------------------------------------------- the rules
-def intensity(
-    pay_per_credit: float, credit_per_year: float, pay_per_year: float, reference_mix: float
-) -> float:
+def intensity(money: float, pay_per_year: float, reference_mix: float) -> float:
     """Pay-for-performance intensity: what more output earns, in money, against pay.
 
-    ``pay_per_credit`` is the expected pay of one more unit of credit (summed over the
-    open periods), ``credit_per_year`` the credit a year the plan is designed around
-    (``design_credit``), and ``pay_per_year`` the on-target pay: raising output by a
-    share ``x`` earns ``x * pay_per_credit * credit_per_year`` a year. Intensity is that money over
-    ``reference_mix * pay_per_year``, so 1 for a rep on target under straight commission
-    with ``reference_mix`` of its pay variable. More variable pay at the same on-target
-    pay raises it; a higher quota at the same rates does not (1 without pay or a
-    reference to weigh it against).
+    ``money`` is what a year of 100% more output would earn (a plan's expected pay per
+    unit of credit times the credit it is designed around, ``design_credit``, plus the
+    pull of its contests), ``pay_per_year`` the on-target pay. Intensity is ``money``
+    over ``reference_mix * pay_per_year``: 1 for straight commission with
+    ``reference_mix`` of the pay variable. More variable pay at the same on-target pay
+    raises it; a higher quota at the same rates does not (1 without pay or a reference
+    to weigh it against).
     """
     if pay_per_year <= 0 or reference_mix <= 0:
         return 1.0
-    return pay_per_credit * credit_per_year / (reference_mix * pay_per_year)
+    return money / (reference_mix * pay_per_year)
 
 
 def design_credit(quota: float, target: float, pay_at_quota: float) -> float:
