@@ -78,3 +78,28 @@ def test_a_contest_pulls_the_reps_in_reach_of_its_prize_before_it_pays():
         assert statistics.fmean(contest) - statistics.fmean(plain) > 0.03
         tenth = len(plain) // 10
         assert abs(contest[len(contest) // 10] - plain[tenth]) < 0.03
+
+
+RATCHET = ["policies.quota.ae={method: ratchet, up: 0.5}"]
+
+
+def effort_ahead_of_quota(overrides: list[str], seed: int) -> float:
+    """Mean effort over two measured years of AEs whose trailing attainment passes 110%."""
+    scenario = load_scenario(LINEAR, overrides)
+    sim = Simulation(scenario, seed)
+    warmup = scenario.calendar.warmup
+    efforts = []
+    for now in sim.month_ends(warmup + 2 * DAYS_PER_YEAR):
+        if now <= warmup:
+            continue
+        for payee in sim.payroll.payees.values():
+            attainment = payee.standing.attainment()
+            if payee.rep.role is Role.AE and attainment is not None and attainment > 1.1:
+                efforts.append(sim.incentives.drive(payee.rep.id).effort)
+    return statistics.fmean(efforts)
+
+
+def test_under_a_ratchet_reps_ahead_of_quota_ease_off():
+    """Beating quota raises every later quota: reps well ahead work less than under a fixed one."""
+    for seed in (1, 2):
+        assert effort_ahead_of_quota(RATCHET, seed) < effort_ahead_of_quota([], seed) - 0.05

@@ -38,6 +38,7 @@ from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_YEAR
 
 ACCOUNT_MEASURES = (Measure.RENEWAL_ARR, Measure.EXPANSION_ARR)
+SQRT2 = math.sqrt(2.0)
 CLOSE_MARGIN_DAYS = 0.01  # a moved close lands this far inside its period
 PACE_RANGE = (0.2, 3.0)
 
@@ -132,7 +133,9 @@ class Incentives:
         plan, quota = payee.plan, payee.standing.quota
         at_quota = sum(self._year_at_quota(part, quota) for part in payee.parts)
         per_credit = sum(view.now.slope() / view.now.quota for view in views)
-        money = per_credit * design_credit(quota, plan.target_incentive, at_quota) + pull
+        design = design_credit(quota, plan.target_incentive, at_quota)
+        drag = self._ratchet(payee, self.env.now) * design  # a year of more credit, re-quoted
+        money = per_credit * design + pull - drag
         level = intensity(
             money,
             plan.on_target_earnings,
@@ -318,7 +321,9 @@ class Incentives:
                 )
             elif lands_now and end - (now + delay) <= timing.push_out:
                 held = end - now + CLOSE_MARGIN_DAYS
-                options.append((held, _landing(views, now + held), 0.0))
+                options.append(
+                    (held, _landing(views, now + held), self._ratchet_cost(payee, False))
+                )
         steps = discounting.steps
         discounts = [authority * i / steps for i in range(steps + 1)] if authority > 0 else [0.0]
         choice = best_close(
@@ -328,21 +333,44 @@ class Incentives:
         return choice.delay
 
     def _ratchet_cost(self, payee: Payee, lands_now: bool) -> float:
-        """Under a ratchet, credit past quota in the year's last period raises next quota.
+        """A deal's ratchet cost per unit of credit, by where it lands (``_ratchet``).
 
-        Counted as ``ratchet_weight * up`` of the target incentive per quota of credit,
-        per unit of the deal (scaled in ``best_close`` by the deal's value).
+        Only a move across the fiscal year's end changes which year's attainment a deal
+        raises, so outside the year's last period the cost is nil; in it, a deal landing
+        now costs the full rate, one held into next year that rate a year later.
         """
-        setting = self.scenario.policies.quota.get(payee.rep.role.value)
-        if not lands_now or setting is None or setting.method is not QuotaMethod.RATCHET:
-            return 0.0
         year_end = self.payroll.calendar.period(self.env.now, 12)[1]
         if payee.end < year_end - 1e-6:
             return 0.0
-        asked = payee.standing.quota * payee.year_carried
-        if asked <= 0 or payee.year_credit < asked:
+        cost = self._ratchet(payee, self.env.now)
+        return cost if lands_now else cost * self.spec.timing.ratchet_discount
+
+    def _ratchet(self, payee: Payee, now: float) -> float:
+        """Under a ratchet, what a unit of credit this fiscal year costs in later quotas.
+
+        Beating the year's quota ``Q`` by ``x`` raises next year's by ``up x``, and every
+        later year's with it. Each year at a higher quota pays about ``target / Q`` less a
+        unit of quota, so a unit of credit past quota costs ``up x target / Q`` a year,
+        over the years it lasts: ``w = d / (1 - d)`` for a yearly discount ``d``
+        (``ratchet_discount``). Weighted by the chance the year ends past quota, from the
+        rep's credit so far and its pace.
+        """
+        setting = self.scenario.policies.quota.get(payee.rep.role.value)
+        if setting is None or setting.method is not QuotaMethod.RATCHET:
             return 0.0
-        return self.spec.timing.ratchet_weight * setting.up * payee.plan.target_incentive / asked
+        quota = payee.standing.quota
+        year_end = self.payroll.calendar.period(now, 12)[1]
+        left = max(0.0, year_end - now)
+        later = max(0.0, year_end - payee.end) / DAYS_PER_YEAR  # whole periods still to open
+        asked = quota * min(1.0, payee.year_carried + later)
+        if asked <= 0:
+            return 0.0
+        pace = self._pace(payee.standing.attainment()) * payee.rep.productivity
+        mean = payee.year_credit + pace * quota * left / DAYS_PER_YEAR
+        sd = self.spec.effort.spread * quota / 4 * math.sqrt(left / (DAYS_PER_YEAR / 4))
+        beyond = (mean > asked) if sd <= 0 else 0.5 * math.erfc((asked - mean) / (sd * SQRT2))
+        d = self.spec.timing.ratchet_discount
+        return setting.up * payee.plan.target_incentive / asked * d / (1 - d) * beyond
 
 
 class View(NamedTuple):

@@ -71,8 +71,10 @@ class Timing(Frozen):
     hurdle: NonNegative = Field(
         default=0.05, description="Gain, as a share of the deal's pay, worth moving a deal."
     )
-    ratchet_weight: NonNegative = Field(
-        default=0.5, description="How much of a ratchet's higher next quota reps count."
+    ratchet_discount: Annotated[Probability, Field(lt=1.0)] = Field(
+        default=1 / 3,
+        description="What a year later is worth now, for a ratchet's higher quotas: every later "
+        "year together weighs d / (1 - d) years of pay (0.5 at 1/3).",
     )
 
 
