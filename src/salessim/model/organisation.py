@@ -19,8 +19,7 @@ from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.policies import Ownership
 from salessim.scenario.roles import RoleSpec
 from salessim.scenario.schema import Scenario
-
-HOURS_PER_WEEK = 168.0
+from salessim.scenario.units import HOURS_PER_WEEK
 
 
 def rep_speed(hours_per_week: float, selling_share: float) -> float:

@@ -13,9 +13,8 @@ from salessim.scenario.base import Frozen, Headcount, Money, Positive, Role, Sha
 from salessim.scenario.dists import Dist, PositiveDist
 from salessim.scenario.limits import MIN_PAY
 from salessim.scenario.people import Attrition, Hiring, ManagerTime, Ramp
-from salessim.scenario.units import DAYS_PER_MONTH
+from salessim.scenario.units import DAYS_PER_MONTH, HOURS_PER_WEEK
 
-HOURS_PER_WEEK = 168.0
 WeeklyHours = Annotated[Positive, Field(ge=1.0, le=HOURS_PER_WEEK)]
 """Working hours a week: at least one, at most every hour of the week."""
 

@@ -15,6 +15,7 @@ DAYS_PER_YEAR = 365.25
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 DAYS_PER_WEEK = 7.0
 HOURS_PER_DAY = 24.0
+HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK  # a calendar week's hours
 
 DURATION_UNITS: dict[str, float] = {
     "min": 1 / (HOURS_PER_DAY * 60),
