@@ -65,7 +65,7 @@ def test_compare_lays_the_same_shock_over_every_arm():
     shocked = CliRunner().invoke(
         app,
         ["compare", *SMALL, "-m", "leads_inbound", "--json",
-         "--shock", "market_dip:2027-06-01:3mo:0.3"],
+         "--shock", "market_dip:2028-02-01:3mo:0.3"],
     )  # fmt: skip
     assert plain.exit_code == 0 and shocked.exit_code == 0, shocked.output
     before = {r["arm"]: r["mean"] for r in json.loads(plain.stdout)["comparison"]}
@@ -79,7 +79,7 @@ def test_compare_lays_the_same_shock_over_every_arm():
     ("shock", "says"),
     [
         ("dip:2027-06-01:3mo:0.3", "unknown kind"),
-        ("market_dip:2029-06-01:3mo:0.3", "outside the run"),  # the run is 4 months + half a year
+        ("market_dip:2029-06-01:3mo:0.3", "outside the run"),  # the run: a year + half a year
         ("market_dip:2027-06-01:3mo:30", "less than or equal to 20"),
     ],
 )

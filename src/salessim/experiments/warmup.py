@@ -18,10 +18,12 @@ Two readings, by what the series can carry:
 
 A seasonal scenario with fewer than 16 measured months cannot be checked: a month's
 distance from the mean level is mostly its season. The level reading was once applied
-to every series, and on the shipped pay plans (seasonal inbound, a growing book) it
-asked for four or five more months of warm-up whichever warm-up it was given, and its
-advice moved with the season the measuring started in: it read the seasons as a
-start-up.
+to every series; on the shipped pay plans (seasonal inbound, a growing book) its advice
+moved with the season measuring started in (it passed a start in September and asked
+for four to six more months after one in March or April): it read the seasons as a
+start-up. Read year over year, their start-up is real but of another size: open leads
+come within noise of the next year's only after about eight months, so the pay plans
+now warm up for a year (docs/experiments.md gives the figures).
 """
 
 from __future__ import annotations
