@@ -133,3 +133,30 @@ def test_compare_prints_the_verdict_first_and_as_raw_numbers_in_json():
     change = verdict["changes"]["contribution"]
     assert change["ci_low"] <= change["difference"] <= change["ci_high"]
     assert isinstance(change["difference"], float)
+
+
+def test_an_arm_identical_to_the_reference_says_so(small_org):
+    """The same values in every replication: no interval to speak of, nothing to choose."""
+    (same,) = verdicts(results_of(small_org, dict(REFERENCE)))
+    assert same.identical and same.call is Call.UNCLEAR
+    assert same.sentence() == (
+        "plan: the same as reference in every one of 4 replications: nothing to choose "
+        "between them."
+    )
+
+
+def test_the_terminal_verdict_shows_an_unbounded_return_as_text(small_org):
+    """An interval that cannot be bounded reads as such in the table, not as a markup tag."""
+    from rich.console import Console
+
+    from salessim.experiments.summary import verdict_table
+
+    unclear_pay = {
+        "bookings_new_arr": [11.0, 12.0, 12.0, 13.0],
+        "comp_cost": [6.0, 4.0, 5.5, 4.6],  # pay up and down
+        "ending_arr": [100.0, 101.0, 102.0, 103.0],
+        "contribution": [51.0, 53.0, 52.0, 55.0],
+    }
+    console = Console(width=200, record=True)
+    console.print(verdict_table(verdicts(results_of(small_org, unclear_pay))))
+    assert "[unbounded]" in console.export_text()

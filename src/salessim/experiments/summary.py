@@ -11,6 +11,7 @@ import math
 import statistics
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from salessim.experiments.runner import Results
@@ -153,9 +154,9 @@ def comparison_table(results: Results, metrics: list[str] | None = None) -> Tabl
         last = i + 1 == len(rows) or rows[i + 1]["metric"] != row["metric"]
         table.add_row(
             row["label"] if row["first"] else "",
-            row["arm"],
+            escape(row["arm"]),
             row["mean"],
-            row["difference"] + (" *" if row["significant"] else ""),
+            escape(row["difference"] + (" *" if row["significant"] else "")),
             row["relative"],
             row["best"],
             end_section=last,
@@ -181,8 +182,8 @@ def verdict_table(found: list[ArmVerdict]) -> Table:
     for verdict in found:
         cells = [verdict.cell(metric) for metric in VERDICT_METRICS] + [verdict.return_cell()]
         table.add_row(
-            verdict.arm,
-            *(cell.replace(" [", "\n[", 1) for cell in cells),  # the interval beneath
+            escape(verdict.arm),
+            *(escape(cell.replace(" [", "\n[", 1)) for cell in cells),  # the interval beneath
             verdict.call.value,
         )
     table.caption = (

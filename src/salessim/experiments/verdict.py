@@ -76,8 +76,18 @@ class ArmVerdict:
             return f"{_dollars(r.mean)} [unbounded]"
         return f"{_dollars(r.mean)} [{_dollars(r.low)}, {_dollars(r.high)}]"
 
+    @property
+    def identical(self) -> bool:
+        """The arm did exactly what the reference did in every replication."""
+        return all(d.n > 0 and d.low == d.high == 0 for d in self.changes.values())
+
     def sentence(self) -> str:
         """The verdict in one plain sentence, with its confidence and the call."""
+        if self.identical:
+            return (
+                f"{self.arm}: the same as {self.reference} in every one of {self.n} "
+                "replications: nothing to choose between them."
+            )
         parts = [
             f"{self.arm}: {self.cell(NEW_ARR)} new ARR for {self.cell(PAY)} pay",
             f"ending ARR {self.cell(ENDING_ARR)}",
