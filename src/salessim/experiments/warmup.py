@@ -92,18 +92,18 @@ class WarmupCheck:
                 "there is no settled level to judge the warm-up by."
             )
         against = (
-            "the same month a year later, after the year's growth"
+            "the same month a year later, net of the year's growth"
             if self.reading is Reading.YEAR_OVER_YEAR
             else "the settled level"
         )
         if self.settles == 0:
             return (
-                f"The warm-up looks long enough: from the first measured month, open leads "
-                f"are where {against} says they should be."
+                "The warm-up looks long enough: from the first measured month, open leads "
+                f"match {against}."
             )
         return (
             f"Open leads settle only after {self.settles} measured month(s) (the first month is "
-            f"{self.drift:+.0%} from {against}): lengthen the warm-up by about "
+            f"{self.drift:+.0%} off {against}): lengthen the warm-up by about "
             f"{self.settles} month(s) with --warmup."
         )
 
