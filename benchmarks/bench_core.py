@@ -427,6 +427,8 @@ def measure_pay_overhead(settings: Settings, report: Report) -> None:
     """Figure 6: a baseline year on the linear 50/50 pay plans against one without plans."""
     scenario, _ = baseline_scenario()
     paid, _ = load_file(PAY_PATH)
+    # the same warm-up as the baseline, so both simulate the same days
+    paid = paid.model_copy(update={"calendar": scenario.calendar})
     reps = 2 * settings.lead_cost_reps + 1
     median = interleaved_years({"pay": paid, "none": scenario}, reps)
     report.figures.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from salessim.metrics.eventlog import event_name
+from salessim.metrics.kinds import Better, better
 from salessim.metrics.kpis import KPI_DEFINITIONS, ROLES
 from salessim.model.events import EVENT_TYPES
 from salessim.report.plots.run import PLOTS
@@ -18,12 +19,19 @@ GENERIC = {
 
 
 def test_every_kpi_is_documented_in_the_model_page():
-    """The KPI table of docs/model.md lists exactly the KPIs defined, per-role ones once."""
+    """The KPI table of docs/model.md lists exactly the KPIs defined, per-role ones once.
+
+    Each row's "better" column says the direction ``metrics.kinds`` gives the KPI.
+    """
     text = (ROOT / "docs" / "model.md").read_text()
     table = text.split("<!-- kpis: the table below")[1].split("\n\n")[0]
-    documented = set(re.findall(r"^\| `([a-z0-9_<>]+)` \|", table, flags=re.M))
+    rows = dict(re.findall(r"^\| `([a-z0-9_<>]+)` \| ([a-z–]+) \|", table, flags=re.M))
     expected = {GENERIC.get(name, name) for name in KPI_DEFINITIONS} | {"stage_conversion_<stage>"}
-    assert expected == documented
+    assert expected == set(rows)
+    words = {Better.HIGHER: "higher", Better.LOWER: "lower", Better.NEITHER: "–"}
+    for name, said in rows.items():
+        probe = name.replace("<role>", "ae").replace("<stage>", "discovery")
+        assert said == words[better(probe)], name
 
 
 def test_every_event_kind_and_its_columns_are_documented_in_the_model_page():

@@ -82,7 +82,7 @@ class Recording:
         return RunResult(
             scenario_name=sim.scenario.meta.name,
             seed=sim.seed,
-            kpis=compute(record),
+            kpis=compute(record, book_years=sim.scenario.game.book_years),
             record=record,
             events=self.event_log.tables() if self.event_log is not None else None,
         )

@@ -76,8 +76,9 @@ def test_serial_pool_and_dask_give_identical_numbers(small_org, serial, cluster)
         pooled = run(design, executor=pool)
     with dask_executor(cluster.scheduler_address, timeout=10) as executor:
         clustered = run(design, executor=executor)
-    values = [v for arm in serial.values.values() for vs in arm.values() for v in vs]
+    values = [v for arm in serial.values.values() for m in DESIGN_METRICS for v in arm[m]]
     assert len(values) == 2 * 3 * len(DESIGN_METRICS) and all(math.isfinite(v) for v in values)
+    assert set(serial.metric_names) == set(design.kept_metrics or [])  # the verdict's kept too
     assert serial.values["six"] != serial.values["seven"]  # the arms really differ
     assert not pooled.failures and not clustered.failures
     assert same(serial.values, pooled.values)
@@ -114,7 +115,7 @@ def test_an_interrupted_dask_run_resumes_on_dask(small_org, serial, cluster, tmp
         )
     assert calls[-1] == (4, 4) and len(calls) == 4
     assert same(resumed.values, serial.values)
-    assert len(list(store.rows())) == 2 * 3 * len(DESIGN_METRICS)
+    assert len(list(store.rows())) == 2 * 3 * len(design.kept_metrics or [])
 
 
 # ---------------------------------------------------------------------- the command

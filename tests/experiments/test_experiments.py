@@ -21,7 +21,7 @@ from salessim.experiments.stats import (
     t975,
 )
 from salessim.experiments.store import Store
-from tests.support import DESIGN_METRICS, same, small_design
+from tests.support import same, small_design
 
 QUEUE_COMPARE = [
     "compare",
@@ -139,7 +139,7 @@ def test_an_interrupted_run_resumes_without_recomputing(small_org, tmp_path):
     assert calls[-1] == (4, 4)
     assert same(resumed.values, run(design).values)
     rows = list(store.rows())
-    assert len(rows) == 2 * 3 * len(DESIGN_METRICS)
+    assert len(rows) == 2 * 3 * len(design.kept_metrics)  # the verdict's kept too
     assert {row["arm"] for row in rows} == {"six", "seven"}
 
 
@@ -316,7 +316,7 @@ def test_results_as_tidy_rows_and_frames(small_org, tmp_path):
     store = Store(tmp_path, design.manifest())
     results = run(design, store=store)
     rows = results.rows()
-    assert len(rows) == 2 * 2 * len(DESIGN_METRICS)
+    assert len(rows) == 2 * 2 * len(design.kept_metrics)
     assert {row["seed"] for row in rows} == {replication_seed(5, 0), replication_seed(5, 1)}
     try:
         import pandas  # noqa: F401

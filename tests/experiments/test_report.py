@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from salessim.cli import app
 from salessim.experiments.profiles import ATTAINMENT_EDGES, ArmProfile, RunningMean
-from salessim.experiments.report import warmup_check, write_report
+from salessim.experiments.report import quarter_ends, write_report
 from salessim.experiments.runner import (
     Arm,
     Design,
@@ -52,22 +52,6 @@ def test_mser_on_a_trend_stops_at_half_the_series():
 def test_mser_by_hand():
     """[0, 10, 10, 10]: cutting the first point leaves zero spread, the minimum."""
     assert mser_truncation([0.0, 10.0, 10.0, 10.0]) == 1
-
-
-@pytest.mark.parametrize(
-    ("series", "settles", "says"),
-    [
-        ([100.0, 101, 99, 100, 100.5, 99.5, 100, 101, 99, 100, 100, 100], 0, "long enough"),
-        ([60.0, 80, 95, 100, 101, 99, 100, 100.5, 99.5, 100, 100, 101], 3, "by about 3 month"),
-        ([float(i) for i in range(12)], 6, "keep changing"),
-        ([50.0, 100, 100], 0, "Too few"),
-    ],
-)
-def test_warmup_check_finds_where_the_series_settles(series, settles, says):
-    """Settled, a three-month ramp, a trend, too short."""
-    check = warmup_check(series)
-    assert check.settles == settles
-    assert says in check.verdict
 
 
 # ---------------------------------------------------------------------- series summaries
@@ -167,7 +151,7 @@ def test_the_markdown_summary_has_a_row_per_metric_and_arm(finished):
     """The Markdown summary has a row per metric and arm, with the arm's mean."""
     directory, _, results = finished
     markdown = write_report(results, directory, ["deals_won"], "x").markdown.read_text()
-    rows = [line for line in markdown.splitlines() if line.startswith("| deals_won |")]
+    rows = [line for line in markdown.splitlines() if line.startswith("| Deals won |")]
     assert len(rows) == 2
     assert rows[0].split("|")[2].strip() == "six AEs"
     mean = sum(results.values["eight AEs"]["deals_won"]) / 3
@@ -291,5 +275,47 @@ def test_ctrl_c_stops_a_pool_run_cleanly_and_the_rerun_finishes_it(tmp_path):
     assert rerun.returncode == 0, rerun.stderr
     store = Store.open(out)
     assert len(store.completed()) == 24
-    rows = [(r["arm"], r["replication"]) for r in store.rows()]
+    rows = [(r["arm"], r["replication"]) for r in store.rows() if r["metric"] == "deals_won"]
     assert len(rows) == len(set(rows)) == 24  # one deals_won row per replication
+
+
+# ---------------------------------------------------------------------- the verdict's page
+def test_quarter_ends_fall_where_a_run_closes_its_quarters():
+    """The report marks quarter ends on the days a run's own record closes them."""
+    from salessim.scenario.load import load_scenario
+
+    shipped = load_scenario(ROOT / "scenarios" / "comp" / "linear_50_50.yaml")
+    record = simulate(shipped, 0, years=1).record
+    assert quarter_ends(shipped, 1.0) == list(record.quarter_ends)
+    # measured from a year in (day 365.25): 2028Q4 closes on day 731, after the measured year
+    assert [quarter for _, quarter in quarter_ends(shipped, 1.0)] == ["2028Q1", "2028Q2", "2028Q3"]
+
+
+def test_a_pay_plan_report_opens_with_the_verdict_and_shows_each_plan(tmp_path):
+    """The verdict comes first in both files, then the arms and each arm's plan on a page."""
+    out = tmp_path / "plans"
+    args = ["compare", "scenarios/comp/linear_50_50.yaml", "scenarios/comp/accelerated.yaml",
+            *SMALL, "-n", "3", "--years", "0.5", "--workers", "1", "--out", str(out),
+            "--report"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    markdown = (out / "report.md").read_text()
+    sections = re.findall(r"^## (.+)$", markdown, flags=re.M)
+    assert sections[:3] == ["Verdict against linear_50_50", "Arms", "Pay plans"]
+    assert re.search(r"^\| accelerated \| [+-]\$", markdown, flags=re.M)
+    assert "**AE: ae_accelerated**" in markdown
+    assert "| One rep | $142k | $189k | $284k |" in markdown
+    html = (out / "report.html").read_text()
+    headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", html)
+    assert headings[:3] == ["Verdict against linear_50_50", "Arms", "Pay plans"]
+    assert "e+0" not in markdown and "e-0" not in markdown  # no scientific notation
+
+
+def test_a_sweep_maps_contribution_unless_told_otherwise(tmp_path):
+    """A two-parameter sweep of a paid scenario draws contribution over the grid by default."""
+    args = ["sweep", "scenarios/comp/linear_50_50.yaml", *SMALL, "-n", "2", "--years", "0.25",
+            "--workers", "1", "-p", "roles.ae.headcount=5,6", "-p", "roles.csm.headcount=2,3",
+            "--out", str(tmp_path / "grid"), "--report"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Contribution over the grid" in (tmp_path / "grid" / "report.html").read_text()

@@ -142,3 +142,28 @@ def test_a_bonus_tier_on_a_part_period_is_valued_at_the_share_it_pays():
     curve = PaySchedule(plan, 10_000, share=0.4).curve(100_000)
     assert curve.at(1.0) == pytest.approx(4_000)
     assert curve.at(0.99) == 0
+
+
+@pytest.mark.parametrize(
+    ("scenario", "plan", "pays"),
+    [
+        ("linear_50_50", "ae_linear", {0.5: 141_750, 1.0: 189_000, 1.5: 236_250, 2.0: 283_500}),
+        # 18% past quota: 94.5k + 94.5k + 0.5 x 1.05M x 18%
+        ("accelerated", "ae_accelerated", {0.5: 141_750, 1.0: 189_000, 1.5: 283_500}),
+        # the cap, 1.5 x 23,625 a quarter, is reached at 150%: nothing more at 200%
+        ("capped", "ae_capped", {1.0: 189_000, 1.5: 236_250, 2.0: 236_250}),
+        # all of the target incentive at quota, nothing below
+        ("cliff_bonus", "ae_cliff", {0.99: 94_500, 1.0: 189_000, 1.5: 189_000}),
+        # 5.4% commission, 4,725 a quarter at quota and 18,900 for the year at quota
+        ("quarterly_pacers", "ae_pacers", {0.5: 122_850, 1.0: 189_000, 1.5: 217_350}),
+        # $100 a meeting against 260 a year
+        ("linear_50_50", "sdr_meetings", {0.5: 63_000, 1.0: 76_000, 1.5: 89_000}),
+    ],
+)
+def test_a_years_pay_at_a_steady_attainment_by_hand(scenario, plan, pays):
+    """The calculator's year at one attainment every period, worked out from the plan's terms."""
+    from salessim.policies.schedule import yearly_pay
+
+    found = load_scenario(ROOT / "scenarios" / "comp" / f"{scenario}.yaml").compensation.plans
+    for attainment, pay in pays.items():
+        assert yearly_pay(found[plan], attainment) == pytest.approx(pay), attainment

@@ -122,7 +122,7 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
             )
             bar.start()
             task = bar.add_task(label, total=total)
-        bar.update(task, completed=done)  # type: ignore[arg-type]
+        bar.update(task, completed=done, total=total)  # type: ignore[arg-type]
 
     try:
         yield update

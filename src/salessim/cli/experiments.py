@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -31,6 +31,9 @@ from salessim.experiments.runner import Arm, Design, Results
 from salessim.scenario.limits import MAX_REPLICATIONS, MAX_SEED, MAX_WORKERS, MAX_YEARS
 from salessim.scenario.load import ScenarioError, apply_overrides
 from salessim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from salessim.experiments.precision import Precision
 
 ReplicationsOption = Annotated[
     int,
@@ -95,6 +98,15 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the results as o
 MetricsOption = Annotated[
     list[str] | None, typer.Option("--metric", "-m", help="KPIs to compare (repeatable).")
 ]
+ShockOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--shock",
+        metavar="KIND:DATE[:DURATION][:FACTOR]",
+        help="A scripted event laid over every arm (repeatable), e.g. "
+        "--shock market_dip:2027-04-01:6mo:0.7 (see docs/experiments.md).",
+    ),
+]
 ParamOption = Annotated[
     list[str],
     typer.Option(
@@ -148,14 +160,25 @@ def compare(
             "reference's mean, e.g. 0.02; at most 1), from the spread seen.",
         ),
     ] = None,
+    precision: Annotated[
+        float | None,
+        typer.Option(
+            metavar="SHARE",
+            help="Run in batches of 10 until every chosen metric's 95% CI is within this "
+            "share of the reference's mean (e.g. 0.02), or -n is reached.",
+        ),
+    ] = None,
+    shock: ShockOption = None,
     overrides: SetOption = None,
 ) -> None:
     """Compare scenarios (or variants of one) over paired replications with 95% CIs."""
     arms = [_arm_of(name, overrides) for name in scenarios]
     for spec in arm or []:
         arms.append(_variant(arms[0].scenario, spec))
-    design = _design(_warmed(arms, warmup), replications, seed, years, metric)
-    results = _compare(design, metric, out, workers, scheduler, report, as_json)
+    arms = _shocked(_warmed(arms, warmup), shock, years)
+    design = _design(arms, replications, seed, years, metric)
+    rule = _precision(precision, metric, replications)
+    results = _compare(design, metric, out, workers, scheduler, report, as_json, rule)
     if advise is not None and not as_json:
         _advise(results, metric, advise)
 
@@ -241,6 +264,7 @@ def sensitivity(
     from rich.table import Table
 
     from salessim.experiments.grids import sensitivity_arms, tornado
+    from salessim.report.format import kpi_change
 
     parameters = _parameters(param)
     _, base = load_or_exit(scenario, overrides)
@@ -260,10 +284,10 @@ def sensitivity(
         table.add_row(
             bar.parameter,
             bar.low_value,
-            f"{bar.low:+,.4g}",
+            kpi_change(metric, bar.low),
             bar.high_value,
-            f"{bar.high:+,.4g}",
-            f"{bar.swing:,.4g}",
+            kpi_change(metric, bar.high),
+            kpi_change(metric, bar.swing).lstrip("+"),
         )
     wide_console().print(table)
 
@@ -296,9 +320,10 @@ def _compare(
     scheduler: str | None,
     report: bool,
     as_json: bool,
+    precision: Precision | None = None,
 ) -> Results:
     """Run a design, print its comparison and, if asked, write its report."""
-    results, out = _run(design, out, workers, scheduler, report)
+    results, out = _run(design, out, workers, scheduler, report, precision)
     _show_comparison(results, metrics, out, as_json)
     if report and out is not None:
         _report(results, out, metrics, as_json)
@@ -323,13 +348,54 @@ def _command() -> str:
 def _advise(results: Results, metric: Sequence[str] | None, half_width: float) -> None:
     """Per metric and arm, the replications for a CI of +-half_width x the reference mean."""
     from salessim.experiments.summary import advice
+    from salessim.report.format import percent
 
     console = Console()
     for name, arm, needed in advice(results, list(metric) if metric else None, half_width):
         console.print(
-            f"{name}, {arm}: {needed} replications for +-{half_width:.1%} of the reference's mean",
+            f"{name}, {arm}: {needed} replications for +-{percent(half_width)} of the "
+            "reference's mean",
             highlight=False,
         )
+
+
+def _precision(
+    share: float | None, metrics: Sequence[str] | None, replications: int
+) -> Precision | None:
+    """The precision rule asked for: on the chosen metrics, or the verdict's."""
+    if share is None:
+        return None
+    from salessim.experiments.precision import Precision
+    from salessim.experiments.verdict import VERDICT_METRICS
+
+    try:
+        return Precision(share, tuple(metrics or VERDICT_METRICS), replications)
+    except ValueError as error:
+        raise refuse(f"--precision {share:g}: {error}") from None
+
+
+def _shocked(arms: list[Arm], shocks: list[str] | None, years: float | None) -> list[Arm]:
+    """Every arm with every ``--shock`` among its scripted events."""
+    if not shocks:
+        return arms
+    import datetime as dt
+
+    from salessim.experiments.shocks import ShockError, parse_shock, with_shock
+    from salessim.scenario.units import DAYS_PER_YEAR
+
+    shocked = []
+    for arm in arms:
+        scenario = arm.scenario
+        dates = scenario.calendar
+        length = dates.horizon if years is None else years * DAYS_PER_YEAR
+        end = dates.start_date + dt.timedelta(days=int(dates.warmup + length))
+        for text in shocks:
+            try:
+                scenario = with_shock(scenario, parse_shock(text), end)
+            except ShockError as error:
+                raise refuse(f"--shock {text}: {error}") from None
+        shocked.append(Arm(arm.name, scenario))
+    return shocked
 
 
 def _warmed(arms: list[Arm], warmup: str | None) -> list[Arm]:
@@ -359,25 +425,42 @@ def _design(
 
 
 def _run(
-    design: Design, out: Path | None, workers: int | None, scheduler: str | None, report: bool
+    design: Design,
+    out: Path | None,
+    workers: int | None,
+    scheduler: str | None,
+    report: bool,
+    precision: Precision | None = None,
 ) -> tuple[Results, Path | None]:
-    """Run a design, keeping results in ``out`` (a report needs a directory: one is made)."""
+    """Run a design, keeping results in ``out`` (a report needs a directory: one is made).
+
+    Under a precision rule the replications run in batches until the rule is met; without
+    ``out`` they are kept in a temporary directory meanwhile, so no batch runs twice.
+    """
+    import tempfile
+
     from salessim.experiments.runner import run as run_design
     from salessim.experiments.store import Store
 
     if out is None and report:
         digest = hashlib.sha256(json.dumps(design.manifest()["design"]).encode()).hexdigest()
         out = Path("results") / f"{design.kind}-{digest[:8]}"
-    manifest = design.manifest() | {"commands": [_command()]}
+    rule = precision.record(None, False, None) if precision is not None else None
+    manifest = design.manifest() | {"commands": [_command()], "precision": rule}
+    scratch = tempfile.TemporaryDirectory() if out is None and precision is not None else None
+    where = out if scratch is None else Path(scratch.name)
     try:
-        store = Store(out, manifest) if out is not None else None
+        store = Store(where, manifest) if where is not None else None
     except ValueError as error:
         raise refuse(str(error)) from None
     except OSError as error:
         raise refuse(f"--out: cannot write to {out}: {error.strerror or error}") from None
     try:
         with _executor(workers, scheduler) as executor, progress_bar("Replications") as progress:
-            results = run_design(design, executor=executor, store=store, progress=progress)
+            if precision is None or store is None:
+                results = run_design(design, executor=executor, store=store, progress=progress)
+            else:
+                results = _to_precision(design, precision, executor, store, progress)
     except KeyboardInterrupt:
         kept = (
             f"finished replications are kept in {out}; run the same command again to resume"
@@ -386,7 +469,10 @@ def _run(
         )
         stderr.print(f"interrupted: {kept}", markup=False, highlight=False)
         raise typer.Exit(code=130) from None
-    if store is not None:
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+    if store is not None and scratch is None:
         store.write_parquet()
     for failure in results.failures:
         stderr.print(
@@ -396,17 +482,66 @@ def _run(
     return results, out
 
 
+def _to_precision(
+    design: Design, precision: Precision, executor: Any, store: Any, progress: Any
+) -> Results:
+    """Run look by look until the precision rule is met; the store keeps what each look ran."""
+    from dataclasses import replace
+
+    from salessim.experiments.precision import run_to_precision
+    from salessim.experiments.runner import run as run_design
+
+    finished = 0
+
+    def counted(done: int, total: int) -> None:
+        progress(finished + done, finished + total)
+
+    def upto(n: int) -> Results:
+        nonlocal finished
+        store.note(replications=n)
+        results = run_design(
+            replace(design, replications=n), executor=executor, store=store, progress=counted
+        )
+        finished = len(store.completed())
+        return results
+
+    results = run_to_precision(precision, upto)
+    store.note(replications=results.design.replications, precision=results.precision)
+    return results
+
+
 def _show_comparison(
     results: Results, metric: Sequence[str] | None, out: Path | None, as_json: bool
 ) -> None:
-    from salessim.experiments.summary import comparison_rows, comparison_table
+    """The verdict first, then the comparison table (or both as JSON, raw numbers)."""
+    from salessim.experiments.precision import describe
+    from salessim.experiments.summary import comparison_rows, comparison_table, verdict_table
+    from salessim.experiments.verdict import verdicts
 
     chosen = list(metric) if metric else None
+    found = verdicts(results)
     if as_json:
         rows = comparison_rows(results, chosen)
-        print(json.dumps({"manifest": results.design.manifest(), "comparison": rows}))
+        print(
+            json.dumps(
+                {
+                    "manifest": results.design.manifest(),
+                    "precision": results.precision,
+                    "verdict": [verdict.as_json() for verdict in found],
+                    "comparison": rows,
+                }
+            )
+        )
         return
-    wide_console().print(comparison_table(results, chosen))
+    console = wide_console()
+    if found:
+        console.print(verdict_table(found))
+        for verdict in found:
+            console.print(verdict.sentence(), highlight=False, markup=False)
+    if results.precision:
+        console.print(describe(results.precision), highlight=False, markup=False)
+    console.print()
+    console.print(comparison_table(results, chosen))
     if out is not None:
         Console(soft_wrap=True).print(f"[dim]results in {out}/results.csv[/dim]", highlight=False)
 

@@ -20,25 +20,36 @@ ATTAINMENT_EDGES = np.round(np.arange(0.0, 3.01, 0.1), 10)
 
 @dataclass
 class RunningMean:
-    """The mean of series point by point, over series of any length."""
+    """The mean of series point by point, over series of any length, and its standard error."""
 
     total: np.ndarray = field(default_factory=lambda: np.zeros(0))
     count: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    squares: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def add(self, values: Sequence[float]) -> None:
         """Add one series."""
         n = len(values)
         if n > len(self.total):
-            self.total = np.pad(self.total, (0, n - len(self.total)))
-            self.count = np.pad(self.count, (0, n - len(self.count)))
+            grow = (0, n - len(self.total))
+            self.total = np.pad(self.total, grow)
+            self.count = np.pad(self.count, grow)
+            self.squares = np.pad(self.squares, grow)
         self.total[:n] += values
         self.count[:n] += 1
+        self.squares[:n] += np.square(values)
 
     @property
     def mean(self) -> np.ndarray:
         """The mean at each point (NaN where no series reaches)."""
         with np.errstate(invalid="ignore", divide="ignore"):
             return self.total / self.count
+
+    @property
+    def standard_error(self) -> np.ndarray:
+        """The standard error of each point's mean (NaN with fewer than two series)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            variance = (self.squares - self.count * self.mean**2) / (self.count - 1)
+            return np.sqrt(np.maximum(variance, 0.0) / self.count)
 
 
 @dataclass

@@ -3,6 +3,9 @@
 Everything comes from the results directory: the comparison from ``results.csv``, the
 charts over time from ``series.jsonl``, the provenance from ``experiment.json``. The
 HTML page inlines its SVG charts and its style, so it opens anywhere with no network.
+The page opens with the verdict (``verdict``), then how many replications a precision
+run needed, the arms with their scripted events and each arm's pay plans on a page
+(``report.plans``), the comparison, the charts and the warm-up check (``warmup``).
 """
 
 from __future__ import annotations
@@ -23,16 +26,31 @@ import numpy as np
 
 from salessim import __version__
 from salessim.experiments import grids
+from salessim.experiments.markdown import markdown
+from salessim.experiments.precision import describe
 from salessim.experiments.profiles import ATTAINMENT_EDGES, ArmProfile, profiles
 from salessim.experiments.runner import Results, replication_seed
-from salessim.experiments.stats import mean_interval, mser_truncation
+from salessim.experiments.shocks import describe_event
+from salessim.experiments.stats import mean_interval
 from salessim.experiments.store import Store
-from salessim.experiments.summary import DEFAULT_METRICS, comparison_rows, figure
-from salessim.report.format import label
+from salessim.experiments.summary import chosen_metrics, comparison_rows, shown_rows
+from salessim.experiments.verdict import (
+    HEADINGS,
+    RETURN_HEADING,
+    VERDICT_METRICS,
+    ArmVerdict,
+    verdicts,
+)
+from salessim.experiments.warmup import WarmupCheck, warmup_check
+from salessim.model.calendar import Calendar
+from salessim.report.format import kpi_change, label, money, percent
+from salessim.report.plans import ATTAINMENTS, plan_summaries
 from salessim.report.plots import comparison as charts
+from salessim.scenario.schema import Scenario
+from salessim.scenario.units import DAYS_PER_YEAR
 
 TEMPLATE = "report.html.j2"
-SETTLED_SHARE = 0.02  # a month within 2% of the settled level counts as settled
+MAP_METRIC = "contribution"  # a sweep's heat map shows it unless a metric is chosen
 
 
 @dataclass(frozen=True)
@@ -53,77 +71,37 @@ class Chart:
     svg: str
 
 
-@dataclass(frozen=True)
-class WarmupCheck:
-    """Whether the measured period starts settled, judged on the reference's mean open leads.
-
-    MSER finds where the series can be taken as settled (``cut``); the transient ends at
-    the first month within ``SETTLED_SHARE`` of the settled level (``settles``).
-    """
-
-    months: int
-    cut: int
-    settles: int
-    drift: float  # the first measured month against the settled level, relative
-
-    @property
-    def trending(self) -> bool:
-        """No settled level reached in the first half of the horizon."""
-        return self.settles >= self.months // 2
-
-    @property
-    def verdict(self) -> str:
-        """One sentence for the reader."""
-        if self.months < 4:
-            return "Too few measured months to check the warm-up."
-        if self.trending:
-            return (
-                "Open leads keep changing through the horizon (growth, or a long transient): "
-                "there is no settled level to judge the warm-up by."
-            )
-        if self.settles == 0:
-            return "The warm-up looks long enough: open leads are settled from the first month."
-        return (
-            f"Open leads settle only after {self.settles} measured month(s) (the first month is "
-            f"{self.drift:+.0%} from the settled level): lengthen the warm-up by about "
-            f"{self.settles} month(s) with --warmup."
-        )
-
-
-def warmup_check(series: list[float]) -> WarmupCheck:
-    """The warm-up check of one monthly series."""
-    if len(series) < 4:
-        return WarmupCheck(len(series), 0, 0, 0.0)
-    cut = mser_truncation(series)
-    settled = statistics.fmean(series[cut:])
-    band = SETTLED_SHARE * abs(settled)
-    settles = next((i for i, v in enumerate(series[: cut + 1]) if abs(v - settled) <= band), cut)
-    drift = (series[0] - settled) / settled if settled else 0.0
-    return WarmupCheck(len(series), cut, settles, drift)
-
-
 def write_report(
     results: Results, directory: Path, metrics: list[str] | None, command: str
 ) -> ReportFiles:
     """Write ``report.html``, ``report.md`` and ``provenance.json`` into ``directory``."""
     store = Store.open(directory)
     design = results.design
-    names = metrics or [m for m in DEFAULT_METRICS if m in results.metric_names]
-    names = [m for m in names if m in results.metric_names]
+    names = [m for m in chosen_metrics(results, metrics) if m in results.metric_names]
     rows = comparison_rows(results, names)
     arm_names = [arm.name for arm in design.arms]
     by_arm = profiles(store, arm_names)
-    opening = by_arm[arm_names[0]].monthly_open_leads.mean
-    warm = warmup_check([float(v) for v in opening if math.isfinite(v)])
+    open_leads = by_arm[arm_names[0]].monthly_open_leads
+    known = np.isfinite(open_leads.mean)
+    warm = warmup_check(
+        [float(v) for v in open_leads.mean[known]],
+        [float(v) for v in open_leads.standard_error[known]],
+        seasonal=_seasonal(design.arms[0].scenario),
+    )
     provenance = _provenance(results, store, command)
-    charts_shown = _charts(results, names, rows, by_arm, warm)
+    found = verdicts(results)
     context = {
         "title": _title(results),
         "reference": arm_names[0],
         "design": design,
+        "verdict": _verdict_rows(found),
+        "verdict_headings": [HEADINGS[m] for m in VERDICT_METRICS] + [RETURN_HEADING],
+        "precision": describe(results.precision) if results.precision else None,
         "arms": _arm_rows(results, store),
-        "rows": _table(rows, arm_names[0]),
-        "charts": charts_shown,
+        "plans": _plans(results),
+        "attainments": [percent(a, 0) for a in ATTAINMENTS],
+        "rows": shown_rows(rows, arm_names[0]),
+        "charts": _charts(results, names, rows, by_arm, warm, metrics),
         "warmup": warm,
         "failures": results.failures,
         "provenance": provenance,
@@ -136,37 +114,59 @@ def write_report(
     )
     html = directory / "report.html"
     html.write_text(environment.get_template(TEMPLATE).render(context))
-    markdown = directory / "report.md"
-    markdown.write_text(_markdown(context))
+    summary = directory / "report.md"
+    summary.write_text(markdown(context))
     manifest = directory / "provenance.json"
     manifest.write_text(json.dumps(provenance, indent=2) + "\n")
-    return ReportFiles(html, markdown, manifest)
+    return ReportFiles(html, summary, manifest)
 
 
-def _table(rows: list[dict[str, Any]], reference: str) -> list[dict[str, Any]]:
-    """The comparison rows as text, ready to lay out."""
+def _seasonal(scenario: Scenario) -> bool:
+    """Whether inbound demand changes with the month of the year in any segment."""
+    return any(
+        len(set(segment.inbound.seasonality)) > 1 for segment in scenario.market.segments.values()
+    )
+
+
+def _verdict_rows(found: list[ArmVerdict]) -> list[dict[str, Any]]:
+    """Each arm's verdict as text: its cells, call and sentence."""
+    return [
+        {
+            "arm": verdict.arm,
+            "cells": [verdict.cell(metric) for metric in VERDICT_METRICS],
+            "per_dollar": verdict.return_cell(),
+            "call": verdict.call.value,
+            "sentence": verdict.sentence(),
+        }
+        for verdict in found
+    ]
+
+
+def _plans(results: Results) -> list[dict[str, Any]]:
+    """Each arm's plans on a page: the reference's in full, the others' where they differ."""
+    arms = results.design.arms
+    reference = arms[0].scenario
     shown = []
-    for row in rows:
-        difference = relative = ""
-        significant = False
-        if row.get("difference") is not None:
-            low, high = row["ci_low"], row["ci_high"]
-            difference = f"{figure(row['difference'])} [{figure(low)}, {figure(high)}]"
-            significant = low is not None and high is not None and (low > 0 or high < 0)
-        if row.get("relative") is not None:
-            relative = f"{row['relative']:+.1%}"
-        best = row.get("chance_best")
+    for i, arm in enumerate(arms):
+        summaries = plan_summaries(arm.scenario, unlike=None if i == 0 else reference)
+        if not arm.scenario.compensation.assign:
+            continue
         shown.append(
             {
-                "metric": row["metric"],
-                "label": label(row["metric"]),
-                "first": row["arm"] == reference,
-                "arm": row["arm"],
-                "mean": figure(row["mean"]),
-                "difference": difference,
-                "relative": relative,
-                "best": f"{best:.0%}" if best is not None else "",
-                "significant": significant,
+                "arm": arm.name,
+                "reference": i == 0,
+                "plans": [
+                    {
+                        "title": f"{s.role.upper() if len(s.role) <= 3 else label(s.role)}: "
+                        f"{s.name}",
+                        "terms": [line.strip().removeprefix("- ") for line in s.terms],
+                        "one": [money(pay) for _, pay in s.pay],
+                        "team": [money(pay) for _, pay in s.team_pay],
+                        "headcount": s.headcount,
+                        "left_out": s.left_out,
+                    }
+                    for s in summaries
+                ],
             }
         )
     return shown
@@ -196,16 +196,29 @@ def _arm_rows(results: Results, store: Store) -> list[dict[str, Any]]:
             "digest": arm.digest,
             "finished": sum((arm.name, r) in completed for r in range(results.design.replications)),
             "failed": failed.get(arm.name, 0),
+            "events": [describe_event(event) for event in arm.scenario.events],
         }
         for arm in results.design.arms
     ]
 
 
-def _bars(results: Results) -> list[grids.Bar]:
+def _bars(results: Results) -> list[dict[str, str]]:
+    """The tornado's bars as text, each change in the metric's unit."""
     design = results.design
     if design.kind != "sensitivity" or not design.metrics:
         return []
-    return grids.tornado(results, design.metrics[0], design.parameters)
+    metric = design.metrics[0]
+    return [
+        {
+            "parameter": bar.parameter,
+            "low_value": bar.low_value,
+            "low": kpi_change(metric, bar.low),
+            "high_value": bar.high_value,
+            "high": kpi_change(metric, bar.high),
+            "swing": kpi_change(metric, bar.swing).lstrip("+"),
+        }
+        for bar in grids.tornado(results, metric, design.parameters)
+    ]
 
 
 def _charts(
@@ -214,6 +227,7 @@ def _charts(
     rows: list[dict[str, Any]],
     by_arm: dict[str, ArmProfile],
     warm: WarmupCheck,
+    chosen: list[str] | None,
 ) -> list[Chart]:
     design = results.design
     reference = design.arms[0].name
@@ -224,19 +238,22 @@ def _charts(
             Chart(
                 "Tornado",
                 f"How far each parameter moves the mean {label(metric)} from the base, "
-                "at its low and its high value; the widest swing is on top.",
-                charts.tornado(_bars(results), metric),
+                "at its low and its high value; the widest swing is on top. Green: the "
+                "change is good news for the metric; red: bad.",
+                charts.tornado(grids.tornado(results, metric, design.parameters), metric),
             )
         )
     if design.kind == "sweep" and names:
-        shown.append(_sweep_chart(results, names[0]))
+        shown.append(_sweep_chart(results, _map_metric(results, chosen, names)))
     if len(design.arms) > 1:
         shown.append(
             Chart(
                 "Forest plot",
                 "The mean paired difference of each arm from the reference, as a share of the "
-                "reference's mean, with its 95% confidence interval. Dark: the interval "
-                "excludes zero. Grey: the data cannot tell the arms apart.",
+                "reference's mean, with its 95% confidence interval. Green: better for that "
+                "metric (more bookings, less cost or churn), red: worse, navy: changed where "
+                "neither way is better; all three exclude zero. Grey: the data cannot tell "
+                "the arms apart.",
                 charts.forest(rows, reference),
             )
         )
@@ -254,9 +271,11 @@ def _charts(
         shown.append(
             Chart(
                 "New ARR by week",
-                "Mean over replications. Spikes at quarter ends show deals timed to pay periods.",
+                "Mean over replications; dashed lines are fiscal quarter ends. Spikes at "
+                "quarter ends show deals timed to pay periods.",
                 charts.weekly_bookings(
-                    {arm: profile.weekly_new_arr.mean for arm, profile in by_arm.items()}
+                    {arm: profile.weekly_new_arr.mean for arm, profile in by_arm.items()},
+                    quarter_ends(design.arms[0].scenario, design.years),
                 ),
             )
         )
@@ -277,6 +296,37 @@ def _charts(
         open_leads = {arm: profile.monthly_open_leads.mean for arm, profile in by_arm.items()}
         shown.append(Chart("Warm-up check", warm.verdict, charts.warmup(open_leads, settles)))
     return shown
+
+
+def quarter_ends(scenario: Scenario, years: float | None) -> list[tuple[float, str]]:
+    """(day of the measured period, quarter) of each fiscal quarter end in it.
+
+    The same month ends the model closes quarters at (``Calendar.closes``), so the marks
+    fall where a run's own bookings chart puts them.
+    """
+    dates = scenario.calendar
+    calendar = Calendar(dates.start_date, dates.fiscal_year_start_month)
+    start = dates.warmup
+    end = start + (dates.horizon if years is None else years * DAYS_PER_YEAR)
+    ends = []
+    index = 0
+    while (day := calendar.month_start(index + 1)) <= end:
+        quarter, _ = calendar.closes(index)
+        if quarter is not None and day > start:
+            ends.append((day - start, quarter))
+        index += 1
+    return ends
+
+
+def _map_metric(results: Results, chosen: list[str] | None, names: list[str]) -> str:
+    """The metric a sweep's chart shows: the first chosen, else contribution when known."""
+    if chosen:
+        return chosen[0]
+    if MAP_METRIC in results.metric_names and any(
+        math.isfinite(v) for values in results.metric(MAP_METRIC).values() for v in values
+    ):
+        return MAP_METRIC
+    return names[0]
 
 
 def _sweep_chart(results: Results, metric: str) -> Chart:
@@ -349,48 +399,3 @@ def _version_of(package: str) -> str | None:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:
         return None
-
-
-def _markdown(context: dict[str, Any]) -> str:
-    """The report's numbers as Markdown: the comparison, any tornado, the warm-up verdict."""
-    provenance = context["provenance"]
-    design = context["design"]
-    lines = [
-        f"# {context['title']}",
-        "",
-        f"salessim {provenance['salessim']} · {design.replications} paired replications per arm "
-        f"· root seed {design.seed} · {provenance['created']}",
-        "",
-        "| Arm | Scenario | Hash | Finished | Failed |",
-        "|---|---|---|---:|---:|",
-    ]
-    lines += [
-        f"| {a['name']} | {a['scenario']} | `{a['digest']}` | {a['finished']} | {a['failed']} |"
-        for a in context["arms"]
-    ]
-    lines += [
-        "",
-        f"## Differences against {context['reference']} (95% CI)",
-        "",
-        "| Metric | Arm | Mean | Difference [95% CI] | Relative | Chance best |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
-    for row in context["rows"]:
-        mark = " *" if row["significant"] else ""
-        lines.append(
-            f"| {row['metric']} | {row['arm']} | {row['mean']} | {row['difference']}{mark} "
-            f"| {row['relative']} | {row['best']} |"
-        )
-    lines += ["", "\\* the 95% CI excludes zero."]
-    if context["bars"]:
-        lines += ["", "## Tornado", "", "| Parameter | Low | Effect | High | Effect |"]
-        lines.append("|---|---|---:|---|---:|")
-        lines += [
-            f"| {b.parameter} | {b.low_value} | {b.low:+,.4g} | {b.high_value} | {b.high:+,.4g} |"
-            for b in context["bars"]
-        ]
-    lines += ["", "## Warm-up", "", context["warmup"].verdict, ""]
-    if context["failures"]:
-        lines += [f"{len(context['failures'])} replication(s) failed; see failures.csv.", ""]
-    lines += ["Run with: `" + "`, `".join(provenance["run_commands"]) + "`", ""]
-    return "\n".join(lines)

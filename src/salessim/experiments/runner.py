@@ -27,6 +27,8 @@ from salessim.scenario.limits import MAX_REPLICATIONS
 from salessim.scenario.schema import Scenario
 
 IN_FLIGHT = 64  # replications queued on an executor at once
+VERDICT_METRICS = ("bookings_new_arr", "comp_cost", "ending_arr", "contribution")
+"""The KPIs the verdict reads (``experiments.verdict``): every replication keeps them."""
 Progress = Callable[[int, int], None]
 """Called with (replications finished, replications to run) as they finish."""
 
@@ -70,6 +72,17 @@ class Design:
         if self.replications > MAX_REPLICATIONS:
             raise ValueError(f"at most {MAX_REPLICATIONS:,} replications an arm")
         check_years(self.years)
+
+    @property
+    def kept_metrics(self) -> list[str] | None:
+        """The KPIs each replication keeps: the chosen ones and the verdict's (None: every KPI).
+
+        The verdict needs new ARR, pay, ending ARR and contribution whatever the comparison
+        shows; keeping them costs no replication.
+        """
+        if self.metrics is None:
+            return None
+        return [*self.metrics, *(m for m in VERDICT_METRICS if m not in self.metrics)]
 
     def manifest(self) -> dict[str, object]:
         """What identifies the experiment (``design``) and how it was made."""
@@ -133,6 +146,19 @@ class Results:
     design: Design
     values: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     failures: list[dict[str, str]] = field(default_factory=list)
+    precision: dict[str, Any] | None = None
+    """How a ``--precision`` run stopped (``experiments.precision``); None for a fixed run."""
+
+    @property
+    def interval_df(self) -> int | None:
+        """Degrees of freedom of every interval's t quantile (None: replications less one).
+
+        A run stopped by the sequential rule before its maximum uses its pilot's, the
+        correction that keeps its intervals at 95% (``experiments.precision``).
+        """
+        if self.precision is None or not self.precision.get("met"):
+            return None
+        return int(self.precision["pilot"]) - 1
 
     def metric(self, name: str) -> dict[str, list[float]]:
         """Values of one metric by arm, replication order."""
@@ -210,14 +236,16 @@ def run(
 
     if executor is None:
         for arm, r, seed in todo():
-            record(arm, r, seed, _attempt(arm.scenario, seed, design.years, design.metrics))
+            record(arm, r, seed, _attempt(arm.scenario, seed, design.years, design.kept_metrics))
         return _collect(design, finished, store)
     tasks = todo()
     pending: dict[Future[Replication | str], tuple[Arm, int, int]] = {}
 
     def submit_next() -> None:
         for arm, r, seed in tasks:
-            future = executor.submit(_attempt, arm.scenario, seed, design.years, design.metrics)
+            future = executor.submit(
+                _attempt, arm.scenario, seed, design.years, design.kept_metrics
+            )
             pending[future] = (arm, r, seed)
             return
 
@@ -263,7 +291,8 @@ def _collect(
     if store is not None:
         for arm, replication, _seed, metrics in store.replications():
             fill(arm, replication, metrics)
-        results.failures = list(store.failed())
+        results.failures = [f for f in store.failed() if int(f["replication"]) < n]
+        results.precision = store.manifest.get("precision")
     for (arm, replication), outcome in finished.items():
         if isinstance(outcome, str):
             seed = replication_seed(design.seed, replication)

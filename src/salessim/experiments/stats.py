@@ -63,8 +63,18 @@ class Difference:
         return self.low > 0 or self.high < 0
 
 
-def paired_difference(arm: Sequence[float], reference: Sequence[float]) -> Difference:
-    """The mean paired difference ``arm - reference`` with its 95% t interval."""
+def paired_difference(
+    arm: Sequence[float], reference: Sequence[float], *, df: int | None = None
+) -> Difference:
+    """The mean paired difference ``arm - reference`` with its 95% t interval.
+
+    Args:
+        arm: the arm's values by replication (NaN where one failed).
+        reference: the reference's values, in the same replication order.
+        df: degrees of freedom of the t quantile (at most the pairs less one, which is
+            the default). A run stopped by a sequential rule passes its pilot's
+            (``experiments.precision``).
+    """
     pairs = [
         (a, b) for a, b in zip(arm, reference, strict=True) if math.isfinite(a) and math.isfinite(b)
     ]
@@ -74,10 +84,73 @@ def paired_difference(arm: Sequence[float], reference: Sequence[float]) -> Diffe
         return Difference(nan, nan, nan, nan, 0)
     diffs = [a - b for a, b in pairs]
     mean = statistics.fmean(diffs)
-    half = t975(n - 1) * statistics.stdev(diffs) / math.sqrt(n) if n > 1 else math.inf
+    quantile = t975(_freedom(df, n))
+    half = quantile * statistics.stdev(diffs) / math.sqrt(n) if n > 1 else math.inf
     base = statistics.fmean(b for _, b in pairs)
     relative = mean / base if base else nan
     return Difference(mean, mean - half, mean + half, relative, n)
+
+
+def _freedom(df: int | None, n: int) -> int:
+    """The t quantile's degrees of freedom: ``df`` if given, never more than ``n - 1``."""
+    most = max(1, n - 1)
+    return most if df is None else max(1, min(df, most))
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A ratio of two mean paired differences with its 95% Fieller interval.
+
+    ``low`` and ``high`` are NaN when the interval is unbounded: the denominator's own
+    interval reaches zero, so the data cannot bound the ratio.
+    """
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    @property
+    def bounded(self) -> bool:
+        """Whether the data bound the ratio on both sides."""
+        return math.isfinite(self.low) and math.isfinite(self.high)
+
+
+def paired_ratio(
+    numerator: Sequence[float], denominator: Sequence[float], *, df: int | None = None
+) -> Ratio:
+    """``mean(numerator) / mean(denominator)`` of paired differences, with Fieller's interval.
+
+    Each replication gives a pair ``(a, b)`` (say the change in contribution and the change
+    in pay). The interval holds every ``theta`` for which ``mean(a - theta b)`` is within
+    its own 95% t interval of zero: ``(a_bar - theta b_bar)^2 <= q (s_aa - 2 theta s_ab +
+    theta^2 s_bb)`` with ``q = t^2 / n``, a quadratic in ``theta``. It is bounded only
+    when ``b_bar`` is itself clear of zero (``b_bar^2 > q s_bb``).
+    """
+    pairs = [
+        (a, b)
+        for a, b in zip(numerator, denominator, strict=True)
+        if math.isfinite(a) and math.isfinite(b)
+    ]
+    n = len(pairs)
+    nan = float("nan")
+    if n < 2:
+        return Ratio(nan, nan, nan, n)
+    a_bar = statistics.fmean(a for a, _ in pairs)
+    b_bar = statistics.fmean(b for _, b in pairs)
+    s_aa = sum((a - a_bar) ** 2 for a, _ in pairs) / (n - 1)
+    s_bb = sum((b - b_bar) ** 2 for _, b in pairs) / (n - 1)
+    s_ab = sum((a - a_bar) * (b - b_bar) for a, b in pairs) / (n - 1)
+    q = t975(_freedom(df, n)) ** 2 / n
+    mean = a_bar / b_bar if b_bar else nan
+    square = b_bar**2 - q * s_bb  # theta^2
+    linear = -2 * (a_bar * b_bar - q * s_ab)  # theta
+    constant = a_bar**2 - q * s_aa
+    discriminant = linear**2 - 4 * square * constant
+    if square <= 0 or discriminant < 0:
+        return Ratio(mean, nan, nan, n)
+    root = math.sqrt(discriminant)
+    return Ratio(mean, (-linear - root) / (2 * square), (-linear + root) / (2 * square), n)
 
 
 def chance_best(

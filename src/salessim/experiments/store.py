@@ -40,12 +40,25 @@ class Store:
             commands = found.get("commands", []) + [
                 c for c in manifest.get("commands", []) if c not in found.get("commands", [])
             ]
-            manifest = found | {"replications": manifest["replications"], "commands": commands}
-        path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            manifest = found | {
+                "replications": manifest["replications"],
+                "commands": commands,
+                "precision": manifest.get("precision"),  # a run with a fixed -n has none
+            }
+        self.path = path
         self.manifest = dict(manifest)
+        self._write_manifest()
         self.results = directory / "results.csv"
         self.failures = directory / "failures.csv"
         self.series_path = directory / "series.jsonl"
+
+    def _write_manifest(self) -> None:
+        self.path.write_text(json.dumps(self.manifest, indent=2, sort_keys=True) + "\n")
+
+    def note(self, **fields: Any) -> None:
+        """Record ``fields`` in ``experiment.json`` (replications run, how a run stopped)."""
+        self.manifest |= fields
+        self._write_manifest()
 
     @classmethod
     def open(cls, directory: Path) -> Store:

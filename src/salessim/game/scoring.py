@@ -4,8 +4,9 @@ Each indicator is measured over the whole game and compared with the autopilot (
 scenario's own policies, no decisions) on the same seed: matching the autopilot scores
 100 points, and each indicator moves the score by its relative gap times its weight.
 The customer book and the open pipeline left at the end are valued in profit (the book
-at ``book_years`` of its ARR, the pipeline at its expected wins), so cutting costs in the
-last quarter at the expense of the future does not pay.
+at ``book_years`` of its ARR, the pipeline at its expected wins: ``metrics.value``, the
+valuation the ``contribution`` KPI uses too), so cutting costs in the last quarter at the
+expense of the future does not pay.
 
 Luck against skill: the player's decisions are replayed on other seeds, where the same
 decisions meet different customers and luck. Decisions that no longer make sense there
@@ -23,6 +24,7 @@ from typing import Any
 from salessim.game.decisions import Decisions, parse
 from salessim.game.players import autopilot, play
 from salessim.game.session import GameSession
+from salessim.metrics.value import book_and_pipeline
 from salessim.report.format import money
 from salessim.scenario.game import LOWER_IS_BETTER
 from salessim.scenario.schema import Scenario
@@ -130,8 +132,9 @@ def outcome(session: GameSession) -> dict[str, float]:
     """Every scorable indicator over the game played so far."""
     totals, view = session.totals, session.sim.view()
     ending_arr = view.arr
-    pipeline = sum(stage.value for stage in view.pipeline) * _win_rate(session)  # expected wins
-    book = ending_arr * session.scenario.game.book_years
+    pipeline = sum(stage.value for stage in view.pipeline)  # every open lead and deal
+    book_years = session.scenario.game.book_years
+    left = book_and_pipeline(ending_arr, pipeline, _win_rate(session), book_years)
     start = session.opening["arr"]
     kept = start + totals["bookings_expansion_arr"] - totals["churned_arr"]
     employed = session.employed()
@@ -140,7 +143,7 @@ def outcome(session: GameSession) -> dict[str, float]:
     heads = totals["headcount_months"] / max(1.0, totals["months"])
     years = totals["months"] / 12
     return {
-        "profit": totals["revenue"] - totals["people_spend"] + book + pipeline,
+        "profit": totals["revenue"] - totals["people_spend"] + left,
         "ending_arr": ending_arr,
         "nrr": (kept - totals["contraction_arr"]) / start if start else math.nan,
         "regretted_attrition": totals["regretted_exits"] / max(1e-9, heads * years),

@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 
 from salessim.metrics.people import EXIT_KINDS
 from salessim.metrics.record import PayRecord, PeopleRecord, Record
+from salessim.metrics.value import book_and_pipeline
 from salessim.scenario.pay_components import ComponentKind
 from salessim.scenario.people import MANAGER_ACTIVITIES
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_YEAR
@@ -130,6 +132,12 @@ KPI_DEFINITIONS: dict[str, str] = {
         f"period_share_at_quota_{r}": f"Share of whole, ramped {r} quota periods at or above quota."
         for r in ROLES
     },
+    "revenue": "Revenue earned in the measured period: ARR over time (a straight line between "
+    "month ends) times the years it covers.",
+    "people_spend": "comp_cost + hiring_cost + exit_cost + training_cost (NaN without plans).",
+    "contribution": "revenue - people_spend + the book and open pipeline left at the end, "
+    "valued as the game values them: ending_arr x game.book_years + the value of every open "
+    "lead and deal x win_rate (NaN without plans).",
 }
 
 
@@ -156,8 +164,14 @@ def _median(values: Sequence[float]) -> float:
     return (float(ordered[middle - 1]) + float(ordered[middle])) / 2
 
 
-def compute(record: Record) -> dict[str, float]:
-    """Every KPI of ``record``, plus one ``stage_conversion_<stage>`` per stage."""
+def compute(record: Record, *, book_years: float = 1.0) -> dict[str, float]:
+    """Every KPI of ``record``, plus one ``stage_conversion_<stage>`` per stage.
+
+    Args:
+        record: what one run measured.
+        book_years: years of ARR the book left at the end is worth in ``contribution``
+            (the scenario's ``game.book_years``).
+    """
     r = record
     closed = r.closed_by_status
     won, lost = closed.get("won", 0), closed.get("lost", 0)
@@ -221,7 +235,30 @@ def compute(record: Record) -> dict[str, float]:
         kpis[f"stage_conversion_{name}"] = _ratio(converted, done)
     kpis.update(_people(r))
     kpis.update(_pay(r))
+    kpis.update(_money(r, kpis, book_years))
     return kpis
+
+
+def _money(r: Record, kpis: dict[str, float], book_years: float) -> dict[str, float]:
+    """Revenue, people spend and contribution: what the period earned, cost and left behind."""
+    revenue = _revenue(r)
+    spend = kpis["comp_cost"] + kpis["hiring_cost"] + kpis["exit_cost"] + kpis["training_cost"]
+    left = book_and_pipeline(
+        r.ending_arr, float(sum(r.pipeline_value_end)), kpis["win_rate"], book_years
+    )
+    return {"revenue": revenue, "people_spend": spend, "contribution": revenue - spend + left}
+
+
+def _revenue(r: Record) -> float:
+    """ARR integrated over the measured period, straight between the month ends, in years."""
+    days = [float(d) for d in r.monthly_columns.get("day", ())]
+    arr = [float(a) for a in r.monthly_columns.get("arr", ())]
+    end = r.measured_from + r.measured_days
+    points = [(r.measured_from, r.starting_arr)]
+    points += [(d, a) for d, a in zip(days, arr, strict=True) if d < end]
+    points.append((end, r.ending_arr))
+    area = sum((b_day - a_day) * (a + b) / 2 for (a_day, a), (b_day, b) in pairwise(points))
+    return area / DAYS_PER_YEAR
 
 
 def _people(r: Record) -> dict[str, float]:

@@ -117,6 +117,7 @@ class Record:
     """Everything measured in one run."""
 
     measured_days: float = 0.0
+    measured_from: float = 0.0  # the day measuring started (the end of the warm-up)
     stage_names: list[str] = field(default_factory=list)
     stage_roles: list[str] = field(default_factory=list)
     leads_by_source: dict[str, int] = field(default_factory=dict)

@@ -82,6 +82,7 @@ class Recorder:
         probe = self._probe()
         self._start = self._month = probe
         rec = self.record
+        rec.measured_from = probe.now
         rec.starting_arr, rec.starting_logos = probe.arr, probe.logos
         rec.queues = {role: RoleQueue(headcount=n) for role, n in probe.headcount.items()}
         self.people.start(list(probe.headcount))

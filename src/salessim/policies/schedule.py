@@ -219,3 +219,23 @@ def _cdf(x: float) -> float:
 
 def _pdf(x: float) -> float:
     return math.exp(-0.5 * x * x) / SQRT_2PI
+
+
+def yearly_pay(plan: Plan, attainment: float) -> float:
+    """One rep's pay over a year on ``plan`` at ``attainment`` in every period, as a calculator.
+
+    The base plus, for each part of the plan judged over its own period (``by_period``),
+    that period's pay curve at ``attainment`` times the periods in a year: the schedule the
+    ledger pays by. Left out, as in ``PaySchedule.curve``: what does not follow attainment
+    (spifs, contests, draws, clawbacks, team pay, commission on other measures), and
+    commission under a ratio quota (retention), whose credit depends on the book due.
+    """
+    total = plan.base
+    for part in plan.by_period():
+        per_year = part.quota.period.per_year
+        if part.quota_measure.is_ratio:
+            kept = [c for c in part.components if c.commission is None]
+            part = part.model_copy(update={"components": kept})
+        schedule = PaySchedule(part, plan.target_incentive / per_year)
+        total += per_year * schedule.curve(plan.quota.amount / per_year).at(attainment)
+    return total

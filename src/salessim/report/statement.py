@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from rich.console import Group
@@ -141,7 +142,10 @@ def describe_component(component: Component, quota_measure: Measure) -> str:
     if (c := component.commission) is not None:
         measure = c.measure or quota_measure
         bands = ", ".join(f"{_rate(measure, b.rate)} from {b.start:.0%}" for b in c.rates)
-        extra = [f"threshold {c.threshold:.0%}"] if c.threshold else []
+        rates = [b.rate for b in c.rates]
+        extra = ["accelerating"] if any(b > a for a, b in pairwise(rates)) else []
+        extra += ["decelerating"] if any(b < a for a, b in pairwise(rates)) else []
+        extra += [f"threshold {c.threshold:.0%}"] if c.threshold else []
         extra += [f"gate {c.gate:.0%}"] if c.gate else []
         extra += [f"cap {c.cap:g}x target incentive"] if c.cap is not None else []
         return f"commission on {measure.value}: {bands}" + (

@@ -21,13 +21,31 @@ if TYPE_CHECKING:
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+RUN_LINE_RISE = 20.0  # points above the axes: a line higher than any panel title on them
+
+
 def titles(fig: Figure, title: str, ax: Axes, result: RunResult) -> None:
-    """A bold figure title, and the run it shows in small grey type above ``ax``."""
+    """A bold figure title, and the run it shows in small grey type above ``ax``.
+
+    The run's line sits a line above the axes' own titles, right-aligned, so a panel
+    title on ``ax`` never runs into it however long either is; the layout keeps the
+    figure title above both.
+    """
     fig.suptitle(title, fontsize=13, fontweight="bold")
     days = result.record.measured_days
     name = result.scenario_name.replace("$", r"\$")  # never mathtext
     run = f"{name} · seed {result.seed} · {days:,.0f} days measured"
-    ax.set_title(run, loc="right", fontsize=8.5, color=TEXT_GREY)
+    ax.annotate(
+        run,
+        xy=(1.0, 1.0),
+        xycoords="axes fraction",
+        xytext=(0.0, RUN_LINE_RISE),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=8.5,
+        color=TEXT_GREY,
+    )
 
 
 def cell(row: dict[str, float | str], key: str) -> float:

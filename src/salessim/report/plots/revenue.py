@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from salessim.report.format import money
@@ -18,7 +17,7 @@ from salessim.report.plots.style import (
     DARK_GREY,
     EXPANSION_COLOUR,
     NEW_COLOUR,
-    QUARTER_COLOUR,
+    mark_quarters,
     money_axis,
     no_data,
     note,
@@ -61,32 +60,15 @@ def bookings_by_week(result: RunResult) -> Figure:
     else:
         ax.set_ylim(0, 1)
         note(ax, "No new ARR booked in the measured period")
-    every = max(1, math.ceil(len(rec.quarter_ends) / 12))
-    for i, (day, quarter) in enumerate(rec.quarter_ends):
-        x = day / 7
-        ax.axvline(x, color=QUARTER_COLOUR, linestyle="--", linewidth=1)
-        if (len(rec.quarter_ends) - 1 - i) % every == 0:
-            ax.text(
-                x,
-                0.99,
-                quarter,
-                transform=ax.get_xaxis_transform(),
-                ha="center",
-                va="top",
-                fontsize=8,
-                color=QUARTER_COLOUR,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
-            )
+    quarters = mark_quarters(ax, [(day / 7, quarter) for day, quarter in rec.quarter_ends])
     ax.set_xlim(0, max(span, 1.0))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12, steps=[1, 2, 4, 5, 10]))
     ax.set_xlabel("Week of the measured period")
     ax.set_ylabel("New ARR booked (USD)")
     money_axis(ax.yaxis)
     handles, _ = ax.get_legend_handles_labels()
-    if rec.quarter_ends:
-        handles.append(
-            Line2D([], [], color=QUARTER_COLOUR, linestyle="--", label="Fiscal quarter end")
-        )
+    if quarters is not None:
+        handles.append(quarters)
     ax.legend(
         handles=handles,
         loc="upper left",

@@ -9,11 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 import matplotlib as mpl
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from salessim.report.format import money
+from salessim.metrics.kinds import is_good
+from salessim.report.format import kpi_tick, money
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from matplotlib.axes import Axes
     from matplotlib.axis import Axis
     from matplotlib.typing import ColorType
@@ -51,9 +55,8 @@ ARR_COLOUR, QUARTER_COLOUR = NAVY, "#555555"
 INVOLUNTARY_COLOUR, VOLUNTARY_COLOUR, REGRETTED_COLOUR = RED, AMBER, SIENNA
 HIRES_COLOUR = NAVY
 SIGNIFICANT, UNCLEAR = NAVY, LIGHT_GREY  # a 95% CI that excludes zero, or not
-
-MONEY_METRICS = ("arr", "bookings", "comp_cost", "variable_pay", "churned")
-"""A metric whose name contains one of these is in dollars."""
+GOOD, BAD = SEA_GREEN, RED  # a settled change that is good news for its metric, or bad
+MOST_QUARTER_LABELS = 12  # more quarter ends than this: label every other one (or fewer)
 
 
 # ----------------------------------------------------------------------------- colours
@@ -103,10 +106,42 @@ def money_axis(axis: Axis) -> None:
 
 
 def metric_ticks(metric: str) -> FuncFormatter:
-    """Tick labels for a metric's values: dollars for money metrics, else 3 digits."""
-    if any(part in metric for part in MONEY_METRICS):
-        return money_ticks(1)
-    return FuncFormatter(lambda v, _pos: f"{v:.3g}")
+    """Tick labels for a metric's values in its unit: ``$1.5M``, ``22%``, ``63``."""
+    return FuncFormatter(lambda v, _pos: kpi_tick(metric, v))
+
+
+def change_colour(metric: str, low: float, high: float) -> str:
+    """A change's colour: good or bad news for its metric when its CI excludes zero, else grey."""
+    if not (low > 0 or high < 0):
+        return UNCLEAR
+    good = is_good(metric, (low + high) / 2)
+    return SIGNIFICANT if good is None else GOOD if good else BAD
+
+
+def mark_quarters(ax: Axes, ends: Sequence[tuple[float, str]]) -> Line2D | None:
+    """Dashed lines at fiscal quarter ends (x, label), labelled along the top.
+
+    With many quarters only every second (or third...) is labelled, counting back from the
+    last. Returns the legend handle, or None when there is no quarter end.
+    """
+    every = max(1, -(-len(ends) // MOST_QUARTER_LABELS))
+    for i, (x, quarter) in enumerate(ends):
+        ax.axvline(x, color=QUARTER_COLOUR, linestyle="--", linewidth=1)
+        if (len(ends) - 1 - i) % every == 0:
+            ax.text(
+                x,
+                0.99,
+                quarter,
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="top",
+                fontsize=8,
+                color=QUARTER_COLOUR,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+            )
+    if not ends:
+        return None
+    return Line2D([], [], color=QUARTER_COLOUR, linestyle="--", label="Fiscal quarter end")
 
 
 # ----------------------------------------------------------------------------- notes
