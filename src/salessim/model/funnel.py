@@ -158,7 +158,7 @@ class Funnel:
     def admit(self, lead: Lead) -> None:
         """A new lead enters the first stage."""
         self.open_leads += 1
-        self.bus.emit(LeadCreated(self.env.now, lead.id, lead.segment, lead.source))
+        self.bus.publish(LeadCreated, (self.env.now, lead.id, lead.segment, lead.source))
         self._go(lead, 0)
 
     def _go(self, lead: Lead, target: Target) -> None:
@@ -202,8 +202,8 @@ class Funnel:
             lead.owner = rep
             plan.team.add_load(rep, 1)
             rep.owned[lead.id] = lead
-        self.bus.emit(
-            LeadWorkStarted(self.env.now, lead.id, lead.stage, plan.role, rep.id, wait_days)
+        self.bus.publish(
+            LeadWorkStarted, (self.env.now, lead.id, lead.stage, plan.role, rep.id, wait_days)
         )
 
     def finished(self, lead: Lead, rep: Rep) -> None:
@@ -252,7 +252,7 @@ class Funnel:
             target = plan.success if converted else plan.fail
         if converted:
             self._credit_stage(lead, rep, plan)
-        self.bus.emit(StageDone(self.env.now, lead.id, plan.index, rep.id, converted))
+        self.bus.publish(StageDone, (self.env.now, lead.id, plan.index, rep.id, converted))
         self._go(lead, target)
 
     def _credit_stage(self, lead: Lead, rep: Rep, plan: StagePlan) -> None:
@@ -282,8 +282,9 @@ class Funnel:
         won = status is LeadStatus.WON
         arr = lead.deal_value * (1 - lead.discount) if won else 0.0
         sdr = lead.sdr
-        self.bus.emit(
-            LeadClosed(
+        self.bus.publish(
+            LeadClosed,
+            (
                 self.env.now,
                 lead.id,
                 status,
@@ -295,7 +296,7 @@ class Funnel:
                 arr,
                 lead.created_at,
                 lead.opportunity_at,
-            )
+            ),
         )
         if won:
             if owner is not None:
