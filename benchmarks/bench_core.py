@@ -438,7 +438,7 @@ def measure_pay_overhead(settings: Settings, report: Report) -> None:
             "s",
             median["pay"],
             median["none"],
-            "<= 1.25",
+            "<= 1.3",
             detail=f"{PAY_PATH.relative_to(ROOT)} (payroll, ledger, behaviour rules) against "
             f"baseline.yaml; median of {reps}, interleaved",
         ).judge()
