@@ -44,6 +44,7 @@ LAYERS: dict[str, set[str]] = {
         "__init__",
     },
     "__init__": {"scenario", "model", "policies", "metrics", "run", "__init__"},
+    "__main__": {"cli"},  # ``python -m salessim``: the command, nothing else
 }
 
 
