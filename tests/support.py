@@ -54,3 +54,15 @@ def busy_player(briefing):
         3: {"segment_focus": {"mid_market": 2.0}, "backfill": "delayed", "quota": {"ae": 1.1}},
     }
     return decisions.get(turn, {})
+
+
+# A small compare on an M/M/c queue; the caller names an arm with its overrides next.
+QUEUE_COMPARE = [
+    "compare",
+    "scenarios/queue/mmc_l5_m1_c10.yaml",
+    "-n",
+    "3",
+    "--years",
+    "0.05",
+    "--arm",
+]

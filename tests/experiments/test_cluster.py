@@ -19,20 +19,14 @@ from salessim.cli import app
 from salessim.experiments.cluster import ClusterError, dask_executor
 from salessim.experiments.runner import run
 from salessim.experiments.store import Store
-from tests.support import DESIGN_METRICS, same, small_design
+from tests.support import DESIGN_METRICS, QUEUE_COMPARE, same, small_design
 
 distributed = pytest.importorskip(
     "distributed", reason="dask.distributed is not installed (pip install 'salessim[dist]')"
 )
 
-QUEUE_COMPARE = [
-    "compare",
-    "scenarios/queue/mmc_l5_m1_c10.yaml",
-    "-n",
-    "3",
-    "--years",
-    "0.05",
-    "--arm",
+CLUSTER_COMPARE = [
+    *QUEUE_COMPARE,
     "slower:funnel.stages.0.work.exponential.mean=1.2h",
     "--metric",
     "utilisation_sdr",
@@ -126,12 +120,12 @@ def test_compare_on_the_cluster_matches_a_serial_compare(cluster):
     command began, so a replication left over from an earlier test is not counted.
     """
     runner = CliRunner()
-    serial = runner.invoke(app, [*QUEUE_COMPARE, "--workers", "1"])
+    serial = runner.invoke(app, [*CLUSTER_COMPARE, "--workers", "1"])
     assert serial.exit_code == 0, serial.output
     with distributed.Client(cluster) as client:
         client.get_task_stream()  # start recording
         began = time.time()
-        clustered = runner.invoke(app, [*QUEUE_COMPARE, "--scheduler", cluster.scheduler_address])
+        clustered = runner.invoke(app, [*CLUSTER_COMPARE, "--scheduler", cluster.scheduler_address])
         assert clustered.exit_code == 0, clustered.output
         ran = [
             task
@@ -163,7 +157,7 @@ def test_compare_with_an_unreachable_scheduler_refuses_in_one_line(monkeypatch):
     """
     monkeypatch.setattr("salessim.experiments.cluster.CONNECT_SECONDS", 1.0)
     address = f"tcp://127.0.0.1:{closed_port()}"
-    result = CliRunner().invoke(app, [*QUEUE_COMPARE, "--scheduler", address])
+    result = CliRunner().invoke(app, [*CLUSTER_COMPARE, "--scheduler", address])
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and address in lines[0], result.stderr

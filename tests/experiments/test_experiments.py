@@ -21,17 +21,7 @@ from salessim.experiments.stats import (
     t975,
 )
 from salessim.experiments.store import Store
-from tests.support import same, small_design
-
-QUEUE_COMPARE = [
-    "compare",
-    "scenarios/queue/mmc_l5_m1_c10.yaml",
-    "-n",
-    "3",
-    "--years",
-    "0.05",
-    "--arm",
-]
+from tests.support import QUEUE_COMPARE, same, small_design
 
 
 # ---------------------------------------------------------------------- statistics
