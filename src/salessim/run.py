@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from salessim.metrics.eventlog import EventLog
-from salessim.metrics.kpis import compute
+from salessim.metrics.kpis import ability_by_year, compute, price_by_week
 from salessim.metrics.record import Record
 from salessim.metrics.recorder import Recorder
 from salessim.model.engine import Progress, Simulation
@@ -42,6 +42,22 @@ class RunResult:
         """New ARR booked in each week of the measured period."""
         return self.record.weekly_new_arr
 
+    @property
+    def ability_by_year(self) -> list[dict[str, float]]:
+        """Mean latent ability (over the role's mean) by measured year.
+
+        Of the reps employed at the year's end, of those hired and of those who left in it.
+        """
+        return ability_by_year(self.record)
+
+    @property
+    def price_by_quarter_week(self) -> list[float]:
+        """Realised price against list of the deals won in each week of a fiscal quarter.
+
+        Week 13 takes the quarter's last day or two; NaN for a week without a win.
+        """
+        return price_by_week(self.record)
+
 
 class Recording:
     """A simulation with its recorders attached: what it does becomes a ``Record``.
@@ -58,7 +74,11 @@ class Recording:
         self.sim = sim
         stages = sim.scenario.funnel.stages
         self.recorder = Recorder(
-            sim.bus, sim.snapshot, [s.name for s in stages], [s.role.value for s in stages]
+            sim.bus,
+            sim.snapshot,
+            [s.name for s in stages],
+            [s.role.value for s in stages],
+            lambda day: sim.calendar.period(day, 3)[0],
         )
         segments = list(sim.scenario.market.segments)
         self.event_log = EventLog(sim.bus, segments) if events else None

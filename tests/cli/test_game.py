@@ -203,7 +203,7 @@ def test_a_whole_game_at_the_keyboard(tmp_path):
         term.expect(f"Noted: let rep {leaver} go")
 
         term.answer(menu, "c")
-        hours = "Coaching hours per rep a month (0 to 8; now 2): "
+        hours = "Coaching hours per rep a month (0 to 8; now 16% of a manager's time): "
         term.expect(hours)
         term.refused("9", "pick a number from 0 to 8", hours)
         term.send("4")

@@ -60,7 +60,9 @@ def test_run_out_writes_kpis_timeseries_plots_and_events(tmp_path):
         "arr.png",
     } <= names
     header = (out / "events" / "rep_left.csv").read_text().splitlines()[0]
-    assert header == ("day,rep,role,team,tier,exit,regretted,tenure_days,attainment,exit_cost")
+    assert header == (
+        "day,rep,role,team,tier,ability,exit,regretted,tenure_days,attainment,exit_cost"
+    )
 
 
 def test_set_overrides_reach_the_model():

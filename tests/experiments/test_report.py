@@ -64,9 +64,15 @@ def test_running_mean_over_series_of_different_lengths():
 
 
 def test_weekly_series_keeps_complete_weeks_only(small_org):
-    """52 weeks and 5 days: the 5 days' bookings would read as a slump, so they are left out."""
-    result = simulate(small_org, 3, years=369 / DAYS_PER_YEAR)
-    weekly = list(result.record.weekly_new_arr)
+    """52 weeks and 5 days: the 5 days' bookings would read as a slump, so they are left out.
+
+    The first seed from 3 whose partial week booked something shows it.
+    """
+    for seed in range(3, 20):
+        result = simulate(small_org, seed, years=369 / DAYS_PER_YEAR)
+        weekly = list(result.record.weekly_new_arr)
+        if len(weekly) == 53 and weekly[-1] > 0:
+            break
     assert result.record.measured_days == pytest.approx(369)
     assert len(weekly) == 53 and weekly[-1] > 0  # the partial week booked something
     assert series_of(result)["weekly_new_arr"] == weekly[:52]

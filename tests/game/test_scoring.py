@@ -48,19 +48,25 @@ def test_the_autopilot_scores_one_hundred():
 
 
 def test_cutting_the_team_in_the_last_turn_does_not_pay():
-    """Letting half the AEs go before the last quarter does not raise profit.
+    """Letting half the AEs go before the last quarter does not raise mean profit.
 
-    It saves their pay but costs severance and the deals they would have closed.
+    It saves their pay but costs severance and the deals they would have closed. A
+    single seed can go either way by luck (a year of a 16-AE team is noisy), so the
+    claim is on the mean over four luck seeds, each paired with the autopilot.
     """
-    yardstick = GameSession(PAID, 12)
-    play(yardstick, autopilot)
-    cutter = GameSession(PAID, 12)
-    while cutter.turn < cutter.turns - 1:
-        cutter.advance({})
-    aes = [row.rep for row in cutter.briefing().roster if row.role is Role.AE]
-    cutter.advance({"fire": aes[: len(aes) // 2], "backfill": "freeze"})
-    assert outcome(cutter)["people_spend"] < outcome(yardstick)["people_spend"] * 1.05
-    assert outcome(cutter)["profit"] < outcome(yardstick)["profit"]
+    cut, kept = [], []
+    for seed in (12, 13, 14, 15):
+        yardstick = GameSession(PAID, seed)
+        play(yardstick, autopilot)
+        cutter = GameSession(PAID, seed)
+        while cutter.turn < cutter.turns - 1:
+            cutter.advance({})
+        aes = [row.rep for row in cutter.briefing().roster if row.role is Role.AE]
+        cutter.advance({"fire": aes[: len(aes) // 2], "backfill": "freeze"})
+        assert outcome(cutter)["people_spend"] < outcome(yardstick)["people_spend"] * 1.05
+        cut.append(outcome(cutter)["profit"])
+        kept.append(outcome(yardstick)["profit"])
+    assert sum(cut) < sum(kept), (cut, kept)
 
 
 def test_key_decisions_are_measured_by_leaving_each_turn_out():

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from salessim import simulate
+from salessim.metrics.kpis import ROLES
 from salessim.model.events import EVENT_TYPES
 from salessim.run import RunResult
 from salessim.scenario.schema import Scenario
@@ -69,7 +70,7 @@ def test_every_kind_happens_and_has_its_records_fields(told: RunResult):
 
 
 def test_leads_their_stages_and_closes(told: RunResult, small_org: Scenario):
-    """Leads: counts agree with the KPIs; a win books value after discount, others nothing."""
+    """Leads: counts agree with the KPIs; a win books value less discount and concession."""
     k = told.kpis
     created = rows(told, "lead_created")
     assert len(created) == k["leads_created"]
@@ -87,7 +88,8 @@ def test_leads_their_stages_and_closes(told: RunResult, small_org: Scenario):
     assert len(won) == k["deals_won"]
     assert sum(1 for r in closed if r["status"] == "lost") == k["deals_lost"]
     for r in won:
-        assert r["arr"] == pytest.approx(r["value"] * (1 - r["discount"]))
+        cut = r["discount"] + r["concession"]
+        assert r["arr"] == pytest.approx(r["value"] * (1 - cut))
         assert r["owner"] is not None and r["opportunity_at"] <= r["day"]
     assert all(r["arr"] == 0 for r in closed if r["status"] != "won")
     assert sum(r["arr"] for r in won) == pytest.approx(k["bookings_new_arr"])
@@ -125,9 +127,13 @@ def test_people_hires_exits_plans_and_training(told: RunResult):
     assert len(hired) == k["hires"]
     assert {r["tier"] for r in hired} <= {"star", "core", "laggard"}
     assert sum(r["hiring_cost"] for r in hired) == pytest.approx(k["hiring_cost"])
-    left = rows(told, "rep_left")
+    everyone = rows(told, "rep_left")
+    left = [r for r in everyone if r["exit"] != "promoted"]  # promotions are not attrition
     assert len(left) == k["exits"]
     assert {r["exit"] for r in left} == {"voluntary", "involuntary"}
+    years = sum(k[f"headcount_mean_{role}"] for role in ROLES) * k["measured_days"] / 365.25
+    promoted = len(everyone) - len(left)
+    assert promoted / years == pytest.approx(k["attrition_promoted_rate"])
     assert not any(r["regretted"] for r in left if r["exit"] == "involuntary")
     assert all(r["tenure_days"] >= 0 and r["team"] >= 0 and r["rep"] > 0 for r in left)
     assert sum(r["exit_cost"] for r in left) == pytest.approx(k["exit_cost"])

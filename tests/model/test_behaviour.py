@@ -71,13 +71,16 @@ def ae_efforts(overrides: list[str], seed: int) -> list[float]:
 
 
 def test_a_contest_pulls_the_reps_in_reach_of_its_prize_before_it_pays():
-    """A 30k quarterly prize raises mean effort; the bottom tenth, out of reach, barely moves."""
+    """A 30k quarterly prize raises mean effort; the bottom tenth, out of reach, is not pulled.
+
+    Its effort may fall a little: each contest it loses costs it some morale.
+    """
     for seed in (0, 1):
         plain = ae_efforts([], seed)
         contest = ae_efforts(WINNER_TAKES_ALL, seed)
         assert statistics.fmean(contest) - statistics.fmean(plain) > 0.03
         tenth = len(plain) // 10
-        assert abs(contest[len(contest) // 10] - plain[tenth]) < 0.03
+        assert contest[len(contest) // 10] - plain[tenth] < 0.03
 
 
 RATCHET = ["policies.quota.ae={method: ratchet, up: 0.5}"]

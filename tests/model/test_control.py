@@ -80,6 +80,7 @@ def test_held_offers_wait_for_the_controller(small_org: Scenario):
     """With offers held, a rep answers only when told to settle, on the pay it then has."""
     document = small_org.model_dump(mode="json", by_alias=True)
     document["events"] = [{"at": "2027-05-10", "kind": "competing_offer", "role": "sdr"}]
+    document["roles"]["sdr"]["attrition"]["promotion"] = 0.0  # the offered rep stays
     sim = Simulation(Scenario.model_validate(document), 3, hold_offers=True)
     answers: list[OfferAnswered] = []
     sim.bus.subscribe(OfferAnswered, answers.append)

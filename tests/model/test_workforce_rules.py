@@ -492,7 +492,7 @@ def test_no_managers_means_no_attention():
 def people_org(**changes: Any) -> Scenario:
     """Six AEs and a few others, one manager, a trickle of leads; nobody leaves by default.
 
-    Hiring takes exactly 20 days, the bootcamp 14.
+    Hiring takes exactly 20 days, the bootcamp 14: every candidate takes the job (no sorting).
     """
     base = Scenario.model_validate(
         {
@@ -510,6 +510,7 @@ def people_org(**changes: Any) -> Scenario:
                 "csm": {"headcount": 1, "attrition": NO_EXITS},
                 "manager": {"headcount": 1},
             },
+            "workforce": {"sorting": {"enabled": False}},
         }
     )
     return with_(base, **changes)
@@ -758,7 +759,7 @@ def leave_with_deals(small_org: Scenario, deal_loss: float) -> tuple[Simulation,
     leaver = max(sim.workforce.staff[Role.AE], key=lambda rep: (len(rep.owned), -rep.id))
     deals = list(leaver.owned.values())
     assert len(deals) >= 3
-    sim.workforce.leave(leaver, involuntary=False)
+    sim.workforce.leave(leaver, ExitKind.VOLUNTARY)
     return sim, leaver, deals
 
 
@@ -801,7 +802,7 @@ def csm_leaves(small_org: Scenario, account_loss: float) -> tuple[Simulation, Re
     leaver = sim.workforce.staff[Role.CSM][0]
     accounts = {book.id[s]: book.renewal_at[s] for s in book.slots() if book.csm[s] == leaver.id}
     assert len(accounts) >= 20
-    sim.workforce.leave(leaver, involuntary=False)
+    sim.workforce.leave(leaver, ExitKind.VOLUNTARY)
     return sim, leaver, accounts
 
 

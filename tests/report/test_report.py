@@ -74,6 +74,7 @@ def one_sdr_stage(horizon: str) -> Scenario:
                     "hours_per_week": 168,
                     "selling_share": 1,
                     "prospecting_share": 0,
+                    "attrition": {"promotion": 0},
                 },
                 "ae": {"headcount": 0},
                 "specialist": {"headcount": 0},
@@ -182,7 +183,7 @@ def test_attrition_stacks_exits_by_kind_with_regretted_on_top_of_voluntary():
     )
     record.add_month(people_month("2027-02", hires=1))
     (ax,) = attrition(hand_built(record)).axes
-    assert [bar.get_height() for bar in ax.patches] == [2, 0, 2, 0, 1, 0]
+    assert [bar.get_height() for bar in ax.patches] == [2, 0, 2, 0, 1, 0, 0, 0]  # no promotions
     (hires,) = ax.get_lines()
     assert list(hires.get_ydata()) == [4, 1]
 

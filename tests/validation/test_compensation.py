@@ -436,7 +436,9 @@ def pacers(pool: ProcessPoolExecutor) -> dict[str, list[dict[str, Any]]]:
     """B5: 5% commission and an annual bonus, or quarterly bonuses and a true-up.
 
     A: a 37.5k annual bonus. B: four 7.5k quarterly bonuses and a 7.5k annual true-up.
-    Each in the default team and in a weaker one.
+    Each in the default team and in a weaker one, over 60 seeds: the timing games pacers
+    invite now cost concessions and cooled deals, which leaves a smaller team effect to
+    resolve (docs/validation.md).
     """
     return run_arms(
         pool,
@@ -446,6 +448,7 @@ def pacers(pool: ProcessPoolExecutor) -> dict[str, list[dict[str, Any]]]:
             "A_weak": organisation(ANNUAL_ONLY, skill=WEAKER),
             "B_weak": organisation(PACERS, skill=WEAKER),
         },
+        seeds=range(60),
     )
 
 

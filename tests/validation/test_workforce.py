@@ -41,6 +41,7 @@ CONSTANT_HAZARD: dict[str, float] = {
     "attention_elasticity": 0,
     "new_hire_boost": 0,
     "contagion": 0,
+    "spread_weight": 0,
 }
 """Every response of the quit hazard off: the hazard is the base rate, whatever happens."""
 
@@ -92,6 +93,7 @@ def people_only(
             "workforce": {
                 "hazard": {**CONSTANT_HAZARD, "new_hire_boost": new_hire_boost},
                 "coaching": {"retention": NO_COACHING_RETENTION},
+                "sorting": {"enabled": False},  # every candidate takes the job
             },
             "policies": {
                 "performance": {"enabled": False},

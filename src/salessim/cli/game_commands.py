@@ -107,8 +107,7 @@ def coaching(menu: DecisionMenu) -> None:
     limit = menu.session.scenario.game.coaching_hours_max
     current = menu.now().policies.coaching
     hours = menu.ask(
-        f"Coaching hours per rep a month (0 to {limit:g}; now "
-        f"{current.hours_per_rep_per_month:g}): ",
+        f"Coaching hours per rep a month (0 to {limit:g}; now {current.amount()}): ",
         amount(0, limit),
     )
     if hours is None:

@@ -130,8 +130,7 @@ def policies_in_force(scenario: Scenario) -> dict[str, str]:
         Backfill.FREEZE: "frozen",
     }[staffing.backfill]
     found = {
-        "coaching": f"{coaching.hours_per_rep_per_month:g} h a rep a month, "
-        f"focus {coaching.focus.value.replace('_', ' ')}",
+        "coaching": f"{coaching.amount()}, focus {coaching.focus.value.replace('_', ' ')}",
         "training": f"every {month_words(training)}" if training else "none",
         "recognition": f"{awards} award{'s' * (awards != 1)} per team a month"
         if awards

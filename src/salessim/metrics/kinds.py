@@ -67,6 +67,8 @@ KINDS: dict[str, tuple[Unit, Better]] = {
     "win_rate": (U.SHARE, B.HIGHER),
     "sales_cycle_days_median": (U.DAYS, B.LOWER),
     "sales_cycle_days_mean": (U.DAYS, B.LOWER),
+    "price_realised": (U.SHARE, B.HIGHER),
+    "price_realised_quarter_end": (U.SHARE, B.HIGHER),
     "lead_response_days_mean": (U.DAYS, B.LOWER),
     "bookings_new_arr": (U.MONEY, B.HIGHER),
     "bookings_expansion_arr": (U.MONEY, B.HIGHER),
@@ -88,7 +90,10 @@ KINDS: dict[str, tuple[Unit, Better]] = {
     "lead_arrival_rate_per_day": (U.NUMBER, B.NEITHER),
     "lead_days_in_funnel_mean": (U.DAYS, B.LOWER),
     **{f"{kpi}_{role}": kind for kpi, kind in _PER_ROLE.items() for role in ROLES},
-    **{f"attrition_{kind}_rate": (U.SHARE, B.LOWER) for kind in EXIT_KINDS},
+    **{
+        f"attrition_{kind}_rate": (U.SHARE, B.NEITHER if kind == "promoted" else B.LOWER)
+        for kind in EXIT_KINDS
+    },
     "hires": (U.COUNT, B.NEITHER),
     "exits": (U.COUNT, B.LOWER),
     "time_to_fill_days_mean": (U.DAYS, B.LOWER),
@@ -99,6 +104,11 @@ KINDS: dict[str, tuple[Unit, Better]] = {
     "replacement_cost_per_exit": (U.MONEY, B.LOWER),
     **{f"manager_hours_share_{a}": (U.SHARE, B.NEITHER) for a in MANAGER_ACTIVITIES},
     "coaching_hours_per_rep_month": (U.HOURS, B.NEITHER),
+    "span_of_control": (U.NUMBER, B.NEITHER),
+    "ability_mean_start": (U.NUMBER, B.HIGHER),
+    "ability_mean_end": (U.NUMBER, B.HIGHER),
+    "ability_mean_hires": (U.NUMBER, B.HIGHER),
+    "ability_mean_leavers": (U.NUMBER, B.LOWER),
     "morale_mean": (U.NUMBER, B.HIGHER),
     "plans_started": (U.COUNT, B.NEITHER),
     "plans_failed": (U.COUNT, B.LOWER),

@@ -40,6 +40,10 @@ KPI_DEFINITIONS: dict[str, str] = {
     "win_rate": "deals_won / (deals_won + deals_lost).",
     "sales_cycle_days_median": "Median days from opportunity creation to closed won.",
     "sales_cycle_days_mean": "Mean days from opportunity creation to closed won.",
+    "price_realised": "ARR of deals won / their list value: the price after discounts "
+    "and concessions for signing early.",
+    "price_realised_quarter_end": "price_realised of the deals won in the last two of a "
+    "fiscal quarter's 13 weeks.",
     "lead_response_days_mean": "Mean days a lead waited for an SDR (zero waits included).",
     "bookings_new_arr": "ARR of deals won (new logos).",
     "bookings_expansion_arr": "ARR added by existing accounts growing at renewal.",
@@ -78,7 +82,8 @@ KPI_DEFINITIONS: dict[str, str] = {
         for r in ROLES
     },
     **{
-        f"tenure_at_exit_months_mean_{r}": f"Mean tenure of the {r} reps who left, months."
+        f"tenure_at_exit_months_mean_{r}": f"Mean tenure of the {r} reps who left the role "
+        "(promotions too), months."
         for r in ROLES
     },
     **{
@@ -93,7 +98,10 @@ KPI_DEFINITIONS: dict[str, str] = {
     },
     **{
         f"attrition_{kind}_rate": f"{kind.capitalize()} exits per year over mean total headcount"
-        + (" (a subset of voluntary)." if kind == "regretted" else ".")
+        + {
+            "regretted": " (a subset of voluntary).",
+            "promoted": " (out of the role; not attrition).",
+        }.get(kind, ".")
         for kind in EXIT_KINDS
     },
     "hires": "Reps hired in the period, all roles.",
@@ -109,6 +117,12 @@ KPI_DEFINITIONS: dict[str, str] = {
         for a in MANAGER_ACTIVITIES
     },
     "coaching_hours_per_rep_month": "Hours of coaching per rep-month employed, all roles.",
+    "span_of_control": "Mean over month ends of reps employed per first-line manager.",
+    "ability_mean_start": "Mean latent ability of the reps employed when measuring starts, "
+    "each over its role's mean (1: typical).",
+    "ability_mean_end": "ability_mean_start of the reps employed at the end.",
+    "ability_mean_hires": "Mean relative latent ability of the reps hired in the period.",
+    "ability_mean_leavers": "Mean relative latent ability of the reps who left in the period.",
     "morale_mean": "Mean over months of the reps' mean morale (on [-1, 1]).",
     "plans_started": "Performance plans started in the period.",
     "plans_failed": "Performance plans that ended without the rep restored.",
@@ -233,10 +247,50 @@ def compute(record: Record, *, book_years: float = 1.0) -> dict[str, float]:
         kpis[f"queue_length_mean_{role}"] = _ratio(q.waiting_area, r.measured_days) if q else NAN
     for name, done, converted in zip(r.stage_names, r.stage_done, r.stage_converted, strict=True):
         kpis[f"stage_conversion_{name}"] = _ratio(converted, done)
+    won_list, won_arr = r.won_list_by_quarter_week, r.won_arr_by_quarter_week
+    kpis["price_realised"] = _ratio(sum(won_arr), sum(won_list))
+    kpis["price_realised_quarter_end"] = _ratio(sum(won_arr[-2:]), sum(won_list[-2:]))
     kpis.update(_people(r))
     kpis.update(_pay(r))
     kpis.update(_money(r, kpis, book_years))
     return kpis
+
+
+def ability_by_year(r: Record) -> list[dict[str, float]]:
+    """Mean relative latent ability by measured year: incumbents at its end, hires, leavers.
+
+    One row per whole or part year of the measured period; NaN where nobody was hired or
+    left, or no month ended in the year.
+    """
+    p, start = r.people, r.measured_from
+    years = max(1, math.ceil(r.measured_days / DAYS_PER_YEAR - 1e-9))
+    days = [float(d) for d in r.monthly_columns.get("day", ())]
+    means = [float(a) for a in r.monthly_columns.get("ability_mean", ())]
+    rows = []
+    for year in range(years):
+        lo, hi = start + year * DAYS_PER_YEAR, start + (year + 1) * DAYS_PER_YEAR
+
+        def within(events: list[tuple[float, float]], lo: float = lo, hi: float = hi) -> float:
+            return _mean([a for day, a in events if lo <= day < hi])
+
+        ends = [a for day, a in zip(days, means, strict=True) if lo < day <= hi + 1e-6]
+        rows.append(
+            {
+                "year": year + 1,
+                "incumbents": ends[-1] if ends else NAN,
+                "hires": within(p.hire_ability),
+                "leavers": within(p.leaver_ability),
+            }
+        )
+    return rows
+
+
+def price_by_week(r: Record) -> list[float]:
+    """Realised price against list of the deals won in each week of a fiscal quarter."""
+    return [
+        _ratio(arr, value)
+        for arr, value in zip(r.won_arr_by_quarter_week, r.won_list_by_quarter_week, strict=True)
+    ]
 
 
 def _money(r: Record, kpis: dict[str, float], book_years: float) -> dict[str, float]:
@@ -296,6 +350,13 @@ def _people(r: Record) -> dict[str, float]:
         "training_cost": p.training_cost,
         "replacement_cost_per_exit": _ratio(p.hiring_cost + p.exit_cost, exits),
         "coaching_hours_per_rep_month": _ratio(p.coaching_hours, rep_days / DAYS_PER_MONTH),
+        "ability_mean_start": p.ability_start,
+        "ability_mean_end": p.ability_end,
+        "ability_mean_hires": _mean([a for _, a in p.hire_ability]),
+        "ability_mean_leavers": _mean([a for _, a in p.leaver_ability]),
+        "span_of_control": _mean(
+            [float(v) for v in r.monthly_columns.get("span_of_control", ()) if v == v]
+        ),
         "morale_mean": _mean(morale),
         "plans_started": p.plans_started,
         "plans_failed": p.plans_failed,

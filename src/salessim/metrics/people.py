@@ -6,6 +6,7 @@ and ramped-capacity integrals, manager hours, morale, the roster at the end).
 
 from __future__ import annotations
 
+import math
 from array import array
 
 from salessim.metrics.record import PeopleRecord
@@ -19,7 +20,7 @@ from salessim.model.events import (
 )
 from salessim.model.view import Snapshot
 
-EXIT_KINDS = ("voluntary", "involuntary", "regretted")
+EXIT_KINDS = ("voluntary", "involuntary", "regretted", "promoted")
 
 
 class PeopleRecorder:
@@ -53,6 +54,7 @@ class PeopleRecorder:
         rec.hires[event.role.value] += 1
         rec.hiring_cost += event.hiring_cost
         rec.time_to_fill_days.append(event.days_to_fill)
+        rec.hire_ability.append((event.day, event.ability))
         self._bump("hires")
 
     def _left(self, event: RepLeft) -> None:
@@ -66,6 +68,7 @@ class PeopleRecorder:
             rec.exits[role]["regretted"] += 1
             self._bump("exits_regretted")
         rec.exit_tenure_days[role].append(event.tenure_days)
+        rec.leaver_ability.append((event.day, event.ability))
         rec.exit_cost += event.exit_cost
 
     def _plan_started(self, _event: PlanStarted) -> None:
@@ -87,7 +90,13 @@ class PeopleRecorder:
     def month_row(self, row: dict[str, float | str], probe: Snapshot, last: Snapshot) -> None:
         """Add the month's people columns to ``row``."""
         days = probe.now - last.now
-        for key in ("hires", "exits_voluntary", "exits_involuntary", "exits_regretted"):
+        for key in (
+            "hires",
+            "exits_voluntary",
+            "exits_involuntary",
+            "exits_regretted",
+            "exits_promoted",
+        ):
             row[key] = self._month.get(key, 0.0)
         self._month = {}
         for role, area in probe.ramped_area.items():
@@ -95,7 +104,9 @@ class PeopleRecorder:
         employed = sum(probe.headcount.values())
         coaching = probe.coaching_hours - last.coaching_hours
         row["coaching_hours_per_rep"] = coaching / employed if employed else 0.0
+        row["span_of_control"] = employed / probe.managers if probe.managers else math.nan
         row["morale_mean"] = probe.morale_mean
+        row["ability_mean"] = probe.ability_mean
         row["open_requisitions"] = probe.open_requisitions
 
     def finish(self, probe: Snapshot, start: Snapshot) -> None:
@@ -105,6 +116,7 @@ class PeopleRecorder:
         rec.ramped_area = _diff(probe.ramped_area, start.ramped_area)
         rec.manager_hours = _diff(probe.manager_hours, start.manager_hours)
         rec.coaching_hours = probe.coaching_hours - start.coaching_hours
+        rec.ability_start, rec.ability_end = start.ability_mean, probe.ability_mean
         rec.roster_end = list(probe.roster)
 
 

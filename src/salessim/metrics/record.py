@@ -10,6 +10,9 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
+WEEKS_A_QUARTER = 13
+"""Weeks of a fiscal quarter for prices by week; a quarter's last day or two join week 13."""
+
 
 @dataclass
 class RoleQueue:
@@ -57,6 +60,10 @@ class PeopleRecord:
     ramped_area: dict[str, float] = field(default_factory=dict)
     manager_hours: dict[str, float] = field(default_factory=dict)
     coaching_hours: float = 0.0
+    ability_start: float = float("nan")  # mean relative ability of the employed
+    ability_end: float = float("nan")
+    hire_ability: list[tuple[float, float]] = field(default_factory=list)  # (day, ability)
+    leaver_ability: list[tuple[float, float]] = field(default_factory=list)  # (day, ability)
     roster_end: list[tuple[str, float, float | None, bool]] = field(default_factory=list)
 
 
@@ -146,6 +153,8 @@ class Record:
     years: list[CohortYear] = field(default_factory=list)
     monthly_columns: dict[str, array[float] | list[str]] = field(default_factory=dict)
     weekly_new_arr: array[float] = field(default_factory=lambda: array("d"))
+    won_list_by_quarter_week: list[float] = field(default_factory=lambda: [0.0] * WEEKS_A_QUARTER)
+    won_arr_by_quarter_week: list[float] = field(default_factory=lambda: [0.0] * WEEKS_A_QUARTER)
     quarter_ends: list[tuple[float, str]] = field(default_factory=list)
     people: PeopleRecord = field(default_factory=PeopleRecord)
     pay: PayRecord = field(default_factory=PayRecord)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from salessim.metrics.pay import PayRecorder
 from salessim.metrics.people import PeopleRecorder
-from salessim.metrics.record import CohortYear, Record, RoleQueue
+from salessim.metrics.record import WEEKS_A_QUARTER, CohortYear, Record, RoleQueue
 from salessim.model.events import (
     AccountChurned,
     AccountOpened,
@@ -43,8 +43,11 @@ class Recorder:
         probe: Callable[[], Snapshot],
         stage_names: list[str],
         stage_roles: list[str],
+        quarter_start: Callable[[float], float],
     ) -> None:
+        """``quarter_start`` gives the first day of the fiscal quarter holding a day."""
         self._probe = probe
+        self._quarter_start = quarter_start
         self._year_start = 0.0
         self._months_in_year = 0
         self.record = Record(stage_names=list(stage_names), stage_roles=list(stage_roles))
@@ -179,6 +182,9 @@ class Recorder:
             while len(weekly) <= week:
                 weekly.append(0.0)
             weekly[week] += arr
+            week = min(WEEKS_A_QUARTER - 1, int((now - self._quarter_start(now)) // 7))
+            rec.won_list_by_quarter_week[week] += event.value
+            rec.won_arr_by_quarter_week[week] += arr
             self._bump("deals_won")
             self._bump("bookings_new_arr", arr)
         elif status is LeadStatus.LOST:

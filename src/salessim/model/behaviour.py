@@ -13,6 +13,7 @@ speeds, the customer book reads care, and morale reads pay feeling.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import NamedTuple
 
 import simpy
@@ -23,7 +24,9 @@ from salessim.model.pay.payee import EPSILON, Payee
 from salessim.model.pay.payroll import Payroll
 from salessim.policies.contests import Entrant, contest_pull
 from salessim.policies.incentives import (
+    Close,
     Forecast,
+    Option,
     best_close,
     design_credit,
     effort_level,
@@ -35,7 +38,7 @@ from salessim.scenario.measures import Measure
 from salessim.scenario.plans import Plan
 from salessim.scenario.policies import QuotaMethod
 from salessim.scenario.schema import Scenario
-from salessim.scenario.units import DAYS_PER_YEAR
+from salessim.scenario.units import DAYS_PER_WEEK, DAYS_PER_YEAR
 
 ACCOUNT_MEASURES = (Measure.RENEWAL_ARR, Measure.EXPANSION_ARR)
 SQRT2 = math.sqrt(2.0)
@@ -63,9 +66,18 @@ NEUTRAL = Drive()  # read for a rep the rules have not touched; never written
 class Incentives:
     """Applies the behaviour rules to the reps on the payroll, and keeps their drive."""
 
-    def __init__(self, env: simpy.Environment, scenario: Scenario, payroll: Payroll) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        payroll: Payroll,
+        approvals: Callable[[], float],
+    ) -> None:
+        """``approvals`` draws the uniforms that decide a manager's sign-off."""
         self.env = env
         self.payroll = payroll
+        self.approvals = approvals
+        self.requests = 0  # concessions reps asked their managers to approve, since day 0
         self.won_arr: dict[int, float] = {}  # ARR of the live accounts each AE won
         self._drives: dict[int, Drive] = {}  # by rep id: those the rules have touched
         self._curves: dict[tuple[int, float, float], tuple[Plan, PayCurve]] = {}
@@ -131,7 +143,7 @@ class Incentives:
         """
         spec = self.spec.effort
         plan, quota = payee.plan, payee.standing.quota
-        at_quota = sum(self._year_at_quota(part, quota) for part in payee.parts)
+        at_quota = sum(self._year_pay(part, quota) for part in payee.parts)
         per_credit = sum(view.now.slope() / view.now.quota for view in views)
         design = design_credit(quota, plan.target_incentive, at_quota)
         drag = self._ratchet(payee, self.env.now) * design  # a year of more credit, re-quoted
@@ -194,12 +206,25 @@ class Incentives:
         sd = self.spec.effort.spread * standing.quota / 4 * math.sqrt(left / quarter)
         return Entrant(so_far + more, sd, more)
 
-    def _year_at_quota(self, part: Plan, quota: float) -> float:
-        """What a plan part pays in a year of periods each at quota (on the quota's measure)."""
+    def _year_pay(self, part: Plan, quota: float, attainment: float = 1.0) -> float:
+        """What a plan part pays in a year of periods each at ``attainment`` of quota."""
         per_year = part.quota.period.per_year
-        return (
-            self._curve(part, quota / per_year, part.target_incentive / per_year).at(1.0) * per_year
-        )
+        curve = self._curve(part, quota / per_year, part.target_incentive / per_year)
+        return curve.at(attainment) * per_year
+
+    def expected_pay(self, role: Role, attainment: float) -> float | None:
+        """A year's pay on ``role``'s plan for a new hire at ``attainment`` (None: no plan).
+
+        The plan a hire would join now, at the hire's standard quota, every period ending
+        at ``attainment``: base salary and what the quota's measure earns.
+        """
+        terms = self.payroll.terms
+        name = terms.plan_name_for(role) if terms.active else None
+        if name is None:
+            return None
+        plan = terms.plans[name]
+        quota = self.payroll.quotas.for_hire(name)
+        return plan.base + sum(self._year_pay(part, quota, attainment) for part in plan.by_period())
 
     def _care(self, payee: Payee) -> float:
         """Care share: the share of expected variable pay tied to the AE's won accounts."""
@@ -287,9 +312,12 @@ class Incentives:
 
     # ------------------------------------------------------------------ closing
     def close(self, lead: Lead, rep: Rep, delay: float, odds: float) -> float:
-        """Choose when a deal at its closing stage resolves, and its discount.
+        """Choose when a deal at its closing stage resolves, and at what price.
 
-        Returns the delay (days from now) to the resolution; sets ``lead.discount``.
+        Returns the delay (days from now) to the resolution; sets the lead's discount,
+        the concession a buyer took for signing early and the chance a held deal cooled.
+        A concession beyond the rep's authority waits on its manager, who may refuse it:
+        the deal then closes when it would have.
         """
         timing, discounting = self.spec.timing, self.spec.discounting
         authority = discounting.authority if discounting.enabled else 0.0
@@ -308,29 +336,61 @@ class Incentives:
         views = self.views(payee, now)
         if not views:
             return delay
-        options = [(delay, _landing(views, now + delay), self._ratchet_cost(payee, lands_now))]
+        cost = self._ratchet_cost(payee, lands_now)
+        options = [Option(delay, _landing(views, now + delay), cost, most_discount=authority)]
         if timing.enabled:
-            if (
-                not lands_now
-                and now + delay - end <= timing.pull_in
-                and end - now > CLOSE_MARGIN_DAYS
-            ):
+            if not lands_now and near and end - now > CLOSE_MARGIN_DAYS:
                 pulled = end - now - CLOSE_MARGIN_DAYS
-                options.append(
-                    (pulled, _landing(views, now + pulled), self._ratchet_cost(payee, True))
-                )
-            elif lands_now and end - (now + delay) <= timing.push_out:
+                option = self._pulled(views, payee, delay, pulled, authority)
+                if option is not None:
+                    options.append(option)
+            elif lands_now and near:
                 held = end - now + CLOSE_MARGIN_DAYS
+                cooling = min(1.0, timing.cooling_per_week * (held - delay) / DAYS_PER_WEEK)
                 options.append(
-                    (held, _landing(views, now + held), self._ratchet_cost(payee, False))
+                    Option(
+                        held,
+                        _landing(views, now + held),
+                        self._ratchet_cost(payee, False),
+                        cooling=cooling,
+                        most_discount=authority,
+                    )
                 )
         steps = discounting.steps
         discounts = [authority * i / steps for i in range(steps + 1)] if authority > 0 else [0.0]
         choice = best_close(
             lead.deal_value, odds, options, discounts, discounting.win_elasticity, timing.hurdle
         )
+        if choice.approval < 1:
+            self.requests += 1
+            if self.approvals() >= choice.approval:  # refused: the deal keeps its timing
+                choice = Close(delay, choice.discount)
         lead.discount = choice.discount
+        lead.concession = choice.concession
+        lead.cooling = choice.cooling
         return choice.delay
+
+    def _pulled(
+        self, views: list[View], payee: Payee, delay: float, pulled: float, authority: float
+    ) -> Option | None:
+        """The option of pulling a close ``delay`` days away in to ``pulled`` days from now.
+
+        The buyer asks ``concession_per_week`` of the price a week pulled. Within the
+        rep's authority the rep gives it (and less discount of its own); beyond, the
+        manager approves it with chance ``1 - concession / approval_limit``; none past it.
+        """
+        weeks = (delay - pulled) / DAYS_PER_WEEK
+        concession = min(1.0, self.spec.timing.concession_per_week * weeks)
+        forecasts = _landing(views, self.env.now + pulled)
+        cost = self._ratchet_cost(payee, True)
+        if concession <= authority:
+            return Option(pulled, forecasts, cost, concession, most_discount=authority - concession)
+        limit = self.scenario.policies.pricing.approval_limit
+        approval = 1.0 - concession / limit if limit > 0 else 0.0
+        if approval <= 0:
+            return None
+        most = min(authority, 1.0 - concession)
+        return Option(pulled, forecasts, cost, concession, approval=approval, most_discount=most)
 
     def _ratchet_cost(self, payee: Payee, lands_now: bool) -> float:
         """A deal's ratchet cost per unit of credit, by where it lands (``_ratchet``).

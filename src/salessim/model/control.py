@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from salessim.model.events import ExitKind
 from salessim.model.view import OrgView, RepView, StageView
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.schema import Scenario
@@ -117,7 +118,9 @@ def org_view(
         capacity={role: workforce.capacity(role) for role in WORKING_ROLES},
         ramped_area={role: ramped[role.value] for role in WORKING_ROLES},
         monthly_pay=(sum(rep.pay for rep in roster) + manager_pay) / 12,
-        offers=dict(offers.pending),
+        offers={  # an offer to a rep who has left since waits for no answer
+            rep: offer for rep, offer in offers.pending.items() if workforce.employed(rep)
+        },
     )
 
 
@@ -171,7 +174,7 @@ def apply_changes(
             case Hire(role, heads, offer):
                 workforce.hire(role, heads, offer)
             case Fire(rep, severance):
-                workforce.leave(_employed(workforce, rep), involuntary=True, cost=severance)
+                workforce.leave(_employed(workforce, rep), ExitKind.INVOLUNTARY, cost=severance)
             case StartPlan(rep):
                 workforce.start_plan(_employed(workforce, rep))
             case SetPay(rep, pay):

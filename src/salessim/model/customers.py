@@ -121,10 +121,11 @@ class CustomerBook:
 
     def win(self, lead: Lead) -> None:
         """A won deal becomes an account, and its CSM onboards it."""
-        arr = lead.deal_value * (1 - lead.discount)
+        cut = lead.price_cut
+        arr = lead.deal_value * (1 - cut)
         renewal_at = self.env.now + self._segments[lead.segment].contract_term
         owner = lead.owner.id if lead.owner is not None else NO_ID
-        slot = self._open(lead.segment, arr, lead.fit, lead.discount, lead.id, renewal_at, owner)
+        slot = self._open(lead.segment, arr, lead.fit, cut, lead.id, renewal_at, owner)
         csm = self._csms.get(self.book.csm[slot])
         if csm is not None:
             task = AccountTask(slot, self.book.id[slot], TaskKind.ONBOARDING, self.env.now)

@@ -4,6 +4,10 @@ Skill is latent ability times experience times the coaching uplift, scaled by th
 
     skill = ability * experience * (1 + uplift) * (skill_floor + (1 - skill_floor) * p)
 
+A new hire's productivity ``p`` follows the role's ramp, read at its days on the team
+plus the days of ramp coaching gained: each coached month adds
+``ramp_speedup * (1 - exp(-h / saturation)) * days`` (``ramp_boost``).
+
 Each month, with ``practice`` the rep's utilisation against ``full_practice`` and ``h``
 the hours coached::
 
@@ -40,14 +44,15 @@ def tier_of(ability: float, cuts: tuple[float, float]) -> Tier:
 
 
 class Growth:
-    """A rep's latent ability, experience and coaching uplift (the roster keeps one a rep)."""
+    """A rep's latent ability, experience, coaching uplift and coached ramp (one a rep)."""
 
-    __slots__ = ("ability", "experience", "uplift")
+    __slots__ = ("ability", "experience", "ramp_bonus", "uplift")
 
     def __init__(self, ability: float, experience: float = 1.0) -> None:
         self.ability = ability
         self.experience = experience
         self.uplift = 0.0
+        self.ramp_bonus = 0.0  # days of ramp gained by coaching, on top of days on the team
 
     def __repr__(self) -> str:
         return f"Growth({self.ability:.3f}, {self.experience:.3f}, uplift={self.uplift:.3f})"
@@ -83,6 +88,12 @@ def develop(
         growth.uplift += coaching.adapt * (target - growth.uplift)
     else:
         growth.uplift -= coaching.fade * growth.uplift
+
+
+def ramp_boost(coached_hours: float, workforce: Workforce) -> float:
+    """Extra days of ramp a day on the team gains from ``coached_hours`` a month."""
+    coaching = workforce.coaching
+    return coaching.ramp_speedup * (1 - math.exp(-coached_hours / coaching.saturation_hours))
 
 
 def morale_target(

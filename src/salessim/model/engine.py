@@ -62,7 +62,9 @@ class Simulation:
         )
         self.organisation = organisation = Organisation(env, streams, scenario)
         self.payroll = payroll = Payroll(bus, self.calendar, scenario, organisation)
-        self.incentives = incentives = Incentives(env, scenario, payroll)
+        self.incentives = incentives = Incentives(
+            env, scenario, payroll, streams.uniforms("pricing/approvals")
+        )
         self.customers = CustomerBook(
             env, bus, streams, scenario, organisation, payroll, incentives
         )
@@ -308,6 +310,8 @@ class Simulation:
             headcount_area=workforce.headcount_areas(),
             ramped_area=workforce.ramped_capacity(),
             manager_hours=dict(workforce.managers.hours),
+            managers=workforce.managers.count,
+            ability_mean=workforce.roster.ability_mean(),
             coaching_hours=workforce.coaching_hours,
             morale_mean=sum(rep.morale for rep in employed) / len(employed)
             if employed

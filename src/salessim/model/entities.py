@@ -23,6 +23,8 @@ class Lead:
     """A prospect moving through the funnel; a deal once an AE works it."""
 
     __slots__ = (
+        "concession",
+        "cooling",
         "created_at",
         "deadline",
         "deal_value",
@@ -61,7 +63,9 @@ class Lead:
         self.fit_odds = fit_odds
         self.deal_value = deal_value
         self.needs_specialist = needs_specialist
-        self.discount = 0.0
+        self.discount = 0.0  # off the list price, to win the deal
+        self.concession = 0.0  # off the list price, for signing early
+        self.cooling = 0.0  # chance the deal cooled while it was held over
         self.status = LeadStatus.OPEN
         self.stage = -1
         self.owner: Rep | None = None
@@ -70,6 +74,11 @@ class Lead:
         self.deadline = -1.0
         self.waiting = False
         self.sdr: Rep | None = None  # who qualified the lead
+
+    @property
+    def price_cut(self) -> float:
+        """The share of the list price a win gives up: discount and concession."""
+        return self.discount + self.concession
 
     def __repr__(self) -> str:
         return f"Lead({self.id}, stage={self.stage}, {self.status.name})"

@@ -41,10 +41,11 @@ class LeadStatus(IntEnum):
 
 
 class ExitKind(Enum):
-    """Why a rep left: its own choice, or the company's."""
+    """Why a rep left its role: its own choice, the company's, or a promotion out of it."""
 
     VOLUNTARY = "voluntary"
     INVOLUNTARY = "involuntary"
+    PROMOTED = "promoted"
 
 
 class TaskKind(Enum):
@@ -106,8 +107,9 @@ class OpportunityCreated(NamedTuple):
 class LeadClosed(NamedTuple):
     """A lead left the funnel: won, lost, gone cold or disqualified.
 
-    ``arr`` is what a won deal books (``value`` after ``discount``), 0 otherwise; ``owner``
-    is the AE who owned the deal and ``sdr`` the SDR who qualified it (None: nobody).
+    ``arr`` is what a won deal books (``value`` after ``discount``, to win it, and
+    ``concession``, for signing early), 0 otherwise; ``owner`` is the AE who owned the
+    deal and ``sdr`` the SDR who qualified it (None: nobody).
     """
 
     day: float
@@ -118,6 +120,7 @@ class LeadClosed(NamedTuple):
     sdr: int | None
     value: float
     discount: float
+    concession: float
     arr: float
     created_at: float
     opportunity_at: float | None
@@ -194,7 +197,8 @@ class YearEnded(NamedTuple):
 class RepHired(NamedTuple):
     """A rep was hired on ``pay`` a year (bootcamp first, then the team).
 
-    ``tier`` places the rep's latent ability among the role's: star, core or laggard.
+    ``tier`` places the rep's latent ability among the role's: star, core or laggard;
+    ``ability`` is that ability over the role's mean (1: a typical rep).
     """
 
     day: float
@@ -202,19 +206,24 @@ class RepHired(NamedTuple):
     role: Role
     team: int
     tier: Tier | None
+    ability: float
     pay: float
     hiring_cost: float
     days_to_fill: float
 
 
 class RepLeft(NamedTuple):
-    """A rep left; ``attainment`` is its trailing-year attainment (None: unknown)."""
+    """A rep left; ``attainment`` is its trailing-year attainment (None: unknown).
+
+    ``ability`` is its latent ability over the role's mean (1: a typical rep).
+    """
 
     day: float
     rep: int
     role: Role
     team: int
     tier: Tier | None
+    ability: float
     exit: ExitKind
     regretted: bool
     tenure_days: float

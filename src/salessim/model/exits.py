@@ -14,12 +14,13 @@ counted per role and month for the last three months (contagion and morale read 
 from __future__ import annotations
 
 import math
+import statistics
 from collections import deque
 from typing import Protocol
 
 import simpy
 
-from salessim.model.attrition import HazardInputs, exit_hazards
+from salessim.model.attrition import HazardInputs, exit_hazards, promotion_hazard
 from salessim.model.calendar import Calendar
 from salessim.model.customers import CustomerBook
 from salessim.model.entities import Rep
@@ -30,6 +31,7 @@ from salessim.model.managers import ManagerDesk
 from salessim.model.organisation import Organisation
 from salessim.model.pay.payroll import Payroll
 from salessim.model.roster import Roster
+from salessim.model.sorting import outside_option
 from salessim.model.streams import Streams
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.people import Tier
@@ -38,10 +40,13 @@ from salessim.scenario.schema import Scenario
 CONTAGION_MONTHS = 3  # months of exits a rep's quit hazard and the view look back on
 
 
+MAX_SPREAD = 2.0  # the most spread of attainment the quit hazard responds to
+
+
 class Leave(Protocol):
     """How a rep leaves the organisation: the hand-over, then whatever follows (a backfill)."""
 
-    def __call__(self, rep: Rep, *, involuntary: bool, cost: float = 0.0) -> None:
+    def __call__(self, rep: Rep, kind: ExitKind, cost: float = 0.0) -> None:
         """``rep`` leaves now; ``cost`` is what letting it go costs."""
 
 
@@ -78,6 +83,7 @@ class Exits:
             role: deque([0] * CONTAGION_MONTHS, maxlen=CONTAGION_MONTHS) for role in WORKING_ROLES
         }
         self._uniform = streams.uniforms("people/reassignment")
+        self._spread: dict[Role, float] = {}  # sd of trailing attainment by team, this month
         self.configure(scenario)
 
     def configure(self, scenario: Scenario) -> None:
@@ -92,9 +98,19 @@ class Exits:
     # ------------------------------------------------------------------ drawing
     def draw_all(self) -> None:
         """Draw every employed rep's exit, if any, before the next month end."""
+        self._spread = {role: self._attainment_spread(role) for role in WORKING_ROLES}
         for role in WORKING_ROLES:
             for rep in list(self.roster.staff[role]):
                 self.draw(rep)
+
+    def _attainment_spread(self, role: Role) -> float:
+        """The spread (sd) of the trailing attainment known on ``role``'s team, at most 2.
+
+        The cap keeps a tiny quota (attainments in the thousands) from making everyone quit.
+        """
+        known = [self.payroll.attainment(rep.id) for rep in self.roster.staff[role]]
+        values = [a for a in known if a is not None]
+        return min(MAX_SPREAD, statistics.pstdev(values)) if len(values) > 1 else 0.0
 
     def draw(self, rep: Rep) -> None:
         """Draw ``rep``'s exit time under its hazard now; schedule it if before the month end.
@@ -105,12 +121,18 @@ class Exits:
         now = self.env.now
         until = self.calendar.month_start(self.calendar.month_index(now) + 1) - now
         voluntary, involuntary = self.hazards(rep)
-        total = voluntary + involuntary
+        promotion = promotion_hazard(rep, now, self.scenario.roles.of(rep.role).attrition)
+        total = voluntary + involuntary + promotion
         assert rep.rng is not None
         wait = rep.rng.standard_exponential() / total if total > 0 else math.inf
-        u = rep.rng.random()
+        u = rep.rng.random() * total
         if wait < until:
-            self._schedule(rep, wait, u >= voluntary / total)
+            kind = ExitKind.VOLUNTARY
+            if u >= voluntary + involuntary:
+                kind = ExitKind.PROMOTED
+            elif u >= voluntary:
+                kind = ExitKind.INVOLUNTARY
+            self._schedule(rep, wait, kind)
 
     def hazards(self, rep: Rep) -> tuple[float, float]:
         """``rep``'s voluntary and involuntary exit hazards per day now."""
@@ -120,20 +142,24 @@ class Exits:
             self.payroll.attainment(rep.id),
             self.managers.attention.get(rep.id, 0.0),
             self.managers.coached.get(rep.id, 0.0),
+            self._spread.get(rep.role, 0.0),
         )
         workforce = self.scenario.workforce
+        outside = spec.market_pay
+        if workforce.sorting.enabled:
+            outside = outside_option(spec, self.roster.growth[rep.id].ability)
         now = self.env.now
-        return exit_hazards(rep, inputs, now, spec.attrition, spec.market_pay, workforce, recent)
+        return exit_hazards(rep, inputs, now, spec.attrition, outside, workforce, recent)
 
-    def _schedule(self, rep: Rep, wait: float, involuntary: bool) -> None:
+    def _schedule(self, rep: Rep, wait: float, kind: ExitKind) -> None:
         def go(_event: simpy.Event) -> None:
             if self.roster.employs(rep):
-                self._leave(rep, involuntary=involuntary)
+                self._leave(rep, kind)
 
         schedule(self.env, wait, go)
 
     # ------------------------------------------------------------------ leaving
-    def depart(self, rep: Rep, *, involuntary: bool, cost: float = 0.0) -> None:
+    def depart(self, rep: Rep, kind: ExitKind, cost: float = 0.0) -> None:
         """``rep`` leaves now: hand over its work and record the exit (no backfill here).
 
         Raises:
@@ -141,10 +167,11 @@ class Exits:
         """
         self.roster.tick()
         role = rep.role
+        ability = self.roster.relative_ability(rep)
         self.roster.remove(rep)
         self.managers.release(rep)
         attainment = self.payroll.attainment(rep.id)
-        regretted = not involuntary and (
+        regretted = kind is ExitKind.VOLUNTARY and (
             rep.tier is Tier.STAR or (attainment is not None and attainment >= 1.0)
         )
         if rep.active:
@@ -165,7 +192,8 @@ class Exits:
                 role,
                 rep.manager,
                 rep.tier,
-                ExitKind.INVOLUNTARY if involuntary else ExitKind.VOLUNTARY,
+                ability,
+                kind,
                 regretted,
                 rep.tenure(now),
                 attainment,

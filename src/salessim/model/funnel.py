@@ -248,6 +248,8 @@ class Funnel:
                 if lead.discount and plan.closes:
                     odds *= 1 + self.discount_win_elasticity * lead.discount
                 p = odds / (1 + odds)
+                if lead.cooling and plan.closes:
+                    p *= 1 - lead.cooling
             converted = u < p
             target = plan.success if converted else plan.fail
         if converted:
@@ -280,7 +282,7 @@ class Funnel:
         if lead.opportunity_at is not None:
             self.closed_deals += 1
         won = status is LeadStatus.WON
-        arr = lead.deal_value * (1 - lead.discount) if won else 0.0
+        arr = lead.deal_value * (1 - lead.price_cut) if won else 0.0
         sdr = lead.sdr
         self.bus.publish(
             LeadClosed,
@@ -293,6 +295,7 @@ class Funnel:
                 sdr.id if sdr is not None else None,
                 lead.deal_value,
                 lead.discount,
+                lead.concession,
                 arr,
                 lead.created_at,
                 lead.opportunity_at,

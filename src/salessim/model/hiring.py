@@ -6,8 +6,11 @@ budget cut scales every target by a factor. Each month end, requisitions open up
 target; a leaver's seat is backfilled at once, after a delay or never (the target drops),
 as ``policies.staffing.backfill`` says. A requisition takes a draw of ``time_to_hire``;
 the candidate's ability is drawn from the role's distribution and scaled by the offer
-(pay as a multiple of market pay) to the power ``quality_elasticity``. A hire spends the
-bootcamp employed but off the team, then joins it and starts to ramp.
+(pay as a multiple of market pay) to the power ``quality_elasticity``. The candidate
+takes the job or declines it by weighing its pay against what its ability earns
+elsewhere (``sorting``); after a decline the next candidate comes ``next_candidate``
+later. A hire spends the bootcamp employed but off the team, then joins it and starts
+to ramp.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
+from salessim.model.behaviour import Incentives
 from salessim.model.calendar import Calendar
 from salessim.model.customers import CustomerBook
 from salessim.model.development import Growth, tier_of
@@ -28,6 +32,7 @@ from salessim.model.managers import ManagerDesk
 from salessim.model.organisation import Organisation
 from salessim.model.pay.payroll import Payroll
 from salessim.model.roster import Roster
+from salessim.model.sorting import acceptance_chance, outside_option, relative_ability
 from salessim.model.streams import Streams
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.people import Backfill, GrowthStep
@@ -54,8 +59,12 @@ class Hiring:
         organisation: Organisation,
         customers: CustomerBook,
         payroll: Payroll,
+        incentives: Incentives,
     ) -> None:
-        """Hiring into ``roster``; every rep who appears gets its exit drawn by ``exits``."""
+        """Hiring into ``roster``; every rep who appears gets its exit drawn by ``exits``.
+
+        ``incentives`` values the role's plan to a candidate (``sorting``).
+        """
         self.env = env
         self.bus = bus
         self.streams = streams
@@ -66,6 +75,7 @@ class Hiring:
         self.organisation = organisation
         self.customers = customers
         self.payroll = payroll
+        self.incentives = incentives
         self.open_requisitions = dict.fromkeys(WORKING_ROLES, 0)
         self.target = {role: scenario.roles.of(role).headcount for role in WORKING_ROLES}
         self.headcount_factor = 1.0  # budget cuts: targets are this multiple of the plan
@@ -87,6 +97,9 @@ class Hiring:
                 f"people/{role.value}/candidates", scenario.roles.of(role).skill
             )
             for role in WORKING_ROLES
+        }
+        self._answers = {
+            role: self.streams.uniforms(f"people/{role.value}/answers") for role in WORKING_ROLES
         }
 
     def seed_roster(self) -> None:
@@ -183,10 +196,14 @@ class Hiring:
         opened = self.env.now
         yield self.env.timeout(delay + self._hire_time[role]())
         spec = self.scenario.roles.of(role)
+        level = offer(spec) if level is None else level
+        ability = self._candidates[role]() * level**spec.hiring.quality_elasticity
+        while not self._accepts(role, ability, level):
+            yield self.env.timeout(self.scenario.workforce.sorting.next_candidate)
+            spec = self.scenario.roles.of(role)
+            ability = self._candidates[role]() * level**spec.hiring.quality_elasticity
         hiring = spec.hiring
         self.open_requisitions[role] -= 1
-        level = offer(spec) if level is None else level
-        ability = self._candidates[role]() * level**hiring.quality_elasticity
         rep = self.organisation.new_rep(role, ability, 1.0, spec)
         rep.tier = tier_of(ability, self._cuts[role])
         rep.pay = level * spec.market_pay
@@ -199,7 +216,17 @@ class Hiring:
         self.payroll.enrol(rep)
         now = self.env.now
         self.bus.emit(
-            RepHired(now, rep.id, role, rep.manager, rep.tier, rep.pay, hiring.cost, now - opened)
+            RepHired(
+                now,
+                rep.id,
+                role,
+                rep.manager,
+                rep.tier,
+                relative_ability(ability, spec),
+                rep.pay,
+                hiring.cost,
+                now - opened,
+            )
         )
         self.exits.draw(rep)
         yield self.env.timeout(hiring.bootcamp)
@@ -212,6 +239,25 @@ class Hiring:
         if role is Role.CSM:
             self.customers.join(rep)
         self.roster.tick()
+
+    def _accepts(self, role: Role, ability: float, level: float) -> bool:
+        """Whether a candidate of ``ability`` takes an offer at ``level`` x market pay.
+
+        Off a plan the offer is a salary; on one, the plan's pay at the candidate's own
+        ability (attainment ``a / mean ability``). Either is weighed against what the
+        candidate's ability earns elsewhere (``sorting``).
+        """
+        sorting = self.scenario.workforce.sorting
+        if not sorting.enabled:
+            return True
+        spec = self.scenario.roles.of(role)
+        pay = self.incentives.expected_pay(role, relative_ability(ability, spec))
+        if pay is None:
+            pay = level * spec.market_pay
+        chance = acceptance_chance(
+            pay, outside_option(spec, ability), sorting.acceptance_elasticity
+        )
+        return chance >= 1.0 or self._answers[role]() < chance
 
 
 def offer(spec: RoleSpec) -> float:

@@ -2,9 +2,11 @@
 
 A manager has ``hours_per_week`` over the month. In order, admin takes its share, then
 the weekly team meeting, interviews for open requisitions, deal support for the deals
-the organisation closed, training delivery and one-to-ones; each takes what it needs
-from what is left. Coaching gets the rest, up to the policy's hours per rep, and the
-focus policy decides who gets them. More reps per manager means less time per rep.
+the organisation closed (and the price concessions reps asked it to approve), training
+delivery and one-to-ones; each takes what it needs from what is left. Coaching gets the
+rest, up to the policy's coaching time (a share of the manager's hours, or hours asked
+per rep), and the focus policy decides who gets them. More reps per manager means less
+time per rep.
 
 The desk keeps the hours each rep had this month, by rep id: attention (one-to-ones and
 coaching) and coaching alone. It counts the reps of each manager as reps are given one
@@ -106,8 +108,9 @@ class ManagerDesk:
         teams: list[list[Rep]] = [[] for _ in range(self.count)]
         for rep in reps:
             teams[rep.manager].append(rep)
+        hours = self.spec.hours_per_week * weeks
         for team in teams:
-            left = self.spec.hours_per_week * weeks
+            left = hours
             wants = {
                 "admin": time.admin_share * left,
                 "team_meetings": time.team_meeting_hours_per_week * weeks if team else 0.0,
@@ -115,7 +118,7 @@ class ManagerDesk:
                 "deal_support": demands.get("deal_support", 0.0) / self.count,
                 "training": demands.get("training", 0.0) if team else 0.0,
                 "one_to_ones": time.one_to_one_hours_per_rep_per_month * months * len(team),
-                "coaching": coaching.hours_per_rep_per_month * months * len(team),
+                "coaching": _coaching_wanted(coaching, hours, months, len(team)),
             }
             spent = {}
             for activity in MANAGER_ACTIVITIES:
@@ -130,3 +133,12 @@ class ManagerDesk:
             for rep in team:
                 coached = self.coached[rep.id] = split.get(rep.id, 0.0)
                 self.attention[rep.id] = one_to_one + coached
+
+
+def _coaching_wanted(coaching: Coaching, hours: float, months: float, reps: int) -> float:
+    """The coaching time a manager of ``reps`` wants from its ``hours`` over ``months``."""
+    if reps == 0:
+        return 0.0
+    if coaching.hours_per_rep_per_month is not None:
+        return coaching.hours_per_rep_per_month * months * reps
+    return coaching.share_of_time * hours

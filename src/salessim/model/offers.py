@@ -13,7 +13,7 @@ from __future__ import annotations
 import simpy
 
 from salessim.model.entities import Rep
-from salessim.model.events import Bus, OfferAnswered, OfferMade
+from salessim.model.events import Bus, ExitKind, OfferAnswered, OfferMade
 from salessim.model.kernel.schedule import schedule
 from salessim.model.workforce import Workforce
 from salessim.scenario.base import Role
@@ -68,7 +68,7 @@ class CompetingOffers:
         now = self.env.now
         self.bus.emit(OfferAnswered(now, rep.id, rep.role, rep.manager, offer, stayed, matched))
         if not stayed:
-            self.workforce.leave(rep, involuntary=False)
+            self.workforce.leave(rep, ExitKind.VOLUNTARY)
 
 
 def _best_first(attainment: float | None, rep_id: int) -> tuple[float, int]:

@@ -15,7 +15,7 @@ import simpy
 
 from salessim.model.development import clip_morale
 from salessim.model.entities import Rep
-from salessim.model.events import Bus, PlanEnded, PlanStarted
+from salessim.model.events import Bus, ExitKind, PlanEnded, PlanStarted
 from salessim.model.exits import Leave
 from salessim.model.pay.standing import Standing
 from salessim.scenario.schema import Scenario
@@ -64,7 +64,7 @@ class PerformancePlans:
                     del self.until[rep.id]
                     self.bus.emit(PlanEnded(now, rep.id, rep.role, rep.manager, restored))
                     if not restored:
-                        self._leave(rep, involuntary=True, cost=policy.exit_cost)
+                        self._leave(rep, ExitKind.INVOLUNTARY, cost=policy.exit_cost)
             elif (
                 attainment is not None
                 and attainment < policy.threshold

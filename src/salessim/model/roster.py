@@ -10,6 +10,7 @@ headcount are kept per role.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 
 import simpy
@@ -18,6 +19,7 @@ from salessim.model.behaviour import Incentives
 from salessim.model.development import MIN_PRODUCTIVITY, Growth, refresh_skill
 from salessim.model.entities import Rep
 from salessim.model.organisation import Organisation, rep_speed
+from salessim.model.sorting import relative_ability
 from salessim.model.teams import BY_ID, index_of
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.roles import RoleSpec
@@ -80,6 +82,15 @@ class Roster:
         del staff[at]
         del self.growth[rep.id]
         self._stale.add(rep.role)
+
+    def relative_ability(self, rep: Rep) -> float:
+        """``rep``'s latent ability over its role's mean (1: a typical rep)."""
+        return relative_ability(self.growth[rep.id].ability, self.scenario.roles.of(rep.role))
+
+    def ability_mean(self) -> float:
+        """The mean relative ability of everyone employed (NaN: nobody)."""
+        staff = self.everyone()
+        return sum(map(self.relative_ability, staff)) / len(staff) if staff else math.nan
 
     def everyone(self) -> list[Rep]:
         """Every employed rep, role by role, by id."""
@@ -153,7 +164,8 @@ class Roster:
         self._stale.add(rep.role)
         before = rep.productivity
         if self.enabled:
-            since_join = self.env.now - rep.joined_at + DAYS_PER_MONTH / 2
+            ramped = self.env.now - rep.joined_at + self.growth[rep.id].ramp_bonus
+            since_join = ramped + DAYS_PER_MONTH / 2
             rep.productivity = spec.ramp.productivity(max(0.0, since_join)) if rep.active else 0.0
         else:
             rep.productivity = 1.0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import simpy
 
 from salessim.model.behaviour import Incentives
-from salessim.model.development import clip_morale, develop, morale_target
+from salessim.model.development import clip_morale, develop, morale_target, ramp_boost
 from salessim.model.entities import Rep
 from salessim.model.events import Bus, TrainingHeld
 from salessim.model.exits import Exits
@@ -53,6 +53,7 @@ class PeopleRoutines:
         self.incentives = incentives
         self.coaching_hours = 0.0  # coached hours, all reps, since day 0
         self._deals_seen = 0
+        self._requests_seen = 0
         self._busy_marks: dict[int, float] = {}  # days busy at the last month end, by rep id
         self._next_training: float | None = None
         self.configure(scenario)
@@ -91,6 +92,9 @@ class PeopleRoutines:
             assert rep.tier is not None
             growth = self.roster.growth[rep.id]
             develop(growth, rep.tier, utilisation, hours, scenario.workforce)
+            if rep.active and rep.productivity < 1.0 and hours > 0:
+                ramping = min(days, now - rep.joined_at)
+                growth.ramp_bonus += ramp_boost(hours, scenario.workforce) * max(0.0, ramping)
             self.coaching_hours += hours
         self._busy_marks = {rep.id: rep.busy_days for rep in everyone}
         if trained:
@@ -104,10 +108,13 @@ class PeopleRoutines:
         hiring = self.hiring.interview_hours_per_month()
         deals = self.funnel.closed_deals - self._deals_seen
         self._deals_seen = self.funnel.closed_deals
+        requests = self.incentives.requests - self._requests_seen
+        self._requests_seen = self.incentives.requests
         time = self.scenario.roles.manager.time
         return {
             "hiring": hiring * months,
-            "deal_support": deals * time.deal_support_hours_per_deal,
+            "deal_support": deals * time.deal_support_hours_per_deal
+            + requests * time.approval_hours,
             "training": self.scenario.policies.training.delivery_hours if training else 0.0,
         }
 

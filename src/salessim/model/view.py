@@ -25,6 +25,8 @@ class Snapshot:
     headcount_area: dict[str, float]
     ramped_area: dict[str, float]
     manager_hours: dict[str, float]
+    managers: int  # first-line managers now
+    ability_mean: float  # mean latent ability of the employed over their role's mean
     coaching_hours: float
     morale_mean: float
     open_requisitions: int

@@ -26,7 +26,7 @@ from salessim.model.behaviour import Incentives
 from salessim.model.calendar import Calendar
 from salessim.model.customers import CustomerBook
 from salessim.model.entities import Rep
-from salessim.model.events import Bus
+from salessim.model.events import Bus, ExitKind
 from salessim.model.exits import Exits
 from salessim.model.funnel import Funnel
 from salessim.model.hiring import Hiring
@@ -91,6 +91,7 @@ class Workforce:
             organisation,
             customers,
             payroll,
+            incentives,
         )
         self.performance = PerformancePlans(env, bus, scenario, payroll.standings, leave=self.leave)
         self.routines = PeopleRoutines(
@@ -141,13 +142,13 @@ class Workforce:
         roster.tick()
 
     # ------------------------------------------------------------------ acting on people
-    def leave(self, rep: Rep, *, involuntary: bool, cost: float = 0.0) -> None:
-        """``rep`` leaves now: hand over its work, record the exit, open a backfill.
+    def leave(self, rep: Rep, kind: ExitKind, cost: float = 0.0) -> None:
+        """``rep`` leaves now (``kind``): hand over its work, record the exit, open a backfill.
 
         Raises:
             ValueError: ``rep`` is not employed.
         """
-        self.exits.depart(rep, involuntary=involuntary, cost=cost)
+        self.exits.depart(rep, kind, cost)
         self.performance.forget(rep.id)
         self.hiring.backfill(rep.role)
         self.roster.tick()

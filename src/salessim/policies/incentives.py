@@ -81,43 +81,64 @@ class Forecast(NamedTuple):
         return straight + self.weight * (gain - straight)
 
 
+class Option(NamedTuple):
+    """When a closing deal can resolve, and what that timing costs."""
+
+    delay: float  # days from now
+    forecasts: list[Forecast]  # of the periods its credit lands in
+    cost: float = 0.0  # ratchet cost per unit of credit
+    concession: float = 0.0  # share of the list price the buyer takes for the timing
+    cooling: float = 0.0  # chance the deal cools and is lost before it closes
+    approval: float = 1.0  # chance the manager signs the concession off
+    most_discount: float = 1.0  # the deepest discount the rep can add on top
+
+
 class Close(NamedTuple):
-    """A closing choice: when the deal resolves (days from now) and its discount."""
+    """A closing choice: when the deal resolves (days from now), its price and its risks."""
 
     delay: float
     discount: float
+    concession: float = 0.0
+    cooling: float = 0.0
+    approval: float = 1.0  # below 1: the concession waits on the manager
 
 
 def best_close(
     value: float,
     odds: float,
-    options: list[tuple[float, list[Forecast], float]],
+    options: list[Option],
     discounts: list[float],
     win_elasticity: float,
     hurdle: float,
 ) -> Close:
     """The close with the most expected pay, or the first option if nothing beats it enough.
 
-    ``options`` are (delay, forecasts of the periods it lands in, cost per unit of
-    credit) with the deal's natural timing first; each discount ``d`` sells ``value * (1 - d)``
-    with win odds ``odds * (1 + win_elasticity * d)``. A change must beat the natural
-    close by ``hurdle`` times the natural close's expected pay.
+    ``options`` start with the deal's natural timing. A discount ``d`` sells at
+    ``value * (1 - d - concession)`` with win odds ``odds * (1 + win_elasticity * d)``,
+    times ``1 - cooling``; a concession the manager may refuse is worth its approval
+    chance of the option and the rest of the natural timing at the same discount. A
+    change must beat the natural close by ``hurdle`` times the natural close's expected pay.
     """
 
-    def worth(forecasts: list[Forecast], cost: float, d: float) -> float:
+    def worth(option: Option, d: float) -> float:
         o = odds * (1 + win_elasticity * d)
-        credit = value * (1 - d)
-        gain = sum(forecast.gain(credit) for forecast in forecasts)
-        return o / (1 + o) * (gain - cost * credit)
+        credit = value * (1 - d - option.concession)
+        gain = sum(forecast.gain(credit) for forecast in option.forecasts)
+        return o / (1 + o) * (1 - option.cooling) * (gain - option.cost * credit)
 
-    natural_delay, natural, natural_cost = options[0]
-    keep = worth(natural, natural_cost, 0.0)
-    best, best_value = Close(natural_delay, 0.0), keep
-    for delay, forecast, cost in options:
+    natural = options[0]
+    keep = worth(natural, 0.0)
+    best, best_value = Close(natural.delay, 0.0), keep
+    for option in options:
         for d in discounts:
-            candidate = worth(forecast, cost, d)
+            if d > option.most_discount + 1e-12:
+                continue
+            candidate = worth(option, d)
+            if option.approval < 1:
+                candidate = option.approval * candidate + (1 - option.approval) * worth(natural, d)
             if candidate > best_value + 1e-9:
-                best, best_value = Close(delay, d), candidate
+                best = Close(option.delay, d, option.concession, option.cooling, option.approval)
+                best_value = candidate
     if best_value <= keep + hurdle * abs(keep) + 1e-9:
-        return Close(natural_delay, 0.0)
+        return Close(natural.delay, 0.0)
     return best

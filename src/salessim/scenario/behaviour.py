@@ -57,7 +57,11 @@ class Timing(Frozen):
 
     A deal due to close within ``pull_in`` after the period end can be brought in (the
     customer is persuaded to sign early); one due within ``push_out`` before the end
-    can be held over (the paperwork waits a few days).
+    can be held over (the paperwork waits a few days). Neither is free: a buyer asked to
+    sign early wants ``concession_per_week`` off the price for each week the close is
+    pulled (paid from the rep's discount authority, else approved by its manager,
+    ``policies.pricing``), and a held deal may cool and be lost, ``cooling_per_week``
+    a week held.
     """
 
     enabled: bool = True
@@ -70,6 +74,14 @@ class Timing(Frozen):
     )
     hurdle: NonNegative = Field(
         default=0.05, description="Gain, as a share of the deal's pay, worth moving a deal."
+    )
+    concession_per_week: Probability = Field(
+        default=0.02,
+        description="Share of the list price a buyer asks for each week a close is pulled in.",
+    )
+    cooling_per_week: Probability = Field(
+        default=0.01,
+        description="Chance a held deal cools and is lost, for each week it is held.",
     )
     ratchet_discount: Annotated[Probability, Field(lt=1.0)] = Field(
         default=1 / 3,

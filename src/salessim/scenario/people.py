@@ -169,6 +169,14 @@ class Attrition(Frozen):
         default_factory=lambda: Dist.model_validate({"exponential": {"mean": "20mo"}}),
         description="Tenure of the reps already employed when the simulation starts.",
     )
+    promotion: Share = Field(
+        default=0.0,
+        description="Annual rate at which reps move on to another role (promoted) once "
+        "past promotion_after; not attrition, but the seat empties.",
+    )
+    promotion_after: Days = Field(
+        default=365.25, description="Tenure from which reps can be promoted out of the role."
+    )
 
 
 # ----------------------------------------------------------------------------- shared response
@@ -190,7 +198,8 @@ class CoachingResponse(Frozen):
     A rep coached ``h`` hours a month moves its coaching uplift a share ``adapt`` toward
     ``max_uplift[tier] * (1 - exp(-h / saturation_hours))``; uncoached, the uplift fades by
     ``fade`` a month. Coaching also lowers the quit hazard by
-    ``exp(-retention[tier] * min(h, 4))``.
+    ``exp(-retention[tier] * min(h, 4))``, and speeds a new hire's ramp: each day ramping
+    counts ``1 + ramp_speedup * (1 - exp(-h / saturation_hours))`` days of ramp.
     """
 
     max_uplift: ByTier = ByTier(star=0.03, core=0.19, laggard=0.05)
@@ -198,6 +207,9 @@ class CoachingResponse(Frozen):
     adapt: Share = 0.35
     fade: Share = 0.06
     retention: ByTier = ByTier(star=0.3, core=0.05, laggard=0.0)
+    ramp_speedup: Factor = Field(
+        default=0.5, description="How much faster a well-coached new hire ramps (0.5: 1.5x)."
+    )
 
 
 class QuitHazard(Frozen):
@@ -230,6 +242,14 @@ class QuitHazard(Frozen):
         description="Hazard x (1 + contagion * share of the team that left in 3 months, "
         "at most 1).",
     )
+    spread_weight: Factor = Field(
+        default=1.0,
+        description="Hazard x (1 + spread_weight * max(0, sd of the team's attainment - "
+        "spread_reference)).",
+    )
+    spread_reference: Factor = Field(
+        default=0.3, description="Spread of attainment within a team taken as normal."
+    )
 
 
 class Morale(Frozen):
@@ -245,6 +265,27 @@ class Morale(Frozen):
     plan_shock: NonNegative = Field(default=0.3, description="Morale lost when put on a plan.")
 
 
+class Sorting(Frozen):
+    """Who joins and who stays: pay against the outside option a rep's ability earns.
+
+    A rep of latent ability ``a`` (the role's mean ``m_a``) can earn elsewhere what the
+    market's usual plan pays it: ``market_pay * (1 - market_mix + market_mix * a / m_a)``.
+    A candidate weighs the role's plan at its own ability (attainment ``a / m_a``; the
+    offer's salary off a plan) against that, and accepts with chance
+    ``min(1, (expected pay / outside option) ** acceptance_elasticity)``; a decline
+    brings the next candidate ``next_candidate`` later. The quit hazard weighs a rep's pay
+    against the same outside option (instead of market pay).
+    """
+
+    enabled: bool = True
+    acceptance_elasticity: Factor = Field(
+        default=4.0, description="How sharply a candidate turns down pay below its outside option."
+    )
+    next_candidate: Days = Field(
+        default=14.0, description="Time to the next candidate after one declines."
+    )
+
+
 class Workforce(Frozen):
     """Whether people come and go, learn and ramp; and how they respond. Off: fixed staff."""
 
@@ -256,6 +297,7 @@ class Workforce(Frozen):
     coaching: CoachingResponse = CoachingResponse()
     hazard: QuitHazard = QuitHazard()
     morale: Morale = Morale()
+    sorting: Sorting = Sorting()
     tiers: tuple[Share, Share] = Field(
         default=(0.125, 0.875),
         description="Ability quantiles splitting laggards, core and stars.",
@@ -273,6 +315,9 @@ class ManagerTime(Frozen):
     deal_support_hours_per_deal: NonNegative = Field(
         default=1.0, description="Escalations and deal support per deal the team closes."
     )
+    approval_hours: NonNegative = Field(
+        default=0.5, description="Deal support per price concession a rep asks to have approved."
+    )
 
 
 # ----------------------------------------------------------------------------- policies
@@ -288,10 +333,27 @@ class CoachingFocus(StrEnum):
 
 
 class Coaching(Frozen):
-    """Coaching hours per rep each month, aimed by ``focus`` (the budget is hours x reps)."""
+    """A manager's coaching time each month, aimed by ``focus``.
 
-    hours_per_rep_per_month: NonNegative = 2.0
+    By default a manager sets aside ``share_of_time`` of its working hours for coaching
+    and shares them among its reps, so a wider span means fewer hours a rep. A policy of
+    ``hours_per_rep_per_month`` asks that many hours for each rep instead. Either way
+    coaching gets only what the manager's duties leave.
+    """
+
+    share_of_time: Share = Field(
+        default=0.16, description="A manager's coaching time, as a share of its hours."
+    )
+    hours_per_rep_per_month: NonNegative | None = Field(
+        default=None, description="Hours asked for each rep instead (None: share_of_time)."
+    )
     focus: CoachingFocus = CoachingFocus.EVEN
+
+    def amount(self) -> str:
+        """The coaching time in words: ``2 h a rep a month`` or ``16% of a manager's time``."""
+        if self.hours_per_rep_per_month is not None:
+            return f"{self.hours_per_rep_per_month:g} h a rep a month"
+        return f"{self.share_of_time:.0%} of a manager's time"
 
 
 class Training(Frozen):

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from salessim.scenario.base import Frozen, Money, NonNegative, Role
+from salessim.scenario.base import Frozen, Money, NonNegative, Probability, Role
 from salessim.scenario.limits import MAX_MULTIPLE
 from salessim.scenario.people import (
     Coaching,
@@ -84,6 +84,20 @@ class RoutingPolicies(Frozen):
         return getattr(self, role.value)
 
 
+class Pricing(Frozen):
+    """How managers sign off price concessions beyond a rep's discount authority.
+
+    A rep who needs a concession ``c`` beyond its authority (a buyer's price for signing
+    early) asks its manager, who approves it with chance ``1 - c / approval_limit``
+    (never past the limit). Each request takes ``roles.manager.time.approval_hours`` of
+    the manager's time.
+    """
+
+    approval_limit: Probability = Field(
+        default=0.3, description="The deepest concession a manager signs off (0: none)."
+    )
+
+
 class Policies(Frozen):
     """Manager policies: routing, deal ownership, coaching, training, plans and staffing."""
 
@@ -96,6 +110,7 @@ class Policies(Frozen):
     staffing: Staffing = Staffing()
     reassignment: Reassignment = Reassignment()
     counter_offers: CounterOffers = CounterOffers()
+    pricing: Pricing = Pricing()
     quota: dict[str, QuotaSetting] = Field(
         default_factory=dict, description="Quota setting per role on a pay plan."
     )

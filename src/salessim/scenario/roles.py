@@ -75,7 +75,10 @@ class SdrSpec(RoleSpec):
         cost=12_000,
     )
     attrition: Attrition = Attrition(
-        voluntary=0.22, initial_tenure=Dist.model_validate({"exponential": {"mean": "12mo"}})
+        voluntary=0.185,
+        promotion=0.6,  # promoted out of the role: most who leave it do so in 18 months
+        promotion_after=9 * DAYS_PER_MONTH,
+        initial_tenure=Dist.model_validate({"exponential": {"mean": "9mo"}}),
     )
 
 
@@ -86,6 +89,7 @@ class AeSpec(RoleSpec):
     market_pay: Money = 190_000
     ramp: Ramp = Ramp(linear=5.5 * DAYS_PER_MONTH)
     hiring: Hiring = Hiring(cost=35_000)
+    attrition: Attrition = Attrition(voluntary=0.2)
 
 
 class SpecialistSpec(RoleSpec):

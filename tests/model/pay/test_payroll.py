@@ -10,7 +10,7 @@ import pytest
 
 from salessim.model.calendar import Calendar
 from salessim.model.engine import Simulation
-from salessim.model.events import RepLeft
+from salessim.model.events import ExitKind, RepLeft
 from salessim.policies.compensation import contest_awards
 from salessim.run import Recording, simulate
 from salessim.scenario.base import Role
@@ -349,7 +349,7 @@ def run_with_a_leaver(
     aes = {rep.id: rep for rep in sim.workforce.staff[Role.AE]}
     leaver = max(aes, key=lambda rep_id: (won.get(rep_id, 0.0), -rep_id))
     assert won.get(leaver, 0) > 0
-    sim.workforce.leave(aes[leaver], involuntary=True)
+    sim.workforce.leave(aes[leaver], ExitKind.INVOLUNTARY)
     sim.run_until(until)
     return leaver, recording.result().record.pay.lines()
 

@@ -18,6 +18,7 @@ from salessim.report.plots.style import (
     HIRES_COLOUR,
     INVOLUNTARY_COLOUR,
     LINE_GREY,
+    PROMOTED_COLOUR,
     REGRETTED_COLOUR,
     ROLE_COLOURS,
     VOLUNTARY_COLOUR,
@@ -147,12 +148,14 @@ def attrition(result: RunResult) -> Figure:
         max(0.0, frame.zero_if_missing(frame.cell(r, "exits_voluntary")) - regret)
         for r, regret in zip(rows, regretted, strict=True)
     ]
+    promoted = [frame.zero_if_missing(frame.cell(r, "exits_promoted")) for r in rows]
     hired = [frame.zero_if_missing(frame.cell(r, "hires")) for r in rows]
     base = [0.0] * len(x)
     for values, colour, name in (
         (involuntary, INVOLUNTARY_COLOUR, "Involuntary (let go)"),
         (voluntary, VOLUNTARY_COLOUR, "Voluntary, not regretted"),
         (regretted, REGRETTED_COLOUR, "Voluntary, regretted"),
+        (promoted, PROMOTED_COLOUR, "Promoted out of the role"),
     ):
         ax.bar(x, values, 0.7, bottom=base, color=colour, label=name)
         base = [b + v for b, v in zip(base, values, strict=True)]
