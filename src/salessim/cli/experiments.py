@@ -84,7 +84,7 @@ SchedulerOption = Annotated[
     typer.Option(
         metavar="tcp://HOST:PORT",
         help="Run on this dask.distributed scheduler instead of local processes "
-        "(needs pip install 'salessim[dist]').",
+        "(needs pip install 'salessim\\[dist]').",  # help is rich markup: \\[ shows [
     ),
 ]
 ReportOption = Annotated[
