@@ -172,7 +172,7 @@ def compare(
     overrides: SetOption = None,
 ) -> None:
     """Compare scenarios (or variants of one) over paired replications with 95% CIs."""
-    arms = [_arm_of(name, overrides) for name in scenarios]
+    arms = _file_arms(scenarios, overrides)
     for spec in arm or []:
         arms.append(_variant(arms[0].scenario, spec))
     arms = _shocked(_warmed(arms, warmup), shock, years)
@@ -564,9 +564,16 @@ def _grid_arms(make: Any, base: Scenario, parameters: list[Any]) -> list[Arm]:
         raise refuse(str(error)) from None
 
 
-def _arm_of(name: str, overrides: list[str] | None) -> Arm:
-    path, scenario = load_or_exit(name, overrides)
-    return Arm(path.stem, scenario)
+def _file_arms(names: list[str], overrides: list[str] | None) -> list[Arm]:
+    """An arm per scenario file, named by the file (with folders where names repeat)."""
+    from salessim.experiments.naming import file_arm_names
+
+    loaded = [load_or_exit(name, overrides) for name in names]
+    try:
+        arm_names = file_arm_names([path for path, _ in loaded])
+    except ValueError as error:
+        raise refuse(str(error)) from None
+    return [Arm(name, scenario) for name, (_, scenario) in zip(arm_names, loaded, strict=True)]
 
 
 def _variant(base: Scenario, spec: str) -> Arm:
