@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salessim.cli import app
+from salessim.experiments import runner
 from salessim.experiments.grids import labels
 from salessim.experiments.runner import Arm, Design, replication_seed, run
 from salessim.experiments.stats import (
@@ -154,12 +155,22 @@ def test_a_directory_of_another_experiment_is_refused(small_org, tmp_path):
         Store(tmp_path, other.manifest())
 
 
-def test_a_failed_replication_is_recorded_and_the_rest_go_on(small_org, tmp_path):
-    """Asking for a KPI that does not exist fails every replication; each is recorded."""
-    design = Design([Arm("a", small_org)], 2, seed=1, years=0.1, metrics=["no_such_kpi"])
+def test_a_failed_replication_is_recorded_and_the_rest_go_on(small_org, tmp_path, monkeypatch):
+    """A replication that raises is recorded with its error; the next one still runs."""
+    real = runner.replicate
+
+    def broken_first(scenario, seed, years, metrics):
+        if seed == replication_seed(1, 0):
+            raise RuntimeError("the model broke")
+        return real(scenario, seed, years, metrics)
+
+    monkeypatch.setattr(runner, "replicate", broken_first)
+    design = Design([Arm("a", small_org)], 2, seed=1, years=0.1, metrics=["deals_won"])
     results = run(design, store=Store(tmp_path, design.manifest()))
-    assert len(results.failures) == 2
-    assert all("no_such_kpi" in failure["error"] for failure in results.failures)
+    assert [f["replication"] for f in results.failures] == ["0"]
+    assert "the model broke" in results.failures[0]["error"]
+    won = results.values["a"]["deals_won"]
+    assert math.isnan(won[0]) and math.isfinite(won[1])
 
 
 # ---------------------------------------------------------------------- the command

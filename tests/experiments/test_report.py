@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salessim.cli import app
+from salessim.experiments import runner
 from salessim.experiments.profiles import ATTAINMENT_EDGES, ArmProfile, RunningMean
 from salessim.experiments.report import quarter_ends, write_report
 from salessim.experiments.runner import (
@@ -93,7 +94,8 @@ def test_attainment_histogram_counts_each_period_once():
 
 def test_series_are_read_once_each_and_a_cut_line_is_skipped(tmp_path):
     """Stored series are read once per replication, even if written twice; a cut line is skipped."""
-    store = Store(tmp_path, {"design": {"x": 1}, "replications": 2})
+    design = {"arms": [{"name": "a", "scenario": "0" * 16}], "seed": 0}  # rows name known arms
+    store = Store(tmp_path, {"design": design, "replications": 2})
     store.add("a", 0, 11, {"m": 1.0}, {"weekly_new_arr": [1.0]})
     store.add("a", 0, 11, {"m": 1.0}, {"weekly_new_arr": [1.0]})  # run again after a stop
     store.add("a", 1, 12, {"m": 2.0}, {"weekly_new_arr": [2.0]})
@@ -164,12 +166,20 @@ def test_the_markdown_summary_has_a_row_per_metric_and_arm(finished):
     assert f"{mean:,.0f}" in rows[1] or f"{mean:.3g}" in rows[1]
 
 
-def test_a_failed_replication_is_listed_in_the_report(small_org, tmp_path):
+def test_a_failed_replication_is_listed_in_the_report(small_org, tmp_path, monkeypatch):
     """A failed replication is listed in the HTML report with its error."""
-    design = Design([Arm("a", small_org)], 2, seed=1, years=0.1, metrics=["no_such"])
+    real = runner.replicate
+
+    def broken_first(scenario, seed, years, metrics):
+        if seed == replication_seed(1, 0):
+            raise RuntimeError("the model broke")
+        return real(scenario, seed, years, metrics)
+
+    monkeypatch.setattr(runner, "replicate", broken_first)
+    design = Design([Arm("a", small_org)], 2, seed=1, years=0.1, metrics=["deals_won"])
     results = run(design, store=Store(tmp_path, design.manifest()))
     html = write_report(results, tmp_path, None, "x").html.read_text()
-    assert "Failed replications" in html and "no_such" in html
+    assert "Failed replications" in html and "the model broke" in html
 
 
 # ---------------------------------------------------------------------- the commands

@@ -137,6 +137,17 @@ def refuse(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+def cannot_write(option: str, target: Path | None, error: OSError) -> typer.Exit:
+    """Refuse a write that failed, naming the option, the file it failed on and why."""
+    where = error.filename if error.filename is not None else target
+    if target is not None:
+        if isinstance(error, FileExistsError | NotADirectoryError) and target.is_file():
+            return refuse(f"{option}: {target} is a file; give a directory")
+        if isinstance(error, IsADirectoryError) and where is not None and Path(where) == target:
+            return refuse(f"{option}: {target} is a directory; give a file name")
+    return refuse(f"{option}: cannot write to {where}: {error.strerror or error}")
+
+
 def wide_console() -> Console:
     """A console at least STATEMENT_WIDTH wide, so piped tables keep a row on a line."""
     return Console(width=max(STATEMENT_WIDTH, Console().width))

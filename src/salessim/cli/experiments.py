@@ -18,6 +18,7 @@ from rich.console import Console
 from salessim.cli.common import (
     SetOption,
     app,
+    cannot_write,
     fail,
     finite,
     load_or_exit,
@@ -34,6 +35,7 @@ from salessim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from salessim.experiments.precision import Precision
+    from salessim.experiments.store import Store
 
 ReplicationsOption = Annotated[
     int,
@@ -84,7 +86,7 @@ SchedulerOption = Annotated[
     typer.Option(
         metavar="tcp://HOST:PORT",
         help="Run on this dask.distributed scheduler instead of local processes "
-        "(needs pip install 'salessim[dist]').",
+        "(needs pip install 'salessim\\[dist]').",  # help is rich markup: \\[ shows [
     ),
 ]
 ReportOption = Annotated[
@@ -172,7 +174,7 @@ def compare(
     overrides: SetOption = None,
 ) -> None:
     """Compare scenarios (or variants of one) over paired replications with 95% CIs."""
-    arms = [_arm_of(name, overrides) for name in scenarios]
+    arms = _file_arms(scenarios, overrides)
     for spec in arm or []:
         arms.append(_variant(arms[0].scenario, spec))
     arms = _shocked(_warmed(arms, warmup), shock, years)
@@ -270,10 +272,12 @@ def sensitivity(
     _, base = load_or_exit(scenario, overrides)
     arms = _warmed(_grid_arms(sensitivity_arms, base, parameters), warmup)
     design = _design(arms, replications, seed, years, [metric], "sensitivity", parameters)
-    results, out = _run(design, out, workers, scheduler, report)
+    out = _results_dir(design, out, report)
+    with _locked(out):
+        results = _run(design, out, workers, scheduler)
+        if report and out is not None:
+            _report(results, out, [metric], as_json)
     bars = tornado(results, metric, parameters)
-    if report and out is not None:
-        _report(results, out, [metric], as_json)
     if as_json:
         print(json.dumps([{**vars(bar), "swing": bar.swing} for bar in bars]))
         return
@@ -300,15 +304,31 @@ def report_command(
     metric: MetricsOption = None,
 ) -> None:
     """Write report.html, report.md and provenance.json for results already on disk."""
+    from salessim.experiments.lock import is_held
     from salessim.experiments.runner import open_results
+    from salessim.experiments.store import Store
 
     _check_metrics(metric)
     try:
         results = open_results(results_dir)
+        store = Store.open(results_dir)
+    except ScenarioError as error:
+        raise fail(error) from None
     except ValueError as error:
         raise refuse(str(error)) from None
+    notes = store.check().notes(results_dir, store.seed_of, resuming=False)
+    if notes and (holder := is_held(results_dir)) is not None:
+        notes.append(f"{results_dir}: a command is still writing it ({holder.describe()})")
+    for line in notes:
+        stderr.print(line, markup=False, highlight=False)
     if not results.metric_names:
         raise refuse(f"{results_dir}: no finished replications to report on yet")
+    missing = [m for m in metric or [] if m not in results.metric_names]
+    if missing:
+        raise refuse(
+            f"metric(s) {', '.join(missing)} not in {results_dir}; it holds "
+            f"{', '.join(results.metric_names)}"
+        )
     _report(results, results_dir, metric)
 
 
@@ -323,10 +343,12 @@ def _compare(
     precision: Precision | None = None,
 ) -> Results:
     """Run a design, print its comparison and, if asked, write its report."""
-    results, out = _run(design, out, workers, scheduler, report, precision)
-    _show_comparison(results, metrics, out, as_json)
-    if report and out is not None:
-        _report(results, out, metrics, as_json)
+    out = _results_dir(design, out, report)
+    with _locked(out):
+        results = _run(design, out, workers, scheduler, precision)
+        _show_comparison(results, metrics, out, as_json)
+        if report and out is not None:
+            _report(results, out, metrics, as_json)
     return results
 
 
@@ -336,7 +358,10 @@ def _report(
     """Write the report; say where on stdout (on stderr when stdout carries JSON)."""
     from salessim.experiments.report import write_report
 
-    written = write_report(results, out, list(metrics) if metrics else None, _command())
+    try:
+        written = write_report(results, out, list(metrics) if metrics else None, _command())
+    except OSError as error:
+        raise cannot_write("report", out, error) from None
     console = stderr if as_json else Console(soft_wrap=True)  # a path stays on one line
     console.print(f"report in {written.html} (summary {written.markdown.name})", highlight=False)
 
@@ -424,15 +449,46 @@ def _design(
         raise refuse(str(error)) from None
 
 
+def _results_dir(design: Design, out: Path | None, report: bool) -> Path | None:
+    """Where results go: ``out``, or for a report without it a directory named by the design."""
+    if out is None and report:
+        digest = hashlib.sha256(json.dumps(design.manifest()["design"]).encode()).hexdigest()
+        return Path("results") / f"{design.kind}-{digest[:8]}"
+    return out
+
+
+@contextmanager
+def _locked(out: Path | None) -> Iterator[None]:
+    """Hold ``out``'s lock (made if missing) while a command writes it; refuse if held."""
+    if out is None:
+        yield
+        return
+    from salessim.experiments.lock import DirectoryLock, LockHeldError
+
+    lock = DirectoryLock(out, _command())
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except LockHeldError as error:
+        raise refuse(str(error)) from None
+    except OSError as error:
+        raise cannot_write("--out", out, error) from None
+    try:
+        if lock.stale is not None:
+            stderr.print(f"{out}: {lock.stale.stale_note()}", markup=False, highlight=False)
+        yield
+    finally:
+        lock.release()
+
+
 def _run(
     design: Design,
     out: Path | None,
     workers: int | None,
     scheduler: str | None,
-    report: bool,
     precision: Precision | None = None,
-) -> tuple[Results, Path | None]:
-    """Run a design, keeping results in ``out`` (a report needs a directory: one is made).
+) -> Results:
+    """Run a design, keeping results in ``out`` (whose lock the caller holds).
 
     Under a precision rule the replications run in batches until the rule is met; without
     ``out`` they are kept in a temporary directory meanwhile, so no batch runs twice.
@@ -440,27 +496,20 @@ def _run(
     import tempfile
 
     from salessim.experiments.runner import run as run_design
-    from salessim.experiments.store import Store
 
-    if out is None and report:
-        digest = hashlib.sha256(json.dumps(design.manifest()["design"]).encode()).hexdigest()
-        out = Path("results") / f"{design.kind}-{digest[:8]}"
     rule = precision.record(None, False, None) if precision is not None else None
     manifest = design.manifest() | {"commands": [_command()], "precision": rule}
     scratch = tempfile.TemporaryDirectory() if out is None and precision is not None else None
     where = out if scratch is None else Path(scratch.name)
     try:
-        store = Store(where, manifest) if where is not None else None
-    except ValueError as error:
-        raise refuse(str(error)) from None
-    except OSError as error:
-        raise refuse(f"--out: cannot write to {out}: {error.strerror or error}") from None
-    try:
+        store = _open_store(where, manifest, out)
         with _executor(workers, scheduler) as executor, progress_bar("Replications") as progress:
             if precision is None or store is None:
                 results = run_design(design, executor=executor, store=store, progress=progress)
             else:
                 results = _to_precision(design, precision, executor, store, progress)
+        if store is not None and scratch is None:
+            store.write_parquet()
     except KeyboardInterrupt:
         kept = (
             f"finished replications are kept in {out}; run the same command again to resume"
@@ -469,17 +518,39 @@ def _run(
         )
         stderr.print(f"interrupted: {kept}", markup=False, highlight=False)
         raise typer.Exit(code=130) from None
+    except OSError as error:  # the directory went read-only, full or away during the run
+        raise cannot_write("--out", where, error) from None
     finally:
         if scratch is not None:
             scratch.cleanup()
-    if store is not None and scratch is None:
-        store.write_parquet()
     for failure in results.failures:
         stderr.print(
             f"replication {failure['replication']} of {failure['arm']} failed: {failure['error']}",
             markup=False,
         )
-    return results, out
+    if results.failures and not results.metric_names:
+        raise refuse("every replication failed; there is nothing to compare")
+    return results
+
+
+def _open_store(where: Path | None, manifest: dict[str, Any], out: Path | None) -> Store | None:
+    """The store in ``where`` (None: no store), its torn rows cut and reported."""
+    from salessim.experiments.store import Store
+
+    if where is None:
+        return None
+    try:
+        store = Store(where, manifest)
+        notes = store.repair().notes(where, store.seed_of, resuming=True)
+    except ScenarioError as error:
+        raise fail(error) from None
+    except ValueError as error:
+        raise refuse(str(error)) from None
+    except OSError as error:
+        raise cannot_write("--out", out, error) from None
+    for line in notes:
+        stderr.print(line, markup=False, highlight=False)
+    return store
 
 
 def _to_precision(
@@ -564,9 +635,16 @@ def _grid_arms(make: Any, base: Scenario, parameters: list[Any]) -> list[Arm]:
         raise refuse(str(error)) from None
 
 
-def _arm_of(name: str, overrides: list[str] | None) -> Arm:
-    path, scenario = load_or_exit(name, overrides)
-    return Arm(path.stem, scenario)
+def _file_arms(names: list[str], overrides: list[str] | None) -> list[Arm]:
+    """An arm per scenario file, named by the file (with folders where names repeat)."""
+    from salessim.experiments.naming import file_arm_names
+
+    loaded = [load_or_exit(name, overrides) for name in names]
+    try:
+        arm_names = file_arm_names([path for path, _ in loaded])
+    except ValueError as error:
+        raise refuse(str(error)) from None
+    return [Arm(name, scenario) for name, (_, scenario) in zip(arm_names, loaded, strict=True)]
 
 
 def _variant(base: Scenario, spec: str) -> Arm:
@@ -581,9 +659,12 @@ def _variant(base: Scenario, spec: str) -> Arm:
 
 
 def _check_metrics(metrics: Sequence[str] | None) -> None:
-    from salessim.metrics.kpis import KPI_DEFINITIONS
+    """Refuse a name that is no KPI; a stage's conversion is checked against each arm later."""
+    from salessim.metrics.kpis import KPI_DEFINITIONS, STAGE_CONVERSION
 
-    unknown = [m for m in metrics or [] if m not in KPI_DEFINITIONS and not m.startswith("stage_")]
+    unknown = [
+        m for m in metrics or [] if m not in KPI_DEFINITIONS and not m.startswith(STAGE_CONVERSION)
+    ]
     if unknown:
         raise refuse(f"unknown metric(s) {', '.join(unknown)}; see docs/model.md for the KPI names")
 

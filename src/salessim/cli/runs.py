@@ -14,6 +14,7 @@ from salessim.cli.common import (
     SetOption,
     YearsOption,
     app,
+    cannot_write,
     load_or_exit,
     path_option,
     progress_bar,
@@ -74,7 +75,7 @@ def run(
             write_kpis_json(result, out / "kpis.json")
             write_timeseries_csv(result, out / "timeseries.csv")
         except OSError as error:
-            raise refuse(f"--out: cannot write to {out}: {error.strerror or error}") from None
+            raise cannot_write("--out", out, error) from None
     if as_json:
         print(json.dumps(kpis_json(result), allow_nan=False))
         return
@@ -176,7 +177,7 @@ def schema(
     try:
         out.write_text(text + "\n")
     except OSError as error:
-        raise refuse(f"--out: cannot write to {out}: {error.strerror or error}") from None
+        raise cannot_write("--out", out, error) from None
 
 
 @app.command()

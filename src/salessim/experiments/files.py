@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import Field
 
-from salessim.experiments.runner import Arm, Design
+from salessim.experiments.runner import Arm, Design, UnknownMetricError
 from salessim.scenario.base import Days, Frozen
 from salessim.scenario.errors import Problem, ScenarioError
 from salessim.scenario.limits import MAX_REPLICATIONS, MAX_SEED, MAX_YEARS
@@ -46,7 +46,7 @@ def load_experiment(path: str | Path) -> tuple[ExperimentFile, Design]:
     Raises:
         ScenarioError: a problem in the experiment file, the base scenario or an arm.
     """
-    spec = load_document(path, ExperimentFile)
+    spec = load_document(path, ExperimentFile, "an experiment file", "scenario, arms")
     base = load_scenario(Path(path).parent / spec.scenario)
     if spec.warmup is not None:
         base = apply_overrides(base, {"calendar.warmup": spec.warmup})
@@ -60,4 +60,9 @@ def load_experiment(path: str | Path) -> tuple[ExperimentFile, Design]:
             ]
     if problems:
         raise ScenarioError(problems)
-    return spec, Design(arms, spec.replications, spec.seed, spec.years, spec.metrics)
+    try:
+        return spec, Design(arms, spec.replications, spec.seed, spec.years, spec.metrics)
+    except UnknownMetricError as error:
+        raise ScenarioError([Problem(str(path), None, "metrics", str(error))]) from None
+    except ValueError as error:  # an arm's name holding a line break
+        raise ScenarioError([Problem(str(path), None, "arms", str(error))]) from None

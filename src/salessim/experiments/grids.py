@@ -11,6 +11,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from salessim.experiments.naming import shortest_tails
 from salessim.experiments.runner import Arm, Results
 from salessim.scenario.load import apply_overrides
 from salessim.scenario.schema import Scenario
@@ -41,17 +42,8 @@ def labels(keys: Sequence[str]) -> dict[str, str]:
     ``ae.headcount`` and ``sdr.headcount``. A tail that would read as the base arm
     (``customers.churn.base``) takes one more part: ``churn.base``.
     """
-    named = {}
-    for key in keys:
-        parts = key.split(".")
-        for size in range(1, len(parts) + 1):
-            tail = ".".join(parts[-size:])
-            clash = any(other != key and (other == tail or other.endswith("." + tail))
-                        for other in keys)  # fmt: skip
-            if not clash and tail != BASE:
-                break
-        named[key] = tail
-    return named
+    tails = shortest_tails([key.split(".") for key in keys], ".", reserved={BASE})
+    return dict(zip(keys, tails, strict=True))
 
 
 def sweep_points(parameters: Sequence[Parameter]) -> list[tuple[str, tuple[str, ...]]]:

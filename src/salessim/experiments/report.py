@@ -29,7 +29,8 @@ from salessim.experiments import grids
 from salessim.experiments.markdown import markdown
 from salessim.experiments.precision import describe
 from salessim.experiments.profiles import ATTAINMENT_EDGES, ArmProfile, profiles
-from salessim.experiments.runner import Results, replication_seed
+from salessim.experiments.runner import Results
+from salessim.experiments.seeds import replication_seed
 from salessim.experiments.shocks import describe_event
 from salessim.experiments.stats import mean_interval
 from salessim.experiments.store import Store
@@ -368,7 +369,8 @@ def _provenance(results: Results, store: Store, command: str) -> dict[str, Any]:
     for name in ("results.csv", "series.jsonl", "failures.csv"):
         path = store.directory / name
         if path.exists():
-            files[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            with path.open("rb") as handle:  # a chunk at a time: results can be large
+                files[name] = hashlib.file_digest(handle, "sha256").hexdigest()
     return {
         "salessim": __version__,
         "python": platform.python_version(),

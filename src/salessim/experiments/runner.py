@@ -17,13 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import numpy as np
+from pydantic import ValidationError
 
 from salessim import __version__
+from salessim.experiments.manifest import arm_name_problem
+from salessim.experiments.seeds import replication_seed
 from salessim.experiments.store import Store
-from salessim.metrics.kpis import ROLES, period_attainments
+from salessim.metrics.kpis import ROLES, STAGE_CONVERSION, kpi_names, period_attainments
 from salessim.run import RunResult, check_years, simulate
-from salessim.scenario.limits import MAX_REPLICATIONS
+from salessim.scenario.errors import Problem, ScenarioError
+from salessim.scenario.limits import MAX_REPLICATIONS, MAX_SAVE_BYTES
+from salessim.scenario.reading import exists, read_text
 from salessim.scenario.schema import Scenario
 
 IN_FLIGHT = 64  # replications queued on an executor at once
@@ -67,11 +71,17 @@ class Design:
         names = [arm.name for arm in self.arms]
         if len(set(names)) != len(names):
             raise ValueError(f"arm names must differ: {names}")
+        for name in names:
+            if (problem := arm_name_problem(name)) is not None:
+                raise ValueError(problem)
         if not self.arms or self.replications < 1:
             raise ValueError("an experiment needs at least one arm and one replication")
         if self.replications > MAX_REPLICATIONS:
             raise ValueError(f"at most {MAX_REPLICATIONS:,} replications an arm")
         check_years(self.years)
+        if self.metrics is not None:
+            for arm in self.arms:
+                _check_metrics(self.metrics, arm)
 
     @property
     def kept_metrics(self) -> list[str] | None:
@@ -100,16 +110,36 @@ class Design:
         }
 
 
-def replication_seed(root: int, replication: int) -> int:
-    """The seed of replication ``replication``: the same for every arm."""
-    return int(np.random.SeedSequence([root, replication]).generate_state(1)[0])
-
-
 class Replication(NamedTuple):
     """What one replication keeps: its KPIs and the series a report draws."""
 
     metrics: dict[str, float]
     series: dict[str, list[float]]
+
+
+class UnknownMetricError(ValueError):
+    """A design asks for a metric that an arm's runs do not report."""
+
+
+def _check_metrics(metrics: Sequence[str], arm: Arm) -> None:
+    """Refuse a metric that ``arm``'s runs do not report (every replication would fail).
+
+    Raises:
+        UnknownMetricError: naming the metrics, and the arm's stages for a stage's conversion.
+    """
+    stages = [stage.name for stage in arm.scenario.funnel.stages]
+    known = set(kpi_names(stages))
+    unknown = [m for m in metrics if m not in known]
+    if not unknown:
+        return
+    if all(m.startswith(STAGE_CONVERSION) for m in unknown):
+        raise UnknownMetricError(
+            f"unknown metric(s) {', '.join(unknown)}: arm {arm.name} has no such funnel "
+            f"stage (its stages: {', '.join(stages)})"
+        )
+    raise UnknownMetricError(
+        f"unknown metric(s) {', '.join(unknown)}; see docs/model.md for the KPI names"
+    )
 
 
 def replicate(
@@ -319,9 +349,9 @@ def open_results(directory: Path) -> Results:
     arms = []
     for arm in spec["arms"]:
         kept = Store.scenario_file(directory, arm["scenario"])
-        if not kept.exists():
+        if not exists(kept):
             raise ValueError(f"{directory}: the scenario of arm {arm['name']!r} is missing")
-        arms.append(Arm(arm["name"], Scenario.model_validate_json(kept.read_text())))
+        arms.append(Arm(arm["name"], _kept_scenario(kept)))
     parameters = [(key, values) for key, values in spec.get("parameters", [])]
     design = Design(
         arms,
@@ -333,3 +363,19 @@ def open_results(directory: Path) -> Results:
         parameters,
     )
     return _collect(design, {}, store)
+
+
+def _kept_scenario(path: Path) -> Scenario:
+    """A scenario kept under ``scenarios/``, read within limits and validated again.
+
+    Raises:
+        ScenarioError: the file is unreadable, too large or not a valid scenario.
+    """
+    text = read_text(path, str(path), MAX_SAVE_BYTES)
+    try:
+        return Scenario.model_validate_json(text)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        message = f"not a valid scenario ({error.error_count()} problems; first: {first['msg']})"
+        raise ScenarioError([Problem(str(path), None, key, message)]) from None

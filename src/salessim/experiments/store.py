@@ -7,6 +7,13 @@ value), ``series.jsonl`` (one line per replication: bookings by week, open leads
 month, attainments) and ``failures.csv`` (arm, replication, seed, error). Rows are
 flushed as each replication finishes; running the same experiment again reads them and
 computes only what is missing.
+
+Nothing read here is trusted. The manifest is checked (``manifest``); every row must
+end its line, name a known arm, carry its replication's seed (``seeds``) and a number,
+and a replication counts only once its completion row follows its metrics. A row cut
+short (a write interrupted by a crash or a full disk) or spoiled is torn: it is dropped,
+with its replication, which then runs again. A line longer than any row salessim writes
+is torn too, so a hostile file costs what it weighs, never its length in memory.
 """
 
 from __future__ import annotations
@@ -14,46 +21,127 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from salessim.experiments.manifest import MANIFEST, read_manifest
+from salessim.experiments.seeds import replication_seed
+from salessim.scenario.limits import MAX_REPLICATIONS, MAX_SAVE_BYTES
+from salessim.scenario.reading import exists
 
 RESULT_FIELDS = ("arm", "replication", "seed", "metric", "value")
 COMPLETE = "_complete"  # the last row of a replication: an interrupted write leaves none
 FAILURE_FIELDS = ("arm", "replication", "seed", "error")
+MAX_ROW_BYTES = 64 * 1024
+"""The longest results or failures row read (salessim writes rows of about 100 bytes)."""
+MAX_ERROR_CHARS = 2_000
+"""A failed replication's error is kept to this many characters, on one line."""
+MAX_METRICS = 10_000
+"""The most metric rows one replication may have (salessim's KPIs are about 100)."""
+MAX_SERIES_LINE_BYTES = MAX_SAVE_BYTES
+"""The longest ``series.jsonl`` line read (a century of weekly bookings is ~100 KB)."""
+SHOWN_REPLICATIONS = 5  # a message names this many lost replications, then counts the rest
+
+Key = tuple[str, int]  # (arm, replication)
+
+
+@dataclass
+class Damage:
+    """What reading a results directory found cut short or spoiled."""
+
+    torn: dict[str, int] = field(default_factory=dict)
+    """Rows (lines) dropped, by file name."""
+    lost: set[Key] = field(default_factory=set)
+    """Replications whose rows were cut short or spoiled, and not finished since."""
+    stray_results: bool = False
+    """``results.csv`` holds rows that do not count (torn, or of an unfinished replication)."""
+
+    def notes(self, directory: Path, seed_of: Any, resuming: bool) -> list[str]:
+        """What was found, in a line: resuming, what is recomputed; reading, what is not counted.
+
+        ``seed_of`` gives a replication's seed, to name it by.
+        """
+        if not self.torn and not self.lost:
+            return []
+        parts = []
+        if self.torn:
+            counts = [
+                f"{n} torn {'row' if n == 1 else 'rows'} of {name}" for name, n in self.torn.items()
+            ]
+            verb = "dropped" if resuming else "skipped"
+            parts.append(f"{verb} {', '.join(counts)} (a write cut short or spoiled)")
+        if self.lost:
+            which = _replications(sorted(self.lost, key=lambda k: (k[1], k[0])), seed_of)
+            if resuming:
+                parts.append(f"recomputing {which}")
+            else:
+                parts.append(f"{which} not counted: run the same command again to recompute")
+        return [f"{directory}: {'; '.join(parts)}"]
+
+
+def _replications(keys: list[Key], seed_of: Any) -> str:
+    shown = [f"{r} of {arm} (seed {seed_of(r)})" for arm, r in keys[:SHOWN_REPLICATIONS]]
+    more = len(keys) - len(shown)
+    listed = ", ".join(shown) + (f" and {more} more" if more else "")
+    return f"replication{'s' if len(keys) > 1 else ''} {listed}"
 
 
 class Store:
-    """An experiment directory."""
+    """An experiment directory.
 
-    def __init__(self, directory: Path, manifest: Mapping[str, Any]) -> None:
+    ``Store(directory, manifest)`` opens it for writing (made if missing; refused if it
+    holds another experiment); :meth:`open` reads one an earlier run wrote.
+    """
+
+    def __init__(
+        self, directory: Path, manifest: Mapping[str, Any], *, writing: bool = True
+    ) -> None:
         self.directory = directory
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / "experiment.json"
-        if path.exists():
-            found = json.loads(path.read_text())
-            if found.get("design") != manifest.get("design"):
-                raise ValueError(
-                    f"{directory} holds results of another experiment; "
-                    "use a new directory or delete it"
-                )
-            commands = found.get("commands", []) + [
-                c for c in manifest.get("commands", []) if c not in found.get("commands", [])
-            ]
-            manifest = found | {
-                "replications": manifest["replications"],
-                "commands": commands,
-                "precision": manifest.get("precision"),  # a run with a fixed -n has none
-            }
-        self.path = path
-        self.manifest = dict(manifest)
-        self._write_manifest()
+        self.path = directory / MANIFEST
         self.results = directory / "results.csv"
         self.failures = directory / "failures.csv"
         self.series_path = directory / "series.jsonl"
+        if writing:
+            directory.mkdir(parents=True, exist_ok=True)
+            manifest = self._merged(manifest)
+        self.manifest = dict(manifest)
+        design = self.manifest["design"]
+        self._arms = {arm["name"] for arm in design["arms"]}
+        self._root_seed = int(design["seed"])
+        self._seeds: dict[int, int] = {}
+        self._last_key: tuple[tuple[str, str, str], int | None] = (("", "", ""), None)
+        if writing:
+            self._write_manifest()
+
+    def _merged(self, manifest: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``manifest`` joined to the one already in the directory, if any.
+
+        Raises:
+            ValueError: the directory holds another experiment.
+            ScenarioError: its manifest is unreadable or spoiled.
+        """
+        if not exists(self.path):
+            return manifest
+        found = read_manifest(self.path)
+        if found["design"] != manifest.get("design"):
+            raise ValueError(
+                f"{self.directory} holds results of another experiment; "
+                "use a new directory or delete it"
+            )
+        commands = found["commands"] + [
+            c for c in manifest.get("commands", []) if c not in found["commands"]
+        ]
+        return found | {
+            "replications": manifest["replications"],
+            "commands": commands,
+            "precision": manifest.get("precision"),  # a run with a fixed -n has none
+        }
 
     def _write_manifest(self) -> None:
-        self.path.write_text(json.dumps(self.manifest, indent=2, sort_keys=True) + "\n")
+        _write_atomically(self.path, json.dumps(self.manifest, indent=2, sort_keys=True) + "\n")
 
     def note(self, **fields: Any) -> None:
         """Record ``fields`` in ``experiment.json`` (replications run, how a run stopped)."""
@@ -62,15 +150,16 @@ class Store:
 
     @classmethod
     def open(cls, directory: Path) -> Store:
-        """The experiment directory an earlier run wrote.
+        """The experiment directory an earlier run wrote, to read (nothing is written).
 
         Raises:
             ValueError: ``directory`` holds no experiment.
+            ScenarioError: its manifest is unreadable or spoiled.
         """
-        path = directory / "experiment.json"
-        if not path.exists():
-            raise ValueError(f"{directory}: no experiment.json; not a results directory")
-        return cls(directory, json.loads(path.read_text()))
+        path = directory / MANIFEST
+        if not exists(path):
+            raise ValueError(f"{directory}: no {MANIFEST}; not a results directory")
+        return cls(directory, read_manifest(path), writing=False)
 
     @staticmethod
     def scenario_file(directory: Path, digest: str) -> Path:
@@ -82,38 +171,162 @@ class Store:
         path = self.scenario_file(self.directory, digest)
         if not path.exists():
             path.parent.mkdir(exist_ok=True)
-            path.write_text(text)
+            _write_atomically(path, text)
 
+    def seed_of(self, replication: int) -> int:
+        """The seed of ``replication`` under this experiment's root seed."""
+        seed = self._seeds.get(replication)
+        if seed is None:
+            seed = self._seeds[replication] = replication_seed(self._root_seed, replication)
+        return seed
+
+    # ------------------------------------------------------------------ integrity
+    def check(self) -> Damage:
+        """What is torn in the directory's files (nothing is changed)."""
+        damage = Damage()
+        done = {(arm, r) for arm, r, _, _ in self._walk(damage)}
+        done |= {key for key, _ in self._failure_rows(damage)}
+        for _ in self._series(damage):
+            pass
+        damage.lost -= done
+        return damage
+
+    def repair(self) -> Damage:
+        """Drop what is torn, so that rows appended next start clean; return what was found.
+
+        ``results.csv`` is rewritten with its sound replications only when it holds rows
+        that do not count (a torn row would otherwise spoil the next replication written).
+        In the other files each line stands alone: a torn last line is cut, and torn lines
+        earlier are skipped whenever the file is read. A command about to append calls
+        this under the directory's lock.
+        """
+        damage = self.check()
+        if damage.stray_results:
+            self._rewrite_results()
+        for path in (self.failures, self.series_path):
+            _cut_torn_tail(path)
+        return damage
+
+    def _rewrite_results(self) -> None:
+        """``results.csv`` again with its sound replications only, once each, in order."""
+        seen: set[Key] = set()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(RESULT_FIELDS)
+        temporary = self.results.with_name(f".{self.results.name}.{os.getpid()}.tmp")
+        try:
+            with temporary.open("w", newline="") as handle:
+                for arm, replication, seed, metrics in self._walk(Damage()):
+                    if (arm, replication) in seen:
+                        continue
+                    seen.add((arm, replication))
+                    rows = [(arm, replication, seed, m, repr(v)) for m, v in metrics.items()]
+                    writer.writerows([*rows, (arm, replication, seed, COMPLETE, "1")])
+                    handle.write(buffer.getvalue())
+                    buffer.seek(0)
+                    buffer.truncate()
+                handle.write(buffer.getvalue())
+            os.replace(temporary, self.results)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    # ------------------------------------------------------------------ reading
     def completed(self) -> set[tuple[str, int]]:
         """(arm, replication) pairs whose results are all written."""
-        return {
-            (row["arm"], int(row["replication"]))
-            for row in self._read(self.results)
-            if row["metric"] == COMPLETE
-        }
+        return {(arm, r) for arm, r, _, _ in self._walk(Damage())}
 
     def done(self) -> set[tuple[str, int]]:
         """(arm, replication) pairs already finished, failed ones included."""
-        failed = {(row["arm"], int(row["replication"])) for row in self._read(self.failures)}
+        failed = {key for key, _ in self._failure_rows(Damage())}
         return self.completed() | failed
 
     def replications(self) -> Iterator[tuple[str, int, int, dict[str, float]]]:
         """(arm, replication, seed, metrics) of every finished replication, one at a time.
 
-        A replication's rows are written together, so only one is held at a time; rows
-        not followed by their completion mark (a write cut short) are dropped.
+        A replication's rows are written together, so only one is held at a time; torn
+        rows, and the replication they belong to, are left out.
         """
-        key: tuple[str, int] | None = None
+        return self._walk(Damage())
+
+    def _walk(self, damage: Damage) -> Iterator[tuple[str, int, int, dict[str, float]]]:
+        """Every sound replication in ``results.csv``; what is torn goes into ``damage``.
+
+        A torn row spoils the rows up to the next completion row: an old resume appended
+        to a torn line, which then swallowed the first row of the next replication.
+        """
+        key: Key | None = None
         metrics: dict[str, float] = {}
-        for row in self._read(self.results):
-            here = (row["arm"], int(row["replication"]))
+        spoiled = False
+        for line in _lines(self.results, MAX_ROW_BYTES):
+            row = self._result_row(line)
+            if row is None:
+                if not _is_header(line, RESULT_FIELDS):
+                    damage.torn["results.csv"] = damage.torn.get("results.csv", 0) + 1
+                    damage.stray_results = spoiled = True
+                    if (where := self._key_of(line)) is not None:
+                        damage.lost.add(where)
+                continue
+            arm, replication, seed, metric, value = row
+            here = (arm, replication)
             if here != key:
+                if key is not None:  # rows with no completion row: a write cut short
+                    damage.lost.add(key)
+                    damage.stray_results = True
                 key, metrics = here, {}
-            if row["metric"] == COMPLETE:
-                yield here[0], here[1], int(row["seed"]), metrics
-                key, metrics = None, {}
+            if metric != COMPLETE:
+                metrics[metric] = value
+                if len(metrics) > MAX_METRICS:
+                    spoiled = True
+                continue
+            if spoiled:
+                damage.lost.add(here)
+                damage.stray_results = True
             else:
-                metrics[row["metric"]] = float(row["value"])
+                yield arm, replication, seed, metrics
+            key, metrics, spoiled = None, {}, False
+        if key is not None:
+            damage.lost.add(key)
+            damage.stray_results = True
+        if spoiled:  # a torn row last: whatever is appended next would be spoiled
+            damage.stray_results = True
+
+    def _result_row(self, line: bytes) -> tuple[str, int, int, str, float] | None:
+        """A sound results row, or None (cut short, or any field wrong)."""
+        fields = _fields(line, len(RESULT_FIELDS))
+        if fields is None:
+            return None
+        arm, replication, seed, metric, value = fields
+        if (arm, replication, seed) != self._last_key[0]:  # rows come a replication at a time
+            self._last_key = ((arm, replication, seed), self._replication(arm, replication, seed))
+        found = self._last_key[1]
+        if found is None or not metric or (metric == COMPLETE and value != "1"):
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return arm, found, int(seed), metric, number
+
+    def _replication(self, arm: str, replication: str, seed: str) -> int | None:
+        """The replication number when arm, replication and seed agree with the design."""
+        if arm not in self._arms:
+            return None
+        try:
+            r, s = int(replication), int(seed)
+        except ValueError:
+            return None
+        if not 0 <= r < MAX_REPLICATIONS or s != self.seed_of(r):
+            return None
+        return r
+
+    def _key_of(self, line: bytes) -> Key | None:
+        """The replication a torn row began, when its first fields survive."""
+        text = line.decode("utf-8", errors="replace")
+        arm, _, rest = text.partition(",")
+        replication = rest.partition(",")[0]
+        if arm in self._arms and replication.isdigit() and len(replication) < 6:
+            return arm, int(replication)
+        return None
 
     def rows(self) -> Iterator[dict[str, object]]:
         """The tidy rows of every finished replication."""
@@ -128,29 +341,63 @@ class Store:
                 }
 
     def failed(self) -> Iterator[dict[str, str]]:
-        """Every failure row."""
-        return self._read(self.failures)
+        """Every sound failure row."""
+        for _, row in self._failure_rows(Damage()):
+            yield row
+
+    def _failure_rows(self, damage: Damage) -> Iterator[tuple[Key, dict[str, str]]]:
+        for line in _lines(self.failures, MAX_ROW_BYTES):
+            fields = _fields(line, len(FAILURE_FIELDS))
+            found = None if fields is None else self._replication(*fields[:3])
+            if fields is None or found is None:
+                if not _is_header(line, FAILURE_FIELDS):
+                    damage.torn["failures.csv"] = damage.torn.get("failures.csv", 0) + 1
+                    if (where := self._key_of(line)) is not None:
+                        damage.lost.add(where)
+                continue
+            yield (fields[0], found), dict(zip(FAILURE_FIELDS, fields, strict=True))
 
     def series(self) -> Iterator[tuple[str, int, dict[str, list[float]]]]:
         """(arm, replication, series) of every replication, once each, one at a time.
 
-        A line cut short by an interruption is skipped; a replication run again after one
-        wrote the same line twice, and only the first is read.
+        A torn or spoiled line is skipped; a replication run again after one wrote the
+        same line twice, and only the first is read.
         """
-        if not self.series_path.exists():
-            return
-        seen: set[tuple[str, int]] = set()
-        with self.series_path.open() as handle:
-            for line in handle:
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                key = (entry["arm"], entry["replication"])
-                if key not in seen:
-                    seen.add(key)
-                    yield key[0], key[1], entry["series"]
+        return self._series(Damage())
 
+    def _series(self, damage: Damage) -> Iterator[tuple[str, int, dict[str, list[float]]]]:
+        seen: set[Key] = set()
+        for line in _lines(self.series_path, MAX_SERIES_LINE_BYTES):
+            entry = self._series_entry(line)
+            if entry is None:
+                damage.torn["series.jsonl"] = damage.torn.get("series.jsonl", 0) + 1
+                continue
+            arm, replication, series = entry
+            if (arm, replication) not in seen:
+                seen.add((arm, replication))
+                yield arm, replication, series
+
+    def _series_entry(self, line: bytes) -> tuple[str, int, dict[str, list[float]]] | None:
+        """A sound series line: a known arm, a replication and lists of numbers."""
+        if not line.endswith(b"\n"):
+            return None
+        try:
+            entry = json.loads(line)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(entry, dict) or entry.keys() != {"arm", "replication", "series"}:
+            return None
+        arm, replication, series = entry["arm"], entry["replication"], entry["series"]
+        if arm not in self._arms or type(replication) is not int:
+            return None
+        if not 0 <= replication < MAX_REPLICATIONS or not isinstance(series, dict):
+            return None
+        for values in series.values():
+            if not isinstance(values, list) or not all(_is_number(v) for v in values):
+                return None
+        return arm, replication, series
+
+    # ------------------------------------------------------------------ writing
     def add(
         self,
         arm: str,
@@ -182,24 +429,91 @@ class Store:
         return path
 
     def add_failure(self, arm: str, replication: int, seed: int, error: str) -> None:
-        """Append one failed replication."""
-        self._append(self.failures, FAILURE_FIELDS, [(arm, replication, seed, error)])
+        """Append one failed replication (its error on one line, at most 2,000 characters)."""
+        text = " ".join(error.split())[:MAX_ERROR_CHARS]
+        self._append(self.failures, FAILURE_FIELDS, [(arm, replication, seed, text)])
 
     @staticmethod
     def _append(path: Path, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        if not path.exists():
+        if not path.exists() or path.stat().st_size == 0:
             writer.writerow(fields)
         writer.writerows(rows)
         with path.open("a", newline="") as handle:
             handle.write(buffer.getvalue())  # one write: a replication lands whole or not
             handle.flush()
 
-    @staticmethod
-    def _read(path: Path) -> Iterator[dict[str, str]]:
-        """Rows one at a time: a long experiment is never held in memory whole."""
-        if not path.exists():
+
+# ---------------------------------------------------------------------- files
+def _lines(path: Path, limit: int) -> Iterator[bytes]:
+    """The lines of ``path``, each with its line break, one at a time.
+
+    A line longer than ``limit`` comes back cut, without its line break (so it reads as
+    torn), and the rest of it is skipped: a long file is never held in memory whole.
+    """
+    if not path.exists():
+        return
+    with path.open("rb") as handle:
+        while line := handle.readline(limit + 1):
+            if len(line) > limit:
+                while (rest := handle.readline(limit)) and not rest.endswith(b"\n"):
+                    pass
+                yield line[:limit]
+                continue
+            yield line
+
+
+def _fields(line: bytes, count: int) -> list[str] | None:
+    """The CSV fields of a whole line when there are ``count`` of them, or None."""
+    if not line.endswith(b"\n"):
+        return None
+    try:
+        text = line.decode("utf-8")
+        # A quoted field (a sweep's arm "ae=18, sdr=6") needs the csv module; most rows do not.
+        quoted = '"' in text
+        fields = next(csv.reader([text])) if quoted else text.rstrip("\r\n").split(",")
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        return None
+    return fields if len(fields) == count else None
+
+
+def _is_header(line: bytes, names: tuple[str, ...]) -> bool:
+    return line.rstrip(b"\r\n") == ",".join(names).encode()
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _cut_torn_tail(path: Path) -> None:
+    """Cut ``path`` back to its last line break: a last line without one was cut short."""
+    if not path.exists():
+        return
+    with path.open("r+b") as handle:
+        end = handle.seek(0, os.SEEK_END)
+        if end == 0:
             return
-        with path.open(newline="") as handle:
-            yield from csv.DictReader(handle)
+        handle.seek(end - 1)
+        if handle.read(1) == b"\n":
+            return
+        position = end
+        while position > 0:
+            start = max(0, position - MAX_ROW_BYTES)
+            handle.seek(start)
+            found = handle.read(position - start).rfind(b"\n")
+            if found >= 0:
+                handle.truncate(start + found + 1)
+                return
+            position = start
+        handle.truncate(0)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file: a reader sees old or new, whole."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

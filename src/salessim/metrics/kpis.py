@@ -155,6 +155,15 @@ KPI_DEFINITIONS: dict[str, str] = {
 }
 
 
+STAGE_CONVERSION = "stage_conversion_"
+"""The prefix of each stage's conversion KPI: ``stage_conversion_<stage>``."""
+
+
+def kpi_names(stage_names: Sequence[str]) -> list[str]:
+    """Every KPI a run reports when its funnel has these stages."""
+    return [*KPI_DEFINITIONS, *(STAGE_CONVERSION + name for name in stage_names)]
+
+
 def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else NAN
 
@@ -246,7 +255,7 @@ def compute(record: Record, *, book_years: float = 1.0) -> dict[str, float]:
         kpis[f"mean_wait_days_{role}"] = _ratio(q.wait_days_sum, q.started) if q else NAN
         kpis[f"queue_length_mean_{role}"] = _ratio(q.waiting_area, r.measured_days) if q else NAN
     for name, done, converted in zip(r.stage_names, r.stage_done, r.stage_converted, strict=True):
-        kpis[f"stage_conversion_{name}"] = _ratio(converted, done)
+        kpis[STAGE_CONVERSION + name] = _ratio(converted, done)
     won_list, won_arr = r.won_list_by_quarter_week, r.won_arr_by_quarter_week
     kpis["price_realised"] = _ratio(sum(won_arr), sum(won_list))
     kpis["price_realised_quarter_end"] = _ratio(sum(won_arr[-2:]), sum(won_list[-2:]))

@@ -152,8 +152,13 @@ def _yaml_failure(file: str, text: str, exc: yaml.YAMLError) -> NoReturn:
     _fail(file, message, None if mark is None else mark.line + 1)
 
 
-def _read(path: Path, file: str) -> tuple[dict[str, Any], Origins, list[Problem]]:
-    """Read one YAML file into data, the origin of every key, and duplicate-key problems."""
+def _read(
+    path: Path, file: str, noun: str = "a scenario", keys: str = "meta, funnel"
+) -> tuple[dict[str, Any], Origins, list[Problem]]:
+    """Read one YAML file into data, the origin of every key, and duplicate-key problems.
+
+    ``noun`` and ``keys`` say what the file should be when it is not a mapping.
+    """
     text = read_text(path, file)
     try:
         loader = _LineLoader(text, file)
@@ -162,10 +167,10 @@ def _read(path: Path, file: str) -> tuple[dict[str, Any], Origins, list[Problem]
     try:
         node = loader.get_single_node()
         if node is None:
-            _fail(file, "the file is empty; a scenario is a mapping of keys such as meta, funnel")
+            _fail(file, f"the file is empty; {noun} is a mapping of keys such as {keys}")
         if not isinstance(node, yaml.MappingNode):
             what = "a list" if isinstance(node, yaml.SequenceNode) else repr(node.value)
-            _fail(file, f"a scenario must be a mapping of keys (key: value), not {what}", 1)
+            _fail(file, f"{noun} must be a mapping of keys (key: value), not {what}", 1)
         data = loader.located(node, ())
     except yaml.YAMLError as exc:
         _yaml_failure(file, text, exc)
@@ -300,14 +305,19 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     return _validate(data, origins, problems, files)
 
 
-def load_document(path: str | Path, model: type[M]) -> M:
+def load_document(
+    path: str | Path, model: type[M], noun: str = "a document", keys: str = "key: value"
+) -> M:
     """Load one YAML file (no ``extends``) into ``model``, with the scenario's error report.
+
+    ``noun`` and ``keys`` name what the file is and some of its keys, for the error when
+    it is not a mapping (``"an experiment file"``, ``"scenario, arms"``).
 
     Raises:
         ScenarioError: Listing every problem found, each with its file and line.
     """
     file = str(path)
-    data, origins, problems = _read(Path(path), file)
+    data, origins, problems = _read(Path(path), file, noun, keys)
     try:
         document = model.model_validate(data)
     except ValidationError as exc:
