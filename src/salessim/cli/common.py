@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from salessim import __version__
 from salessim.model.engine import Progress as ProgressCallback
+from salessim.report.format import printable
 from salessim.scenario.limits import MAX_SEED, MAX_YEARS
 from salessim.scenario.load import ScenarioError, load_scenario, resolve_scenario
 from salessim.scenario.reading import name_problem
@@ -87,7 +88,7 @@ def main(
 def fail(error: ScenarioError) -> typer.Exit:
     """Print a scenario's problems, one per line, and return the exit to raise."""
     for line in str(error).splitlines():
-        stderr.print(line, markup=False, highlight=False)
+        stderr.print(printable(line), markup=False, highlight=False)
     return typer.Exit(code=2)
 
 
@@ -133,7 +134,7 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
 
 def refuse(message: str) -> typer.Exit:
     """Print a one-line error and return the exit (code 2) to raise."""
-    stderr.print(message, markup=False, highlight=False)
+    stderr.print(printable(message), markup=False, highlight=False)
     return typer.Exit(code=2)
 
 

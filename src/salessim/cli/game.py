@@ -2,8 +2,11 @@
 
 Plain keyboard input and printed output (no full-screen app), so a game works over SSH.
 The save file is the game's decision log, written when the game starts and after every
-turn; any stop (q, Ctrl-D, Ctrl-C, a hang-up) saves too. Rendering lives here, the
-questions in :mod:`salessim.cli.game_menu`.
+turn; any stop (q, Ctrl-D, Ctrl-C, a hang-up) saves too. A hang-up is SIGHUP, or the
+terminal gone from under a prompt (its reads end, its writes fail): either way the game
+saves and exits 129, even when both come, one while the other is being handled.
+Rendering lives here, the questions in :mod:`salessim.cli.game_menu`; every name from a
+save or a scenario is shown through ``printable``.
 """
 
 from __future__ import annotations
@@ -14,8 +17,6 @@ import enum
 import json
 import math
 import shlex
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,9 +39,27 @@ from salessim.cli.common import (
     stderr,
 )
 from salessim.cli.game_menu import Menu, Outcome
+from salessim.cli.hang_up import (
+    LOST_TERMINAL,
+    HangUp,
+    hang_ups_noted,
+    interrupts_ignored,
+    silence_lost_terminal,
+    terminal_gone,
+)
 from salessim.game.briefing import LOWER_IS_BETTER, Briefing, Indicator
 from salessim.game.session import GameSession
-from salessim.report.format import MISSING, count, label, money, number, percent, role_label
+from salessim.report.format import (
+    MISSING,
+    count,
+    label,
+    money,
+    number,
+    percent,
+    printable,
+    printable_lines,
+    role_label,
+)
 from salessim.scenario.limits import MAX_SEED
 
 SAVE_SUFFIX = ".game.json"
@@ -94,15 +113,19 @@ def play(
     except OSError as error:
         raise refuse(f"cannot write the save file {save_path}: {error.strerror or error}") from None
     console = Console()
-    console.print(
+    _say(
+        console,
         f"Playing {session.name} (seed {session.seed}); the game is saved to {save_path} "
         "after every turn.",
-        markup=False,
-        highlight=False,
     )
-    menu = Menu(session, console, lambda: show_briefing(console, session.briefing()))
-    with _hang_up_raises():
-        _play_turns(session, console, menu, save_path)
+    with hang_ups_noted() as hang_up:
+        menu = Menu(
+            session,
+            console,
+            lambda: show_briefing(console, session.briefing()),
+            read=hang_up.reader(console),
+        )
+        _play_turns(session, console, menu, save_path, hang_up)
 
 
 @app.command()
@@ -162,47 +185,62 @@ def _open(
     return session, save or resume
 
 
-def _play_turns(session: GameSession, console: Console, menu: Menu, save_path: Path) -> None:
-    """Brief, decide and play until the game ends or stops; every stop saves."""
+def _play_turns(
+    session: GameSession, console: Console, menu: Menu, save_path: Path, hang_up: HangUp
+) -> None:
+    """Play until the game ends or stops; every stop saves, a hang-up exits 129."""
+    code = _play_until_stopped(session, console, menu, save_path, hang_up)
+    if code == HUNG_UP or hang_up.heard:  # heard while another stop was being handled, too
+        _hung_up(session, console, save_path, menu.pending)
+        raise typer.Exit(HUNG_UP)
+    if code:
+        raise typer.Exit(code)
+
+
+def _play_until_stopped(
+    session: GameSession, console: Console, menu: Menu, save_path: Path, hang_up: HangUp
+) -> int:
+    """Brief, decide and play until the game ends or stops; the exit code.
+
+    Ctrl-D saves and gives 0, Ctrl-C 130. The end of input after SIGHUP or from a
+    terminal that has gone, or a write to it failing, is a hang-up: :data:`HUNG_UP`, left
+    to the caller to save.
+    """
     try:
         while not session.finished:
             show_briefing(console, session.briefing())
             if menu.decide() is Outcome.QUIT:
                 break
             _save(session, console, save_path)
-    except HangUpError:
-        with contextlib.suppress(OSError):  # nobody is left to read it
-            _stopped(session, console, save_path, menu.pending)
-        raise typer.Exit(HUNG_UP) from None
-    except (EOFError, KeyboardInterrupt) as stop:
-        console.print()  # finish the prompt's line
-        _stopped(session, console, save_path, menu.pending)
-        raise typer.Exit(INTERRUPTED if isinstance(stop, KeyboardInterrupt) else 0) from None
-    if session.finished:
-        _finish(session, console, save_path)
-    else:
-        _stopped(session, console, save_path, menu.pending)
-
-
-class HangUpError(Exception):
-    """The terminal went away (a closed window or a dropped SSH link)."""
-
-
-@contextlib.contextmanager
-def _hang_up_raises() -> Iterator[None]:
-    """Within, a hang-up (SIGHUP) raises :class:`HangUpError`, so the game can save."""
-    if not hasattr(signal, "SIGHUP"):  # Windows
-        yield
-        return
-    previous = signal.signal(signal.SIGHUP, _hang_up)
+        if session.finished:
+            _finish(session, console, save_path)
+            return 0
+        code, cut_short = 0, False
+    except KeyboardInterrupt:
+        code, cut_short = INTERRUPTED, True
+    except EOFError:
+        if hang_up.heard or terminal_gone():
+            return HUNG_UP
+        code, cut_short = 0, True
+    except OSError as error:
+        if error.errno not in LOST_TERMINAL:
+            raise
+        return HUNG_UP
     try:
-        yield
-    finally:
-        signal.signal(signal.SIGHUP, previous)
+        with interrupts_ignored():
+            if cut_short:
+                console.print()  # finish the prompt's line
+            _stopped(session, console, save_path, menu.pending)
+    except OSError:  # the terminal went away while the game was saying goodbye
+        return HUNG_UP
+    return code
 
 
-def _hang_up(_signal: int, _frame: object) -> None:
-    raise HangUpError
+def _hung_up(session: GameSession, console: Console, save_path: Path, pending: bool) -> None:
+    """Save after a hang-up; say so if anyone is left to read it, and never fail for it."""
+    with interrupts_ignored(), contextlib.suppress(OSError):
+        _stopped(session, console, save_path, pending)
+    silence_lost_terminal()
 
 
 def _warn_of_drift(session: GameSession, path: Path) -> None:
@@ -210,9 +248,11 @@ def _warn_of_drift(session: GameSession, path: Path) -> None:
     if session.drift_from is None:
         return
     stderr.print(
-        f"Note: {path} was saved by salessim {session.saved_with}. Replayed by salessim "
-        f"{__version__}, turn {session.drift_from} comes out differently, so the figures "
-        f"from turn {session.drift_from} on are not the ones the player saw.",
+        printable(
+            f"Note: {path} was saved by salessim {session.saved_with}. Replayed by salessim "
+            f"{__version__}, turn {session.drift_from} comes out differently, so the figures "
+            f"from turn {session.drift_from} on are not the ones the player saw."
+        ),
         markup=False,
         highlight=False,
     )
@@ -231,11 +271,7 @@ def _save(session: GameSession, console: Console, save_path: Path) -> bool:
     try:
         session.save(save_path)
     except OSError as error:
-        console.print(
-            f"Could not save to {save_path}: {error.strerror or error}",
-            markup=False,
-            highlight=False,
-        )
+        _say(console, f"Could not save to {save_path}: {error.strerror or error}")
         return False
     return True
 
@@ -245,12 +281,8 @@ def _stopped(session: GameSession, console: Console, save_path: Path, pending: b
     if not _save(session, console, save_path):
         return
     note = " This turn's decisions were not played, so they are not in the save." if pending else ""
-    console.print(
-        f"Saved after {session.turn} of {session.turns} turns to {save_path}.{note}\n"
-        f"Carry on with: salessim play --resume {shlex.quote(str(save_path))}",
-        markup=False,
-        highlight=False,
-    )
+    _say(console, f"Saved after {session.turn} of {session.turns} turns to {save_path}.{note}")
+    _say(console, f"Carry on with: salessim play --resume {shlex.quote(str(save_path))}")
 
 
 def _finish(session: GameSession, console: Console, save_path: Path) -> None:
@@ -260,21 +292,25 @@ def _finish(session: GameSession, console: Console, save_path: Path) -> None:
     from salessim.game.scoring import debrief
 
     show_briefing(console, session.briefing())
-    console.print(
+    _say(
+        console,
         "Scoring: the autopilot on your seed, each turn left out, and your decisions on "
         f"{session.scenario.game.luck_seeds} other seeds...",
-        markup=False,
-        highlight=False,
     )
     with ProcessPoolExecutor() as pool, progress_bar("Debrief") as progress:
         found = debrief(session, executor=pool, progress=progress)
-    console.print(Panel("\n".join(found.lines()), title="Debrief", expand=False), markup=False)
-    console.print(
+    lines = "\n".join(printable(line) for line in found.lines())
+    console.print(Panel(lines, title="Debrief", expand=False), markup=False)
+    _say(
+        console,
         f"Game over after {session.turns} turns. The whole game is saved in {save_path}; "
         f"salessim replay {shlex.quote(str(save_path))} --quarter N shows any turn again.",
-        markup=False,
-        highlight=False,
     )
+
+
+def _say(console: Console, text: str) -> None:
+    """Print plain text, names from files and paths in it escaped (``printable``)."""
+    console.print(printable_lines(text), markup=False, highlight=False)
 
 
 def _one_line(error: Exception) -> str:
@@ -293,7 +329,12 @@ def show_briefing(console: Console, briefing: Briefing) -> None:
 
 
 def briefing_view(briefing: Briefing) -> Group:
-    """Everything a briefing says, ready to print: figures, story, team, pipeline, money."""
+    """Everything a briefing says, ready to print: figures, story, team, pipeline, money.
+
+    Every text in it (plan, segment and stage names come from the scenario) is shown
+    through ``printable``.
+    """
+    briefing = _printable(briefing)
     return Group(
         _header(briefing),
         indicator_table(briefing),
@@ -438,6 +479,22 @@ def _pay_plans(briefing: Briefing) -> Text:
 def _policies(briefing: Briefing) -> Text:
     lines = [f"  {name.capitalize()}: {words}" for name, words in briefing.policies.items()]
     return Text("Policies in force\n" + "\n".join(lines) + "\n")
+
+
+def _printable(value: Any) -> Any:
+    """``value`` with every text in it, keys included, through ``printable``."""
+    if isinstance(value, enum.Enum):
+        return value
+    if isinstance(value, str):
+        return printable(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = [field.name for field in dataclasses.fields(value) if field.init]
+        return dataclasses.replace(value, **{n: _printable(getattr(value, n)) for n in names})
+    if isinstance(value, dict):
+        return {_printable(key): _printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_printable(item) for item in value)
+    return value
 
 
 def briefing_json(briefing: Briefing) -> dict[str, Any]:

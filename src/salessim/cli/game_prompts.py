@@ -2,7 +2,9 @@
 
 Every question checks what is typed and asks again, politely, until it makes sense;
 Enter alone goes back to the menu. The menu itself is :mod:`salessim.cli.game_menu`,
-the commands that record decisions :mod:`salessim.cli.game_commands`.
+the commands that record decisions :mod:`salessim.cli.game_commands`. Everything said or
+asked goes through :func:`printable_lines`: names from a save or a scenario (plans,
+segments) cannot drive the terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import TypeVar
 
 from rich.console import Console
 from rich.text import Text
+
+from salessim.report.format import printable_lines
 
 T = TypeVar("T")
 Parser = Callable[[str], T]
@@ -102,7 +106,7 @@ class Prompter:
 
     def line(self, prompt: str) -> str:
         """One typed line, trimmed (EOFError or KeyboardInterrupt pass through)."""
-        return self.read(prompt).strip()
+        return self.read(printable_lines(prompt)).strip()
 
     def ask(self, prompt: str, parse: Parser[T], *, empty: T | None = None) -> T | None:
         """The parsed answer, or ``empty`` when the player just presses Enter."""
@@ -117,4 +121,4 @@ class Prompter:
 
     def say(self, text: str) -> None:
         """Print plain text (no markup), a line as one line however wide the terminal."""
-        self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        self.console.print(printable_lines(text), markup=False, highlight=False, soft_wrap=True)

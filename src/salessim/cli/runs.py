@@ -22,6 +22,7 @@ from salessim.cli.common import (
     stderr,
     wide_console,
 )
+from salessim.report.format import printable
 from salessim.run import RunResult, simulate
 from salessim.scenario.load import (
     ScenarioError,
@@ -155,7 +156,7 @@ def validate(
         except ScenarioError as error:
             failed = True
             for line in str(error).splitlines():
-                stderr.print(line, markup=False, highlight=False)
+                stderr.print(printable(line), markup=False, highlight=False)
             continue
         print(f"{name}: ok")
     if failed:

@@ -21,9 +21,9 @@ from typing import Any
 from pydantic import Field
 
 from salessim.experiments.runner import Arm, Design, UnknownMetricError
-from salessim.scenario.base import Days, Frozen
+from salessim.scenario.base import Days, Frozen, Seed
 from salessim.scenario.errors import Problem, ScenarioError
-from salessim.scenario.limits import MAX_REPLICATIONS, MAX_SEED, MAX_YEARS
+from salessim.scenario.limits import MAX_REPLICATIONS, MAX_YEARS
 from salessim.scenario.load import apply_overrides, load_document, load_scenario
 
 
@@ -33,7 +33,7 @@ class ExperimentFile(Frozen):
     name: str = "Untitled experiment"
     scenario: str = Field(description="The base scenario file, relative to this file.")
     replications: int = Field(default=30, ge=2, le=MAX_REPLICATIONS)
-    seed: int = Field(default=0, ge=0, le=MAX_SEED)
+    seed: Seed = 0
     years: float | None = Field(default=None, gt=0, le=MAX_YEARS)
     warmup: Days | None = None
     metrics: list[str] | None = None

@@ -118,6 +118,9 @@ def parse(data: Decisions | Mapping[str, Any]) -> Decisions:
     """
     if isinstance(data, Decisions):
         return data
+    if not isinstance(data, Mapping):  # a bot's or a save's answer may be anything
+        kind = "a list" if isinstance(data, list | tuple) else type(data).__name__
+        raise DecisionError([f"decisions: expected a mapping of keys, got {kind}"])
     try:
         return Decisions.model_validate(dict(data))
     except ValidationError as error:

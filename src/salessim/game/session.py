@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from salessim.game.decisions import (
 )
 from salessim.game.events import Script
 from salessim.game.narrative import TurnEvents
+from salessim.game.save_file import read_save, write_whole
 from salessim.game.spend import PeopleSpend
 from salessim.model.calendar import Calendar
 from salessim.model.control import (
@@ -45,10 +46,7 @@ from salessim.model.control import (
 from salessim.model.engine import Simulation
 from salessim.model.view import RepView
 from salessim.run import Recording
-from salessim.scenario.errors import ScenarioError
-from salessim.scenario.limits import MAX_SEED
 from salessim.scenario.load import apply_overrides, revalidate
-from salessim.scenario.reading import read_json
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 
@@ -154,7 +152,10 @@ class GameSession:
 
     # ------------------------------------------------------------------ saving
     def save(self, path: str | Path) -> Path:
-        """Write the save file: the scenario, the seed and every turn's decisions."""
+        """Write the save file: the scenario, the seed and every turn's decisions.
+
+        The file is replaced whole (:func:`write_whole`): a stop mid-write keeps the last.
+        """
         target = Path(path)
         document = {
             "salessim": __version__,
@@ -164,7 +165,7 @@ class GameSession:
             "decisions": self.log,
             "fingerprints": self.fingerprints,
         }
-        target.write_text(json.dumps(document, indent=1) + "\n")
+        write_whole(target, json.dumps(document, indent=1) + "\n")
         return target
 
     @classmethod
@@ -175,28 +176,16 @@ class GameSession:
         (another salessim version, say), ``drift_from`` is that turn's number.
 
         Raises:
-            ValueError: the file is not a salessim save, or passes a limit of ``limits``.
+            ValueError: the file is not a salessim save (:func:`read_save` says why), or
+                a saved turn's decisions no longer apply.
         """
+        save = read_save(Path(path))
         try:
-            document = read_json(Path(path), str(path))
-        except ScenarioError as error:
-            problem = error.problems[0]
-            where = "" if problem.line is None else f", line {problem.line}"
-            reason = f"{problem.message}{where}"
-            raise ValueError(f"{path}: not a salessim game save ({reason})") from None
-        try:
-            scenario = Scenario.model_validate(document["scenario"])
-            log = list(document["decisions"])
-            seed = int(document["seed"])
-            if not 0 <= seed <= MAX_SEED:
-                raise ValueError(f"the seed {seed} is not from 0 to {MAX_SEED}")
-            saved = [str(f) for f in document.get("fingerprints", [])]
-            saved_with = str(document.get("salessim", "an unknown version"))
-        except (OSError, ValueError, KeyError, TypeError, OverflowError) as error:
-            raise ValueError(f"{path}: not a salessim game save ({error})") from None
-        session = replay(scenario, seed, log, turns=turns, name=document.get("name", ""))
-        session.saved_with = saved_with
-        replayed = zip(saved, session.fingerprints, strict=False)  # turns= may stop early
+            session = replay(save.scenario, save.seed, save.decisions, turns=turns, name=save.name)
+        except DecisionError as error:
+            raise ValueError(f"{path}: the saved decisions cannot be replayed ({error})") from None
+        session.saved_with = save.salessim
+        replayed = zip(save.fingerprints, session.fingerprints, strict=False)  # turns= may stop
         session.drift_from = next((turn for turn, (a, b) in enumerate(replayed, 1) if a != b), None)
         return session
 
@@ -275,7 +264,7 @@ def fingerprint(briefing: Briefing) -> str:
 def replay(
     scenario: Scenario,
     seed: int,
-    log: list[Mapping[str, Any]],
+    log: Sequence[Decisions | Mapping[str, Any]],
     *,
     turns: int | None = None,
     name: str = "",
@@ -283,9 +272,13 @@ def replay(
     """The game after its first ``turns`` logged turns (all by default), rebuilt exactly.
 
     Raises:
-        DecisionError: a logged turn no longer applies (the log is not of this scenario).
+        DecisionError: a logged turn no longer applies (the log is not of this scenario);
+            each problem starts with the turn's number.
     """
     session = GameSession(scenario, seed, name=name)
-    for decisions in log[:turns]:
-        session.advance(decisions)
+    for turn, decisions in enumerate(log[:turns], start=1):
+        try:
+            session.advance(decisions)
+        except DecisionError as error:
+            raise DecisionError([f"turn {turn}: {problem}" for problem in error.problems]) from None
     return session

@@ -4,12 +4,14 @@ Every helper turns an unknown value (``None`` or NaN) into :data:`MISSING`, so c
 never print ``nan``. The one place figures are written for people: a KPI reads by its
 unit (``salessim.metrics.kinds``) as ``$53.6M``, ``22.8%`` or ``63.0 days``, a change
 in a share in points (``+2.1 pts``), and nothing in scientific notation. JSON keeps the
-raw numbers.
+raw numbers. Text read from a file (a name in a save or a scenario) is shown through
+:func:`printable`, so it cannot drive the terminal.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 from salessim.metrics.kinds import Unit, unit_of
 
@@ -128,6 +130,24 @@ def label(name: str) -> str:
 def role_label(role: str) -> str:
     """A role's display name: ``sdr`` -> ``SDR``, ``specialist`` -> ``Specialist``."""
     return role.upper() if len(role) <= 3 else label(role)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1: what a terminal obeys
+
+
+def printable(text: str) -> str:
+    r"""``text`` safe to echo to a terminal: each control character written out as ``\x1b``.
+
+    A name from a save or a scenario could otherwise clear the screen, move the cursor or
+    retitle the window. Line breaks are control characters too: text of several lines is
+    shown a line at a time (:func:`printable_lines`).
+    """
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+def printable_lines(text: str) -> str:
+    """``text`` through :func:`printable` a line at a time, its line breaks kept."""
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 # ----------------------------------------------------------------------------- KPIs by unit

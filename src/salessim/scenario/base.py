@@ -26,8 +26,16 @@ from salessim.scenario.limits import (
     MAX_MULTIPLE,
     MAX_NUMBER,
     MAX_RATE_PER_DAY,
+    MAX_SEED,
 )
-from salessim.scenario.units import parse_duration, parse_money, parse_number, parse_rate
+from salessim.scenario.units import (
+    SHOWN_DIGITS,
+    digits,
+    parse_duration,
+    parse_money,
+    parse_number,
+    parse_rate,
+)
 
 
 class Frozen(BaseModel):
@@ -68,6 +76,19 @@ Number = Annotated[float, BeforeValidator(parse_number), Field(ge=-MAX_NUMBER, l
 Date = Annotated[dt.date, Field(ge=FIRST_DATE, le=LAST_DATE)]
 Headcount = Annotated[int, Field(ge=0, le=MAX_HEADCOUNT)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+
+
+def _seed_in_range(seed: object) -> object:
+    """Refuse a whole number out of range in the words of the docs; the rest is strict int's."""
+    if isinstance(seed, int) and not isinstance(seed, bool) and not 0 <= seed <= MAX_SEED:
+        shown = f"a {digits(seed)}-digit number" if digits(seed) > SHOWN_DIGITS else seed
+        raise ValueError(f"{shown} is not from 0 to 2^63 - 1 ({MAX_SEED})")
+    return seed
+
+
+Seed = Annotated[int, BeforeValidator(_seed_in_range), Field(strict=True, ge=0, le=MAX_SEED)]
+"""A root random seed: a whole number written as one (``true``, ``1.5`` or ``"7"`` are
+refused, never truncated), from 0 to 2^63 - 1."""
 
 
 class Role(StrEnum):

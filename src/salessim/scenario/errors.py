@@ -26,7 +26,7 @@ from salessim.scenario.keys import (
     unknown_key,
 )
 from salessim.scenario.schema import Scenario
-from salessim.scenario.units import digits
+from salessim.scenario.units import SHOWN_DIGITS, digits
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,6 @@ _BOUNDS = {
     "less_than_equal": ("le", "<="),
 }
 _PREFIXES = ("Value error, ", "Assertion failed, ")
-SHOWN_DIGITS = 30  # a longer integer is shown by its number of digits
 SHOWN_CHARS = 60  # a longer text is shown with its middle cut out
 
 
@@ -171,6 +170,8 @@ def _message(error: ErrorDetails, path: KeyPath, value: Any, root: Any = Scenari
         return f"must be a finite number, got {_show(value)}"
     if kind in ("float_type", "float_parsing") and isinstance(value, int):
         return f"a {digits(value)}-digit number is too large"
+    if kind == "int_type" and isinstance(value, float):  # a strict whole number: 2.0 is not
+        return f"expected a whole number, got {value!r}"
     if kind in _BOUNDS:
         bound_name, op = _BOUNDS[kind]
         bound = ctx[bound_name]

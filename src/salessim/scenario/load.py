@@ -30,6 +30,7 @@ from salessim.scenario.keys import (
     schema_at,
     set_path,
 )
+from salessim.scenario.overrides import Override, blame_overrides
 from salessim.scenario.reading import (
     LimitedLoader,
     LimitExceeded,
@@ -253,8 +254,8 @@ def _parse_override(text: str) -> tuple[list[str], Any] | Problem:
 
 def _apply(
     data: dict[str, Any], origins: Origins, overrides: Mapping[str, object] | Sequence[str]
-) -> list[Problem]:
-    """Apply overrides to ``data`` in order; return the problems found, in the same order."""
+) -> tuple[list[Problem], list[Override]]:
+    """Apply overrides to ``data`` in order: the problems found, and the overrides applied."""
     if isinstance(overrides, str):
         overrides = [overrides]
     items: list[tuple[list[str], Any] | Problem]
@@ -263,25 +264,42 @@ def _apply(
     else:
         items = [_parse_override(text) for text in overrides]
     problems: list[Problem] = []
+    applied: list[Override] = []
     for item in items:
         if isinstance(item, Problem):
             problems.append(item)
-        elif "" in item[0]:
-            problems.append(Problem(SET, None, ".".join(item[0]), "empty part in the key path"))
-        elif failed := set_path(data, item[0], item[1], origins, Origin(SET, None)):
+            continue
+        parts, value = item
+        kept = copy.deepcopy(value)  # a later override may change the value in place
+        if "" in parts:
+            problems.append(Problem(SET, None, ".".join(parts), "empty part in the key path"))
+        elif failed := set_path(data, parts, value, origins, Origin(SET, None)):
             problems.append(Problem(SET, None, dotted(failed[0]), failed[1]))
-    return problems
+        else:
+            applied.append((parts, kept))
+    return problems, applied
 
 
 # ----------------------------------------------------------------------------- validation
 def _validate(
-    data: dict[str, Any], origins: Origins, problems: list[Problem], files: list[str]
+    data: dict[str, Any],
+    origins: Origins,
+    problems: list[Problem],
+    files: list[str],
+    overridden: tuple[dict[str, Any], list[Override]] | None = None,
 ) -> Scenario:
-    """Validate ``data``; raise every problem found, sorted by file and line."""
+    """Validate ``data``; raise every problem found, sorted by file and line.
+
+    ``overridden`` is the data before the overrides and the overrides applied to it: a
+    problem only they brought about is reported at the override (``blame_overrides``).
+    """
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = problems + problems_from(exc, data, origins)
+        found = problems_from(exc, data, origins)
+        if overridden is not None:
+            found = blame_overrides(found, *overridden)
+        problems = problems + found
     if problems:
         rank = {file: i for i, file in enumerate([*files, SET])}
         raise ScenarioError(
@@ -301,8 +319,9 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
         ScenarioError: Listing every problem found, each with its file and line.
     """
     data, origins, problems, files = _read_tree(Path(path), str(path))
-    problems += _apply(data, origins, overrides)
-    return _validate(data, origins, problems, files)
+    before = copy.deepcopy(data) if overrides else {}
+    failed, applied = _apply(data, origins, overrides)
+    return _validate(data, origins, problems + failed, files, (before, applied))
 
 
 def load_document(
@@ -342,8 +361,9 @@ def apply_overrides(
     """
     data = scenario.model_dump(by_alias=True, exclude_none=True)
     origins: Origins = {(): Origin(SET, None)}
-    problems = _apply(data, origins, overrides)
-    return _validate(data, origins, problems, [])
+    before = copy.deepcopy(data)
+    problems, applied = _apply(data, origins, overrides)
+    return _validate(data, origins, problems, [], (before, applied))
 
 
 def revalidate(scenario: Scenario) -> Scenario:

@@ -348,7 +348,7 @@ def _limits_section() -> str:
         ("other counts (winners, recognitions, hires a turn)", f"at most {limits.MAX_COUNT:,}"),
         ("counts of months (plans, draws, severance)", f"at most {limits.MAX_MONTHS:,}"),
         ("replications per arm (`-n`, `replications:`)", f"at most {limits.MAX_REPLICATIONS:,}"),
-        ("seeds (`--seed`, `seed:`)", "0 to 2^63 - 1"),
+        ("seeds (`--seed`, `seed:`)", "whole numbers, 0 to 2^63 - 1"),
         ("`--workers`", f"at most {limits.MAX_WORKERS:,}"),
         (
             "a scenario or experiment file",

@@ -32,6 +32,10 @@ _QUANTITY = re.compile(rf"^\s*({_NUMBER})\s*([A-Za-z]*)\s*$")
 _RATE = re.compile(rf"^\s*({_NUMBER})\s*/\s*([A-Za-z]+)\s*$")
 
 
+SHOWN_DIGITS = 30
+"""A longer integer is shown in messages by its number of digits (printing has a limit)."""
+
+
 def digits(value: int) -> int:
     """How many decimal digits ``value`` has, without printing it (printing has a limit)."""
     value = abs(value)
