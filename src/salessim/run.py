@@ -3,7 +3,7 @@
 No files, no environment variables, no globals: a ``RunResult`` is plain data that
 pickles to any executor and is identical for the same scenario and seed. ``Recording``
 is the one place where observers attach to a simulation: the recorder, the opt-in event
-log and the switch that ends the warm-up.
+log, the switch that ends the warm-up and the ends of the measured (cohort) years.
 """
 
 from __future__ import annotations
@@ -76,13 +76,22 @@ class Recording:
         self.recorder = Recorder(
             sim.bus,
             sim.snapshot,
+            sim.book,
             [s.name for s in stages],
             [s.role.value for s in stages],
             lambda day: sim.calendar.period(day, 3)[0],
         )
         segments = list(sim.scenario.market.segments)
         self.event_log = EventLog(sim.bus, segments) if events else None
-        sim.at(sim.measure_from, self.recorder.start)
+        sim.at(sim.measure_from, self._start_measuring)
+
+    def _start_measuring(self) -> None:
+        self.recorder.start()
+        self.sim.at(self.recorder.year_ends_at, self._year_ended)
+
+    def _year_ended(self) -> None:
+        self.recorder.close_year(self.sim.now)
+        self.sim.at(self.recorder.year_ends_at, self._year_ended)
 
     @property
     def record(self) -> Record:

@@ -15,6 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from salessim.metrics.kinds import Unit, unit_of
 from salessim.metrics.kpis import KPI_DEFINITIONS
 from salessim.run import simulate
 from salessim.scenario.policies import Ownership, Routing
@@ -22,8 +23,10 @@ from salessim.scenario.schema import Scenario
 
 PROBABILITY = st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0.05, 0.95))
 EXAMPLES = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FLOAT_SLACK = 1e-9
-"""Relative slack for sums of floats (ARR, time integrals); counts are compared exactly."""
+MONEY_SLACK = 0.01
+"""A cent: how far sums of money kept in different orders may differ. The runs here hold
+a few million dollars of ARR, whose float sums are off by far less; counts, times and
+shares are compared exactly."""
 
 
 def _exp(mean_days: float) -> dict[str, Any]:
@@ -163,16 +166,11 @@ def test_every_lead_is_accounted_for(scenario, seed):
 @EXAMPLES
 @given(scenarios(), SEEDS)
 def test_arr_balances(scenario, seed):
-    """Starting ARR + new + expansion - churn - contraction is ending ARR (to float rounding)."""
+    """Starting ARR + new + expansion - churn - contraction is ending ARR, to the cent."""
     k = simulate(scenario, seed).kpis
     inflow = k["starting_arr"] + k["bookings_new_arr"] + k["bookings_expansion_arr"]
     outflow = k["churned_arr"] + k["contraction_arr"]
-    assert math.isclose(
-        inflow - outflow,
-        k["ending_arr"],
-        rel_tol=FLOAT_SLACK,
-        abs_tol=FLOAT_SLACK * max(1.0, inflow),
-    )
+    assert abs(inflow - outflow - k["ending_arr"]) <= MONEY_SLACK, (inflow - outflow, k)
     assert k["customers_end"] == k["customers_start"] + k["new_logos"] - k["churned_logos"]
 
 
@@ -181,22 +179,20 @@ def test_arr_balances(scenario, seed):
 def test_nothing_is_negative_and_shares_are_shares(scenario, seed):
     """Counts, money, times and rates are >= 0; utilisations and probabilities are in [0, 1].
 
-    Morale is the one signed KPI: it must stay on [-1, 1].
-
-    Utilisation is a ratio of float time integrals, so it may exceed 1 by rounding
-    (about 1e-14 when a team is busy the whole time): allowed up to 1 + 1e-9.
+    Morale is the one signed KPI: it must stay on [-1, 1]. Money may fall short of 0 by a
+    cent (ARR kept as a running sum); everything else is checked exactly.
     """
     result = simulate(scenario, seed)
     k = result.kpis
     assert set(KPI_DEFINITIONS) <= set(k)
-    money = k["starting_arr"] + k["bookings_new_arr"] + k["bookings_expansion_arr"]
     morale = k.pop("morale_mean")
     assert math.isnan(morale) or -1 <= morale <= 1, morale
     for name, value in k.items():
-        assert math.isnan(value) or value >= -FLOAT_SLACK * max(1.0, money), (name, value)
+        least = -MONEY_SLACK if unit_of(name) is Unit.MONEY else 0.0
+        assert math.isnan(value) or value >= least, (name, value)
     shares = [n for n in k if n.startswith(("utilisation_", "stage_conversion_"))]
     for name in [*shares, "win_rate", "expansion_share", "grr", "logo_churn_rate"]:
-        assert math.isnan(k[name]) or k[name] <= 1 + FLOAT_SLACK, (name, k[name])
+        assert math.isnan(k[name]) or k[name] <= 1, (name, k[name])
     for role, queue in result.record.queues.items():
         assert queue.waited <= queue.started, role
         for field in ("wait_days_sum", "cold_wait_days_sum", "waiting_area", "busy_area"):

@@ -56,10 +56,13 @@ KPI_DEFINITIONS: dict[str, str] = {
     "customers_end": "Accounts at the end.",
     "new_logos": "Accounts won in the period.",
     "churned_logos": "Accounts lost in the period.",
-    "grr": "Gross revenue retention: mean over complete measured years of "
-    "(start ARR - churn - contraction of that year's starting accounts) / start ARR.",
-    "nrr": "Net revenue retention: as grr, plus expansion of the starting accounts.",
-    "logo_churn_rate": "Mean over complete years of starting accounts lost / starting accounts.",
+    "grr": "Gross revenue retention: mean over complete measured years of the ARR the "
+    "year's starting accounts kept, each at most its ARR at the start (0 if it left), over "
+    "their ARR at the start; on [0, 1].",
+    "nrr": "Net revenue retention: mean over complete measured years of the ARR of the "
+    "year's starting accounts at its end (expansion included) over their ARR at its start.",
+    "logo_churn_rate": "Mean over complete measured years of the year's starting accounts "
+    "that left / its starting accounts.",
     "pipeline_open_end": "Open deals (leads past qualification) at the end.",
     "pipeline_value_end": "Value of open deals at the end.",
     "open_leads_mean": "Time-average number of open leads (L in Little's law).",
@@ -199,7 +202,8 @@ def compute(record: Record, *, book_years: float = 1.0) -> dict[str, float]:
     closed = r.closed_by_status
     won, lost = closed.get("won", 0), closed.get("lost", 0)
     created = sum(r.leads_by_source.values())
-    years = [y for y in r.years if y.complete and y.start_arr > 0]
+    years = [y for y in r.years if y.complete]
+    with_arr = [y for y in years if y.start_arr > 0]
     sdr = r.queues.get("sdr")
     kpis: dict[str, float] = {
         "measured_days": r.measured_days,
@@ -230,15 +234,8 @@ def compute(record: Record, *, book_years: float = 1.0) -> dict[str, float]:
         "customers_end": r.ending_logos,
         "new_logos": r.new_logos,
         "churned_logos": r.churned_logos,
-        "grr": _mean(
-            [(y.start_arr - y.churned_arr - y.contraction_arr) / y.start_arr for y in years]
-        ),
-        "nrr": _mean(
-            [
-                (y.start_arr - y.churned_arr - y.contraction_arr + y.expansion_arr) / y.start_arr
-                for y in years
-            ]
-        ),
+        "grr": _mean([y.retained_arr / y.start_arr for y in with_arr]),
+        "nrr": _mean([y.end_arr / y.start_arr for y in with_arr]),
         "logo_churn_rate": _mean([y.churned_logos / y.start_logos for y in years if y.start_logos]),
         "pipeline_open_end": _pipeline_count(r),
         "pipeline_value_end": _pipeline_value(r),

@@ -31,10 +31,20 @@ class RoleQueue:
 
 @dataclass
 class CohortYear:
-    """One measured year of the customer book, for gross and net retention."""
+    """One measured year of the accounts live at its start, for gross and net retention.
+
+    Each account counts once, from its ARR at the start of the year to its ARR at the end
+    (0 if it churned), however often it renewed in between: ``retained_arr`` sums the
+    lesser of the two, ``end_arr`` the ARR at the end; ``churned_arr`` is the starting
+    ARR of the accounts that left, ``contraction_arr`` and ``expansion_arr`` the net
+    loss and gain of those that stayed. So start - churned - contraction = retained and
+    retained + expansion = end.
+    """
 
     start_arr: float = 0.0
     start_logos: int = 0
+    retained_arr: float = 0.0
+    end_arr: float = 0.0
     churned_arr: float = 0.0
     contraction_arr: float = 0.0
     expansion_arr: float = 0.0

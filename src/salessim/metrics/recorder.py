@@ -4,12 +4,19 @@ It keeps O(1) state per event (counters, a list of won-deal cycle times, one row
 month, one number per week), so memory stays flat as the horizon grows. Anything that
 is state rather than an event (ARR, queue integrals, pipeline) it reads from the model's
 snapshot, at the start of measuring, at month ends and at the end.
+
+Retention is measured in cohort years of ``DAYS_PER_YEAR`` from the start of measuring
+(``salessim.metrics.cohort``): the accounts live when a year starts, read from the
+model's book then, are followed to its end. Whoever runs the simulation calls
+``close_year`` when a year ends (``salessim.run.Recording`` schedules it); ``finish``
+closes a year the run ends on. A cohort costs 21 bytes an account.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from salessim.metrics.cohort import Cohort
 from salessim.metrics.pay import PayRecorder
 from salessim.metrics.people import PeopleRecorder
 from salessim.metrics.record import WEEKS_A_QUARTER, CohortYear, Record, RoleQueue
@@ -30,8 +37,13 @@ from salessim.model.events import (
     Source,
     StageDone,
 )
-from salessim.model.view import Snapshot
+from salessim.model.view import BookView, Snapshot
 from salessim.scenario.base import Role
+from salessim.scenario.units import DAYS_PER_YEAR
+
+YEAR_SLACK_DAYS = 1e-6
+"""A measured year short of ``DAYS_PER_YEAR`` by less than this (a tenth of a second),
+as a horizon summed in floating point may be, is complete."""
 
 
 class Recorder:
@@ -41,6 +53,7 @@ class Recorder:
         self,
         bus: Bus,
         probe: Callable[[], Snapshot],
+        book: Callable[[], BookView],
         stage_names: list[str],
         stage_roles: list[str],
         quarter_start: Callable[[float], float],
@@ -48,8 +61,9 @@ class Recorder:
         """``quarter_start`` gives the first day of the fiscal quarter holding a day."""
         self._probe = probe
         self._quarter_start = quarter_start
-        self._year_start = 0.0
-        self._months_in_year = 0
+        self._book = book
+        self._cohort: Cohort | None = None
+        self._closed_years: list[CohortYear] = []
         self.record = Record(stage_names=list(stage_names), stage_roles=list(stage_roles))
         self.people = PeopleRecorder(bus, self.record.people)
         self.pay = PayRecorder(bus, self.record.pay)
@@ -91,7 +105,7 @@ class Recorder:
         self.people.start(list(probe.headcount))
         rec.pay.measured_from = probe.now
         self._open, self._open_since = probe.open_leads, probe.now
-        self._new_year(probe)
+        self._cohort = Cohort(self._book())
 
     def finish(self) -> Record:
         """Close the books at the end of the run and return the record."""
@@ -104,6 +118,9 @@ class Recorder:
         rec.pipeline_count_end = list(probe.stage_count)
         rec.pipeline_value_end = list(probe.stage_value)
         self._tick_open(probe.now)
+        self.close_year(probe.now)
+        assert self._cohort is not None
+        rec.years = [*self._closed_years, self._cohort.year(complete=False)]
         for role, queue in rec.queues.items():
             queue.headcount = probe.headcount[role]
             queue.waiting_area = probe.waiting_area[role] - self._start.waiting_area[role]
@@ -197,45 +214,46 @@ class Recorder:
         if self._start is not None and event.lead is not None:
             self.record.new_logos += 1
 
-    def _cohort(self, opened_at: float) -> CohortYear | None:
-        """The measured year whose starting book the account belongs to, if any."""
-        if not self.record.years or opened_at > self._year_start:
-            return None
-        return self.record.years[-1]
-
     def _account_renewed(self, event: AccountRenewed) -> None:
-        if self._start is None:
+        if self._cohort is None:
             return
-        rec, cohort = self.record, self._cohort(event.opened_at)
+        rec = self.record
         before, after = event.arr_before, event.arr_after
+        self._cohort.renewed(event.account, after)
         if after > before:
             rec.bookings_expansion_arr += after - before
             self._bump("bookings_expansion_arr", after - before)
-            if cohort is not None:
-                cohort.expansion_arr += after - before
         elif after < before:
             rec.contraction_arr += before - after
             self._bump("contraction_arr", before - after)
-            if cohort is not None:
-                cohort.contraction_arr += before - after
 
     def _account_churned(self, event: AccountChurned) -> None:
-        if self._start is None:
+        if self._cohort is None:
             return
-        rec, cohort = self.record, self._cohort(event.opened_at)
+        rec = self.record
         arr = event.arr_lost
+        self._cohort.churned(event.account)
         rec.churned_arr += arr
         rec.churned_logos += 1
         self._bump("churned_arr", arr)
-        if cohort is not None:
-            cohort.churned_arr += arr
-            cohort.churned_logos += 1
 
     # ------------------------------------------------------------------ months and years
-    def _new_year(self, probe: Snapshot) -> None:
-        self._year_start = probe.now
-        self._months_in_year = 0
-        self.record.years.append(CohortYear(start_arr=probe.arr, start_logos=probe.logos))
+    @property
+    def year_ends_at(self) -> float:
+        """The day the measured year now running ends."""
+        return self.record.measured_from + (len(self._closed_years) + 1) * DAYS_PER_YEAR
+
+    def close_year(self, now: float) -> None:
+        """At the end of a measured year, close its cohort and start the next one's.
+
+        Does nothing before the year's end (less ``YEAR_SLACK_DAYS``), so a year closed
+        by ``finish`` is not closed again when the run goes on.
+        """
+        if self._cohort is None or now < self.year_ends_at - YEAR_SLACK_DAYS:
+            return
+        self._closed_years.append(self._cohort.year(complete=True))
+        self.record.years = list(self._closed_years)
+        self._cohort = Cohort(self._book())
 
     def _quarter_end(self, event: QuarterEnded) -> None:
         if self._start is not None:
@@ -274,10 +292,6 @@ class Recorder:
         self.record.add_month(row)
         self._month_counts = {}
         self._month = probe
-        self._months_in_year += 1
-        if self._months_in_year == 12:
-            self.record.years[-1].complete = True
-            self._new_year(probe)
 
 
 SOURCE_NAMES = {Source.INBOUND: "inbound", Source.OUTBOUND: "outbound", Source.REFERRAL: "referral"}

@@ -28,7 +28,7 @@ from salessim.model.pay.payroll import Payroll
 from salessim.model.script import Script
 from salessim.model.sources import LeadFactory, outbound_rate, poisson_arrivals
 from salessim.model.streams import Streams
-from salessim.model.view import OrgView, Snapshot
+from salessim.model.view import BookView, OrgView, Snapshot
 from salessim.model.workforce import Workforce
 from salessim.scenario.base import Role
 from salessim.scenario.dists import Dist
@@ -288,6 +288,10 @@ class Simulation:
             bus.emit(QuarterEnded(now, quarter))
         if year is not None:
             bus.emit(YearEnded(now, year))
+
+    def book(self) -> BookView:
+        """The live accounts now and their ARR: what observers read for retention cohorts."""
+        return BookView(*self.customers.book.arr_by_id())
 
     def snapshot(self) -> Snapshot:
         """The model's state now: what observers read besides events."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from salessim.scenario.base import Role
 
 
@@ -32,6 +34,14 @@ class Snapshot:
     open_requisitions: int
     roster: list[tuple[str, float, float | None, bool]]
     """(role, tenure in days, trailing attainment or None, fully ramped) per employed rep."""
+
+
+@dataclass(frozen=True)
+class BookView:
+    """The live accounts now: ``ids`` ascending and the ARR of each (``arr``), 12 bytes each."""
+
+    ids: np.ndarray
+    arr: np.ndarray
 
 
 @dataclass(frozen=True)
