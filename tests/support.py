@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from salessim.experiments.runner import Arm, Design
+from salessim.experiments import runner
+from salessim.experiments.runner import Arm, Design, replication_seed
 from salessim.scenario.load import apply_overrides, load_scenario
 from salessim.scenario.schema import Scenario
 
@@ -66,3 +67,15 @@ QUEUE_COMPARE = [
     "0.05",
     "--arm",
 ]
+
+
+def break_first_replication(monkeypatch) -> None:
+    """Make the first replication of a design seeded 1 raise; the others run as usual."""
+    real = runner.replicate
+
+    def broken_first(scenario, seed, years, metrics):
+        if seed == replication_seed(1, 0):
+            raise RuntimeError("the model broke")
+        return real(scenario, seed, years, metrics)
+
+    monkeypatch.setattr(runner, "replicate", broken_first)

@@ -11,7 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 from salessim.cli import app
-from salessim.experiments import runner
 from salessim.experiments.grids import labels
 from salessim.experiments.runner import Arm, Design, replication_seed, run
 from salessim.experiments.stats import (
@@ -22,7 +21,7 @@ from salessim.experiments.stats import (
     t975,
 )
 from salessim.experiments.store import Store
-from tests.support import QUEUE_COMPARE, same, small_design
+from tests.support import QUEUE_COMPARE, break_first_replication, same, small_design
 
 
 # ---------------------------------------------------------------------- statistics
@@ -157,14 +156,7 @@ def test_a_directory_of_another_experiment_is_refused(small_org, tmp_path):
 
 def test_a_failed_replication_is_recorded_and_the_rest_go_on(small_org, tmp_path, monkeypatch):
     """A replication that raises is recorded with its error; the next one still runs."""
-    real = runner.replicate
-
-    def broken_first(scenario, seed, years, metrics):
-        if seed == replication_seed(1, 0):
-            raise RuntimeError("the model broke")
-        return real(scenario, seed, years, metrics)
-
-    monkeypatch.setattr(runner, "replicate", broken_first)
+    break_first_replication(monkeypatch)
     design = Design([Arm("a", small_org)], 2, seed=1, years=0.1, metrics=["deals_won"])
     results = run(design, store=Store(tmp_path, design.manifest()))
     assert [f["replication"] for f in results.failures] == ["0"]

@@ -15,7 +15,6 @@ import pytest
 from typer.testing import CliRunner
 
 from salessim.cli import app
-from salessim.experiments import runner
 from salessim.experiments.profiles import ATTAINMENT_EDGES, ArmProfile, RunningMean
 from salessim.experiments.report import quarter_ends, write_report
 from salessim.experiments.runner import (
@@ -31,7 +30,7 @@ from salessim.experiments.store import Store
 from salessim.run import simulate
 from salessim.scenario.load import apply_overrides
 from salessim.scenario.units import DAYS_PER_YEAR
-from tests.support import ROOT
+from tests.support import ROOT, break_first_replication
 
 CAP = "compensation.plans.ae_linear.components.0.commission.cap"
 SMALL = ["--set", "roles.ae.headcount=6", "--set", "roles.sdr.headcount=3"]
@@ -168,14 +167,7 @@ def test_the_markdown_summary_has_a_row_per_metric_and_arm(finished):
 
 def test_a_failed_replication_is_listed_in_the_report(small_org, tmp_path, monkeypatch):
     """A failed replication is listed in the HTML report with its error."""
-    real = runner.replicate
-
-    def broken_first(scenario, seed, years, metrics):
-        if seed == replication_seed(1, 0):
-            raise RuntimeError("the model broke")
-        return real(scenario, seed, years, metrics)
-
-    monkeypatch.setattr(runner, "replicate", broken_first)
+    break_first_replication(monkeypatch)
     design = Design([Arm("a", small_org)], 2, seed=1, years=0.1, metrics=["deals_won"])
     results = run(design, store=Store(tmp_path, design.manifest()))
     html = write_report(results, tmp_path, None, "x").html.read_text()

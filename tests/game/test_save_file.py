@@ -10,8 +10,11 @@ from salessim.game.decisions import DecisionError
 from salessim.game.save_file import read_save, write_whole
 from salessim.game.session import GameSession, replay
 from salessim.scenario.load import load_scenario
+from tests.support import ROOT
 
-BASELINE = load_scenario("scenarios/baseline.yaml", ["calendar.horizon=1y", "calendar.warmup=0"])
+BASELINE = load_scenario(
+    ROOT / "scenarios" / "baseline.yaml", ["calendar.horizon=1y", "calendar.warmup=0"]
+)
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -62,3 +63,20 @@ def load() -> Callable[[str | Path], Scenario]:
 def with_overrides() -> Callable[[Scenario, Mapping[str, object]], Scenario]:
     """``override_scenario`` as a fixture."""
     return override_scenario
+
+
+FIGURES: dict[str, object] = {}
+"""Figures the validation tests measured, by label (for docs/validation.md)."""
+
+
+@pytest.fixture
+def figure() -> Callable[[str, object], None]:
+    """Keep a figure a test measured; written to ``$SALESSIM_FIGURES`` when the run ends."""
+    return FIGURES.__setitem__
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the figures kept to the JSON file ``$SALESSIM_FIGURES`` names, if any."""
+    path = os.environ.get("SALESSIM_FIGURES")
+    if path and FIGURES:
+        Path(path).write_text(json.dumps(FIGURES, indent=1, default=float) + "\n")

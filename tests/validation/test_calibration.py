@@ -49,19 +49,21 @@ def baseline(pool: ProcessPoolExecutor) -> list[dict[str, float]]:
 
 
 @pytest.mark.parametrize("name", list(COMPANY_BANDS))
-def test_company_figures_are_in_band_in_four_replications_of_five(baseline, name):
+def test_company_figures_are_in_band_in_four_replications_of_five(baseline, name, figure):
     """Each company-wide figure is inside its benchmark band in at least 80% of seeds."""
     low, high = COMPANY_BANDS[name]
     values = [run[name] for run in baseline]
     inside = sum(1 for value in values if low <= value <= high)
+    figure(f"B1 {name}: mean, share in band", (statistics.fmean(values), inside / len(values)))
     assert inside >= 0.8 * len(values), (name, sorted(values))
 
 
 @pytest.mark.parametrize("name", list(PER_REP_BANDS))
-def test_per_rep_figures_average_inside_their_band(baseline, name):
+def test_per_rep_figures_average_inside_their_band(baseline, name, figure):
     """The mean over the thirty seeds of each per-rep figure is inside its band."""
     low, high = PER_REP_BANDS[name]
     values = [run[name] for run in baseline]
     assert not any(math.isnan(value) for value in values)
     mean = statistics.fmean(values)
+    figure(f"B1 {name}: mean", mean)
     assert low <= mean <= high, (name, mean)

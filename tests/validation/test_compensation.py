@@ -252,19 +252,21 @@ def hockey(pool: ProcessPoolExecutor) -> dict[str, list[dict[str, Any]]]:
     )
 
 
-def test_linear_commission_closes_evenly_through_the_quarter(hockey):
+def test_linear_commission_closes_evenly_through_the_quarter(hockey, figure):
     """B2, arm B: the last 2 of 13 weeks hold about 2/13 = 15.4% of bookings (+-3 points)."""
     share = statistics.fmean(late_share(run) for run in hockey["B"])
+    figure("B2 late share, linear", share)
     assert abs(share - 2 / 13) <= 0.03, share
 
 
-def test_a_quarter_end_bonus_and_accelerator_make_a_hockey_stick(hockey):
+def test_a_quarter_end_bonus_and_accelerator_make_a_hockey_stick(hockey, figure):
     """B2: a bonus at 100% and an accelerator make a quarter-end spike.
 
     The last two weeks hold at least 1.3x linear's share; the paired CI is above zero.
     """
     a = [late_share(run) for run in hockey["A"]]
     b = [late_share(run) for run in hockey["B"]]
+    figure("B2 late share, bonus and accelerator", statistics.fmean(a))
     assert statistics.fmean(a) >= 1.3 * statistics.fmean(b), (
         statistics.fmean(a),
         statistics.fmean(b),
@@ -273,7 +275,7 @@ def test_a_quarter_end_bonus_and_accelerator_make_a_hockey_stick(hockey):
     assert lo > 0
 
 
-def test_an_annual_quota_loads_the_fourth_quarter(hockey):
+def test_an_annual_quota_loads_the_fourth_quarter(hockey, figure):
     """B2, annual variant: Q4 holds more than a quarter of the year's bookings, Q1 less.
 
     Shares are of the whole fiscal years in the measured period.
@@ -290,6 +292,7 @@ def test_an_annual_quota_loads_the_fourth_quarter(hockey):
         q4.append(by_quarter[3] / year)
     lo, _ = paired_ci(q4, [0.25] * len(q4))
     _, hi = paired_ci(q1, [0.25] * len(q1))
+    figure("B2 annual Q4, Q1 shares", (statistics.fmean(q4), statistics.fmean(q1)))
     assert lo > 0 and hi < 0, (statistics.fmean(q4), statistics.fmean(q1))
 
 
@@ -305,23 +308,25 @@ def caps(pool: ProcessPoolExecutor) -> dict[str, list[dict[str, Any]]]:
     return run_arms(pool, arms, seeds=range(50))
 
 
-def test_enough_reps_would_pass_the_cap(caps):
+def test_enough_reps_would_pass_the_cap(caps, figure):
     """B3 applies when at least about 10% of rep-quarters pass 150% uncapped."""
     quarters = [
         sum(arr for _, arr in wins) > 1.5 * QUARTER_QUOTA
         for run in caps["B"]
         for wins in per_rep_quarter(run).values()
     ]
+    figure("B3 rep-quarters past 150%", statistics.fmean(quarters))
     assert statistics.fmean(quarters) >= 0.08
 
 
-def test_a_cap_lowers_team_bookings_by_three_to_nine_percent(caps):
+def test_a_cap_lowers_team_bookings_by_three_to_nine_percent(caps, figure):
     """B3: team bookings are 3 to 9% lower with the cap, and the CI is below zero."""
     change, lo, hi = relative([team(r) for r in caps["A"]], [team(r) for r in caps["B"]])
+    figure("B3 team change, CI", (change, lo, hi))
     assert hi < 0 and -0.09 <= change <= -0.03, (change, lo, hi)
 
 
-def test_a_cap_cuts_the_top_decile_more_than_the_team(caps):
+def test_a_cap_cuts_the_top_decile_more_than_the_team(caps, figure):
     """B3: the top ability decile's bookings fall more, relatively, than the team's."""
 
     def top(run: Mapping[str, Any]) -> float:
@@ -335,10 +340,11 @@ def test_a_cap_cuts_the_top_decile_more_than_the_team(caps):
         top(a) / top(b) - team(a) / team(b) for a, b in zip(caps["A"], caps["B"], strict=True)
     ]
     _, hi = paired_ci(drop_gap, [0.0] * len(drop_gap))
+    figure("B3 top decile change, CI", top_change)
     assert top_change[0] < team_change[0] and hi < 0, (top_change, team_change)
 
 
-def test_capped_reps_hold_deals_for_the_next_quarter(caps):
+def test_capped_reps_hold_deals_for_the_next_quarter(caps, figure):
     """B3: capped reps hold deals for the next quarter.
 
     After a quarter in which a rep's commission hit the cap, its first three weeks book
@@ -365,15 +371,17 @@ def test_capped_reps_hold_deals_for_the_next_quarter(caps):
     free = [bump(r, lambda rep, label, total: total > 1.5 * QUARTER_QUOTA) for r in caps["B"]]
     pairs = [(a, b) for a, b in zip(capped, free, strict=True) if a == a and b == b]
     lo, _ = paired_ci([a for a, _ in pairs], [b for _, b in pairs])
+    figure("B3 early bump, capped less free", statistics.fmean(a - b for a, b in pairs))
     assert len(pairs) >= 20 and lo > 0, statistics.fmean(a - b for a, b in pairs)
 
 
-def test_a_cap_leaves_laggards_alone(caps):
+def test_a_cap_leaves_laggards_alone(caps, figure):
     """B3: no laggard effect: the CI of the change holds zero, the change is within 10%."""
     change, lo, hi = relative(
         [by_tier(r, bookings_of(r).__getitem__)["laggard"] for r in caps["A"]],
         [by_tier(r, bookings_of(r).__getitem__)["laggard"] for r in caps["B"]],
     )
+    figure("B3 laggard change, CI", (change, lo, hi))
     assert lo < 0 < hi and abs(change) < 0.10, (change, lo, hi)
 
 
@@ -407,7 +415,7 @@ def test_pay_above_quota_keeps_stars_selling(accelerators):
     assert lo > 0
 
 
-def test_the_accelerator_gain_orders_stars_core_laggards(accelerators):
+def test_the_accelerator_gain_orders_stars_core_laggards(accelerators, figure):
     """B4: the gain past quota orders star > core > laggard (about zero).
 
     The star gain is at least twice the laggard gain.
@@ -419,6 +427,7 @@ def test_the_accelerator_gain_orders_stars_core_laggards(accelerators):
         )
         for tier in ("star", "core", "laggard")
     }
+    figure("B4 gain past quota by tier", gain)
     assert gain["star"] > gain["core"] > gain["laggard"], gain
     assert gain["star"] >= 2 * abs(gain["laggard"]), gain
 
@@ -469,29 +478,32 @@ def _tier_ratios(pacers: Mapping[str, list[dict[str, Any]]], tier: str) -> list[
     ]
 
 
-def test_quarterly_pacers_lift_laggards(pacers):
+def test_quarterly_pacers_lift_laggards(pacers, figure):
     """B5: laggards book more under quarterly bonuses (both teams pooled; CI above zero)."""
     gains = _tier_ratios(pacers, "laggard")
     lo, _ = paired_ci(gains, [0.0] * len(gains))
+    figure("B5 laggard gain, CI", (statistics.fmean(gains), lo, _))
     assert lo > 0, statistics.fmean(gains)
 
 
-def test_quarterly_pacers_mean_fewer_give_up_in_the_second_half(pacers):
+def test_quarterly_pacers_mean_fewer_give_up_in_the_second_half(pacers, figure):
     """B5: fewer reps fall below the effort of commission alone in July to December."""
     a = [r["gave_up"] for r in pacers["A"] + pacers["A_weak"]]
     b = [r["gave_up"] for r in pacers["B"] + pacers["B_weak"]]
     _, hi = paired_ci(b, a)
+    figure("B5 gave up a year, A and B", (statistics.fmean(a), statistics.fmean(b)))
     assert hi < 0, (statistics.fmean(a), statistics.fmean(b))
 
 
-def test_quarterly_pacers_do_not_lift_stars(pacers):
+def test_quarterly_pacers_do_not_lift_stars(pacers, figure):
     """B5: the effect on stars is zero or negative: at most +2%, the CI's upper end +5%."""
     gains = _tier_ratios(pacers, "star")
     _, hi = paired_ci(gains, [0.0] * len(gains))
+    figure("B5 star gain, CI high", (statistics.fmean(gains), hi))
     assert statistics.fmean(gains) <= 0.02 and hi <= 0.05, (statistics.fmean(gains), hi)
 
 
-def test_pacers_help_a_team_more_the_more_laggards_it_has(pacers):
+def test_pacers_help_a_team_more_the_more_laggards_it_has(pacers, figure):
     """B5: the team gain from pacers is larger in a team with more reps behind quota."""
     gains = {
         weak: [
@@ -501,6 +513,10 @@ def test_pacers_help_a_team_more_the_more_laggards_it_has(pacers):
         for weak in ("", "_weak")
     }
     lo, _ = paired_ci(gains["_weak"], gains[""])
+    figure(
+        "B5 team gain default, weak, CI low",
+        (statistics.fmean(gains[""]), statistics.fmean(gains["_weak"]), lo),
+    )
     assert lo > 0, (statistics.fmean(gains["_weak"]), statistics.fmean(gains[""]))
 
 
@@ -512,18 +528,20 @@ def cliffs(pool: ProcessPoolExecutor) -> dict[str, list[dict[str, Any]]]:
     return run_arms(pool, {"A": organisation(cliff), "B": organisation(LINEAR)})
 
 
-def test_commission_beats_a_cliff_bonus_for_the_team(cliffs):
+def test_commission_beats_a_cliff_bonus_for_the_team(cliffs, figure):
     """B6: linear commission books more in total, and the CI is above zero."""
-    _, lo, _ = relative([team(r) for r in cliffs["B"]], [team(r) for r in cliffs["A"]])
+    change, lo, hi = relative([team(r) for r in cliffs["B"]], [team(r) for r in cliffs["A"]])
+    figure("B6 team gain, CI", (change, lo, hi))
     assert lo > 0
 
 
-def test_commission_helps_weaker_reps_most(cliffs):
+def test_commission_helps_weaker_reps_most(cliffs, figure):
     """B6: the relative gain is larger for laggards than for stars."""
     gains = {
         tier: relative(_tier_bookings(cliffs["B"], tier), _tier_bookings(cliffs["A"], tier))[0]
         for tier in ("star", "core", "laggard")
     }
+    figure("B6 gain by tier", gains)
     assert gains["laggard"] > gains["star"] and gains["laggard"] > 0, gains
 
 
@@ -580,9 +598,10 @@ def _kpi(runs: list[dict[str, Any]], name: str) -> list[float]:
     return [r["kpis"][name] for r in runs]
 
 
-def test_paying_for_new_logos_only_costs_no_more(retention):
+def test_paying_for_new_logos_only_costs_no_more(retention, figure):
     """B9 compares equal budgets: total pay differs by less than 5%."""
     change, _, _ = relative(_kpi(retention["A"], "comp_cost"), _kpi(retention["B"], "comp_cost"))
+    figure("B9 comp cost change", change)
     assert abs(change) < 0.05, change
 
 
@@ -597,13 +616,24 @@ def test_new_logo_pay_spends_more_time_on_acquisition_and_books_more(retention):
 
 
 @pytest.mark.parametrize("kpi", ["grr", "nrr"])
-def test_new_logo_pay_costs_retention(retention, kpi):
+def test_new_logo_pay_costs_retention(retention, kpi, figure):
     """B9: GRR and NRR are lower when only new logos pay."""
     _, hi = paired_ci(_kpi(retention["A"], kpi), _kpi(retention["B"], kpi))
+    figure(
+        f"B9 {kpi}, A and B",
+        (statistics.fmean(_kpi(retention["A"], kpi)), statistics.fmean(_kpi(retention["B"], kpi))),
+    )
     assert hi < 0
 
 
-def test_retention_weighted_pay_ends_with_more_arr(retention):
+def test_retention_weighted_pay_ends_with_more_arr(retention, figure):
     """B9: after three years, ending ARR is higher with pay on retention and expansion."""
     lo, _ = paired_ci(_kpi(retention["B"], "ending_arr"), _kpi(retention["A"], "ending_arr"))
+    figure(
+        "B9 ending ARR, A and B",
+        (
+            statistics.fmean(_kpi(retention["A"], "ending_arr")),
+            statistics.fmean(_kpi(retention["B"], "ending_arr")),
+        ),
+    )
     assert lo > 0

@@ -353,7 +353,7 @@ def _losses(b8_arms: dict[str, list[float]], arm: str) -> list[float]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("rate", [0.1, 0.3])
-def test_attrition_costs_capacity_as_the_vacancy_and_ramp_formula_says(b8_arms, rate):
+def test_attrition_costs_capacity_as_the_vacancy_and_ramp_formula_says(b8_arms, rate, figure):
     """B8: steady-state ramped capacity lost to attrition is about a (V + D) / 12 per seat.
 
     100 AEs, constant quit hazard at annual rate a (10% or 30%), immediate backfill,
@@ -371,6 +371,7 @@ def test_attrition_costs_capacity_as_the_vacancy_and_ramp_formula_says(b8_arms, 
     formula = b8_formula(rate, people_only(1, voluntary=rate, ramp=B8_RAMP))
     mean = statistics.fmean(losses)
     se = statistics.stdev(losses) / math.sqrt(len(losses))
+    figure(f"B8 loss and formula at {rate}", (mean, formula))
     assert abs(mean - formula) <= B8_TOLERANCE * formula, (
         f"a = {rate}: simulated loss {mean:.4f} (se {se:.4f}) per seat vs a(V + D)/12 = "
         f"{formula:.4f}: off by {mean / formula - 1:+.1%}, more than {B8_TOLERANCE:.0%}"
@@ -484,7 +485,7 @@ def coaching_arms(
 
 
 @pytest.mark.slow
-def test_coaching_the_core_books_most(coaching_arms):
+def test_coaching_the_core_books_most(coaching_arms, figure):
     """B7: the same coaching hours on the core (B) book more than on stars (A) or laggards (C).
 
     Team new ARR over two years, 30 paired seeds. The 95% CI of the paired difference
@@ -496,11 +497,12 @@ def test_coaching_the_core_books_most(coaching_arms):
         lo, hi = paired_ci(bookings["B"], bookings[other])
         assert lo > 0, f"paired 95% CI of B - {other} bookings: [{lo:.4g}, {hi:.4g}]"
     gain = statistics.fmean(b / a - 1 for b, a in zip(bookings["B"], bookings["A"], strict=True))
+    figure("B7 core over stars", gain)
     assert gain >= 0.03, f"B books {gain:+.1%} more than A; expected at least 3%"
 
 
 @pytest.mark.slow
-def test_coaching_stars_keeps_them(coaching_arms):
+def test_coaching_stars_keeps_them(coaching_arms, figure):
     """B7: stars leave less when the coaching goes to them (A) than to the core (B).
 
     Star attrition per replication = star exits / star-years (stars of every role, by
@@ -511,6 +513,7 @@ def test_coaching_stars_keeps_them(coaching_arms):
         for arm, runs in coaching_arms.items()
     }
     lo, hi = paired_ci(rate["B"], rate["A"])
+    figure("B7 star attrition A, B", (statistics.fmean(rate["A"]), statistics.fmean(rate["B"])))
     assert lo > 0, (
         f"star attrition A {statistics.fmean(rate['A']):.3f}, B {statistics.fmean(rate['B']):.3f} "
         f"a year; paired 95% CI of B - A [{lo:.3f}, {hi:.3f}]"
@@ -518,7 +521,7 @@ def test_coaching_stars_keeps_them(coaching_arms):
 
 
 @pytest.mark.slow
-def test_reps_coached_three_hours_attain_ten_to_twenty_points_more(coaching_arms):
+def test_reps_coached_three_hours_attain_ten_to_twenty_points_more(coaching_arms, figure):
     """B7: core AEs coached >= 3 h a month end 10 to 20 attainment points above those < 2 h.
 
     Core AEs employed through the last twelve months of each run, grouped by their mean
@@ -538,6 +541,7 @@ def test_reps_coached_three_hours_attain_ten_to_twenty_points_more(coaching_arms
     assert len(gaps) >= 25, f"only {len(gaps)} seeds have both groups"
     gap = statistics.fmean(gaps)
     lo, hi = paired_ci(gaps, [0.0] * len(gaps))
+    figure("B7 attainment gap, CI", (gap, lo, hi))
     assert lo > 0, f"attainment gap {gap:.3f}, 95% CI [{lo:.3f}, {hi:.3f}]"
     assert 0.10 <= gap <= 0.20, f"attainment gap {gap:.3f} (CI [{lo:.3f}, {hi:.3f}])"
 
