@@ -24,6 +24,7 @@ from salessim.scenario import (
     resolve_scenario,
     scenario_json_schema,
 )
+from tests.support import ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -670,9 +671,15 @@ def test_resolve_unknown_scenario_lists_the_bundled_ones() -> None:
 
 
 def test_bundled_scenarios_load() -> None:
-    """Every shipped scenario file loads."""
-    for name in bundled_scenarios():
-        load_scenario(resolve_scenario(name))
+    """Every shipped scenario file is bundled and loads as the scenario its file names."""
+    shipped = ROOT / "scenarios"
+    files = sorted(
+        path.relative_to(shipped).with_suffix("").as_posix() for path in shipped.rglob("*.yaml")
+    )
+    assert files and bundled_scenarios() == files
+    for name in files:
+        said = yaml.safe_load((shipped / f"{name}.yaml").read_text(encoding="utf-8"))
+        assert load_scenario(resolve_scenario(name)).meta.name == said["meta"]["name"], name
 
 
 # ----------------------------------------------------------------------------- JSON schema
