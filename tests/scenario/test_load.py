@@ -313,11 +313,11 @@ def test_model_level_errors_point_at_the_model() -> None:
     ]
 
 
-def test_scenario_level_error_has_no_key() -> None:
-    """The whole-scenario check is reported at the top of the file, without a key path."""
+def test_scenario_level_error_names_the_key_it_concerns() -> None:
+    """A check across sections is reported at the key it concerns, on that key's line."""
     write("s.yaml", "# staffing\nroles:\n  ae: {headcount: 0}\n")
     (line,) = problems("s.yaml")
-    assert line.startswith("s.yaml:2: stage 'discovery' needs a ae but headcount is 0")
+    assert line.startswith("s.yaml:3: roles.ae.headcount: no ae reps (headcount 0) to work stages")
 
 
 def test_several_problems_are_reported_at_once_in_file_order() -> None:

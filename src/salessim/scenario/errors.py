@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from salessim.scenario.base import InconsistentError
 from salessim.scenario.keys import (
     SET,
     KeyPath,
@@ -215,6 +216,12 @@ def problems_from(
     problems = []
     for error in exc.errors(include_url=False):
         path = _yaml_path(error["loc"], extra=error["type"] == "extra_forbidden", root=root)
+        found = error.get("ctx", {}).get("error")
+        if isinstance(found, InconsistentError):  # several problems, each at its own key
+            for below, message in found.problems:
+                file, line = _origin(origins, (*path, *below))
+                problems.append(Problem(file, line, dotted((*path, *below)), message))
+            continue
         if error["type"] not in ("missing", "extra_forbidden"):
             path = _existing(data, path)  # e.g. `work: 2h`, not `work.constant.value`
         exact = _existing(data, path) == path
