@@ -3,8 +3,9 @@
 Extending a folder or an empty file was refused naming the extended file without a line;
 YAML cut short was refused at a line past the file's end; checks across sections (a stage
 whose role has no reps, an event outside the run) were told at the top of the file without
-a key; a problem on line 100 or 1234 printed an emoji (``:100:``) instead of its line; and
-a scenario named with text that reads as markup (``[/x]``) crashed ``salessim run``.
+a key; a line break in a name that ``extends`` gave split a problem over two lines; a
+problem on line 100 or 1234 printed an emoji (``:100:``) instead of its line; and a
+scenario named with text that reads as markup (``[/x]``) crashed ``salessim run``.
 """
 
 from __future__ import annotations
@@ -105,6 +106,14 @@ def test_a_check_across_sections_names_a_key_the_file_leaves_out():
     assert [line.split(": ")[1] for line in lines] == [
         f"roles.{role}.hours_per_week" for role in ("sdr", "ae", "specialist", "csm")
     ]
+
+
+@pytest.mark.parametrize("name", ["two\nlines", "a\rb", "a\u2028b", "a\x1cb"])
+def test_a_problem_is_one_line_whatever_the_names_in_it_hold(name):
+    """A line break in a name ``extends`` gives is shown escaped: one problem, one line."""
+    (line,) = refusal("s.yaml", f"extends: {name!r}\n".replace("'", '"'))
+    assert line.startswith("s.yaml:1: extends: cannot find")
+    assert repr(name)[1:-1] in line
 
 
 @pytest.mark.parametrize("line", [100, 1234])

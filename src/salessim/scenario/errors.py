@@ -41,7 +41,12 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        return text.translate(_LINE_BREAKS)  # one problem, one line, whatever a name holds
+
+
+_LINE_BREAKS = str.maketrans({c: repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+"""Every character ``str.splitlines`` breaks a line at, as its escape (``\\n``)."""
 
 
 class ScenarioError(Exception):
