@@ -42,7 +42,7 @@ from tests.fuzzing import (
 )
 
 EXAMPLES = int(os.environ.get("SALESSIM_FUZZ_EXAMPLES", "500"))
-"""Inputs to try; CI's 500 take about two minutes on one core."""
+"""Inputs to try; CI's 500 take one to two minutes."""
 FRESH = os.environ.get("SALESSIM_FUZZ_RANDOM", "") not in ("", "0")
 """Draw new inputs each run (and keep failures in .hypothesis/) instead of CI's fixed ones."""
 
