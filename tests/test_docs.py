@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 
 from salessim.metrics.eventlog import event_name
@@ -46,9 +48,18 @@ def test_every_event_kind_and_its_columns_are_documented_in_the_model_page():
 
 
 def test_model_page_examples_run():
-    """Every Python example in docs/model.md runs."""
-    for block in _blocks((ROOT / "docs" / "model.md").read_text(), "python"):
-        exec(compile(block, "docs/model.md", "exec"), {})
+    """Every Python example in docs/model.md runs and prints the count it says it prints.
+
+    Each example ends in ``print(<count>, "<what>")``: its output is a whole number and that text.
+    """
+    blocks = _blocks((ROOT / "docs" / "model.md").read_text(), "python")
+    assert len(blocks) >= 2  # the control example and the events example
+    for block in blocks:
+        (said,) = re.findall(r'^print\(.+, "([^"]+)"\)$', block, flags=re.M)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(block, "docs/model.md", "exec"), {})
+        assert re.fullmatch(rf"\d+ {re.escape(said)}\n", printed.getvalue()), printed.getvalue()
 
 
 def test_every_plot_is_described_in_the_model_page():

@@ -6,6 +6,7 @@ import pytest
 
 from salessim.game.players import play
 from salessim.game.session import GameSession, replay
+from salessim.model.events import OfferMade
 from salessim.scenario.base import Role
 from salessim.scenario.schema import Scenario
 from tests.support import PAID
@@ -62,12 +63,31 @@ def test_a_budget_cut_tightens_what_the_player_may_spend():
     assert "Finance cut the people budget to 25%" in session.briefing().story[0]
 
 
+def ae_standing_at_offers(session: GameSession) -> dict[int, float | None]:
+    """The active AEs' trailing attainment when a competitor makes an offer, filled in play."""
+    standing: dict[int, float | None] = {}
+    workforce = session.sim.workforce
+
+    def note(_made: OfferMade) -> None:
+        active = [rep for rep in workforce.staff[Role.AE] if rep.active]
+        standing.update({rep.id: workforce.payroll.attainment(rep.id) for rep in active})
+
+    session.sim.bus.subscribe(OfferMade, note)
+    return standing
+
+
 @pytest.mark.parametrize(("raise_to", "stays"), [(None, False), (1.3, True)])
 def test_a_star_with_an_offer_leaves_unless_matched(raise_to, stays):
-    """The best AE, offered 1.3x market pay, leaves unless the player raises its pay to match."""
-    offer = with_events({"at": "2027-05-10", "kind": "competing_offer", "role": "ae", "offer": 1.3})
+    """The best AE, offered 1.3x market pay, leaves unless the player raises its pay to match.
+
+    The offer comes in September, when most AEs' attainment is known; the AEs' standing is
+    read the moment the offer is made.
+    """
+    offer = with_events({"at": "2027-09-15", "kind": "competing_offer", "role": "ae", "offer": 1.3})
     for seed in range(6, 30):  # a game where the star is still there to answer
         session = GameSession(offer, seed)
+        standing = ae_standing_at_offers(session)
+        session.advance({})
         session.advance({})
         briefing = session.advance({})
         if briefing.offers:
@@ -77,8 +97,9 @@ def test_a_star_with_an_offer_leaves_unless_matched(raise_to, stays):
     assert level == 1.3
     row = next(r for r in briefing.roster if r.rep == star)
     assert row.role is Role.AE
-    others = [r.attainment or 0 for r in briefing.roster if r.role is Role.AE and r.rep != star]
-    assert (row.attainment or 0) >= max(others) - 1e-9 or row.attainment is None
+    known = [attainment for attainment in standing.values() if attainment is not None]
+    assert standing[star] is not None and len(known) > 1  # unknown attainment proves nothing
+    assert standing[star] == max(known)
     decisions = {"pay_raise": {star: raise_to}} if raise_to else {}
     after = session.advance(decisions)
     assert (star in {r.rep for r in after.roster}) is stays

@@ -24,6 +24,7 @@ from salessim.scenario import (
     resolve_scenario,
     scenario_json_schema,
 )
+from tests.support import ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -312,11 +313,11 @@ def test_model_level_errors_point_at_the_model() -> None:
     ]
 
 
-def test_scenario_level_error_has_no_key() -> None:
-    """The whole-scenario check is reported at the top of the file, without a key path."""
+def test_scenario_level_error_names_the_key_it_concerns() -> None:
+    """A check across sections is reported at the key it concerns, on that key's line."""
     write("s.yaml", "# staffing\nroles:\n  ae: {headcount: 0}\n")
     (line,) = problems("s.yaml")
-    assert line.startswith("s.yaml:2: stage 'discovery' needs a ae but headcount is 0")
+    assert line.startswith("s.yaml:3: roles.ae.headcount: no ae reps (headcount 0) to work stages")
 
 
 def test_several_problems_are_reported_at_once_in_file_order() -> None:
@@ -670,9 +671,15 @@ def test_resolve_unknown_scenario_lists_the_bundled_ones() -> None:
 
 
 def test_bundled_scenarios_load() -> None:
-    """Every shipped scenario file loads."""
-    for name in bundled_scenarios():
-        load_scenario(resolve_scenario(name))
+    """Every shipped scenario file is bundled and loads as the scenario its file names."""
+    shipped = ROOT / "scenarios"
+    files = sorted(
+        path.relative_to(shipped).with_suffix("").as_posix() for path in shipped.rglob("*.yaml")
+    )
+    assert files and bundled_scenarios() == files
+    for name in files:
+        said = yaml.safe_load((shipped / f"{name}.yaml").read_text(encoding="utf-8"))
+        assert load_scenario(resolve_scenario(name)).meta.name == said["meta"]["name"], name
 
 
 # ----------------------------------------------------------------------------- JSON schema

@@ -20,7 +20,7 @@ from salessim.scenario import (
 from salessim.scenario import overrides as blaming
 
 BASELINE = resolve_scenario(None)
-NO_AES = "stage 'discovery' needs a ae but headcount is 0"
+NO_AES = "no ae reps (headcount 0) to work stages 'discovery'"
 
 runner = CliRunner()
 
@@ -76,7 +76,7 @@ def test_a_problem_the_file_has_on_its_own_stays_at_the_file(tmp_path):
     )
     lines = problems(path, ["roles.sdr.headcount=3"])
     assert len(lines) == 1
-    assert lines[0].startswith(f"{path}:1: {NO_AES}"), lines
+    assert lines[0].startswith(f"{path}:4: roles.ae.headcount: {NO_AES}"), lines
 
 
 def test_an_override_may_repair_the_file(tmp_path):
@@ -129,9 +129,12 @@ def test_a_long_command_line_costs_a_few_checks(monkeypatch):
 
     monkeypatch.setattr(blaming, "_problems", counted)
     harmless = [f"roles.sdr.headcount={2 + i % 3}" for i in range(1000)]
-    overrides = [*harmless[:613], "roles.ae.headcount=0", *harmless[613:]]
-    lines = problems(BASELINE, overrides)
-    assert len(lines) == 1 and lines[0].startswith(f"--set: roles.ae.headcount: {NO_AES}")
+    # The queue has no AEs: giving them its stage breaks a check at roles.ae.headcount.
+    overrides = [*harmless[:613], "funnel.stages.0.role=ae", *harmless[613:]]
+    lines = problems(resolve_scenario("queue/mmc_l9_m1_c10"), overrides)
+    assert lines == [
+        "--set: funnel.stages.0.role: no ae reps (headcount 0) to work stages 'qualification'"
+    ]
     assert 0 < len(checks) <= math.ceil(math.log2(len(overrides))) + 1
 
 

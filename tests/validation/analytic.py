@@ -1,7 +1,7 @@
 """Exact steady-state values of the textbook queues salessim reduces to (times in hours).
 
-Written from the formulas, independently of the model; when the shared analytic reference
-is present, a test checks these functions reproduce it.
+Written from the formulas, independently of the model; a test checks these functions
+reproduce the shared analytic reference, whose values ``analytic_reference.json`` ships.
 """
 
 from __future__ import annotations

@@ -15,10 +15,9 @@ from salessim.scenario.load import apply_overrides, load_scenario
 from salessim.scenario.schema import Scenario
 
 from .analytic import CONFIGS
-from .support import REPO_ROOT
 
-REFERENCE = REPO_ROOT.parent / "shared" / "reference"
-ANALYTIC_JSON = REFERENCE / "analytic.json"
+ANALYTIC_REFERENCE = Path(__file__).with_name("analytic_reference.json")
+"""The shared reference's analytic values (``queue_reference.py --analytic-only``), shipped."""
 WORKERS = 2
 
 
@@ -32,11 +31,9 @@ def override_scenario(scenario: Scenario, overrides: Mapping[str, object]) -> Sc
     return apply_overrides(scenario, overrides)
 
 
-def shared_reference() -> dict[str, dict[str, Any]] | None:
-    """The shared analytic reference by configuration name, when it is beside the repo."""
-    if not ANALYTIC_JSON.exists():
-        return None
-    document = json.loads(ANALYTIC_JSON.read_text(encoding="utf-8"))
+def shared_reference() -> dict[str, dict[str, Any]]:
+    """The shared analytic reference's values by configuration name, times in hours."""
+    document = json.loads(ANALYTIC_REFERENCE.read_text(encoding="utf-8"))
     return {entry["name"]: entry["analytic"] for entry in document["configs"]}
 
 

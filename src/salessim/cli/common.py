@@ -27,7 +27,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-stderr = Console(stderr=True, soft_wrap=True)
+stderr = Console(stderr=True, soft_wrap=True, emoji=False)  # ":100:" is a line number
 PROGRESS_AFTER_SECONDS = 1.5
 STATEMENT_WIDTH = 140  # statements and comparisons keep their rows on a line when piped
 

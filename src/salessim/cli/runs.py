@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from salessim.cli.common import (
     SeedOption,
@@ -68,7 +69,7 @@ def run(
     if events and out is None:
         raise refuse("--events needs --out DIR to write the event log to")
     path, loaded = load_or_exit(scenario, overrides)
-    with progress_bar(f"Simulating {loaded.meta.name}") as progress:
+    with progress_bar(f"Simulating {escape(loaded.meta.name)}") as progress:
         result = simulate(loaded, seed, years=years, record_events=events, progress=progress)
     if out is not None:
         try:
@@ -83,7 +84,7 @@ def run(
     console = Console()
     console.print(summary_table(result))
     shown = path if scenario is not None and Path(scenario).exists() else f"{path.stem} (bundled)"
-    console.print(f"[dim]scenario {shown} · seed {seed}[/dim]", highlight=False)
+    console.print(f"[dim]scenario {escape(str(shown))} · seed {seed}[/dim]", highlight=False)
     if out is not None:
         console.print(f"Wrote {len(written) + 2} files to {out}/")
 

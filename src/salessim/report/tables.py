@@ -13,6 +13,7 @@ from numbers import Integral, Real
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from salessim import __version__
@@ -242,8 +243,9 @@ def summary_sections(result: RunResult) -> list[Section]:
 def summary_table(result: RunResult) -> Table:
     """A rich table of the run's KPIs: Funnel, Revenue, Teams, People, Pay and Stages."""
     measured = result.record.measured_days
+    name = escape(result.scenario_name)  # a name is text, not markup
     table = Table(
-        title=f"{result.scenario_name} · seed {result.seed} · {measured:,.0f} days measured",
+        title=f"{name} · seed {result.seed} · {measured:,.0f} days measured",
         caption=f"{MISSING} = unknown (nothing to measure it on)",
         show_header=True,
         header_style="bold",

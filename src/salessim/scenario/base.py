@@ -91,6 +91,24 @@ Seed = Annotated[int, BeforeValidator(_seed_in_range), Field(strict=True, ge=0, 
 refused, never truncated), from 0 to 2^63 - 1."""
 
 
+KeyProblem = tuple[tuple[str | int, ...], str]
+"""A problem found across fields: the key path it concerns (below the model that found it)
+and what is wrong there."""
+
+
+class InconsistentError(ValueError):
+    """Problems a model's cross-field check found, each at the key it concerns.
+
+    Loading reports each at its key's line (``file:line: key: message``); as text it reads
+    ``key: message; key: message``.
+    """
+
+    def __init__(self, problems: list[KeyProblem]) -> None:
+        self.problems = problems
+        keyed = (f"{'.'.join(str(k) for k in path)}: {message}" for path, message in problems)
+        super().__init__("; ".join(keyed))
+
+
 class Role(StrEnum):
     """The roles in a sales organisation."""
 

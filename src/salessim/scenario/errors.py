@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from salessim.scenario.base import InconsistentError
 from salessim.scenario.keys import (
     SET,
     KeyPath,
@@ -40,7 +41,12 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        return text.translate(_LINE_BREAKS)  # one problem, one line, whatever a name holds
+
+
+_LINE_BREAKS = str.maketrans({c: repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+"""Every character ``str.splitlines`` breaks a line at, as its escape (``\\n``)."""
 
 
 class ScenarioError(Exception):
@@ -215,6 +221,12 @@ def problems_from(
     problems = []
     for error in exc.errors(include_url=False):
         path = _yaml_path(error["loc"], extra=error["type"] == "extra_forbidden", root=root)
+        found = error.get("ctx", {}).get("error")
+        if isinstance(found, InconsistentError):  # several problems, each at its own key
+            for below, message in found.problems:
+                file, line = _origin(origins, (*path, *below))
+                problems.append(Problem(file, line, dotted((*path, *below)), message))
+            continue
         if error["type"] not in ("missing", "extra_forbidden"):
             path = _existing(data, path)  # e.g. `work: 2h`, not `work.constant.value`
         exact = _existing(data, path) == path

@@ -140,17 +140,19 @@ class _LineLoader(LimitedLoader):
 
 def _yaml_failure(file: str, text: str, exc: yaml.YAMLError) -> NoReturn:
     if isinstance(exc, yaml.reader.ReaderError):
-        line = text[: exc.position].count("\n") + 1
-        _fail(file, f"invalid YAML: character #x{exc.character:04x} is not allowed", line)
+        at = text[: exc.position].count("\n") + 1
+        _fail(file, f"invalid YAML: character #x{exc.character:04x} is not allowed", at)
     if not isinstance(exc, yaml.MarkedYAMLError):
         _fail(file, f"invalid YAML: {exc}")
     mark = exc.problem_mark or exc.context_mark
+    # The end of the stream, after a last newline, is on the last line, not one past it.
+    line = None if mark is None else min(mark.line + 1, len(text.splitlines()) or 1)
     if isinstance(exc, LimitExceeded):
-        _fail(file, f"the file {exc.problem}", None if mark is None else mark.line + 1)
+        _fail(file, f"the file {exc.problem}", line)
     message = f"invalid YAML: {exc.problem or exc.context}"
     if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
         message += f" ({exc.context} at line {exc.context_mark.line + 1})"
-    _fail(file, message, None if mark is None else mark.line + 1)
+    _fail(file, message, line)
 
 
 def _read(
@@ -230,11 +232,28 @@ def _read_tree(
                 "extends",
             )
         parent, parent_file = Path(str(bundled)), f"<bundled>/{parent_name}"
-    base, base_origins, base_problems, files = _read_tree(parent, parent_file, tuple(seen))
+    try:
+        base, base_origins, base_problems, files = _read_tree(parent, parent_file, tuple(seen))
+    except ScenarioError as error:
+        raise ScenarioError(
+            [_at_extends(p, parent_file, file, line, parent_name) for p in error.problems]
+        ) from None
     replaced: list[KeyPath] = []
     merged = _merge(base, data, (), replaced)
     kept = {p: o for p, o in base_origins.items() if not any(p[: len(r)] == r for r in replaced)}
     return merged, {**kept, **origins}, base_problems + problems, [file, *files]
+
+
+def _at_extends(
+    problem: Problem, parent_file: str, file: str, line: int | None, name: str
+) -> Problem:
+    """A problem with the extended file as a whole (empty, a folder) told at the ``extends``.
+
+    Such a problem has no line of its own; the line that brought the file in has one.
+    """
+    if problem.file != parent_file or problem.line is not None:
+        return problem
+    return Problem(file, line, "extends", f"cannot extend {quoted(name)}: {problem.message}")
 
 
 # ----------------------------------------------------------------------------- overrides

@@ -1,12 +1,12 @@
 """Which ``--set`` override brought a problem about, so the error points at it.
 
 A problem at a key an override set is the override's already. Others, such as a check
-that spans keys (``stage 'demo' needs a ae but headcount is 0`` after
-``--set roles.ae.headcount=0``), would otherwise be reported where the file holds the
-mapping the check belongs to, often its first line. Such a problem is looked for again
-with only the first overrides applied: if the file alone has it, it stays the file's;
-otherwise the override after which it appears takes it, found by bisection, so a long
-command line costs a few checks (a check is about a millisecond).
+that spans keys (``roles.ae.headcount: no ae reps (headcount 0) to work stages
+'qualification'`` after ``--set funnel.stages.0.role=ae`` on a file without AEs), would
+otherwise be reported where the file holds the key the check names. Such a problem is
+looked for again with only the first overrides applied: if the file alone has it, it
+stays the file's; otherwise the override after which it appears takes it, found by
+bisection, so a long command line costs a few checks (a check is about a millisecond).
 """
 
 from __future__ import annotations

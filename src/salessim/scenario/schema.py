@@ -13,7 +13,16 @@ import datetime as dt
 
 from pydantic import Field, model_validator
 
-from salessim.scenario.base import WORKING_ROLES, Date, Days, Frozen, PositiveDays, Role
+from salessim.scenario.base import (
+    WORKING_ROLES,
+    Date,
+    Days,
+    Frozen,
+    InconsistentError,
+    KeyProblem,
+    PositiveDays,
+    Role,
+)
 from salessim.scenario.behaviour import Behaviour
 from salessim.scenario.compensation import Compensation
 from salessim.scenario.customers import Customers
@@ -65,43 +74,50 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        problems = []
-        for stage in self.funnel.stages:
-            if self.roles.of(stage.role).headcount == 0:
-                problems.append(
-                    f"stage {stage.name!r} needs a {stage.role.value} but headcount is 0"
-                )
-            if self.roles.of(stage.role).selling_share == 0:
-                problems.append(
-                    f"stage {stage.name!r} needs {stage.role.value} selling time "
-                    "but selling_share is 0"
-                )
-        if self.roles.csm.headcount and self.roles.csm.selling_share == 0:
-            problems.append("roles.csm.selling_share: csms work the accounts, but it is 0")
-        problems += self._time_problems()
+        problems = self._staffing_problems() + self._time_problems()
         segment = self.customers.initial.segment
         if segment is not None and segment not in self.market.segments:
-            problems.append(f"customers.initial.segment {segment!r} is not a market segment")
-        if self.customers.initial.accounts and self.roles.csm.headcount == 0:
-            problems.append("an initial customer book needs at least one csm")
+            message = f"{segment!r} is not a market segment"
+            problems.append((("customers", "initial", "segment"), message))
         working = {role.value for role in WORKING_ROLES}
         for role, steps in self.policies.staffing.growth.items():
+            where = ("policies", "staffing", "growth", role)
             if role not in working:
-                problems.append(
-                    f"policies.staffing.growth: {role!r} is not a working role "
-                    f"({', '.join(sorted(working))})"
-                )
+                message = f"{role!r} is not a working role ({', '.join(sorted(working))})"
+                problems.append((where, message))
             dates = [step.at for step in steps]
             if dates != sorted(dates):
-                problems.append(f"policies.staffing.growth.{role}: dates must be in order")
+                problems.append((where, "dates must be in order"))
         problems += self._pay_problems()
         problems += self._event_problems()
         problems += self._game_problems()
         if problems:
-            raise ValueError("; ".join(problems))
+            raise InconsistentError(problems)
         return self
 
-    def _time_problems(self) -> list[str]:
+    def _staffing_problems(self) -> list[KeyProblem]:
+        """Every stage's role has reps with selling time; a customer book has a CSM."""
+        problems: list[KeyProblem] = []
+        for role in WORKING_ROLES:
+            stages = ", ".join(repr(s.name) for s in self.funnel.stages if s.role is role)
+            spec = self.roles.of(role)
+            if stages and spec.headcount == 0:
+                message = f"no {role.value} reps (headcount 0) to work stages {stages}"
+                problems.append((("roles", role.value, "headcount"), message))
+            if stages and spec.selling_share == 0:
+                message = (
+                    f"{role.value} reps have no selling time (selling_share 0) for stages {stages}"
+                )
+                problems.append((("roles", role.value, "selling_share"), message))
+        if self.roles.csm.headcount and self.roles.csm.selling_share == 0:
+            message = "csms work the accounts, but their selling_share is 0"
+            problems.append((("roles", "csm", "selling_share"), message))
+        if self.customers.initial.accounts and self.roles.csm.headcount == 0:
+            message = "an initial customer book needs at least one csm (headcount 0)"
+            problems.append((("roles", "csm", "headcount"), message))
+        return problems
+
+    def _time_problems(self) -> list[KeyProblem]:
         """Team meetings, one-to-ones and training leave every role some working time."""
         if not self.workforce.enabled:
             return []
@@ -110,45 +126,42 @@ class Scenario(Frozen):
         if training.every:
             monthly += training.hours
         weekly = time.team_meeting_hours_per_week + monthly * DAYS_PER_WEEK / DAYS_PER_MONTH
-        short = [
-            f"roles.{role.value}.hours_per_week ({self.roles.of(role).hours_per_week:g})"
+        return [
+            (
+                ("roles", role.value, "hours_per_week"),
+                f"team meetings, one-to-ones and training take {weekly:.3g} hours a week, "
+                f"all of the {role.value} reps' {self.roles.of(role).hours_per_week:g}",
+            )
             for role in WORKING_ROLES
             if weekly >= self.roles.of(role).hours_per_week
         ]
-        if not short:
-            return []
-        return [
-            f"team meetings, one-to-ones and training take {weekly:.3g} hours a week, all the "
-            f"working time of {', '.join(short)}"
-        ]
 
-    def _event_problems(self) -> list[str]:
+    def _event_problems(self) -> list[KeyProblem]:
         """Scripted events fall within the run, in date order."""
-        problems = []
+        problems: list[KeyProblem] = []
         start = self.calendar.start_date
         end = start + dt.timedelta(days=int(self.calendar.warmup + self.calendar.horizon))
         for index, event in enumerate(self.events):
             if not start <= event.at < end:
-                problems.append(
-                    f"events.{index}.at: {event.at} is outside the run "
-                    f"({start} to {end - dt.timedelta(days=1)})"
-                )
+                message = f"{event.at} is outside the run ({start} to {end - dt.timedelta(days=1)})"
+                problems.append((("events", index, "at"), message))
         dates = [event.at for event in self.events]
         if dates != sorted(dates):
-            problems.append("events: dates must be in order")
+            problems.append((("events",), "dates must be in order"))
         return problems
 
-    def _game_problems(self) -> list[str]:
+    def _game_problems(self) -> list[KeyProblem]:
         """Every editable plan term must name a number in a plan."""
-        problems = []
+        problems: list[KeyProblem] = []
         for path in self.game.plan_bounds:
             found = term_at(self.compensation.plans, path)
             if not isinstance(found, int | float) or isinstance(found, bool):
-                problems.append(f"game.plan_bounds: {path!r} is not a number in compensation.plans")
+                message = f"{path!r} is not a number in compensation.plans"
+                problems.append((("game", "plan_bounds", path), message))
         return problems
 
-    def _pay_problems(self) -> list[str]:
-        problems = []
+    def _pay_problems(self) -> list[KeyProblem]:
+        problems: list[KeyProblem] = []
         pay = self.compensation
         segments = set(self.market.segments)
         for name, plan in pay.plans.items():
@@ -156,10 +169,11 @@ class Scenario(Frozen):
                 spif = component.spif
                 unknown = sorted(set(spif.segments) - segments) if spif is not None else []
                 if unknown:
-                    problems.append(
-                        f"compensation.plans.{name}: spif segments {unknown} are not market "
-                        f"segments ({', '.join(sorted(segments))})"
+                    message = (
+                        f"spif segments {unknown} are not market segments "
+                        f"({', '.join(sorted(segments))})"
                     )
+                    problems.append((("compensation", "plans", name), message))
         paid = {**{r: n for change in pay.changes for r, n in change.assign.items()}, **pay.assign}
         for role_name, plan_name in paid.items():
             role = Role(role_name) if role_name in Role.__members__.values() else None
@@ -168,15 +182,15 @@ class Scenario(Frozen):
             spec = self.roles.of(role)
             for key in ("quota", "pay"):
                 if getattr(spec, key) is not None:
-                    problems.append(
-                        f"roles.{role_name}.{key}: the role is paid by plan "
-                        f"{plan_name!r}, whose quota and pay apply; remove {key}"
+                    message = (
+                        f"the role is paid by plan {plan_name!r}, whose quota and pay apply; "
+                        f"remove {key}"
                     )
+                    problems.append((("roles", role_name, key), message))
         for role_name in self.policies.quota:
             if role_name not in pay.assign and not any(
                 role_name in change.assign for change in pay.changes
             ):
-                problems.append(
-                    f"policies.quota.{role_name}: the role is on no pay plan (compensation.assign)"
-                )
+                message = "the role is on no pay plan (compensation.assign)"
+                problems.append((("policies", "quota", role_name), message))
         return problems
