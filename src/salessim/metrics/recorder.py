@@ -45,6 +45,10 @@ YEAR_SLACK_DAYS = 1e-6
 """A measured year short of ``DAYS_PER_YEAR`` by less than this (a tenth of a second),
 as a horizon summed in floating point may be, is complete."""
 
+# Statuses every closed lead is checked against, as globals: reading an enum's member
+# (``LeadStatus.WON``) goes through its metaclass and costs ten times as much.
+WON, LOST, GONE_COLD = LeadStatus.WON, LeadStatus.LOST, LeadStatus.GONE_COLD
+
 
 class Recorder:
     """Listens to the bus and fills a ``Record``."""
@@ -137,31 +141,39 @@ class Recorder:
     def _lead_created(self, event: LeadCreated) -> None:
         if self._start is None:
             return
-        self._tick_open(event.day)
+        rec, now = self.record, event.day
+        rec.open_leads_area += self._open * (now - self._open_since)
+        self._open_since = now
         self._open += 1
-        counts = self.record.leads_by_source
+        counts = rec.leads_by_source
         name = SOURCE_NAMES[event.source]
         counts[name] = counts.get(name, 0) + 1
-        self._bump("leads_created")
+        month = self._month_counts
+        month["leads_created"] = month.get("leads_created", 0.0) + 1.0
 
     def _lead_work_started(self, event: LeadWorkStarted) -> None:
-        if self._start is not None:
-            self._started(event.role, event.wait_days)
+        if self._start is None:
+            return
+        queue = self.record.queues[event.role]  # a Role is its value, as a key
+        queue.started += 1
+        wait_days = event.wait_days
+        if wait_days > 0:
+            queue.waited += 1
+            queue.wait_days_sum += wait_days
 
     def _account_work_started(self, event: AccountWorkStarted) -> None:
-        if self._start is not None:
-            self._started(Role.CSM, event.wait_days)
-
-    def _started(self, role: Role, wait_days: float) -> None:
-        queue = self.record.queues[role.value]
+        if self._start is None:
+            return
+        queue = self.record.queues[Role.CSM]
         queue.started += 1
+        wait_days = event.wait_days
         if wait_days > 0:
             queue.waited += 1
             queue.wait_days_sum += wait_days
 
     def _went_cold(self, event: LeadWentCold) -> None:
         if self._start is not None:
-            queue = self.record.queues[event.role.value]
+            queue = self.record.queues[event.role]
             queue.gone_cold += 1
             queue.cold_wait_days_sum += event.wait_days
 
@@ -181,15 +193,18 @@ class Recorder:
         if self._start is None:
             return
         rec, now = self.record, event.day
-        self._tick_open(now)
+        rec.open_leads_area += self._open * (now - self._open_since)
+        self._open_since = now
         self._open -= 1
-        if event.created_at >= self._start.now:
-            rec.closed_time_in_funnel_days += now - event.created_at
+        created_at = event.created_at
+        if created_at >= self._start.now:
+            rec.closed_time_in_funnel_days += now - created_at
             rec.closed_after_start += 1
         status = event.status
         name = STATUS_NAMES[status]
-        rec.closed_by_status[name] = rec.closed_by_status.get(name, 0) + 1
-        if status is LeadStatus.WON:
+        by_status = rec.closed_by_status
+        by_status[name] = by_status.get(name, 0) + 1
+        if status is WON:
             arr = event.arr
             rec.bookings_new_arr += arr
             if event.opportunity_at is not None:
@@ -204,9 +219,9 @@ class Recorder:
             rec.won_arr_by_quarter_week[week] += arr
             self._bump("deals_won")
             self._bump("bookings_new_arr", arr)
-        elif status is LeadStatus.LOST:
+        elif status is LOST:
             self._bump("deals_lost")
-        elif status is LeadStatus.GONE_COLD:
+        elif status is GONE_COLD:
             self._bump("leads_gone_cold")
 
     # ------------------------------------------------------------------ accounts
