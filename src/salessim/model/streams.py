@@ -9,7 +9,10 @@ sees the same exogenous draws (common random numbers).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
+from itertools import chain
+from typing import Self
 
 import numpy as np
 
@@ -61,25 +64,29 @@ class Streams:
         return BlockSampler(None, self.generator(name))
 
 
-class BlockSampler:
-    """Draws values in blocks of ``BLOCK`` and hands them out one at a time."""
+class BlockSampler(partial[float]):
+    """Draws values in blocks of ``BLOCK`` and hands them out one at a time.
 
-    __slots__ = ("_block", "_dist", "_rng")
+    A call is ``next`` on a chain of the blocks, all of it in C but the drawing of a
+    block, which happens when the previous block has run out: the stream is drawn in the
+    same order and at the same moments as by a sampler that popped from a list.
+    """
 
-    def __init__(self, dist: Dist | None, rng: np.random.Generator) -> None:
-        self._dist = dist
-        self._rng = rng
-        self._block: list[float] = []
+    dist: Dist | None
+    """What it draws from; None: uniforms on [0, 1)."""
 
-    def __call__(self) -> float:
-        """The next draw."""
-        block = self._block
-        if not block:
-            values = (
-                self._rng.random(BLOCK) if self._dist is None else self._dist.draw(self._rng, BLOCK)
-            )
-            block.extend(values[::-1].tolist())
-        return block.pop()
+    def __new__(cls, dist: Dist | None, rng: np.random.Generator) -> Self:
+        """A sampler of ``dist`` (None: uniforms on [0, 1)) drawing from ``rng``."""
+        draw = rng.random if dist is None else partial(dist.draw, rng)
+        sampler = super().__new__(cls, next, chain.from_iterable(_blocks(draw)))
+        sampler.dist = dist
+        return sampler
 
     def __repr__(self) -> str:
-        return f"BlockSampler({self._dist or 'uniform'})"
+        return f"BlockSampler({self.dist or 'uniform'})"
+
+
+def _blocks(draw: Callable[[int], np.ndarray]) -> Iterator[list[float]]:
+    """Blocks of ``BLOCK`` draws, each drawn when asked for."""
+    while True:
+        yield draw(BLOCK).tolist()
