@@ -26,7 +26,7 @@ from salessim.model.offers import CompetingOffers
 from salessim.model.organisation import Organisation
 from salessim.model.pay.payroll import Payroll
 from salessim.model.script import Script
-from salessim.model.sources import LeadFactory, outbound_rate, poisson_arrivals
+from salessim.model.sources import LeadFactory, PoissonArrivals, outbound_rate
 from salessim.model.streams import Streams
 from salessim.model.view import BookView, OrgView, Snapshot
 from salessim.model.workforce import Workforce
@@ -216,35 +216,29 @@ class Simulation:
         for index, segment in enumerate(self.scenario.market.segments.values()):
             name = list(self.scenario.market.segments)[index]
             if segment.inbound.rate > 0:
-                env.process(
-                    poisson_arrivals(
-                        env,
-                        calendar,
-                        partial(self._inbound_rate, index),
-                        self._exponentials(f"arrivals/inbound/{name}"),
-                        partial(self._admit, index, Source.INBOUND),
-                        self.script.demand_changes if self.script.events else None,
-                    )
-                )
-            env.process(
-                poisson_arrivals(
+                PoissonArrivals(
                     env,
                     calendar,
-                    partial(self._referral_rate, index),
-                    self._exponentials(f"arrivals/referral/{name}"),
-                    partial(self._admit, index, Source.REFERRAL),
-                )
-            )
-        segment_pick = self.streams.uniforms("arrivals/outbound/segment")
-        env.process(
-            poisson_arrivals(
+                    partial(self._inbound_rate, index),
+                    self._exponentials(f"arrivals/inbound/{name}"),
+                    partial(self._admit, index, Source.INBOUND),
+                    self.script.demand_changes if self.script.events else None,
+                ).start()
+            PoissonArrivals(
                 env,
                 calendar,
-                lambda month: outbound_rate(self.scenario, self.workforce.capacity(Role.SDR)),
-                self._exponentials("arrivals/outbound"),
-                lambda: self._admit(self._outbound_segment(segment_pick()), Source.OUTBOUND),
-            )
-        )
+                partial(self._referral_rate, index),
+                self._exponentials(f"arrivals/referral/{name}"),
+                partial(self._admit, index, Source.REFERRAL),
+            ).start()
+        segment_pick = self.streams.uniforms("arrivals/outbound/segment")
+        PoissonArrivals(
+            env,
+            calendar,
+            lambda month: outbound_rate(self.scenario, self.workforce.capacity(Role.SDR)),
+            self._exponentials("arrivals/outbound"),
+            lambda: self._admit(self._outbound_segment(segment_pick()), Source.OUTBOUND),
+        ).start()
 
     def _exponentials(self, name: str) -> Callable[[], float]:
         return self.streams.sampler(name, STANDARD_EXPONENTIAL)

@@ -63,15 +63,13 @@ class LeadFactory:
         )
 
 
-def poisson_arrivals(
-    env: simpy.Environment,
-    calendar: Calendar,
-    rate_in_month: Callable[[int], float],
-    gap: Callable[[], float],
-    arrive: Callable[[], None],
-    changes: Callable[[float, float], list[float]] | None = None,
-) -> Generator[simpy.Event, None, None]:
-    """Process: arrivals at a rate (per day) that changes only at known moments.
+class PoissonArrivals:
+    """Arrivals at a rate (per day) that changes only at known moments.
+
+    Each arrival is a callback on a timeout rather than a step of a SimPy process, which
+    would cost a resumption of its generator on top. The draws and the order in which the
+    timeouts are set are those of a process looping over the months and the changes
+    within them; a process is only what starts it, once, at the start of the run.
 
     Args:
         env: the environment.
@@ -83,20 +81,73 @@ def poisson_arrivals(
         changes: the days within (start, end) of a month on which the rate changes (a
             scripted dip or surge); none: only at month boundaries.
     """
-    month = calendar.month_index(env.now)
-    while True:
-        month_end = calendar.month_start(month + 1)
-        stops = [*changes(env.now, month_end), month_end] if changes else [month_end]
-        for stop in stops:
-            rate = rate_in_month(month)
-            while True:
-                step = gap() / rate if rate > 0 else float("inf")
-                if env.now + step >= stop:
-                    break
-                yield env.timeout(step)
-                arrive()
-            yield env.timeout(stop - env.now)
-        month += 1
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        calendar: Calendar,
+        rate_in_month: Callable[[int], float],
+        gap: Callable[[], float],
+        arrive: Callable[[], None],
+        changes: Callable[[float, float], list[float]] | None = None,
+    ) -> None:
+        self.env = env
+        self.calendar = calendar
+        self.rate_in_month = rate_in_month
+        self.gap = gap
+        self.arrive = arrive
+        self.changes = changes
+        self._month = 0
+        self._stops: list[float] = []  # the month's changes, then its end
+        self._next_stop = 0
+        self._stop = 0.0  # where drawing at ``_rate`` ends
+        self._rate = 0.0
+
+    def start(self) -> None:
+        """Start arriving: a process opens the current month as the clock runs, then ends."""
+        self.env.process(self._begin())
+
+    def _begin(self) -> Generator[simpy.Event, None, None]:
+        self._month = self.calendar.month_index(self.env.now)
+        self._open_month()
+        yield from ()
+
+    def _open_month(self) -> None:
+        now = self.env.now
+        month_end = self.calendar.month_start(self._month + 1)
+        changes = self.changes
+        self._stops = [*changes(now, month_end), month_end] if changes else [month_end]
+        self._next_stop = 0
+        self._open_stretch()
+
+    def _open_stretch(self) -> None:
+        """Draw at the rate of now until the next change or the month's end."""
+        self._stop = self._stops[self._next_stop]
+        self._next_stop += 1
+        self._rate = self.rate_in_month(self._month)
+        self._draw()
+
+    def _draw(self) -> None:
+        """Set a timeout for the next arrival, or for the stop if it comes first."""
+        rate = self._rate
+        step = self.gap() / rate if rate > 0 else float("inf")
+        env = self.env
+        now = env.now
+        if now + step >= self._stop:
+            env.timeout(self._stop - now).callbacks.append(self._stopped)  # type: ignore[union-attr]
+        else:
+            env.timeout(step).callbacks.append(self._arrived)  # type: ignore[union-attr]
+
+    def _arrived(self, _event: simpy.Event) -> None:
+        self.arrive()
+        self._draw()
+
+    def _stopped(self, _event: simpy.Event) -> None:
+        if self._next_stop < len(self._stops):
+            self._open_stretch()
+        else:
+            self._month += 1
+            self._open_month()
 
 
 def outbound_rate(scenario: Scenario, sdr_capacity: float) -> float:
