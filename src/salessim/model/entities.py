@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from salessim.model.events import LeadStatus, Source, TaskKind
 
+OPEN = LeadStatus.OPEN  # a global: an enum's member is read through its metaclass, slowly
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -66,7 +68,7 @@ class Lead:
         self.discount = 0.0  # off the list price, to win the deal
         self.concession = 0.0  # off the list price, for signing early
         self.cooling = 0.0  # chance the deal cooled while it was held over
-        self.status = LeadStatus.OPEN
+        self.status = OPEN
         self.stage = -1
         self.owner: Rep | None = None
         self.opportunity_at: float | None = None

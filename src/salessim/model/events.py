@@ -368,7 +368,8 @@ EVENT_TYPES: tuple[type[Any], ...] = (
 Handler = Callable[[Any], object]
 
 
-_new_tuple = tuple.__new__  # builds a record from its fields' values, in C
+new_record = tuple.__new__
+"""``new_record(kind, values)``: a ``kind`` record of all its fields' values, built in C."""
 
 
 class Bus:
@@ -395,16 +396,26 @@ class Bus:
     def publish(self, kind: type[Any], values: tuple[Any, ...]) -> None:
         """Build a ``kind`` record of ``values`` (all its fields, in order) and deliver it.
 
-        For the few records every lead makes: the tuple is built directly, without the
-        record's constructor (a Python call, a third of a lead's cost in records), and not
-        at all when nobody observes ``kind``. ``tests/model/test_records.py`` checks
-        that every record the model emits has all its fields.
+        The tuple is built directly, without the record's constructor (a Python call, a
+        third of a lead's cost in records), and not at all when nobody observes ``kind``.
+        The funnel delivers the records every lead makes the same way, without this call
+        (see ``observers``). ``tests/model/test_records.py`` checks that every record the
+        model emits has all its fields.
         """
         handlers = self._handlers[kind]
         if handlers:
-            record = _new_tuple(kind, values)
+            record = new_record(kind, values)
             for handler in handlers:
                 handler(record)
+
+    def observers(self, kind: type[Any]) -> list[Handler]:
+        """The observers of ``kind``: the bus's own list, which later subscriptions extend.
+
+        For the hot paths of the model that deliver records themselves, as ``publish``
+        does, without its call: build the record only if the list is not empty, then call
+        each observer with it in order. Read it; never change it.
+        """
+        return self._handlers[kind]
 
     def wants(self, kind: type[Any]) -> bool:
         """Whether anyone observes ``kind`` (lets hot paths skip building the record)."""

@@ -13,6 +13,7 @@ patience go cold.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
 import simpy
@@ -27,8 +28,8 @@ from salessim.model.events import (
     LeadWorkStarted,
     OpportunityCreated,
     StageDone,
+    new_record,
 )
-from salessim.model.kernel.schedule import schedule
 from salessim.model.streams import Streams
 from salessim.model.teams import Team
 from salessim.scenario.base import WORKING_ROLES, Role
@@ -46,6 +47,9 @@ OUTCOME_STATUS = {
     Outcome.DISQUALIFIED: LeadStatus.DISQUALIFIED,
 }
 Target = int | LeadStatus  # a stage index, or the status a lead closes with
+# Statuses every lead is checked against, as globals: reading an enum's member
+# (``LeadStatus.OPEN``) goes through its metaclass and costs ten times as much.
+OPEN, WON = LeadStatus.OPEN, LeadStatus.WON
 Closing = Callable[[Lead, Rep, float, float], float]
 """(lead, rep, delay to resolution, win odds) -> the delay the rep chooses."""
 
@@ -65,6 +69,7 @@ class StagePlan:
         "base_odds",
         "closes",
         "convert",
+        "deal",
         "fail",
         "index",
         "lag",
@@ -86,6 +91,7 @@ class StagePlan:
         self.index = index
         self.name = stage.name
         self.role = stage.role
+        self.deal = stage.role is Role.AE  # an account executive works the lead as a deal
         self.team = team
         self.work = streams.sampler(f"{prefix}/work", stage.work)
         self.lag = None if stage.lag.mean == 0 else streams.sampler(f"{prefix}/lag", stage.lag)
@@ -130,6 +136,11 @@ class Funnel:
         """
         self.env = env
         self.bus = bus
+        # the observers of the records every lead makes, delivered without Bus.publish
+        self._on_created = bus.observers(LeadCreated)
+        self._on_work_started = bus.observers(LeadWorkStarted)
+        self._on_stage_done = bus.observers(StageDone)
+        self._on_closed = bus.observers(LeadClosed)
         self.on_won = on_won
         self.credit = payroll.credit
         self.closing = closing
@@ -156,9 +167,13 @@ class Funnel:
 
     # ------------------------------------------------------------------ flow
     def admit(self, lead: Lead) -> None:
-        """A new lead enters the first stage."""
+        """A lead created now enters the first stage."""
         self.open_leads += 1
-        self.bus.publish(LeadCreated, (self.env.now, lead.id, lead.segment, lead.source))
+        observers = self._on_created
+        if observers:
+            record = new_record(LeadCreated, (lead.created_at, lead.id, lead.segment, lead.source))
+            for observe in observers:
+                observe(record)
         self._go(lead, 0)
 
     def _go(self, lead: Lead, target: Target) -> None:
@@ -169,15 +184,17 @@ class Funnel:
             self._close(lead, cast(LeadStatus, target))
             return
         plan = plans[target]
-        if lead.stage >= 0:
-            self.stage_count[lead.stage] -= 1
-            self.stage_value[lead.stage] -= lead.deal_value
-        self.stage_count[target] += 1
-        self.stage_value[target] += lead.deal_value
+        count, value, deal_value = self.stage_count, self.stage_value, lead.deal_value
+        stage = lead.stage
+        if stage >= 0:
+            count[stage] -= 1
+            value[stage] -= deal_value
+        count[target] += 1
+        value[target] += deal_value
         lead.stage = target
         team = plan.team
         owner = None
-        if plan.role is Role.AE:
+        if plan.deal:
             if lead.opportunity_at is None:
                 lead.opportunity_at = self.env.now
                 self.bus.emit(OpportunityCreated(self.env.now, lead.id, lead.deal_value))
@@ -198,17 +215,21 @@ class Funnel:
     def started(self, lead: Lead, rep: Rep, wait_days: float) -> None:
         """A rep picked up the lead; a pooled AE becomes the deal's owner."""
         plan = self.plans[lead.stage]
-        if plan.role is Role.AE and lead.owner is None:
+        if plan.deal and lead.owner is None:
             lead.owner = rep
             plan.team.add_load(rep, 1)
             rep.owned[lead.id] = lead
-        self.bus.publish(
-            LeadWorkStarted, (self.env.now, lead.id, lead.stage, plan.role, rep.id, wait_days)
-        )
+        observers = self._on_work_started
+        if observers:
+            record = new_record(
+                LeadWorkStarted, (self.env.now, lead.id, lead.stage, plan.role, rep.id, wait_days)
+            )
+            for observe in observers:
+                observe(record)
 
     def finished(self, lead: Lead, rep: Rep) -> None:
         """The rep's work is done; the customer takes the lag, then the stage resolves."""
-        if lead.status is not LeadStatus.OPEN:
+        if lead.status is not OPEN:
             return  # lost while the rep worked it
         plan = self.plans[lead.stage]
         delay = 0.0 if plan.lag is None else plan.lag()
@@ -217,8 +238,9 @@ class Funnel:
             delay = self.closing(lead, rep, delay, odds)
         if delay <= 0:
             self._resolve(lead, rep)
-        else:
-            schedule(self.env, delay, lambda _event: self._resolve(lead, rep))
+        else:  # schedule(), inlined; a partial calls back without a Python frame of its own
+            lagged = self.env.timeout(delay)
+            lagged.callbacks.append(partial(self._resolve, lead, rep))  # type: ignore[union-attr]
 
     def gave_up(self, lead: Lead) -> None:
         """The lead waited past its patience and went cold."""
@@ -227,8 +249,8 @@ class Funnel:
         self.bus.emit(LeadWentCold(now, lead.id, lead.stage, role, now - lead.queued_at))
         self._close(lead, LeadStatus.GONE_COLD)
 
-    def _resolve(self, lead: Lead, rep: Rep) -> None:
-        if lead.status is not LeadStatus.OPEN:
+    def _resolve(self, lead: Lead, rep: Rep, _event: simpy.Event | None = None) -> None:
+        if lead.status is not OPEN:
             return  # lost in a hand-over during the lag
         plan = self.plans[lead.stage]
         u = plan.uniform()
@@ -254,8 +276,15 @@ class Funnel:
             target = plan.success if converted else plan.fail
         if converted:
             self._credit_stage(lead, rep, plan)
-        self.bus.publish(StageDone, (self.env.now, lead.id, plan.index, rep.id, converted))
-        self._go(lead, target)
+        observers = self._on_stage_done
+        if observers:
+            record = new_record(StageDone, (self.env.now, lead.id, plan.index, rep.id, converted))
+            for observe in observers:
+                observe(record)
+        if type(target) is int:
+            self._go(lead, target)
+        else:  # what _go would do, a call sooner
+            self._close(lead, cast(LeadStatus, target))
 
     def _credit_stage(self, lead: Lead, rep: Rep, plan: StagePlan) -> None:
         """Credit a converted stage: a meeting, an accepted lead or a technical win."""
@@ -281,26 +310,30 @@ class Funnel:
             del owner.owned[lead.id]
         if lead.opportunity_at is not None:
             self.closed_deals += 1
-        won = status is LeadStatus.WON
+        won = status is WON
         arr = lead.deal_value * (1 - lead.price_cut) if won else 0.0
         sdr = lead.sdr
-        self.bus.publish(
-            LeadClosed,
-            (
-                self.env.now,
-                lead.id,
-                status,
-                lead.stage,
-                owner.id if owner is not None else None,
-                sdr.id if sdr is not None else None,
-                lead.deal_value,
-                lead.discount,
-                lead.concession,
-                arr,
-                lead.created_at,
-                lead.opportunity_at,
-            ),
-        )
+        observers = self._on_closed
+        if observers:
+            record = new_record(
+                LeadClosed,
+                (
+                    self.env.now,
+                    lead.id,
+                    status,
+                    lead.stage,
+                    owner.id if owner is not None else None,
+                    sdr.id if sdr is not None else None,
+                    lead.deal_value,
+                    lead.discount,
+                    lead.concession,
+                    arr,
+                    lead.created_at,
+                    lead.opportunity_at,
+                ),
+            )
+            for observe in observers:
+                observe(record)
         if won:
             if owner is not None:
                 self.credit(owner, Measure.NEW_ARR, arr, lead=lead)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import deque
+from functools import partial
 from typing import Any, Protocol
 
 import simpy
@@ -90,8 +91,8 @@ class Team:
         self._ranked_idle: RankedPool[Rep] | None = None  # the idle reps, likewise
 
     # ------------------------------------------------------------------ bookkeeping
-    def _tick(self) -> None:
-        now = self.env.now
+    def _tick(self, now: float) -> None:
+        """Bring the time integrals up to ``now`` (the clock's now, read once by the caller)."""
         elapsed = now - self._last_change
         if elapsed:
             self.waiting_area += self.waiting * elapsed
@@ -101,21 +102,22 @@ class Team:
 
     def areas(self) -> tuple[float, float, float]:
         """Time integrals of the numbers waiting, busy and on the team, up to now."""
-        self._tick()
+        self._tick(self.env.now)
         return self.waiting_area, self.busy_area, self.staffed_area
 
     # ------------------------------------------------------------------ people
     def join(self, rep: Rep) -> None:
         """``rep`` starts taking work, beginning with the oldest shared item if one waits."""
-        self._tick()
+        now = self.env.now
+        self._tick(now)
         rep.active = True
         insort(self.reps, rep, key=BY_ID)
         if self._ranked is not None:
             self._ranked.add(rep)
         self._make_idle(rep)
-        item = self._next_for(rep)
+        item = self._next_for(rep, now)
         if item is not None:
-            self._start(rep, item)
+            self._start(rep, item, now)
 
     def leave(self, rep: Rep) -> list[Any]:
         """``rep`` takes no more work and finishes what it holds; return its waiting items.
@@ -123,7 +125,7 @@ class Team:
         The items keep their place in time (``queued_at``) and any deadline, so handing
         them to a teammate with ``requeue`` neither restarts their wait nor their patience.
         """
-        self._tick()
+        self._tick(self.env.now)
         rep.active = False
         _remove(self.reps, rep)
         if self._ranked is not None:
@@ -142,7 +144,7 @@ class Team:
     def withdraw(self, item: Work) -> None:
         """Take ``item`` out of the queue if it waits (takers skip it from now on)."""
         if item.waiting:
-            self._tick()
+            self._tick(self.env.now)
             item.waiting = False
             self.waiting -= 1
 
@@ -170,28 +172,29 @@ class Team:
         self, item: Work, owner: Rep | None = None, patience_days: float | None = None
     ) -> None:
         """Queue ``item`` for ``owner`` (or for anyone), starting it at once if possible."""
-        item.queued_at = self.env.now
+        now = item.queued_at = self.env.now
         item.deadline = NO_DEADLINE
         if owner is None:
-            if self.idle:
-                rep = self._pick_idle() if len(self.idle) > 1 else self.idle[0]
-                self._start(rep, item)
+            idle = self.idle
+            if idle:
+                rep = self._pick_idle() if len(idle) > 1 else idle[0]
+                self._start(rep, item, now)
                 return
             queue = self.shared
         else:
             if not owner.busy:
-                self._start(owner, item)
+                self._start(owner, item, now)
                 return
             queue = owner.queue
-        self._tick()
+        self._tick(now)
         self.waiting += 1
         item.waiting = True
         queue.append(item)
         if patience_days is not None:
-            self._watch(item, patience_days)
+            self._watch(item, now + patience_days)
 
-    def _watch(self, item: Work, patience_days: float) -> None:
-        deadline = item.deadline = self.env.now + patience_days
+    def _watch(self, item: Work, deadline: float) -> None:
+        item.deadline = deadline
         self._deadlines.add(item)
         if self._alarm is None or deadline < self._alarm:
             self._set_alarm(deadline)
@@ -204,7 +207,7 @@ class Team:
         """Items past their deadline that are still waiting give up."""
         now = self.env.now
         for item in self._deadlines.due(now):
-            self._tick()
+            self._tick(now)
             item.waiting = False
             self.waiting -= 1
             self.handler.gave_up(item)
@@ -216,11 +219,9 @@ class Team:
         if upcoming is not None and (self._alarm is None or upcoming < self._alarm):
             self._set_alarm(upcoming)
 
-    def _start(self, rep: Rep, item: Any) -> None:
-        self._tick()
-        handler = self.handler
-        now = self.env.now
-        if rep.busy is False:
+    def _start(self, rep: Rep, item: Any, now: float) -> None:
+        if rep.busy is False:  # (a busy rep's next item ticked the clock as it was taken)
+            self._tick(now)
             rep.busy = True
             self.busy += 1
             idle = self.idle
@@ -232,19 +233,23 @@ class Team:
                 del idle[at]
             if self._ranked_idle is not None:
                 self._ranked_idle.discard(rep)
+        handler = self.handler
         handler.started(item, rep, now - item.queued_at)
         elapsed = handler.work_days(item, rep) / rep.speed
         rep.busy_days += elapsed
-        schedule(self.env, elapsed, lambda _event: self._finish(rep, item))
+        # schedule(), inlined; a partial calls back without a Python frame of its own
+        done = self.env.timeout(elapsed)
+        done.callbacks.append(partial(self._finish, rep, item))  # type: ignore[union-attr]
 
-    def _finish(self, rep: Rep, item: Any) -> None:
+    def _finish(self, rep: Rep, item: Any, _event: simpy.Event | None = None) -> None:
         self.handler.finished(item, rep)
+        now = self.env.now
         if rep.active:
-            nxt = self._next_for(rep)
+            nxt = self._next_for(rep, now)
             if nxt is not None:
-                self._start(rep, nxt)
+                self._start(rep, nxt, now)
                 return
-        self._tick()
+        self._tick(now)
         rep.busy = False
         self.busy -= 1
         if rep.active:
@@ -283,7 +288,7 @@ class Team:
         if self._ranked_idle is not None:
             self._ranked_idle.update(rep)
 
-    def _next_for(self, rep: Rep) -> Any:
+    def _next_for(self, rep: Rep, now: float) -> Any:
         """The oldest live item ``rep`` may take: its own or the shared queue's."""
         own, shared = rep.queue, self.shared
         while own and not own[0].waiting:
@@ -297,7 +302,7 @@ class Team:
         else:
             return None
         item = queue.popleft()
-        self._tick()
+        self._tick(now)
         item.waiting = False
         self.waiting -= 1
         return item
