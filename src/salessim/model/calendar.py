@@ -94,12 +94,17 @@ class Calendar:
         first = index - offset % months
         first_date = add_months(self._first_month, first)
         year, quarter = self.fiscal_label(first_date)
-        label = {
-            1: first_date.strftime("%Y-%m"),
-            3: f"{year}Q{quarter}",
-            6: f"{year}H{offset // 6 + 1}",
-            12: f"FY{year}",
-        }[months]
+        # only the label asked for: strftime is dear, and every closing deal asks for a period
+        if months == 1:
+            label = first_date.strftime("%Y-%m")
+        elif months == 3:
+            label = f"{year}Q{quarter}"
+        elif months == 6:
+            label = f"{year}H{offset // 6 + 1}"
+        elif months == 12:
+            label = f"FY{year}"
+        else:
+            raise KeyError(months)
         start = self.day_of(first_date)  # before day 0 when the run starts mid-period
         return start, self.month_start(first + months), label
 

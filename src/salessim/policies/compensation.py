@@ -177,8 +177,12 @@ class PlanAccount:
 
     def _segment(self, terms: CommissionTerms, measure: Measure, at: float, credit: float) -> Line:
         """Pay ``credit`` at the step where quota credit ``at`` puts attainment."""
-        quota = self._quota_now()
-        step = terms.step_at(at / quota if quota > 0 else 0.0)
+        steps = terms.steps
+        if len(steps) == 1:  # one rate (most plans): no attainment to work out
+            step = steps[0]
+        else:
+            quota = self._quota_now()
+            step = terms.step_at(at / quota if quota > 0 else 0.0)
         if step.below_threshold:
             return Line(COMMISSION, measure.value, credit, 0.0, 0.0, step.note)
         index = terms.index
