@@ -47,9 +47,16 @@ OUTCOME_STATUS = {
     Outcome.DISQUALIFIED: LeadStatus.DISQUALIFIED,
 }
 Target = int | LeadStatus  # a stage index, or the status a lead closes with
-# Statuses every lead is checked against, as globals: reading an enum's member
+# Members the per-lead paths compare with or pass on, as globals: reading an enum's member
 # (``LeadStatus.OPEN``) goes through its metaclass and costs ten times as much.
 OPEN, WON = LeadStatus.OPEN, LeadStatus.WON
+SDR, SPECIALIST = Role.SDR, Role.SPECIALIST
+MEETINGS, TECHNICAL_WINS, SQLS = Measure.MEETINGS, Measure.TECHNICAL_WINS, Measure.SQLS
+PIPELINE_SOURCED, NEW_ARR, SOURCED_WON = (
+    Measure.PIPELINE_SOURCED,
+    Measure.NEW_ARR,
+    Measure.SOURCED_WON,
+)
 Closing = Callable[[Lead, Rep, float, float], float]
 """(lead, rep, delay to resolution, win odds) -> the delay the rep chooses."""
 
@@ -289,14 +296,14 @@ class Funnel:
     def _credit_stage(self, lead: Lead, rep: Rep, plan: StagePlan) -> None:
         """Credit a converted stage: a meeting, an accepted lead or a technical win."""
         role = plan.role
-        if role is Role.SDR:
+        if role is SDR:
             lead.sdr = rep
-            self.credit(rep, Measure.MEETINGS, 1.0, lead=lead)
-        elif role is Role.SPECIALIST:
-            self.credit(rep, Measure.TECHNICAL_WINS, 1.0, lead=lead)
+            self.credit(rep, MEETINGS, 1.0, lead=lead)
+        elif role is SPECIALIST:
+            self.credit(rep, TECHNICAL_WINS, 1.0, lead=lead)
         elif plan.index == self.first_ae_stage and lead.sdr is not None:
-            self.credit(lead.sdr, Measure.SQLS, 1.0, lead=lead)
-            self.credit(lead.sdr, Measure.PIPELINE_SOURCED, lead.deal_value, lead=lead)
+            self.credit(lead.sdr, SQLS, 1.0, lead=lead)
+            self.credit(lead.sdr, PIPELINE_SOURCED, lead.deal_value, lead=lead)
 
     def _close(self, lead: Lead, status: LeadStatus) -> None:
         lead.status = status
@@ -336,9 +343,9 @@ class Funnel:
                 observe(record)
         if won:
             if owner is not None:
-                self.credit(owner, Measure.NEW_ARR, arr, lead=lead)
+                self.credit(owner, NEW_ARR, arr, lead=lead)
             if sdr is not None:
-                self.credit(sdr, Measure.SOURCED_WON, arr, lead=lead)
+                self.credit(sdr, SOURCED_WON, arr, lead=lead)
             self.on_won(lead)
 
     # ------------------------------------------------------------------ people
