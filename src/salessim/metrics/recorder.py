@@ -79,6 +79,15 @@ class Recorder:
         self._month_counts: dict[str, float] = {}
         self._open = 0
         self._open_since = 0.0
+        self._bus = bus
+
+    def _listen(self) -> None:
+        """Listen to what is measured; nothing of the warm-up is, so no record of it is built.
+
+        The pay recorder, by contrast, listens from the first day, so that a statement can
+        be printed for any period.
+        """
+        bus = self._bus
         bus.subscribe(LeadCreated, self._lead_created)
         bus.subscribe(LeadWorkStarted, self._lead_work_started)
         bus.subscribe(AccountWorkStarted, self._account_work_started)
@@ -110,6 +119,7 @@ class Recorder:
         rec.pay.measured_from = probe.now
         self._open, self._open_since = probe.open_leads, probe.now
         self._cohort = Cohort(self._book())
+        self._listen()
 
     def finish(self) -> Record:
         """Close the books at the end of the run and return the record."""
