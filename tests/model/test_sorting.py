@@ -78,24 +78,37 @@ def test_more_pay_for_performance_hires_stronger_reps(sorted_teams):
     assert hires("steep") > hires("flat")
 
 
-def test_more_pay_for_performance_keeps_the_stronger_and_loses_the_weaker(sorted_teams):
-    """Under 20/80 the team's ability climbs more, and leavers fall further below it.
+def test_more_pay_for_performance_lifts_the_teams_ability(sorted_teams):
+    """Under 20/80 the employed reps' mean ability climbs more over the two years."""
 
-    Drift is the change in the employed reps' mean ability over the two years; the
-    leavers' gap is their mean ability less that of the reps employed at the end.
+    def drift(arm: str) -> float:
+        runs = sorted_teams[arm]
+        return statistics.fmean(k["ability_mean_end"] - k["ability_mean_start"] for k in runs)
+
+    assert drift("steep") > drift("flat")
+
+
+@pytest.mark.parametrize("mix_of_incentive", [0.2, 0.8])
+def test_the_pay_term_of_the_quit_hazard_sorts_by_ability_under_pay_for_performance(
+    mix_of_incentive,
+):
+    """The hazard's ``(outside / pay) ** e`` at the plan's pay for a rep's own results.
+
+    At 20/80 a rep 30% below the mean earns less than its outside option and one 30%
+    above earns more, so the weaker is the likelier to quit; at 80/20 it is the other
+    way round. (Two years of one team see too few voluntary exits to show this in the
+    leavers' mean ability: docs/model.md gives the figures.)
     """
+    ae = Scenario().roles.ae
+    elasticity = Scenario().workforce.hazard.pay_elasticity
+    on_target = ae.market_pay
 
-    def mean(arm: str, figure) -> float:
-        return statistics.fmean(figure(k) for k in sorted_teams[arm])
+    def pay_term(relative: float) -> float:
+        pay = on_target * (1 - mix_of_incentive + mix_of_incentive * relative)
+        return (outside_option(ae, relative * ae.skill.mean) / pay) ** elasticity
 
-    def drift(k):
-        return k["ability_mean_end"] - k["ability_mean_start"]
-
-    def gap(k):
-        return k["ability_mean_leavers"] - k["ability_mean_end"]
-
-    assert mean("steep", drift) > mean("flat", drift)
-    assert mean("steep", gap) < mean("flat", gap)
+    weak, strong = pay_term(0.7), pay_term(1.3)
+    assert (weak > strong) is (mix_of_incentive > ae.market_mix)
 
 
 def test_ability_by_year_reads_the_record():

@@ -20,12 +20,17 @@ from tests.support import ROOT
 HOURS = 45.0 * DAYS_PER_MONTH / DAYS_PER_WEEK  # a manager's month at 45 h a week
 
 
-def coached_per_rep(reps: int, coaching: Coaching) -> list[float]:
-    """The hours each of ``reps`` reps of one manager is coached in a month."""
+def month_of(reps: int, coaching: Coaching) -> tuple[ManagerDesk, list[float]]:
+    """One manager's month with ``reps`` reps: the desk, and the hours each rep is coached."""
     desk = ManagerDesk(ManagerSpec.model_validate({"headcount": 1, "hours_per_week": 45}))
     team = team_of(reps)
     desk.month(team, DAYS_PER_MONTH, 100.0, coaching, {}, lambda _rep_id: None)
-    return [desk.coached.get(rep.id, 0.0) for rep in team]
+    return desk, [desk.coached.get(rep.id, 0.0) for rep in team]
+
+
+def coached_per_rep(reps: int, coaching: Coaching) -> list[float]:
+    """The hours each of ``reps`` reps of one manager is coached in a month."""
+    return month_of(reps, coaching)[1]
 
 
 @pytest.mark.parametrize("reps", [6, 16])
@@ -41,10 +46,33 @@ def test_a_policy_can_ask_for_hours_a_rep_instead():
 
 
 def test_at_a_wide_span_the_managers_duties_leave_less_than_the_budget():
-    """With 70 reps, admin, the meeting and one-to-ones leave less than 16% for coaching."""
-    left = HOURS * (1 - 0.2) - 1.0 * DAYS_PER_MONTH / DAYS_PER_WEEK - 2.0 * 70
+    """With 50 reps, admin, the meeting and one-to-ones leave less than 16% for coaching.
+
+    The desk counts the hours the manager had and the coaching the policy asked for.
+    """
+    left = HOURS * (1 - 0.35) - 1.0 * DAYS_PER_MONTH / DAYS_PER_WEEK - 2.0 * 50
     assert 0 < left < 0.16 * HOURS
-    assert sum(coached_per_rep(70, Coaching())) == pytest.approx(left)
+    desk, coached = month_of(50, Coaching())
+    assert sum(coached) == pytest.approx(left)
+    assert desk.available == pytest.approx(HOURS)
+    assert desk.coaching_asked == pytest.approx(0.16 * HOURS)
+    assert sum(desk.hours.values()) == pytest.approx(HOURS)
+
+
+def test_the_baseline_managers_time_binds():
+    """The baseline's managers use nearly all their hours, and their duties cut coaching.
+
+    So a wider span takes coaching from each rep faster than the span grows: with two
+    managers instead of three, each rep gets less than two thirds of the coaching.
+    """
+    path = ROOT / "scenarios" / "baseline.yaml"
+    three = simulate(load_scenario(path), 0, years=1).kpis
+    two = simulate(load_scenario(path, ["roles.manager.headcount=2"]), 0, years=1).kpis
+    assert three["manager_time_used"] > 0.9
+    assert three["coaching_shortfall"] > 0
+    assert two["coaching_shortfall"] > three["coaching_shortfall"]
+    ratio = two["coaching_hours_per_rep_month"] / three["coaching_hours_per_rep_month"]
+    assert ratio < 2 / 3
 
 
 def test_coaching_speeds_the_ramp_by_its_saturating_boost():

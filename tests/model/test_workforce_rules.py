@@ -372,10 +372,9 @@ def test_coaching_split_falls_back_to_everyone_when_the_focus_picks_nobody(focus
 
 # ============================================================================ 3. managers
 def desk(headcount: int, hours_per_week: float) -> ManagerDesk:
-    """A manager desk of ``headcount`` managers working ``hours_per_week`` each."""
-    return ManagerDesk(
-        ManagerSpec.model_validate({"headcount": headcount, "hours_per_week": hours_per_week})
-    )
+    """``headcount`` managers of ``hours_per_week`` each, 20% of it admin (as figured below)."""
+    spec = {"headcount": headcount, "hours_per_week": hours_per_week, "time": {"admin_share": 0.2}}
+    return ManagerDesk(ManagerSpec.model_validate(spec))
 
 
 def team_of(n: int) -> list[Rep]:
@@ -419,6 +418,7 @@ def test_manager_month_with_enough_hours_serves_every_activity_in_full():
         "deal_support": 5.0,
         "training": 6.0,
         "one_to_ones": 2.0 * 5 * months,
+        "recognition": 0.0,  # no recognition policy given
         "coaching": 2.0 * 5 * months,
     }
     assert managers.hours == pytest.approx(expected)

@@ -114,6 +114,7 @@ KPI_DEFINITIONS: dict[str, str] = {
     "hiring_cost": "Cost of the hires made in the period.",
     "exit_cost": "Severance paid for the reps let go in the period.",
     "training_cost": "Cost of the training held in the period.",
+    "recognition_cost": "Cost of the recognition awards given in the period.",
     "replacement_cost_per_exit": "(hiring_cost + exit_cost) / exits.",
     **{
         f"manager_hours_share_{a}": f"Share of all manager hours spent on {a.replace('_', ' ')}."
@@ -121,6 +122,8 @@ KPI_DEFINITIONS: dict[str, str] = {
     },
     "coaching_hours_per_rep_month": "Hours of coaching per rep-month employed, all roles.",
     "span_of_control": "Mean over month ends of reps employed per first-line manager.",
+    "manager_time_used": "Share of the managers' working hours their duties and coaching took.",
+    "coaching_shortfall": "Share of the coaching time asked for that managers' duties left out.",
     "ability_mean_start": "Mean latent ability of the reps employed when measuring starts, "
     "each over its role's mean (1: typical).",
     "ability_mean_end": "ability_mean_start of the reps employed at the end.",
@@ -151,7 +154,7 @@ KPI_DEFINITIONS: dict[str, str] = {
     },
     "revenue": "Revenue earned in the measured period: ARR over time (a straight line between "
     "month ends) times the years it covers.",
-    "people_spend": "comp_cost + hiring_cost + exit_cost + training_cost (NaN without plans).",
+    "people_spend": "comp_cost + hiring, exit, training and recognition costs (NaN without plans).",
     "contribution": "revenue - people_spend + the book and open pipeline left at the end, "
     "valued as the game values them: ending_arr x game.book_years + the value of every open "
     "lead and deal x win_rate (NaN without plans).",
@@ -302,7 +305,8 @@ def price_by_week(r: Record) -> list[float]:
 def _money(r: Record, kpis: dict[str, float], book_years: float) -> dict[str, float]:
     """Revenue, people spend and contribution: what the period earned, cost and left behind."""
     revenue = _revenue(r)
-    spend = kpis["comp_cost"] + kpis["hiring_cost"] + kpis["exit_cost"] + kpis["training_cost"]
+    costs = ("comp_cost", "hiring_cost", "exit_cost", "training_cost", "recognition_cost")
+    spend = sum(kpis[name] for name in costs)
     left = book_and_pipeline(
         r.ending_arr, float(sum(r.pipeline_value_end)), kpis["win_rate"], book_years
     )
@@ -354,6 +358,7 @@ def _people(r: Record) -> dict[str, float]:
         "hiring_cost": p.hiring_cost,
         "exit_cost": p.exit_cost,
         "training_cost": p.training_cost,
+        "recognition_cost": p.recognition_cost,
         "replacement_cost_per_exit": _ratio(p.hiring_cost + p.exit_cost, exits),
         "coaching_hours_per_rep_month": _ratio(p.coaching_hours, rep_days / DAYS_PER_MONTH),
         "ability_mean_start": p.ability_start,
@@ -368,6 +373,9 @@ def _people(r: Record) -> dict[str, float]:
         "plans_failed": p.plans_failed,
     }
     manager_hours = sum(p.manager_hours.values())
+    kpis["manager_time_used"] = _ratio(manager_hours, p.manager_hours_available)
+    coached = p.manager_hours.get("coaching", 0.0)
+    kpis["coaching_shortfall"] = _ratio(p.coaching_asked - coached, p.coaching_asked)
     activities = [*MANAGER_ACTIVITIES, *sorted(set(p.manager_hours) - set(MANAGER_ACTIVITIES))]
     for activity in activities:
         share = _ratio(p.manager_hours.get(activity, 0.0), manager_hours)

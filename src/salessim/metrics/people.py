@@ -14,6 +14,7 @@ from salessim.model.events import (
     Bus,
     PlanEnded,
     PlanStarted,
+    RecognitionGiven,
     RepHired,
     RepLeft,
     TrainingHeld,
@@ -35,6 +36,7 @@ class PeopleRecorder:
         bus.subscribe(PlanStarted, self._plan_started)
         bus.subscribe(PlanEnded, self._plan_ended)
         bus.subscribe(TrainingHeld, self._training)
+        bus.subscribe(RecognitionGiven, self._recognition)
 
     def start(self, roles: list[str]) -> None:
         """Begin measuring."""
@@ -87,6 +89,10 @@ class PeopleRecorder:
         if self.measuring:
             self.record.training_cost += event.cost
 
+    def _recognition(self, event: RecognitionGiven) -> None:
+        if self.measuring:
+            self.record.recognition_cost += event.cost
+
     def month_row(self, row: dict[str, float | str], probe: Snapshot, last: Snapshot) -> None:
         """Add the month's people columns to ``row``."""
         days = probe.now - last.now
@@ -115,6 +121,8 @@ class PeopleRecorder:
         rec.headcount_area = _diff(probe.headcount_area, start.headcount_area)
         rec.ramped_area = _diff(probe.ramped_area, start.ramped_area)
         rec.manager_hours = _diff(probe.manager_hours, start.manager_hours)
+        rec.manager_hours_available = probe.manager_hours_available - start.manager_hours_available
+        rec.coaching_asked = probe.coaching_asked - start.coaching_asked
         rec.coaching_hours = probe.coaching_hours - start.coaching_hours
         rec.ability_start, rec.ability_end = start.ability_mean, probe.ability_mean
         rec.roster_end = list(probe.roster)

@@ -63,12 +63,15 @@ class PeopleRecord:
     hiring_cost: float = 0.0
     exit_cost: float = 0.0
     training_cost: float = 0.0
+    recognition_cost: float = 0.0
     plans_started: int = 0
     plans_restored: int = 0
     plans_failed: int = 0
     headcount_area: dict[str, float] = field(default_factory=dict)
     ramped_area: dict[str, float] = field(default_factory=dict)
     manager_hours: dict[str, float] = field(default_factory=dict)
+    manager_hours_available: float = 0.0
+    coaching_asked: float = 0.0
     coaching_hours: float = 0.0
     ability_start: float = float("nan")  # mean relative ability of the employed
     ability_end: float = float("nan")

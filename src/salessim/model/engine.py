@@ -308,6 +308,8 @@ class Simulation:
             headcount_area=workforce.headcount_areas(),
             ramped_area=workforce.ramped_capacity(),
             manager_hours=dict(workforce.managers.hours),
+            manager_hours_available=workforce.managers.available,
+            coaching_asked=workforce.managers.coaching_asked,
             managers=workforce.managers.count,
             ability_mean=workforce.roster.ability_mean(),
             coaching_hours=workforce.coaching_hours,

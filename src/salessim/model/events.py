@@ -258,6 +258,17 @@ class TrainingHeld(NamedTuple):
     cost: float
 
 
+class RecognitionGiven(NamedTuple):
+    """Manager ``team`` recognised ``reps`` of its ``team_size`` reps, at ``cost`` in all."""
+
+    day: float
+    team: int
+    reps: int
+    team_size: int
+    cost: float
+    boost: float  # the morale each award added
+
+
 # ---------------------------------------------------------------------- the script
 class ScriptedEventFired(NamedTuple):
     """A scripted event of the scenario happened (``lasts_days`` None: for good)."""
@@ -356,6 +367,7 @@ EVENT_TYPES: tuple[type[Any], ...] = (
     PlanStarted,
     PlanEnded,
     TrainingHeld,
+    RecognitionGiven,
     ScriptedEventFired,
     OfferMade,
     OfferAnswered,

@@ -171,8 +171,9 @@ class Exits:
         self.roster.remove(rep)
         self.managers.release(rep)
         attainment = self.payroll.attainment(rep.id)
+        standard = self.payroll.standard_attainment(rep.id)
         regretted = kind is ExitKind.VOLUNTARY and (
-            rep.tier is Tier.STAR or (attainment is not None and attainment >= 1.0)
+            rep.tier is Tier.STAR or (standard is not None and standard >= 1.0)
         )
         if rep.active:
             team = self.organisation.teams[role]

@@ -3,10 +3,10 @@
 A manager has ``hours_per_week`` over the month. In order, admin takes its share, then
 the weekly team meeting, interviews for open requisitions, deal support for the deals
 the organisation closed (and the price concessions reps asked it to approve), training
-delivery and one-to-ones; each takes what it needs from what is left. Coaching gets the
-rest, up to the policy's coaching time (a share of the manager's hours, or hours asked
-per rep), and the focus policy decides who gets them. More reps per manager means less
-time per rep.
+delivery, one-to-ones and the month's recognition awards; each takes what it needs from
+what is left. Coaching gets the rest, up to the policy's coaching time (a share of the
+manager's hours, or hours asked per rep), and the focus policy decides who gets them.
+More reps per manager means less time per rep.
 
 The desk keeps the hours each rep had this month, by rep id: attention (one-to-ones and
 coaching) and coaching alone. It counts the reps of each manager as reps are given one
@@ -21,9 +21,11 @@ from heapq import heapify, heappop, heappush
 
 from salessim.model.entities import Rep
 from salessim.policies.coaching import Coachee, coaching_split
-from salessim.scenario.people import MANAGER_ACTIVITIES, Coaching
+from salessim.scenario.people import MANAGER_ACTIVITIES, Coaching, Recognition
 from salessim.scenario.roles import ManagerSpec
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK
+
+RECOGNITION = MANAGER_ACTIVITIES.index("recognition")
 
 
 class ManagerDesk:
@@ -33,8 +35,11 @@ class ManagerDesk:
         self.spec = spec
         self.count = spec.headcount
         self.hours = dict.fromkeys(MANAGER_ACTIVITIES, 0.0)  # cumulative, by activity
+        self.available = 0.0  # cumulative hours the managers had
+        self.coaching_asked = 0.0  # cumulative coaching hours the policy asked for
         self.coached: dict[int, float] = {}  # this month's coaching hours, by rep id
         self.attention: dict[int, float] = {}  # this month's hours of attention, by rep id
+        self.awards: dict[int, int] = {}  # this month's recognition awards, by manager
         self._spans = [0] * self.count  # reps given to each manager and not yet gone
         self._fewest: list[tuple[int, int]] = []  # (reps, manager); stale when reps moved on
         self._reheap()
@@ -92,14 +97,18 @@ class ManagerDesk:
         coaching: Coaching,
         demands: dict[str, float],
         attainment: Callable[[int], float | None],
+        recognition: Recognition | None = None,
     ) -> None:
         """Spend one month of every manager's time; set each rep's attention and coaching.
 
         ``demands`` gives the organisation's hours for hiring, deal support and training
         delivery (per manager for training); they are shared evenly among managers.
         ``attainment`` gives a rep's trailing attainment by id, for the focus policy.
+        ``recognition`` asks each manager for its awards' hours; ``awards`` then holds the
+        awards each manager had the time to give.
         """
-        self.coached, self.attention = {}, {}
+        self.coached, self.attention, self.awards = {}, {}, {}
+        recognition = recognition or Recognition(per_team_per_month=0)
         if self.count == 0:
             return
         time = self.spec.time
@@ -109,8 +118,10 @@ class ManagerDesk:
         for rep in reps:
             teams[rep.manager].append(rep)
         hours = self.spec.hours_per_week * weeks
-        for team in teams:
+        for manager, team in enumerate(teams):
             left = hours
+            awards = min(recognition.per_team_per_month, len(team))
+            each = recognition.hours_per_award
             wants = {
                 "admin": time.admin_share * left,
                 "team_meetings": time.team_meeting_hours_per_week * weeks if team else 0.0,
@@ -118,8 +129,16 @@ class ManagerDesk:
                 "deal_support": demands.get("deal_support", 0.0) / self.count,
                 "training": demands.get("training", 0.0) if team else 0.0,
                 "one_to_ones": time.one_to_one_hours_per_rep_per_month * months * len(team),
+                "recognition": each * awards,
                 "coaching": _coaching_wanted(coaching, hours, months, len(team)),
             }
+            self.available += hours
+            self.coaching_asked += wants["coaching"]
+            if each > 0:  # whole awards only: as many as the duties before leave time for
+                served = hours - sum(wants[a] for a in MANAGER_ACTIVITIES[:RECOGNITION])
+                awards = min(awards, max(0, int(served / each + 1e-9)))
+                wants["recognition"] = each * awards
+            self.awards[manager] = awards
             spent = {}
             for activity in MANAGER_ACTIVITIES:
                 spent[activity] = min(wants[activity], left)

@@ -14,7 +14,7 @@ import simpy
 from salessim.model.behaviour import Incentives
 from salessim.model.development import clip_morale, develop, morale_target, ramp_boost
 from salessim.model.entities import Rep
-from salessim.model.events import Bus, TrainingHeld
+from salessim.model.events import Bus, RecognitionGiven, TrainingHeld
 from salessim.model.exits import Exits
 from salessim.model.funnel import Funnel
 from salessim.model.hiring import Hiring
@@ -84,6 +84,7 @@ class PeopleRoutines:
             scenario.policies.coaching,
             self._manager_demands(days, bool(trained)),
             self.payroll.attainment,
+            scenario.policies.recognition,
         )
         coached, marks = self.managers.coached, self._busy_marks
         for rep in everyone:
@@ -128,19 +129,34 @@ class PeopleRoutines:
         self.bus.emit(TrainingHeld(self.env.now, len(trained), cost))
 
     def _recognise(self, everyone: list[Rep]) -> None:
-        count = self.scenario.policies.recognition.per_team_per_month
-        if count == 0:
+        """Each manager recognises its best reps of the month, as many as it had time for.
+
+        Without managers, one team of everyone gives the policy's count. Awards to more
+        than the policy's fair share of a team are diluted (``Recognition.boost_scale``).
+        """
+        policy = self.scenario.policies.recognition
+        if policy.per_team_per_month == 0:
             return
-        boost = self.scenario.workforce.morale.recognition_boost
+        full = self.scenario.workforce.morale.recognition_boost
+        sizes: dict[int, int] = {}
         teams: dict[int, list[tuple[float, int, Rep]]] = {}
         for rep in everyone:
+            sizes[rep.manager] = sizes.get(rep.manager, 0) + 1
             month = self.payroll.standings[rep.id].last_month()
             if month is not None:
                 teams.setdefault(rep.manager, []).append((-month, rep.id, rep))
+        staffed = self.managers.count > 0
         for manager in range(max(1, self.managers.count)):
-            team = sorted(teams.get(manager, []), key=lambda entry: entry[:2])
-            for _, _, rep in team[:count]:
+            count = self.managers.awards.get(manager, 0) if staffed else policy.per_team_per_month
+            chosen = sorted(teams.get(manager, []), key=lambda entry: entry[:2])[:count]
+            if not chosen:
+                continue
+            size = sizes.get(manager, 0)
+            boost = full * policy.boost_scale(len(chosen), size)
+            for _, _, rep in chosen:
                 rep.morale = clip_morale(rep.morale + boost)
+            cost = policy.cost_per_award * len(chosen)
+            self.bus.emit(RecognitionGiven(self.env.now, manager, len(chosen), size, cost, boost))
 
     def _move_morale(self, everyone: list[Rep]) -> None:
         workforce = self.scenario.workforce

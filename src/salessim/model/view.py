@@ -26,7 +26,9 @@ class Snapshot:
     staffed_area: dict[str, float]
     headcount_area: dict[str, float]
     ramped_area: dict[str, float]
-    manager_hours: dict[str, float]
+    manager_hours: dict[str, float]  # cumulative, by activity
+    manager_hours_available: float  # cumulative
+    coaching_asked: float  # cumulative hours the coaching policy asked of the managers
     managers: int  # first-line managers now
     ability_mean: float  # mean latent ability of the employed over their role's mean
     coaching_hours: float

@@ -150,6 +150,9 @@ def _people(result: RunResult) -> Section:
         ("Training cost", money(k.get("training_cost"))),
         ("Replacement cost per exit", money(k.get("replacement_cost_per_exit"))),
         ("Coaching per rep, monthly", _hours(k.get("coaching_hours_per_rep_month"))),
+        ("Reps per manager", number(k.get("span_of_control"), 1)),
+        ("Manager time used", percent(k.get("manager_time_used"))),
+        ("Coaching the duties left out", percent(k.get("coaching_shortfall"))),
         ("Morale, mean (-1 to 1)", number(k.get("morale_mean"), 2)),
         (
             "Performance plans started (failed)",

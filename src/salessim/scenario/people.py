@@ -40,6 +40,7 @@ MANAGER_ACTIVITIES = (
     "deal_support",
     "training",
     "one_to_ones",
+    "recognition",
     "coaching",
 )
 """Where a manager's hours go, in the order they are served (``ManagerTime``)."""
@@ -216,7 +217,7 @@ class QuitHazard(Frozen):
     """The monthly exit hazard's response to a rep's situation (see docs/model.md)."""
 
     pay_elasticity: Elasticity = Field(
-        default=2.0, description="Voluntary hazard x (market pay / pay) ** pay_elasticity."
+        default=2.0, description="Voluntary hazard x (outside pay / pay) ** pay_elasticity."
     )
     attainment_peak: Attainment = Field(
         default=0.9, description="Attainment at which voluntary quitting peaks."
@@ -311,7 +312,9 @@ class ManagerTime(Frozen):
     team_meeting_hours_per_week: NonNegative = Field(
         default=1.0, description="The weekly team meeting; every rep attends."
     )
-    admin_share: Share = Field(default=0.2, description="Reporting, forecasting and budgets.")
+    admin_share: Share = Field(
+        default=0.35, description="Reporting, forecasting, budgets and internal meetings."
+    )
     deal_support_hours_per_deal: NonNegative = Field(
         default=1.0, description="Escalations and deal support per deal the team closes."
     )
@@ -376,9 +379,30 @@ class Training(Frozen):
 
 
 class Recognition(Frozen):
-    """Public recognition of the month's best reps: morale without money."""
+    """Public recognition of each team's best reps of the month.
+
+    Each award lifts the rep's morale by ``workforce.morale.recognition_boost``, takes
+    ``hours_per_award`` of the manager's time (if the month's duties leave it) and costs
+    ``cost_per_award``. Recognising more than ``fair_share`` of a team in a month dilutes
+    every award: the boost is scaled by ``fair_share / s`` for a share ``s`` recognised,
+    so more awards share the lift of the fair share and add only their cost.
+    """
 
     per_team_per_month: Count = 1
+    hours_per_award: NonNegative = Field(
+        default=0.5, description="Manager hours an award takes (choosing, telling, presenting)."
+    )
+    cost_per_award: Money = Field(default=100.0, description="A gift, a dinner, a plaque.")
+    fair_share: Share = Field(
+        default=0.2, description="Share of a team recognised in a month before awards dilute."
+    )
+
+    def boost_scale(self, awarded: int, team: int) -> float:
+        """How much of the full boost each award gives when ``awarded`` of ``team`` get one."""
+        if team <= 0 or awarded <= 0:
+            return 1.0
+        share = awarded / team
+        return 1.0 if share <= self.fair_share else self.fair_share / share
 
 
 class Performance(Frozen):

@@ -41,6 +41,7 @@ from salessim.model.pay.roster import Roster
 from salessim.model.pay.tallies import Tallies
 from salessim.model.pay.terms import Terms
 from salessim.scenario.base import WORKING_ROLES, Role
+from salessim.scenario.measures import DEFAULT_MEASURE, Measure
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 
@@ -121,6 +122,7 @@ class Payroll:
         self.standings = roster.standings
         self.everyone = roster.everyone
         self.sorted_payees = roster.sorted
+        self.standard = company_standard(scenario)
         self.configure(scenario)
 
     @property
@@ -147,6 +149,11 @@ class Payroll:
         standing = self.standings.get(rep_id)
         return None if standing is None else standing.attainment()
 
+    def standard_attainment(self, rep_id: int) -> float | None:
+        """The employed rep's trailing attainment against the company's standard quota."""
+        standing = self.standings.get(rep_id)
+        return None if standing is None else standing.standard_attainment()
+
     def close_credit_month(
         self, staff: Mapping[Role, Sequence[Rep]], days: float, *, ramped: bool
     ) -> None:
@@ -169,7 +176,11 @@ class Payroll:
                     else:
                         since = middle - rep.joined_at - lag
                         share = spec.ramp.productivity(since) if since > 0 else 0.0
-                    standing.month_base += standing.quota * days / (12 * DAYS_PER_MONTH) * share
+                    part = days / (12 * DAYS_PER_MONTH) * share
+                    standing.month_base += standing.quota * part
+                    standard = self.standard.get(role)
+                    if standard is not None and standard[0] is measure:
+                        standing.month_standard_base += standard[1] * part
                 standing.close_month()
 
     def month_end(self, now: float) -> list[ContestHeld]:
@@ -207,3 +218,23 @@ class Payroll:
             self.periods.open_windows(payee, now)
         self.enrolment.join_new_plans(now)
         return contests
+
+
+def company_standard(scenario: Scenario) -> dict[Role, tuple[Measure, float]]:
+    """Each role's standard quota: its plan's (or the role's) annual quota and measure.
+
+    Taken from the scenario a run starts with, so a quota that a ratchet or a game
+    changes later does not move the standard that regretted exits are judged by.
+    """
+    plans, assign = scenario.compensation.plans, scenario.compensation.assign
+    standard = {}
+    for role in WORKING_ROLES:
+        name = assign.get(role.value)
+        if name is not None:
+            plan = plans[name]
+            measure, amount = plan.quota_measure, plan.quota.amount
+        else:
+            measure, amount = DEFAULT_MEASURE[role], scenario.roles.of(role).quota or 0.0
+        if amount > 0 and not measure.is_ratio:
+            standard[role] = (measure, amount)
+    return standard

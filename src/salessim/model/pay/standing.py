@@ -18,7 +18,16 @@ TRAILING_MONTHS = 12
 class Standing:
     """One rep's quota and the credit and quota base of each of its last twelve months."""
 
-    __slots__ = ("bases", "credits", "measure", "month_base", "month_credit", "quota")
+    __slots__ = (
+        "bases",
+        "credits",
+        "measure",
+        "month_base",
+        "month_credit",
+        "month_standard_base",
+        "quota",
+        "standard_bases",
+    )
 
     def __init__(self) -> None:
         self.quota = 0.0  # a year, in ``measure`` (a target ratio for retention)
@@ -27,12 +36,15 @@ class Standing:
         self.month_base = 0.0
         self.credits: deque[float] = deque(maxlen=TRAILING_MONTHS)
         self.bases: deque[float] = deque(maxlen=TRAILING_MONTHS)
+        self.month_standard_base = 0.0  # the quota base at the company's standard quota
+        self.standard_bases: deque[float] = deque(maxlen=TRAILING_MONTHS)
 
     def close_month(self) -> None:
         """Push the month's credit and quota base into the trailing year; start a new month."""
         self.credits.append(self.month_credit)
         self.bases.append(self.month_base)
-        self.month_credit = self.month_base = 0.0
+        self.standard_bases.append(self.month_standard_base)
+        self.month_credit = self.month_base = self.month_standard_base = 0.0
 
     def attainment(self) -> float | None:
         """Credit against quota over the last twelve months (ramp-adjusted).
@@ -43,6 +55,17 @@ class Standing:
         if sum(1 for base in self.bases if base > 0) < MIN_ATTAINMENT_MONTHS:
             return None
         return sum(self.credits) / sum(self.bases)
+
+    def standard_attainment(self) -> float | None:
+        """Credit over the last twelve months against the company's standard quota.
+
+        Like ``attainment`` but judged against the quota the scenario set for the role,
+        whatever quota the rep carries now (ratcheted, or changed in a game). None when
+        the rep's measure is not the standard's, or as ``attainment`` is None.
+        """
+        if sum(1 for base in self.standard_bases if base > 0) < MIN_ATTAINMENT_MONTHS:
+            return None
+        return sum(self.credits) / sum(self.standard_bases)
 
     def recent_attainment(self, months: int) -> float | None:
         """Credit against quota over the last ``months`` closed months; None without a quota."""
