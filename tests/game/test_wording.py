@@ -101,6 +101,16 @@ def test_the_debrief_summary_is_the_same_words_joined():
     assert summary({}) == "no change"
 
 
+def test_a_summary_says_the_same_decision_for_several_reps_once():
+    """Reps let go together or raised to the same level share a clause in a summary."""
+    decisions = {"fire": [4, 5], "plan": [6], "pay_raise": {3: 1.1, 9: 1.2, 7: 1.1}}
+    assert summary(decisions) == (
+        "let reps 4 and 5 go; put rep 6 on a performance plan; "
+        "raise reps 3 and 7 to 1.1x market pay; raise rep 9 to 1.2x market pay"
+    )
+    assert len(decision_lines(decisions)) == 6  # the menu's draft: one line a rep
+
+
 def test_changes_name_what_was_added_and_what_was_taken_away():
     """Going from one draft to another names the new decisions and the ones dropped."""
     before = {"pay_raise": {3: 1.1}, "recognition": 2}

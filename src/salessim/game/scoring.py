@@ -249,8 +249,11 @@ def debrief(
 
 
 def summary(decisions: Mapping[str, Any]) -> str:
-    """A turn's decisions in a few words: every decision, as the menu words it."""
-    return joined(decision_lines(decisions)) or "no change"
+    """A turn's decisions in a few words: every decision, as the menu words it.
+
+    Reps let go, put on a plan or raised to the same level share one clause.
+    """
+    return joined(decision_lines(decisions, grouped=True)) or "no change"
 
 
 def _outcome_of(job: tuple[Scenario, int, Sequence[Mapping[str, Any]], bool]) -> dict[str, float]:

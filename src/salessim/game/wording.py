@@ -26,13 +26,17 @@ _BACKFILL = {
 }
 
 
-def decision_lines(decisions: Decisions | Mapping[str, Any]) -> list[str]:
-    """Every decision of a turn in words, one line each (empty when nothing is decided)."""
+def decision_lines(decisions: Decisions | Mapping[str, Any], *, grouped: bool = False) -> list[str]:
+    """Every decision of a turn in words, one line each (empty when nothing is decided).
+
+    ``grouped``: reps let go, put on a plan or raised to the same level share a line
+    (``raise reps 3, 7 and 9 to 1.05x market pay``), as a summary of a turn wants.
+    """
     if isinstance(decisions, Decisions):
         decisions = decisions.model_dump(mode="json", exclude_defaults=True)
     lines = [_hire(hire) for hire in decisions.get("hire", [])]
-    lines += [f"let rep {rep} go" for rep in decisions.get("fire", [])]
-    lines += [f"put rep {rep} on a performance plan" for rep in decisions.get("plan", [])]
+    lines += _each(decisions.get("fire", []), "let {} go", grouped)
+    lines += _each(decisions.get("plan", []), "put {} on a performance plan", grouped)
     if decisions.get("coaching") is not None:
         lines.append(_coaching(decisions["coaching"]))
     if decisions.get("training_every_months") is not None:
@@ -54,8 +58,11 @@ def decision_lines(decisions: Decisions | Mapping[str, Any]) -> list[str]:
             else f"outbound weight of {segment}: {weight:g}"
         )
     lines += [role_raise_words(raise_) for raise_ in decisions.get(ROLE_RAISES, [])]
+    levels: dict[float, list[Any]] = {}
     for rep, level in decisions.get("pay_raise", {}).items():
-        lines.append(f"raise rep {rep} to {level:g}x market pay")
+        levels.setdefault(level, []).append(rep)
+    for level, reps in levels.items():
+        lines += _each(reps, f"raise {{}} to {level:g}x market pay", grouped)
     if decisions.get("contest") is not None:
         lines.append(_contest(decisions["contest"]))
     for path, value in decisions.get("plan_terms", {}).items():
@@ -125,7 +132,14 @@ def _contest(contest: Mapping[str, Any]) -> str:
     )
 
 
-def _reps(reps: Sequence[int]) -> str:
+def _each(reps: Sequence[Any], text: str, grouped: bool) -> list[str]:
+    """``text`` said of each rep, or of all of them at once when ``grouped``."""
+    if grouped:
+        return [text.format(_reps(reps))] if reps else []
+    return [text.format(f"rep {rep}") for rep in reps]
+
+
+def _reps(reps: Sequence[Any]) -> str:
     if len(reps) == 1:
         return f"rep {reps[0]}"
     return f"reps {', '.join(map(str, reps[:-1]))} and {reps[-1]}"
