@@ -230,7 +230,7 @@ def test_a_whole_game_at_the_keyboard(tmp_path):
         term.expect("These decisions cannot apply yet:")
         term.expect(f"plan: reps [{leaver}] are also being let go")
         term.answer(menu, "u")  # the turn goes on: undo the plan
-        term.expect("Undone.")
+        term.expect(f"Undone: put rep {leaver} on a performance plan.")
         term.answer(menu, "d")
         shown = term.expect(menu)
         assert "hire 2 AEs" in shown and f"let rep {leaver} go" in shown and "coach 4" in shown

@@ -30,6 +30,7 @@ from salessim.cli.game import HUNG_UP, _play_turns, briefing_view
 from salessim.cli.game_menu import Menu
 from salessim.cli.hang_up import hang_ups_noted
 from salessim.experiments.files import load_experiment
+from salessim.game.save_file import sealed
 from salessim.game.session import GameSession
 from salessim.scenario.errors import ScenarioError
 from salessim.scenario.load import load_scenario, resolve_scenario
@@ -326,6 +327,7 @@ def test_names_in_a_save_are_shown_escaped(tmp_path, good_save):
     document = json.loads(json.dumps(good_save))
     segments = document["scenario"]["market"]["segments"]
     segments[f"mid{ESCAPES}"] = segments.pop("mid_market")
+    document = sealed(document)  # a crafted file: anyone can recompute the checksum
     path = write_save(tmp_path, document, name=f"evil{ESCAPES}")
     result = runner.invoke(app, ["play", "--resume", str(path)], input="s\n\n")
     assert result.exit_code == 0, result.output

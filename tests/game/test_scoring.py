@@ -118,5 +118,8 @@ def test_decisions_are_summarised_in_words():
     """A turn's decisions are summed up in one line of words; none is 'no change'."""
     said = summary({"hire": [{"role": "ae", "count": 2, "offer": 1.1}], "fire": [4],
                     "coaching": {"hours_per_rep_per_month": 3, "focus": "stars"}})  # fmt: skip
-    assert said == "hired 2 ae at 1.1x market pay; let go rep 4; coaching 3 h a rep (stars)"
+    assert said == (
+        "hire 2 AEs at 1.1 times market pay; let rep 4 go; "
+        "coach 3 hours per rep a month, focus stars"
+    )
     assert summary({}) == "no change"

@@ -48,6 +48,7 @@ from salessim.cli.hang_up import (
     terminal_gone,
 )
 from salessim.game.briefing import LOWER_IS_BETTER, Briefing, Indicator
+from salessim.game.save_file import Integrity, read_save
 from salessim.game.session import GameSession
 from salessim.report.format import (
     MISSING,
@@ -66,6 +67,10 @@ SAVE_SUFFIX = ".game.json"
 INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C
 HUNG_UP = 129  # the exit code of a command stopped by a hang-up (SIGHUP)
 ERROR_CHARS = 300  # a load error is shown on one line, cut to this length
+EDITED = (
+    "this save was edited after salessim wrote it (its checksum does not match its "
+    "scenario, scoring weights and decisions)"
+)
 
 
 @app.command()
@@ -113,10 +118,11 @@ def play(
     except OSError as error:
         raise refuse(f"cannot write the save file {save_path}: {error.strerror or error}") from None
     console = Console()
+    marked = " (unverified)" if session.integrity is Integrity.UNVERIFIED else ""
     _say(
         console,
-        f"Playing {session.name} (seed {session.seed}); the game is saved to {save_path} "
-        "after every turn.",
+        f"Playing {session.name} (seed {session.seed}){marked}; "
+        f"the game is saved to {save_path} after every turn.",
     )
     with hang_ups_noted() as hang_up:
         menu = Menu(
@@ -145,6 +151,7 @@ def replay(
         session = GameSession.load(file, turns=quarter)
     except ValueError as error:
         raise refuse(_one_line(error)) from None
+    _warn_of_integrity(session, file)
     _warn_of_drift(session, file)
     if session.turn < quarter:
         raise refuse(
@@ -178,9 +185,16 @@ def _open(
     if save is not None and save != resume:
         _refuse_to_overwrite(save)
     try:
-        session = GameSession.load(resume)
+        saved = read_save(resume)
+        if saved.integrity is Integrity.TAMPERED:
+            raise ValueError(
+                f"{resume}: {EDITED}, so it cannot be played on "
+                f"(salessim replay shows it, read-only)"
+            )
+        session = GameSession.from_save(saved, resume)
     except ValueError as error:
         raise refuse(_one_line(error)) from None
+    _warn_of_integrity(session, resume)
     _warn_of_drift(session, resume)
     return session, save or resume
 
@@ -241,6 +255,21 @@ def _hung_up(session: GameSession, console: Console, save_path: Path, pending: b
     with interrupts_ignored(), contextlib.suppress(OSError):
         _stopped(session, console, save_path, pending)
     silence_lost_terminal()
+
+
+def _warn_of_integrity(session: GameSession, path: Path) -> None:
+    """Say so when a save is not verified as salessim wrote it (its checksum)."""
+    if session.integrity is Integrity.TAMPERED:
+        note = f"Warning: {path}: {EDITED}; what it shows is not necessarily the game as played."
+    elif session.integrity is Integrity.UNVERIFIED:
+        note = (
+            f"Note: {path} carries no checksum (written by salessim {session.saved_with}, or "
+            "carried on from such a save), so it cannot be verified as unedited; its later "
+            "saves stay marked unverified."
+        )
+    else:
+        return
+    stderr.print(printable(note), markup=False, highlight=False, soft_wrap=True)
 
 
 def _warn_of_drift(session: GameSession, path: Path) -> None:

@@ -10,9 +10,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from salessim.cli.game_prompts import Parser, T, amount, one_of, rep_of, training_cadence, whole
+from salessim.cli.game_prompts import (
+    Parser,
+    T,
+    amount,
+    multiple,
+    one_of,
+    rep_of,
+    rep_or_role,
+    training_cadence,
+    whole,
+)
 from salessim.game.briefing import month_words, quota_words
 from salessim.game.session import GameSession
+from salessim.game.wording import ROLE_RAISES
 from salessim.report.format import role_label
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.people import Backfill, CoachingFocus
@@ -71,7 +82,7 @@ def hire(menu: DecisionMenu) -> None:
     low, high = rules.offers.low, rules.offers.high
     offer = menu.ask(
         f"Offer as a multiple of market pay ({low:g} to {high:g}; Enter: the usual {usual:g}): ",
-        amount(low, high),
+        multiple(low, high),
     )
     hire: dict[str, Any] = {"role": role, "count": count}
     if offer is not None:
@@ -195,14 +206,14 @@ def quota(menu: DecisionMenu) -> None:
     now = quota_words(plans[assigned[role]]) if assigned[role] in plans else "unknown"
     factor = menu.ask(
         f"Multiply the {role_label(role)} quota (now {now}) by (e.g. 1.1 for 10% more): ",
-        amount(0, above=True),
+        multiple(0, above=True),
     )
     if factor is not None:
         menu.record("quota", {**menu.draft.get("quota", {}), role: factor})
 
 
 def pay_raise(menu: DecisionMenu) -> None:
-    """A rep's pay as a multiple of market pay (answers an offer)."""
+    """A rep's pay, or every rep's of a role, as a multiple of market pay (answers offers)."""
     briefing = menu.session.briefing()
     offers = briefing.offers
     if offers:
@@ -210,18 +221,66 @@ def pay_raise(menu: DecisionMenu) -> None:
             "Competing offers to match: "
             + ", ".join(f"rep {rep} at {level:g}x market pay" for rep, level in offers.items())
         )
-    rep = menu.ask("Rep id to give a raise: ", rep_of({row.rep for row in briefing.roster}, {}))
-    if rep is None:
+    levels = pay_levels(menu)
+    roles = sorted({role for role, _ in levels.values()}, key=WORKING.index)
+    chosen = menu.ask(
+        f"Rep id to give a raise, or a role to raise together ({', '.join(roles)}): ",
+        rep_or_role(set(levels), roles),
+    )
+    if chosen is None:
+        return
+    if isinstance(chosen, str):
+        _role_raise(menu, chosen, levels)
         return
     bounds = menu.session.scenario.game.offers
     level = menu.ask(
-        f"New pay as a multiple of market pay ({bounds.low:g} to {bounds.high:g}"
-        + (f"; the offer is {offers[rep]:g}" if rep in offers else "")
+        f"New pay as a multiple of market pay ({bounds.low:g} to {bounds.high:g}; "
+        f"now {levels[chosen][1]:.2f}"
+        + (f"; the offer is {offers[chosen]:g}" if chosen in offers else "")
         + "): ",
-        amount(bounds.low, bounds.high),
+        multiple(bounds.low, bounds.high),
     )
     if level is not None:
-        menu.record("pay_raise", {**menu.draft.get("pay_raise", {}), rep: level})
+        menu.record("pay_raise", {**menu.draft.get("pay_raise", {}), chosen: level})
+
+
+def pay_levels(menu: DecisionMenu) -> dict[int, tuple[str, float]]:
+    """Each employed rep's role and pay as a multiple of their role's market pay, by id."""
+    roles = menu.now().roles
+    return {
+        rep.id: (rep.role.value, rep.pay / roles.of(rep.role).market_pay)
+        for rep in menu.session.employed()
+        if rep.role.value in WORKING
+    }
+
+
+def _role_raise(menu: DecisionMenu, role: str, levels: Mapping[int, tuple[str, float]]) -> None:
+    """Raise every rep of ``role`` (or those paid below a level) to a level: one decision."""
+    name = role_label(role)
+    paid = sorted(level for rep_role, level in levels.values() if rep_role == role)
+    menu.say(f"{len(paid)} {name}s, paid {paid[0]:.2f}x to {paid[-1]:.2f}x market pay now.")
+    bounds = menu.session.scenario.game.offers
+    level = menu.ask(
+        f"Raise them to what multiple of market pay ({bounds.low:g} to {bounds.high:g}): ",
+        multiple(bounds.low, bounds.high),
+    )
+    if level is None:
+        return
+    below = menu.ask(
+        f"Only those paid below what multiple (up to {level:g}; Enter: everyone paid less "
+        f"than {level:g}x): ",
+        multiple(0, level, above=True),
+    )
+    threshold = level if below is None else below
+    reps = sorted(rep for rep, (of, now) in levels.items() if of == role and now < threshold)
+    raises = [r for r in menu.draft.get(ROLE_RAISES, []) if r["role"] != role]
+    if len(raises) < len(menu.draft.get(ROLE_RAISES, [])):
+        menu.say(f"This replaces the {name} raise decided before.")
+    entry = {"role": role, "level": level, "below": below, "reps": reps}
+    menu.record(ROLE_RAISES, [*raises, entry])
+    mine = sorted(set(reps) & set(menu.draft.get("pay_raise", {})))
+    if mine:
+        menu.say(f"Reps given their own raise keep it: {', '.join(map(str, mine))}.")
 
 
 def terms(menu: DecisionMenu) -> None:
@@ -263,7 +322,9 @@ def contest(menu: DecisionMenu) -> None:
     while len(prizes) < 5:
         place = len(prizes) + 1
         prize = menu.ask(
-            f"Prize for place {place} (Enter when done): " if prizes else "Prize for first place: ",
+            f"Prize for place {place} (Enter when done): "
+            if prizes
+            else "Prize for first place (e.g. 5000 or 5k): ",
             amount(0, above=True),
         )
         if prize is None:

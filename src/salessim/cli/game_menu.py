@@ -17,9 +17,11 @@ from rich.console import Console
 
 from salessim.cli import game_commands as commands
 from salessim.cli.game_prompts import Parser, Prompter, T
+from salessim.game import wording
 from salessim.game.decisions import DecisionError
 from salessim.game.session import GameSession
-from salessim.report.format import money, role_label
+from salessim.game.wording import ROLE_RAISES
+from salessim.report.format import money
 from salessim.scenario.errors import ScenarioError
 from salessim.scenario.schema import Scenario
 
@@ -98,17 +100,48 @@ class Menu:
 
     def record(self, key: str, value: Any) -> None:
         """Set one decision (undoable) and say what is now decided."""
-        self._undo.append(copy.deepcopy(self.draft))
+        before = copy.deepcopy(self.draft)
+        self._undo.append(before)
         self.draft[key] = value
-        for line in decision_lines({key: value}):
+        added, _ = wording.changes(before, self.draft)
+        again = [f"{line} (as decided before)" for line in decision_lines({key: value})]
+        for line in added or again:
             self.say(f"Noted: {line}")
 
-    def undo(self) -> bool:
-        """Go back to the decisions before the last change; False when there is none."""
+    def undo(self) -> str | None:
+        """Go back to the decisions before the last change; what that undid, in words.
+
+        None when there is nothing to undo.
+        """
         if not self._undo:
-            return False
-        self.draft = self._undo.pop()
-        return True
+            return None
+        before, self.draft = self.draft, self._undo.pop()
+        restored, undone = wording.changes(before, self.draft)
+        if undone and restored:
+            return f"Undone: {wording.joined(undone)}; back to: {wording.joined(restored)}."
+        if restored:
+            return f"Undone: the clear; back to: {wording.joined(restored)}."
+        if undone:
+            return f"Undone: {wording.joined(undone)}."
+        return "Undone: a decision that changed nothing."
+
+    def decisions(self) -> dict[str, Any]:
+        """The draft as the session takes it: raises given to a role become per-rep raises.
+
+        A rep's own raise wins over their role's, and reps being let go get none.
+        """
+        decisions = {key: value for key, value in self.draft.items() if key != ROLE_RAISES}
+        leaving = set(self.draft.get("fire", []))
+        raises = {
+            rep: group["level"]
+            for group in self.draft.get(ROLE_RAISES, [])
+            for rep in group["reps"]
+            if rep not in leaving
+        }
+        raises.update(self.draft.get("pay_raise", {}))
+        if raises:
+            decisions["pay_raise"] = raises
+        return decisions
 
     def clear(self) -> None:
         """Forget this turn's decisions (undoable)."""
@@ -127,7 +160,7 @@ def _show(menu: Menu) -> None:
         menu.say("Nothing decided yet: ending the turn now keeps everything as it is.")
     for line in lines:
         menu.say(f"  - {line}")
-    spend = menu.session.projected_spend(menu.draft)
+    spend = menu.session.projected_spend(menu.decisions())
     limit = menu.session.script.budget
     if spend is not None:
         budget = f" (budget {money(limit)})" if limit is not None else ""
@@ -140,7 +173,7 @@ def _clear(menu: Menu) -> None:
 
 
 def _undo(menu: Menu) -> None:
-    menu.say("Undone." if menu.undo() else "Nothing to undo.")
+    menu.say(menu.undo() or "Nothing to undo.")
 
 
 def _view(menu: Menu) -> None:
@@ -157,11 +190,12 @@ def _help(menu: Menu) -> None:
 
 
 def _end(menu: Menu) -> Outcome | None:
-    problems = menu.session.check(menu.draft)
+    decisions = menu.decisions()
+    problems = menu.session.check(decisions)
     if not problems:
         menu.say("Playing the turn...")
         try:
-            menu.session.advance(menu.draft)
+            menu.session.advance(decisions)
             return Outcome.PLAYED
         except DecisionError as error:
             problems = error.problems
@@ -194,7 +228,7 @@ COMMANDS = [
     Command(
         "+",
         "raise",
-        "a rep's pay as a multiple of market pay (answers an offer)",
+        "a rep's pay, or a role's, as a multiple of market pay (answers an offer)",
         commands.pay_raise,
     ),
     Command(
@@ -219,36 +253,5 @@ def menu_line() -> str:
 
 # ----------------------------------------------------------------------------- describing
 def decision_lines(draft: Mapping[str, Any]) -> list[str]:
-    """The decisions in words, one line each."""
-    lines = []
-    for hire in draft.get("hire", []):
-        offer = hire.get("offer")
-        pay = "the usual offer" if offer is None else f"{offer:g} times market pay"
-        plural = "" if hire["count"] == 1 else "s"
-        lines.append(f"hire {hire['count']} {role_label(hire['role'])}{plural} at {pay}")
-    for rep in draft.get("fire", []):
-        lines.append(f"let rep {rep} go")
-    for rep in draft.get("plan", []):
-        lines.append(f"put rep {rep} on a performance plan")
-    if "coaching" in draft:
-        coaching = draft["coaching"]
-        lines.append(
-            f"coach {coaching['hours_per_rep_per_month']:g} hours per rep a month, "
-            f"focus {coaching['focus']}"
-        )
-    if "training_every_months" in draft:
-        months = draft["training_every_months"]
-        lines.append(f"train every {months:g} months" if months else "stop training")
-    if "recognition" in draft:
-        lines.append(f"{draft['recognition']} recognition awards per team a month")
-    for role, policy in draft.get("routing", {}).items():
-        lines.append(f"route {role_label(role)} work by {policy}")
-    if "backfill" in draft:
-        lines.append(f"backfill leavers: {draft['backfill']}")
-    for role, plan in draft.get("pay_plans", {}).items():
-        lines.append(f"{role_label(role)}s move to pay plan {plan} from the next period")
-    for role, factor in draft.get("quota", {}).items():
-        lines.append(f"{role_label(role)} quota times {factor:g} ({factor - 1:+.0%})")
-    for segment, weight in draft.get("segment_focus", {}).items():
-        lines.append(f"outbound weight of {segment}: {weight:g}")
-    return lines
+    """The decisions in words, one line each (:func:`salessim.game.wording.decision_lines`)."""
+    return wording.decision_lines(draft)

@@ -10,6 +10,7 @@ segments) cannot drive the terminal.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TypeVar
 
@@ -17,40 +18,77 @@ from rich.console import Console
 from rich.text import Text
 
 from salessim.report.format import printable_lines
+from salessim.scenario.units import parse_money
 
 T = TypeVar("T")
+THOUSANDS = re.compile(r"^\s*\$?\d{1,3}(,\d{3})+(\.\d*)?\s*[A-Za-z]*\s*$")  # 10,000 or $1,500.5k
 Parser = Callable[[str], T]
 
 
 # ----------------------------------------------------------------------------- answers
+def number_typed(text: str) -> float:
+    """A number as a player types it: ``12``, ``1.5``, ``10k``, ``1.5M``, ``$10,000``.
+
+    Read by the scenario files' own parser of amounts (:func:`parse_money`).
+
+    Raises:
+        ValueError: a polite reason, naming what was typed.
+    """
+    if "," in text and not THOUSANDS.match(text):
+        raise ValueError(
+            f"{text!r} is not a number (a comma only groups thousands, as in $10,000; "
+            "decimals take a point, as in 1.5)"
+        )
+    try:
+        value = parse_money(text)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a number (amounts like 12, 1.5, 10k, 1.5M or $10,000 are fine)"
+        ) from None
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a number")
+    return value
+
+
 def whole(low: int, high: int | None = None) -> Parser[int]:
     """A whole number from ``low`` to ``high`` (no upper bound when ``None``)."""
 
     def parse(text: str) -> int:
         try:
-            value = int(text)
+            value = number_typed(text)
         except ValueError:
             raise ValueError(f"{text!r} is not a whole number") from None
+        if not value.is_integer():
+            raise ValueError(f"{text!r} is not a whole number")
         if value < low or (high is not None and value > high):
             raise ValueError(_range(low, high))
-        return value
+        return int(value)
 
     return parse
 
 
 def amount(low: float, high: float | None = None, *, above: bool = False) -> Parser[float]:
-    """A number from ``low`` (or above it, if ``above``) to ``high``."""
+    """A number from ``low`` (or above it, if ``above``) to ``high``; ``10k`` and the like too."""
 
     def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
-        if not math.isfinite(value):
-            raise ValueError(f"{text!r} is not a number")
+        value = number_typed(text)
         if value < low or (above and value == low) or (high is not None and value > high):
-            raise ValueError(f"pick a number above {low:g}" if above else _range(low, high))
+            if not above:
+                raise ValueError(_range(low, high))
+            most = "" if high is None else f" and at most {high:g}"
+            raise ValueError(f"pick a number above {low:g}{most}")
         return value
+
+    return parse
+
+
+def multiple(low: float, high: float | None = None, *, above: bool = False) -> Parser[float]:
+    """A multiple (of market pay, of a quota) from ``low`` to ``high``: ``1.1`` or ``1.1x``."""
+    number = amount(low, high, above=above)
+
+    def parse(text: str) -> float:
+        stripped = text.strip()
+        return number(stripped[:-1] if stripped[-1:] in ("x", "X") else stripped)
 
     return parse
 
@@ -81,6 +119,23 @@ def rep_of(team: Collection[int], taken: Mapping[int, str]) -> Parser[int]:
         if rep in taken:
             raise ValueError(f"rep {rep} {taken[rep]}")
         return rep
+
+    return parse
+
+
+def rep_or_role(team: Collection[int], roles: Sequence[str]) -> Parser[int | str]:
+    """The id of a rep on the team (``12``, ``rep 12``), or one of ``roles`` (or its prefix)."""
+    rep, role = rep_of(team, {}), one_of(roles)
+
+    def parse(text: str) -> int | str:
+        if text[:1].isdigit() or text.lower().startswith("rep"):
+            return rep(text)
+        try:
+            return role(text)
+        except ValueError:
+            raise ValueError(
+                f"{text!r} is neither a rep id nor a role ({', '.join(roles)})"
+            ) from None
 
     return parse
 

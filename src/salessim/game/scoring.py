@@ -24,6 +24,7 @@ from typing import Any
 from salessim.game.decisions import Decisions, parse
 from salessim.game.players import autopilot, play
 from salessim.game.session import GameSession
+from salessim.game.wording import decision_lines, joined
 from salessim.metrics.value import book_and_pipeline
 from salessim.report.format import money
 from salessim.scenario.game import LOWER_IS_BETTER
@@ -248,37 +249,11 @@ def debrief(
 
 
 def summary(decisions: Mapping[str, Any]) -> str:
-    """A turn's decisions in a few words."""
-    parts = []
-    for hire in decisions.get("hire", []):
-        offer = f" at {hire['offer']:g}x market pay" if hire.get("offer") else ""
-        parts.append(f"hired {hire.get('count', 1)} {hire['role']}{offer}")
-    if decisions.get("fire"):
-        parts.append(f"let go rep {', '.join(map(str, decisions['fire']))}")
-    for rep, level in decisions.get("pay_raise", {}).items():
-        parts.append(f"raised rep {rep} to {level:g}x market pay")
-    if decisions.get("plan"):
-        parts.append(f"put rep {', '.join(map(str, decisions['plan']))} on a plan")
-    if "coaching" in decisions:
-        coaching = decisions["coaching"]
-        hours, focus = coaching["hours_per_rep_per_month"], coaching.get("focus", "even")
-        parts.append(f"coaching {hours:g} h a rep ({focus})")
-    if decisions.get("contest"):
-        contest = decisions["contest"]
-        prizes = ", ".join(money(p) for p in contest["prizes"])
-        parts.append(f"a {contest['role']} contest ({prizes})")
-    simple = {
-        "training_every_months": "training every {} months",
-        "recognition": "{} awards a month",
-        "backfill": "backfill {}",
-    }
-    for key, text in simple.items():
-        if key in decisions:
-            parts.append(text.format(decisions[key]))
-    for key in ("routing", "pay_plans", "quota", "segment_focus"):
-        for name, value in decisions.get(key, {}).items():
-            parts.append(f"{key.replace('_', ' ')} {name}: {value}")
-    return "; ".join(parts) or "no change"
+    """A turn's decisions in a few words: every decision, as the menu words it.
+
+    Reps let go, put on a plan or raised to the same level share one clause.
+    """
+    return joined(decision_lines(decisions, grouped=True)) or "no change"
 
 
 def _outcome_of(job: tuple[Scenario, int, Sequence[Mapping[str, Any]], bool]) -> dict[str, float]:

@@ -31,7 +31,7 @@ from salessim.game.decisions import (
 )
 from salessim.game.events import Script
 from salessim.game.narrative import TurnEvents
-from salessim.game.save_file import read_save, write_whole
+from salessim.game.save_file import Integrity, SaveFile, read_save, sealed, write_whole
 from salessim.game.spend import PeopleSpend
 from salessim.model.calendar import Calendar
 from salessim.model.control import (
@@ -70,6 +70,7 @@ class GameSession:
         self.fingerprints: list[str] = []  # of each played turn's figures, kept in the save
         self.saved_with = __version__  # the salessim that wrote the save this came from
         self.drift_from: int | None = None  # the first turn that replayed unlike its save
+        self.integrity = Integrity.VERIFIED  # of the save this came from; kept in later saves
         calendar = self.sim.calendar
         last = calendar.month_index(self.sim.end - 1e-9) + 1
         self.turns = max(1, (last - self.first_month) // self.months_per_turn)
@@ -152,12 +153,14 @@ class GameSession:
 
     # ------------------------------------------------------------------ saving
     def save(self, path: str | Path) -> Path:
-        """Write the save file: the scenario, the seed and every turn's decisions.
+        """Write the save file: the scenario, the seed and every turn's decisions, checksummed.
 
-        The file is replaced whole (:func:`write_whole`): a stop mid-write keeps the last.
+        A game carried on from an unverified or edited save stays marked so
+        (``integrity``), under the checksum. The file is replaced whole
+        (:func:`write_whole`): a stop mid-write keeps the last.
         """
         target = Path(path)
-        document = {
+        document: dict[str, Any] = {
             "salessim": __version__,
             "name": self.name,
             "seed": self.seed,
@@ -165,26 +168,40 @@ class GameSession:
             "decisions": self.log,
             "fingerprints": self.fingerprints,
         }
-        write_whole(target, json.dumps(document, indent=1) + "\n")
+        if self.integrity is not Integrity.VERIFIED:
+            document["integrity"] = self.integrity.value
+        write_whole(target, json.dumps(sealed(document), indent=1) + "\n")
         return target
 
     @classmethod
     def load(cls, path: str | Path, *, turns: int | None = None) -> GameSession:
         """Rebuild a saved game by replaying its decisions (the first ``turns`` if given).
 
-        The save keeps a fingerprint of each turn's figures. When a turn replays differently
-        (another salessim version, say), ``drift_from`` is that turn's number.
+        ``integrity`` says whether the save is as salessim wrote it (its checksum). The save
+        keeps a fingerprint of each turn's figures; when a turn replays differently (another
+        salessim version, say), ``drift_from`` is that turn's number.
 
         Raises:
             ValueError: the file is not a salessim save (:func:`read_save` says why), or
                 a saved turn's decisions no longer apply.
         """
-        save = read_save(Path(path))
+        return cls.from_save(read_save(Path(path)), path, turns=turns)
+
+    @classmethod
+    def from_save(
+        cls, save: SaveFile, path: str | Path, *, turns: int | None = None
+    ) -> GameSession:
+        """Rebuild the game of a save read from ``path`` (see :meth:`load`).
+
+        Raises:
+            ValueError: a saved turn's decisions no longer apply.
+        """
         try:
             session = replay(save.scenario, save.seed, save.decisions, turns=turns, name=save.name)
         except DecisionError as error:
             raise ValueError(f"{path}: the saved decisions cannot be replayed ({error})") from None
         session.saved_with = save.salessim
+        session.integrity = save.integrity or Integrity.VERIFIED
         replayed = zip(save.fingerprints, session.fingerprints, strict=False)  # turns= may stop
         session.drift_from = next((turn for turn, (a, b) in enumerate(replayed, 1) if a != b), None)
         return session
