@@ -109,6 +109,10 @@ class DecisionError(ValueError):
         super().__init__("; ".join(problems))
         self.problems = problems
 
+    def __reduce__(self) -> tuple[type[DecisionError], tuple[list[str]]]:
+        """Pickle with the list of problems (a replay in another process raises it whole)."""
+        return DecisionError, (self.problems,)
+
 
 def parse(data: Decisions | Mapping[str, Any]) -> Decisions:
     """Decisions from a mapping (a bot's answer, a saved turn).

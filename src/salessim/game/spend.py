@@ -5,7 +5,7 @@ employed at the month end, and the managers) plus its one-off costs (hires, seve
 training), which the turn's events count. Before a turn, ``projected`` estimates the next
 turn's spend if a set of decisions applied: a month's pay now times the turn's months,
 less the pay of those let go plus their severance, pay raises, hires (cost and, on
-average, half a turn of pay), contest prizes and training sessions.
+average, half a turn of pay), contest prizes, training sessions and recognition awards.
 """
 
 from __future__ import annotations
@@ -72,4 +72,17 @@ class PeopleSpend:
         if every > 0:
             sessions = max(1, round(months * DAYS_PER_MONTH / every))
             spend += sessions * len(employed) * training.cost_per_rep
-        return spend
+        return spend + self._recognition(decisions, employed) * months
+
+    def _recognition(self, decisions: Decisions, employed: Sequence[RepView]) -> float:
+        """A month's recognition awards at their cost: up to the count for each manager's team."""
+        policy = self.sim.scenario.policies.recognition
+        count = (
+            decisions.recognition
+            if decisions.recognition is not None
+            else policy.per_team_per_month
+        )
+        teams: dict[int, int] = {}
+        for rep in employed:
+            teams[rep.team] = teams.get(rep.team, 0) + 1
+        return sum(min(count, size) for size in teams.values()) * policy.cost_per_award
