@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
 from pydantic import Field, model_validator
 
 from salessim.scenario.base import (
@@ -133,3 +136,29 @@ class GameRules(Frozen):
             if low > high:
                 raise ValueError(f"plan_bounds.{path}: low ({low:g}) exceeds high ({high:g})")
         return self
+
+
+def first_of_month(start: dt.date, months: int) -> dt.date:
+    """The first of the month ``months`` after ``start``'s month."""
+    index = start.year * 12 + start.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def game_window(
+    start: dt.date, fiscal_year_start_month: int, warmup: float, horizon: float, turn: float
+) -> tuple[dt.date, dt.date]:
+    """The first day of a game's first turn and the day after its last turn ends.
+
+    The game opens on the first month start after ``warmup`` (whole months) on which a
+    turn lines up with the fiscal periods, and plays whole turns within ``horizon`` from
+    there, as ``GameSession`` does.
+    """
+    months_per_turn = max(1, round(turn / DAYS_PER_MONTH))
+    first = math.ceil(warmup / DAYS_PER_MONTH - 0.05)
+    while (first_of_month(start, first).month - fiscal_year_start_month) % months_per_turn:
+        first += 1
+    opening = max(start, first_of_month(start, first))
+    last_day = start + dt.timedelta(days=int((opening - start).days + horizon - 1e-9))
+    last = (last_day.year - start.year) * 12 + last_day.month - start.month + 1
+    turns = max(1, (last - first) // months_per_turn)
+    return opening, first_of_month(start, first + turns * months_per_turn)

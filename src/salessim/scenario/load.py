@@ -39,7 +39,7 @@ from salessim.scenario.reading import (
     name_problem,
     read_text,
 )
-from salessim.scenario.schema import Scenario
+from salessim.scenario.schema import WRITTEN, Scenario
 from salessim.scenario.units import parse_duration, parse_money, parse_number, parse_rate
 
 M = TypeVar("M", bound=BaseModel)
@@ -306,14 +306,18 @@ def _validate(
     problems: list[Problem],
     files: list[str],
     overridden: tuple[dict[str, Any], list[Override]] | None = None,
+    *,
+    written: bool = False,
 ) -> Scenario:
     """Validate ``data``; raise every problem found, sorted by file and line.
 
     ``overridden`` is the data before the overrides and the overrides applied to it: a
     problem only they brought about is reported at the override (``blame_overrides``).
+    ``written``: the data is a scenario as written, so a game's exercise is judged whole
+    (``Scenario.WRITTEN``), not only a game's edits to it.
     """
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data, context=WRITTEN if written else None)
     except ValidationError as exc:
         found = problems_from(exc, data, origins)
         if overridden is not None:
@@ -340,7 +344,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     data, origins, problems, files = _read_tree(Path(path), str(path))
     before = copy.deepcopy(data) if overrides else {}
     failed, applied = _apply(data, origins, overrides)
-    return _validate(data, origins, problems + failed, files, (before, applied))
+    return _validate(data, origins, problems + failed, files, (before, applied), written=True)
 
 
 def load_document(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from salessim.scenario.base import (
     WORKING_ROLES,
@@ -27,11 +27,13 @@ from salessim.scenario.behaviour import Behaviour
 from salessim.scenario.compensation import Compensation
 from salessim.scenario.customers import Customers
 from salessim.scenario.funnel import Funnel
-from salessim.scenario.game import GameRules
+from salessim.scenario.game import GameRules, game_window
 from salessim.scenario.market import Market
+from salessim.scenario.measures import COUNT_MEASURES
 from salessim.scenario.people import Workforce
 from salessim.scenario.plans import term_at
 from salessim.scenario.policies import Policies
+from salessim.scenario.reach import reaches
 from salessim.scenario.roles import Roles
 from salessim.scenario.scripted import ScriptedEvent
 from salessim.scenario.units import DAYS_PER_MONTH, DAYS_PER_WEEK
@@ -54,6 +56,12 @@ class Calendar(Frozen):
     warmup: Days = Field(default=0.0, description="Time simulated before measuring starts.")
 
 
+WRITTEN = {"scenario": "as written"}
+"""Validation context of a scenario read from its files: a game's exercise is judged whole
+(its events within the game's turns, its quotas within its starting team's reach), not
+only as a game's edits leave it."""
+
+
 class Scenario(Frozen):
     """A complete, validated scenario."""
 
@@ -73,7 +81,7 @@ class Scenario(Frozen):
     game: GameRules = GameRules()
 
     @model_validator(mode="after")
-    def _consistent(self) -> Scenario:
+    def _consistent(self, info: ValidationInfo) -> Scenario:
         problems = self._staffing_problems() + self._time_problems()
         segment = self.customers.initial.segment
         if segment is not None and segment not in self.market.segments:
@@ -91,6 +99,8 @@ class Scenario(Frozen):
         problems += self._pay_problems()
         problems += self._event_problems()
         problems += self._game_problems()
+        if info.context == WRITTEN and "game" in self.model_fields_set:  # an exercise
+            problems += self._game_window_problems() + self._quota_reach_problems()
         if problems:
             raise InconsistentError(problems)
         return self
@@ -151,13 +161,68 @@ class Scenario(Frozen):
         return problems
 
     def _game_problems(self) -> list[KeyProblem]:
-        """Every editable plan term must name a number in a plan."""
+        """Every editable plan term must name a number in a plan; a game holds together."""
         problems: list[KeyProblem] = []
         for path in self.game.plan_bounds:
             found = term_at(self.compensation.plans, path)
             if not isinstance(found, int | float) or isinstance(found, bool):
                 message = f"{path!r} is not a number in compensation.plans"
                 problems.append((("game", "plan_bounds", path), message))
+        return problems
+
+    def _game_window_problems(self) -> list[KeyProblem]:
+        """Scripted events fall after the game's first day and before its last turn ends."""
+        dates = self.calendar
+        opening, end = game_window(
+            dates.start_date,
+            dates.fiscal_year_start_month,
+            dates.warmup,
+            dates.horizon,
+            self.game.turn,
+        )
+        first, last = opening + dt.timedelta(days=1), end - dt.timedelta(days=1)
+        run_end = dates.start_date + dt.timedelta(days=int(dates.warmup + dates.horizon))
+        return [
+            (
+                ("events", index, "at"),
+                f"{event.at} is outside the game: its turns run from {opening} to {last}, "
+                f"so date the event from {first} to {last} (an event before then happens "
+                "in the warm-up, before the first briefing, and after then is never played)",
+            )
+            for index, event in enumerate(self.events)
+            if dates.start_date <= event.at < run_end  # else _event_problems tells it
+            and not first <= event.at <= last
+        ]
+
+    def _quota_reach_problems(self) -> list[KeyProblem]:
+        """Every role's starting quota is one a strong rep of the starting team can meet."""
+        problems: list[KeyProblem] = []
+        for reach in reaches(self):
+            if reach.reachable:
+                continue
+            role = reach.role.value
+            plan = self.compensation.assign.get(role)
+            where: tuple[str | int, ...] = (
+                ("compensation", "plans", plan, "quota", "amount")
+                if plan is not None
+                else ("roles", role, "quota")
+            )
+            heads = self.roles.of(reach.role).headcount
+            measure = reach.measure.value.replace("_", " ")
+            shown = "{:,.0f}" if reach.measure not in COUNT_MEASURES else "{:.3g}"
+            problems.append(
+                (
+                    where,
+                    f"{shown.format(reach.quota)} {measure} a year is out of reach of the "
+                    f"{role} team it starts with: at the market's demand and the funnel's "
+                    f"conversion rates, {heads} rep{'s' * (heads != 1)} with "
+                    f"{reach.hours:.0f} selling hours a year (the work takes "
+                    f"{reach.hours_needed:.0f}) can be credited {shown.format(reach.per_rep)} "
+                    f"a rep, and a strong rep (skill +{reach.skill_spread:.0%}) "
+                    f"{shown.format(reach.strong_rep)}: lower the quota to at most that, or "
+                    "start the team with fewer reps for the demand",
+                )
+            )
         return problems
 
     def _pay_problems(self) -> list[KeyProblem]:
