@@ -47,6 +47,7 @@ class Script:
             self.told.news.append(f"Rep {answer.rep} turned the competitor down and stays.")
         else:
             self.told.news.append(f"Rep {answer.rep} took the competitor's offer and left.")
+            self.told.took_offers.add(answer.rep)  # the exit is told here, once
 
 
 def _default_headline(event: ScriptedEventFired) -> str:

@@ -34,6 +34,7 @@ class Exit:
     involuntary: bool
     regretted: bool
     attainment: float | None
+    promoted: bool = False
 
 
 @dataclass
@@ -50,6 +51,9 @@ class TurnEvents:
     people_cost: float = 0.0  # hiring, training and severance
     news: list[str] = field(default_factory=list)  # scripted events, as they happened
     contests: list[tuple[list[int], int]] = field(default_factory=list)  # winners, entrants
+    fired_by_player: set[int] = field(default_factory=set)  # the turn's decisions, by rep id
+    planned_by_player: set[int] = field(default_factory=set)
+    took_offers: set[int] = field(default_factory=set)  # left for a competitor (told as news)
 
     def listen(self, bus: Bus) -> None:
         """Subscribe to ``bus`` (for the rest of the game; reset with :meth:`clear`)."""
@@ -61,6 +65,11 @@ class TurnEvents:
         bus.subscribe(LeadClosed, self._closed)
         bus.subscribe(AccountChurned, self._churned)
         bus.subscribe(ContestHeld, self._contest)
+
+    def decided(self, fire: Iterable[int], plan: Iterable[int]) -> None:
+        """The player's own firings and plans this turn; the rest are the company's policy."""
+        self.fired_by_player.update(fire)
+        self.planned_by_player.update(plan)
 
     def clear(self) -> None:
         """Forget the last turn."""
@@ -74,8 +83,16 @@ class TurnEvents:
 
     def _left(self, event: RepLeft) -> None:
         involuntary = event.exit is ExitKind.INVOLUNTARY
+        promoted = event.exit is ExitKind.PROMOTED
         self.exits.append(
-            Exit(event.rep, event.role.value, involuntary, event.regretted, event.attainment)
+            Exit(
+                event.rep,
+                event.role.value,
+                involuntary,
+                event.regretted,
+                event.attainment,
+                promoted,
+            )
         )
         self.people_cost += event.exit_cost
 
@@ -151,20 +168,31 @@ def _figures(changes: dict[str, tuple[float, float]]) -> list[str]:
 
 def _people(events: TurnEvents) -> list[str]:
     lines = []
-    voluntary = [e for e in events.exits if not e.involuntary]
+    voluntary = [
+        e
+        for e in events.exits
+        if not e.involuntary and not e.promoted and e.rep not in events.took_offers
+    ]
     if voluntary:
         missed = [e for e in voluntary if e.attainment is not None and e.attainment < 1]
         regretted = [e for e in voluntary if e.regretted]
-        roles = _roles(voluntary)
-        line = f"{_count(len(voluntary), 'rep')} resigned ({roles})"
+        line = f"{_count(len(voluntary), 'rep')} resigned: {_reps_with_roles(voluntary)}"
         if missed:
             line += f"; {len(missed)} had been missing quota"
         if regretted:
             line += f"; the team will miss {_reps([e.rep for e in regretted])}"
         lines.append(line + ".")
-    let_go = [e for e in events.exits if e.involuntary]
-    if let_go:
-        lines.append(f"{_count(len(let_go), 'rep')} let go ({_roles(let_go)}).")
+    promoted = [e for e in events.exits if e.promoted]
+    if promoted:
+        lines.append(f"Promoted out of the team: {_reps_with_roles(promoted)}.")
+    failed_plans = {rep for rep, _, restored in events.plans_ended if not restored}
+    let_go = [e for e in events.exits if e.involuntary and e.rep not in failed_plans]
+    yours = [e for e in let_go if e.rep in events.fired_by_player]
+    if yours:
+        lines.append(f"You let go {_reps_with_roles(yours)}.")
+    theirs = [e for e in let_go if e.rep not in events.fired_by_player]
+    if theirs:
+        lines.append(f"The company let go {_reps_with_roles(theirs)}.")
     if events.hires:
         roles = _roles_of(role for _, role, _ in events.hires)
         lines.append(
@@ -172,10 +200,24 @@ def _people(events: TurnEvents) -> list[str]:
             "they start after bootcamp and take months to ramp."
         )
     for rep, role, restored in events.plans_ended:
-        outcome = "kept the job" if restored else "did not recover and left"
-        lines.append(f"Rep {rep} ({role_label(role)}) finished a performance plan and {outcome}.")
-    if events.plans_started:
-        lines.append(f"Put on a performance plan: {_reps([r for r, _ in events.plans_started])}.")
+        if restored:
+            lines.append(
+                f"Rep {rep} ({role_label(role)}) finished a performance plan and kept the job."
+            )
+        else:
+            lines.append(
+                f"Rep {rep} ({role_label(role)}) did not recover on a performance plan: the "
+                "company let them go under its performance policy."
+            )
+    by_player = [r for r, _ in events.plans_started if r in events.planned_by_player]
+    if by_player:
+        lines.append(f"You put {_reps(by_player)} on a performance plan.")
+    by_policy = [(r, role) for r, role in events.plans_started if r not in events.planned_by_player]
+    if by_policy:
+        lines.append(
+            f"The company put {_reps_of(by_policy)} on a performance plan under its "
+            "performance policy (attainment well under quota)."
+        )
     for winners, entrants in events.contests:
         if winners:
             lines.append(f"A contest among {entrants} reps was won by {_reps(winners)}.")
@@ -189,6 +231,19 @@ def _reps(ids: list[int]) -> str:
     if len(ids) == 1:
         return f"rep {ids[0]}"
     return "reps " + ", ".join(str(i) for i in ids[:-1]) + f" and {ids[-1]}"
+
+
+def _reps_with_roles(exits: list[Exit]) -> str:
+    """``rep 4 (AE)``, ``reps 4 (AE) and 9 (SDR)``."""
+    return _reps_of([(e.rep, e.role) for e in exits])
+
+
+def _reps_of(reps: list[tuple[int, str]]) -> str:
+    """``rep 4 (AE)``, ``reps 4 (AE) and 9 (SDR)``: each rep with its role."""
+    named = [f"{rep} ({role_label(role)})" for rep, role in reps]
+    if len(named) == 1:
+        return f"rep {named[0]}"
+    return "reps " + ", ".join(named[:-1]) + f" and {named[-1]}"
 
 
 def _roles(exits: list[Exit]) -> str:

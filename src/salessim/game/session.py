@@ -142,6 +142,7 @@ class GameSession:
         problems = problems_with(chosen, self._state(chosen))
         if problems:
             raise DecisionError(problems)
+        self.events.decided(chosen.fire, chosen.plan)  # the story tells them as the player's
         self._apply(chosen)
         self.log.append(chosen.model_dump(mode="json", exclude_defaults=True))
         self.sim.run_until(self._boundary(self.turn))
