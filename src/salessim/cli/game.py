@@ -47,7 +47,15 @@ from salessim.cli.hang_up import (
     silence_lost_terminal,
     terminal_gone,
 )
-from salessim.game.briefing import LOWER_IS_BETTER, Briefing, Indicator
+from salessim.game.briefing import (
+    LARGE_ROSTER,
+    LOWER_IS_BETTER,
+    Briefing,
+    Indicator,
+    is_star,
+    risks,
+    roster_summary,
+)
 from salessim.game.save_file import Integrity, read_save
 from salessim.game.session import GameSession
 from salessim.report.format import (
@@ -366,6 +374,7 @@ def briefing_view(briefing: Briefing) -> Group:
     briefing = _printable(briefing)
     return Group(
         _header(briefing),
+        *([opening_panel(briefing)] if briefing.exercise is not None else []),
         indicator_table(briefing),
         _story(briefing),
         roster_table(briefing),
@@ -387,6 +396,25 @@ def _header(briefing: Briefing) -> Rule:
     return Rule(Text(f"{title} · {briefing.date}", style="bold"))
 
 
+def opening_panel(briefing: Briefing) -> Panel:
+    """The exercise: its situation, the player's goals and what it teaches."""
+    exercise = briefing.exercise
+    assert exercise is not None, "an opening briefing"
+    parts: list[RenderableType] = [Text(exercise.situation)] if exercise.situation else []
+    for title, items in (
+        ("Your goals", exercise.goals),
+        ("What this exercise teaches", exercise.learning_goals),
+    ):
+        if items:
+            bullets = Table.grid(padding=(0, 1))
+            bullets.add_column(width=3, justify="right")
+            bullets.add_column()
+            for item in items:
+                bullets.add_row("•", item)
+            parts += [Text(), Text(title, style="bold"), bullets]
+    return Panel(Group(*parts), title=Text(exercise.name, style="bold"), title_align="left")
+
+
 def figure(name: str, value: float | None) -> str:
     """An indicator's value as text: money, a rate, a count or a number."""
     if value is None or not math.isfinite(value):
@@ -398,14 +426,28 @@ def figure(name: str, value: float | None) -> str:
     return count(value) if float(value).is_integer() else number(value)
 
 
+HEADCOUNT = "headcount_"  # indicators of headcount by role, shown on one line
+
+
 def indicator_table(briefing: Briefing) -> Table:
     """The indicators: value, last turn, change, target and whether it is met."""
-    table = Table(title="Figures", box=box.SIMPLE, title_justify="left")
+    table = Table(title="Figures", box=box.SIMPLE, show_edge=False, title_justify="left")
     table.add_column("Indicator")
     for heading in ("Value", "Last turn", "Change", "Target"):
         table.add_column(heading, justify="right")
     table.add_column("Met")
+    heads = [row for row in briefing.indicators if row.name.startswith(HEADCOUNT)]
+    if heads:  # one line: the team table below has the detail
+        before = all(row.previous is not None for row in heads)
+        table.caption = f"Headcount{' (last turn)' if before else ''}: " + ", ".join(
+            f"{role_label(row.name.removeprefix(HEADCOUNT))} {figure(row.name, row.value)}"
+            + (f" ({figure(row.name, row.previous)})" if before else "")
+            for row in heads
+        )
+        table.caption_justify = "left"
     for row in briefing.indicators:
+        if row in heads:
+            continue
         met = {None: MISSING, True: "yes", False: "no"}[row.on_target]
         table.add_row(
             label(row.name),
@@ -433,23 +475,26 @@ def _story(briefing: Briefing) -> RenderableType:
         return Text(f"\n{quiet or 'A quiet quarter: nothing of note.'}\n")
     lines = [Text("What happened", style="bold")]
     lines += [Text(f"  • {line}") for line in briefing.story]
-    return Group(Text(), *lines, Text())
+    return Group(*lines, Text())
 
 
-def roster_table(briefing: Briefing) -> Table:
-    """The team as a manager sees it (rumours are noisy)."""
+def roster_table(briefing: Briefing) -> RenderableType:
+    """The team as a manager sees it (rumours are noisy); a large team summarised by role."""
+    if len(briefing.roster) > LARGE_ROSTER:
+        return roster_summary_view(briefing)
     table = Table(
         title=f"Team ({len(briefing.roster)} reps)",
-        caption="! word is they are looking elsewhere (rumours can be wrong)",
+        caption="Pay/mkt: pay over market pay · ! rumoured to be looking (can be wrong)",
         box=box.SIMPLE,
+        show_edge=False,
         title_justify="left",
         caption_justify="left",
     )
     table.add_column("Rep", justify="right")
     table.add_column("Role")
-    for heading in ("Tenure (months)", "Ramp", "Attainment"):
+    for heading in ("Months", "Ramp", "Attainment", "Pay/mkt"):
         table.add_column(heading, justify="right")
-    for heading in ("Morale", "On plan", "Rumour"):
+    for heading in ("Morale", "Plan", "!"):
         table.add_column(heading)
     for row in briefing.roster:
         table.add_row(
@@ -458,6 +503,7 @@ def roster_table(briefing: Briefing) -> Table:
             number(row.tenure_months),
             percent(row.ramp, 0),
             percent(row.attainment, 0),
+            _multiple(row.pay_vs_market),
             row.morale,
             "on plan" if row.on_plan else "",
             "!" if row.rumour else "",
@@ -465,14 +511,79 @@ def roster_table(briefing: Briefing) -> Table:
     return table
 
 
+NOTABLE_SHOWN = 6  # reps listed under a summarised roster
+
+
+def roster_summary_view(briefing: Briefing) -> Group:
+    """A large team: one line per role, then the reps at risk and the stars, at risk first."""
+    roles, notable = roster_summary(briefing)
+    table = Table(
+        title=f"Team ({len(briefing.roster)} reps, by role)",
+        box=box.SIMPLE,
+        show_edge=False,
+        title_justify="left",
+    )
+    table.add_column("Role")
+    for heading in ("Reps", "Ramping", "Attainment", "Pay/mkt", "Low morale", "Plan", "!"):
+        table.add_column(heading, justify="right", no_wrap=True)
+    for role in roles:
+        table.add_row(
+            role_label(role.role.value),
+            count(role.reps),
+            count(role.ramping),
+            percent(role.attainment, 0),
+            _multiple(role.pay_vs_market),
+            count(role.low_morale),
+            count(role.on_plan),
+            count(role.rumours),
+        )
+    if not notable:
+        return Group(table, Text("No rep at risk, and no star above 120% of quota.\n"))
+    reps = Table(
+        title="At risk and stars, at risk first",
+        box=box.SIMPLE,
+        show_edge=False,
+        show_header=False,
+        title_justify="left",
+        caption=f"and {len(notable) - NOTABLE_SHOWN} more"
+        if len(notable) > NOTABLE_SHOWN
+        else None,
+        caption_justify="left",
+    )
+    for heading in ("Rep", "Role", "Attainment", "Pay/mkt"):
+        reps.add_column(heading, justify="right" if heading != "Role" else "left", no_wrap=True)
+    reps.add_column("Why", overflow="ellipsis", no_wrap=True)
+    for row in notable[:NOTABLE_SHOWN]:
+        why = risks(row, briefing.offers)
+        reps.add_row(
+            f"rep {row.rep}",
+            role_label(row.role.value),
+            percent(row.attainment, 0),
+            _multiple(row.pay_vs_market),
+            ", ".join((["star"] if is_star(row) else []) + why),
+        )
+    return Group(table, reps, Text())
+
+
+def _multiple(value: float | None) -> str:
+    return MISSING if value is None else f"{value:.2f}x"
+
+
 def _requisitions(briefing: Briefing) -> Text:
     open_ = [f"{n} {role_label(role)}" for role, n in briefing.open_requisitions.items() if n]
-    return Text(f"Open requisitions: {', '.join(open_) or 'none'}\n")
+    cold = (
+        ""
+        if briefing.leads_gone_cold is None
+        else f" · leads gone cold in {briefing.period}: {count(briefing.leads_gone_cold)}"
+    )
+    return Text(f"Open requisitions: {', '.join(open_) or 'none'}{cold}\n")
 
 
 def pipeline_table(briefing: Briefing) -> Table:
     """Open deals and their value by stage."""
-    table = Table(title="Pipeline", box=box.SIMPLE, title_justify="left", show_footer=True)
+    table = Table(
+        title="Pipeline", box=box.SIMPLE, show_edge=False, title_justify="left", show_footer=True
+    )
     table.add_column("Stage", footer="Total")
     deals = sum(n for n, _ in briefing.pipeline.values())
     value = sum(v for _, v in briefing.pipeline.values())

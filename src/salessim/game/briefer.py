@@ -15,12 +15,14 @@ from typing import Any
 from salessim.game.briefing import (
     Briefing,
     Budget,
+    Exercise,
     Indicator,
     RosterRow,
     morale_word,
     policies_in_force,
     quotas_in_force,
 )
+from salessim.game.causes import Pulse, explain
 from salessim.game.decisions import Decisions
 from salessim.game.events import Script
 from salessim.game.narrative import TurnEvents, tell
@@ -77,6 +79,9 @@ class Briefer:
         self._previous: dict[str, float] = {}
         self._turn_start = opening.day
         self._capacity_mark = opening.ramped_area[Role.AE]
+        self._arr_mark = opening.arr  # ARR at the start of the turn
+        self._pulse: Pulse | None = None  # last turn's, to explain this turn's moves
+        self._quotas = quotas_in_force(sim.scenario)
 
     def brief(self, *, opening: bool, played: int) -> Briefing:
         """The briefing after ``played`` turns (``opening``: before the first)."""
@@ -105,7 +110,13 @@ class Briefer:
             Indicator(name, value, self._previous.get(name), rules.targets.get(name))
             for name, value in figures.items()
         ]
-        story = [] if opening else tell(self.events, self._changes(figures), self._backfill)
+        story = []
+        if not opening:
+            pulse = self._take_pulse(view, rows, figures)
+            causes = None if self._pulse is None else explain(self._pulse, pulse, sim.scenario)
+            story = tell(self.events, self._changes(figures), self._backfill, causes)
+            self._pulse = pulse
+        self._arr_mark = view.arr
         self._previous = figures
         employed = view.roster
         employed_ids = {rep.id for rep in employed}
@@ -130,6 +141,59 @@ class Briefer:
             policies=policies_in_force(sim.scenario),
             story=story,
             finished=finished,
+            exercise=self._exercise() if opening else None,
+            leads_gone_cold=None
+            if opening
+            else round(sum(float(row["leads_gone_cold"]) for row in rows)),
+        )
+
+    def _exercise(self) -> Exercise:
+        """The opening screen's text: the scenario's ``game.briefing``, or its ``meta``."""
+        scenario = self.sim.scenario
+        told, meta = scenario.game.briefing, scenario.meta
+        return Exercise(
+            name=meta.name,
+            situation=" ".join((told.situation or meta.description).split()),
+            goals=list(told.goals),
+            learning_goals=list(told.learning_goals or meta.learning_goals),
+        )
+
+    def _take_pulse(
+        self, view: OrgView, rows: list[dict[str, Any]], figures: dict[str, float]
+    ) -> Pulse:
+        """The turn's figures that explain its moves (``causes.explain``)."""
+        events, scenario = self.events, self.sim.scenario
+        roster = view.roster
+        heads = max(1, len(roster))
+        ae_heads = sum(rep.role is Role.AE for rep in roster)
+        csm_load = [
+            float(row["customers"]) / float(row["ramped_capacity_csm"])
+            for row in rows
+            if float(row["ramped_capacity_csm"]) > 0
+        ]
+        known = [rep.attainment for rep in roster if rep.attainment is not None]
+        quotas = quotas_in_force(scenario)
+        changed, self._quotas = quotas != self._quotas, quotas
+        return Pulse(
+            bookings=figures["bookings_new_arr"],
+            deals_won=figures["deals_won"],
+            deals_decided=figures["deals_won"] + sum(float(row["deals_lost"]) for row in rows),
+            leads_created=sum(float(row["leads_created"]) for row in rows),
+            leads_gone_cold=sum(float(row["leads_gone_cold"]) for row in rows),
+            ae_capacity=figures["ae_capacity"],
+            ae_vacancies=view.open_requisitions.get(Role.AE, 0) + ae_heads - view.capacity[Role.AE],
+            discount=events.discount_given / events.won_value if events.won_value else None,
+            churned_arr=figures["churned_arr"],
+            customers_lost=len(events.churned),
+            book_arr=self._arr_mark,
+            accounts_per_csm=sum(csm_load) / len(csm_load) if csm_load else None,
+            morale=sum(rep.morale for rep in roster) / len(roster) if roster else None,
+            exits_share=len(events.exits) / heads,
+            plans_share=len(events.plans_started) / heads,
+            attainment=sum(known) / len(known) if known else None,
+            awards_per_team=float(scenario.policies.recognition.per_team_per_month),
+            launch=events.launches[-1] if events.launches else None,
+            quotas_changed=changed,
         )
 
     def _add_to_totals(self, rows: list[dict[str, Any]], figures: dict[str, float]) -> None:
@@ -151,22 +215,38 @@ class Briefer:
             if name in self._previous
         }
 
-    def _backfill(self, role: str) -> str:
-        """What happens to the seats of ``role``'s leavers, and how long a backfill takes."""
+    def _backfill(self, roles: list[str]) -> str:
+        """What happens to the seats of the leavers of ``roles``: how long a backfill takes."""
+        staffing = self.sim.scenario.policies.staffing
+        names = ", ".join(role_label(role) for role in roles)
+        if staffing.backfill is Backfill.FREEZE:
+            return f"{names} seats left empty stay empty: backfills are frozen."
+        months = [self._backfill_months(role) for role in roles]
+        if len(roles) == 1:
+            ((join, ramp),) = months
+            return (
+                f"{names} backfills are open: a hire joins the team in about {join:.0f} "
+                f"months and takes about {ramp:.0f} more to ramp up."
+            )
+        each = ", ".join(
+            f"{join:.0f} and {ramp:.0f} ({role_label(role)})"
+            for role, (join, ramp) in zip(roles, months, strict=True)
+        )
+        return (
+            "Seats left empty: backfills are open; a hire joins and then ramps up in about "
+            f"{each} months."
+        )
+
+    def _backfill_months(self, role: str) -> tuple[float, float]:
+        """Months for a backfill of ``role`` to join, and then to ramp up."""
         scenario = self.sim.scenario
         staffing, spec = scenario.policies.staffing, scenario.roles.of(Role(role))
-        name = role_label(role)
-        if staffing.backfill is Backfill.FREEZE:
-            return f"{name} seats left empty stay empty: backfills are frozen."
         wait = staffing.backfill_delay if staffing.backfill is Backfill.DELAYED else 0.0
         join = (wait + spec.hiring.time_to_hire.mean + spec.hiring.bootcamp) / DAYS_PER_MONTH
         ramp = next(
             (day for day in range(0, 1100, 7) if spec.ramp.productivity(day) >= 0.999), 1100
         )
-        return (
-            f"{name} backfills are open: a hire joins the team in about {join:.0f} months "
-            f"and takes about {ramp / DAYS_PER_MONTH:.0f} more to ramp up."
-        )
+        return join, ramp / DAYS_PER_MONTH
 
     def _plan_choices(self) -> dict[str, list[str]]:
         choices: dict[str, list[str]] = {}
@@ -187,4 +267,5 @@ class Briefer:
             on_plan=rep.on_plan,
             rumour=heard,
             pay=rep.pay,
+            market_pay=self.sim.scenario.roles.of(rep.role).market_pay or None,
         )

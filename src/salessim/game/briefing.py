@@ -7,6 +7,7 @@ rep at risk is often rumoured, a content one sometimes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from salessim.report.format import count, label, money, percent, role_label
@@ -59,6 +60,22 @@ class RosterRow:
     on_plan: bool
     rumour: bool  # word is they are looking elsewhere
     pay: float  # annual on-target pay
+    market_pay: float | None = None  # what the role pays in the market (None: unknown)
+
+    @property
+    def pay_vs_market(self) -> float | None:
+        """Pay as a multiple of market pay."""
+        return self.pay / self.market_pay if self.market_pay else None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """The opening screen: the exercise, its situation, goals and learning goals."""
+
+    name: str
+    situation: str
+    goals: list[str]
+    learning_goals: list[str]
 
 
 @dataclass(frozen=True)
@@ -90,6 +107,8 @@ class Briefing:
     offers: dict[int, float] = field(default_factory=dict)  # rep -> competing offer to match
     story: list[str] = field(default_factory=list)
     finished: bool = False
+    exercise: Exercise | None = None  # on the opening briefing only
+    leads_gone_cold: int | None = None  # in the turn just played (None: before the first)
 
     def indicator(self, name: str) -> Indicator:
         """The indicator called ``name``.
@@ -170,3 +189,81 @@ def month_words(days: float) -> str:
     """A duration in months, in words: ``1 month``, ``2.5 months``."""
     value = days / DAYS_PER_MONTH
     return f"{value:g} month{'' if value == 1 else 's'}"
+
+
+LARGE_ROSTER = 15  # more reps than this are summarised by role
+STAR_ATTAINMENT = 1.2  # trailing attainment that makes a star, as the manager sees it
+
+
+@dataclass(frozen=True)
+class RoleSummary:
+    """One role of a large roster, summarised."""
+
+    role: Role
+    reps: int
+    ramping: int  # not yet fully productive (bootcamp included)
+    attainment: float | None  # mean trailing attainment of those it is known for
+    low_morale: int
+    on_plan: int
+    rumours: int
+    pay_vs_market: float | None  # mean
+
+
+def risks(row: RosterRow, offers: dict[int, float]) -> list[str]:
+    """Why a manager would worry about ``row``, in words (empty: no reason)."""
+    found = []
+    if row.rep in offers:
+        found.append(f"offer {offers[row.rep]:g}x")
+    if row.rumour:
+        found.append("rumour")
+    if row.morale == "low":
+        found.append("low morale")
+    if row.on_plan:
+        found.append("on a plan")
+    return found
+
+
+def _severity(row: RosterRow, offers: dict[int, float]) -> int:
+    """How urgent a rep's risks are: an offer to answer, then a rumour, a plan, low morale."""
+    return 4 * (row.rep in offers) + 2 * row.rumour + row.on_plan + (row.morale == "low")
+
+
+def is_star(row: RosterRow) -> bool:
+    """Whether ``row`` is a star by what the manager sees: attainment well over quota."""
+    return row.attainment is not None and row.attainment >= STAR_ATTAINMENT
+
+
+def roster_summary(briefing: Briefing) -> tuple[list[RoleSummary], list[RosterRow]]:
+    """The roster by role, and the reps to look at first: stars at risk, the at risk, stars.
+
+    Within each group, the most urgent risk first (an offer, a rumour, a plan, low
+    morale), then the highest attainment (unknown last), then by id.
+    """
+    roles = []
+    for role in WORKING_ROLES:
+        rows = [row for row in briefing.roster if row.role is role]
+        if not rows:
+            continue
+        known = [row.attainment for row in rows if row.attainment is not None]
+        paid = [row.pay_vs_market for row in rows if row.pay_vs_market is not None]
+        roles.append(
+            RoleSummary(
+                role=role,
+                reps=len(rows),
+                ramping=sum(row.ramp < 1 for row in rows),
+                attainment=sum(known) / len(known) if known else None,
+                low_morale=sum(row.morale == "low" for row in rows),
+                on_plan=sum(row.on_plan for row in rows),
+                rumours=sum(row.rumour for row in rows),
+                pay_vs_market=sum(paid) / len(paid) if paid else None,
+            )
+        )
+
+    def rank(row: RosterRow) -> tuple[int, int, float, int]:
+        at_risk, star = bool(risks(row, briefing.offers)), is_star(row)
+        group = 0 if at_risk and star else 1 if at_risk else 2
+        attainment = -row.attainment if row.attainment is not None else math.inf
+        return group, -_severity(row, briefing.offers), attainment, row.rep
+
+    notable = [row for row in briefing.roster if risks(row, briefing.offers) or is_star(row)]
+    return roles, sorted(notable, key=rank)

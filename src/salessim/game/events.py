@@ -29,6 +29,8 @@ class Script:
         kind, factor = EventKind(event.kind), event.factor
         if kind is EventKind.BUDGET_CUT and self.budget is not None:
             self.budget *= factor
+        if kind is EventKind.NEW_PRODUCT:
+            self.told.launches.append(factor)
         if kind is EventKind.COMPETING_OFFER:
             if event.headline:  # the offer itself is told with the rep it names
                 self.told.news.append(event.headline)

@@ -54,6 +54,9 @@ class TurnEvents:
     fired_by_player: set[int] = field(default_factory=set)  # the turn's decisions, by rep id
     planned_by_player: set[int] = field(default_factory=set)
     took_offers: set[int] = field(default_factory=set)  # left for a competitor (told as news)
+    won_value: float = 0.0  # list value of the deals won
+    discount_given: float = 0.0  # the part of it given away to win them
+    launches: list[float] = field(default_factory=list)  # new products' conversion factors
 
     def listen(self, bus: Bus) -> None:
         """Subscribe to ``bus`` (for the rest of the game; reset with :meth:`clear`)."""
@@ -109,6 +112,8 @@ class TurnEvents:
     def _closed(self, event: LeadClosed) -> None:
         if event.status is not LeadStatus.WON:
             return
+        self.won_value += event.value
+        self.discount_given += event.value * event.discount
         if self.biggest_win is None or event.arr > self.biggest_win[0]:
             self.biggest_win = (event.arr, event.owner)
 
@@ -122,18 +127,20 @@ class TurnEvents:
 def tell(
     events: TurnEvents,
     changes: dict[str, tuple[float, float]],
-    backfill: Callable[[str], str] | None = None,
+    backfill: Callable[[list[str]], str] | None = None,
+    causes: list[str] | None = None,
 ) -> list[str]:
     """The turn's story: what moved and the people news behind it.
 
-    ``changes`` maps an indicator to (last turn, this turn); ``backfill`` says, for a role,
-    what happens to the seats of those who left.
+    ``changes`` maps an indicator to (last turn, this turn); ``backfill`` says, for the
+    roles that lost reps, what happens to their seats; ``causes`` (from ``causes.explain``), why
+    the figures moved, told instead of the bare moves of ``changes``.
     """
     lines = list(events.news)
-    lines += _figures(changes)
+    lines += _figures(changes) if causes is None else causes
     lines += _people(events)
-    if backfill is not None:
-        lines += [backfill(role) for role in sorted({exit.role for exit in events.exits})]
+    if backfill is not None and events.exits:
+        lines.append(backfill(sorted({exit.role for exit in events.exits})))
     if events.biggest_win is not None:
         value, rep = events.biggest_win
         who = f" (rep {rep})" if rep is not None else ""
@@ -204,11 +211,13 @@ def _people(events: TurnEvents) -> list[str]:
             lines.append(
                 f"Rep {rep} ({role_label(role)}) finished a performance plan and kept the job."
             )
-        else:
-            lines.append(
-                f"Rep {rep} ({role_label(role)}) did not recover on a performance plan: the "
-                "company let them go under its performance policy."
-            )
+    failed = [(rep, role) for rep, role, restored in events.plans_ended if not restored]
+    if failed:
+        who = _reps_of(failed)
+        lines.append(
+            f"{who[0].upper()}{who[1:]} did not recover on a performance plan: the company "
+            "let them go under its performance policy."
+        )
     by_player = [r for r, _ in events.plans_started if r in events.planned_by_player]
     if by_player:
         lines.append(f"You put {_reps(by_player)} on a performance plan.")
@@ -216,7 +225,7 @@ def _people(events: TurnEvents) -> list[str]:
     if by_policy:
         lines.append(
             f"The company put {_reps_of(by_policy)} on a performance plan under its "
-            "performance policy (attainment well under quota)."
+            "performance policy."
         )
     for winners, entrants in events.contests:
         if winners:

@@ -34,6 +34,21 @@ class OfferRange(Frozen):
         return self
 
 
+class ExerciseBriefing(Frozen):
+    """What the opening screen tells the player about the exercise, in the instructor's words."""
+
+    situation: str = Field(
+        default="", description="The organisation the player takes over and what it faces."
+    )
+    goals: list[str] = Field(
+        default_factory=list, description="What the player is asked to achieve."
+    )
+    learning_goals: list[str] = Field(
+        default_factory=list,
+        description="What the exercise teaches; none: the scenario's meta.learning_goals.",
+    )
+
+
 HIGHER_IS_BETTER = frozenset(
     {"profit", "ending_arr", "nrr", "team_health", "revenue", "bookings_new_arr",
      "bookings_expansion_arr"}
@@ -70,6 +85,10 @@ class GameRules(Frozen):
         default_factory=dict,
         description="Per turn, targets by indicator (e.g. bookings_new_arr: 4M), shown in "
         "the briefing.",
+    )
+    briefing: ExerciseBriefing = Field(
+        default_factory=ExerciseBriefing,
+        description="The opening screen's situation, goals and learning goals.",
     )
     offers: OfferRange = OfferRange()
     max_hires_per_turn: Count = Field(default=10, description="Per role.")
