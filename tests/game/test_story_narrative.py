@@ -89,3 +89,13 @@ def test_a_players_plan_is_told_as_the_players():
     rep = session.briefing().roster[0].rep
     briefing = session.advance({"plan": [rep]})
     assert f"You put rep {rep} on a performance plan." in briefing.story
+
+
+def test_many_leavers_of_a_role_are_named_by_role():
+    """Several reps of one role are grouped under it, so a long list stays one short line."""
+    events = TurnEvents()
+    events.exits += [Exit(rep, "ae", False, False, 0.9) for rep in (14, 3, 9)]
+    events.exits.append(Exit(5, "sdr", False, False, 0.9))
+    assert _told(events) == [
+        "Four reps resigned: reps 3, 9, 14 (AE) and 5 (SDR); 4 had been missing quota."
+    ]

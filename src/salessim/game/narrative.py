@@ -203,8 +203,8 @@ def _people(events: TurnEvents) -> list[str]:
     if events.hires:
         roles = _roles_of(role for _, role, _ in events.hires)
         lines.append(
-            f"{_count(len(events.hires), 'new rep')} joined ({roles}); "
-            "they start after bootcamp and take months to ramp."
+            f"{_count(len(events.hires), 'new rep')} joined ({roles}): bootcamp first, "
+            "then months of ramp."
         )
     for rep, role, restored in events.plans_ended:
         if restored:
@@ -248,11 +248,18 @@ def _reps_with_roles(exits: list[Exit]) -> str:
 
 
 def _reps_of(reps: list[tuple[int, str]]) -> str:
-    """``rep 4 (AE)``, ``reps 4 (AE) and 9 (SDR)``: each rep with its role."""
-    named = [f"{rep} ({role_label(role)})" for rep, role in reps]
-    if len(named) == 1:
-        return f"rep {named[0]}"
-    return "reps " + ", ".join(named[:-1]) + f" and {named[-1]}"
+    """Reps with their roles, by role: ``rep 4 (AE)``, ``reps 4, 7, 12 (AE) and 9 (SDR)``."""
+    by_role: dict[str, list[int]] = {}
+    for rep, role in reps:
+        by_role.setdefault(role, []).append(rep)
+    groups = [
+        f"{', '.join(str(rep) for rep in sorted(ids))} ({role_label(role)})"
+        for role, ids in by_role.items()
+    ]
+    noun = "rep" if len(reps) == 1 else "reps"
+    if len(groups) == 1:
+        return f"{noun} {groups[0]}"
+    return f"{noun} " + ", ".join(groups[:-1]) + f" and {groups[-1]}"
 
 
 def _roles(exits: list[Exit]) -> str:
