@@ -131,3 +131,10 @@ def test_a_played_game_explains_its_moves():
     explained = [line for line in told if "main causes, largest first" in line]
     assert any(line.startswith("New ARR") for line in explained)
     assert any(line.startswith("Churned ARR") for line in explained)
+
+
+def test_a_win_rate_move_it_cannot_explain_says_so():
+    """A large move with no discount or launch behind it is not pinned on a wrong cause."""
+    now = dataclasses.replace(CALM, deals_won=60.0, deals_decided=800.0)
+    line = _line(explain(CALM, now, SCENARIO), "Win rate fell 5.0 points to 8%")
+    assert "neither discounts nor a launch explain it" in line

@@ -209,6 +209,11 @@ def _win_rate(before: Pulse, now: Pulse, scenario: Scenario) -> str:
     causes = _causes(found, change)
     if not causes and luck:
         return f"{head}: within the luck of {now.deals_decided:.0f} deals decided."
+    if not causes:
+        return (
+            f"{head}: neither discounts nor a launch explain it; the rest is who worked the "
+            "deals and how well the leads fit, which the briefing cannot see."
+        )
     return _sentence(head, causes, rest)
 
 
