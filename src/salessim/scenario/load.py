@@ -314,7 +314,7 @@ def _validate(
     ``overridden`` is the data before the overrides and the overrides applied to it: a
     problem only they brought about is reported at the override (``blame_overrides``).
     ``written``: the data is a scenario as written, so a game's exercise is judged whole
-    (``Scenario.WRITTEN``), not only a game's edits to it.
+    (``schema.WRITTEN``), not only as a game's edits leave it.
     """
     try:
         scenario = Scenario.model_validate(data, context=WRITTEN if written else None)
