@@ -8,6 +8,7 @@ from salessim.game.players import play
 from salessim.game.session import GameSession, replay
 from salessim.model.events import OfferMade
 from salessim.scenario.base import Role
+from salessim.scenario.load import apply_overrides
 from salessim.scenario.schema import Scenario
 from tests.support import PAID
 
@@ -50,9 +51,13 @@ def test_a_surge_and_a_new_product_scale_their_parameters():
 
 
 def test_a_budget_cut_tightens_what_the_player_may_spend():
-    """Under a budget cut the team may go on and reps may be let go, but a hire is refused."""
+    """Under a budget cut the team may go on and reps may be let go, but a hire is refused.
+
+    With a month's severance, letting a rep go saves two months of its pay this turn (and,
+    the team being above its cut headcount, the seat is not refilled).
+    """
     cut = with_events({"at": "2027-03-01", "kind": "budget_cut", "factor": 0.25}, budget=3e6)
-    session = GameSession(cut, 5)
+    session = GameSession(apply_overrides(cut, {"game.severance_months": 1}), 5)
     assert session.check({}) == []
     session.advance({})
     assert session.script.budget == pytest.approx(0.75e6)

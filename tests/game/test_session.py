@@ -13,6 +13,7 @@ from salessim.game.session import GameSession, replay
 from salessim.report.format import money
 from salessim.scenario.base import Role
 from salessim.scenario.load import load_scenario
+from salessim.scenario.units import DAYS_PER_MONTH
 from tests.support import PAID, busy_player
 
 BASELINE = load_scenario("scenarios/baseline.yaml", ["calendar.horizon=1y", "calendar.warmup=0"])
@@ -222,13 +223,18 @@ def test_the_story_says_what_happens_to_the_seats_of_leavers(backfill, said):
 
 
 def test_a_draft_is_priced_before_the_turn_ends():
-    """No decisions cost what the briefing says; a hire adds recruiting and half a turn's pay."""
+    """No decisions cost what the briefing says; a hire adds recruiting and its month-end pay.
+
+    The hire is expected the role's mean time to hire from now (2.5 months for an AE), so
+    it is paid at the third month end of the turn only.
+    """
     session = GameSession(BASELINE, 6)
     base = session.projected_spend({})
     assert base == session.briefing().budget.projected
     spec = BASELINE.roles.ae
+    assert spec.hiring.time_to_hire.mean == pytest.approx(2.5 * DAYS_PER_MONTH)
     hired = session.projected_spend({"hire": [{"role": "ae", "offer": 1.0}]})
-    assert hired == pytest.approx(base + spec.hiring.cost + spec.market_pay * 3 / 24)
+    assert hired == pytest.approx(base + spec.hiring.cost + spec.market_pay / 12)
     assert session.projected_spend({"no_such_key": 1}) is None
 
 

@@ -598,10 +598,13 @@ def _budget(briefing: Briefing) -> Text:
     budget = briefing.budget
     limit = "no limit" if budget.limit is None else f"limit {money(budget.limit)} a turn"
     spent = MISSING if briefing.period == "start" else money(budget.spent)
-    return Text(
+    line = Text(
         f"People spend: {limit} · last turn {spent} · next turn, if nothing changes, "
         f"{money(budget.projected)}"
     )
+    if budget.overspent > 0:
+        line.append(f" · last turn OVER BUDGET by {money(budget.overspent)}", style="bold red")
+    return line
 
 
 def _pay_plans(briefing: Briefing) -> Text:

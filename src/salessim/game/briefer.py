@@ -98,7 +98,7 @@ class Briefer:
                 figures[name] = float(sum(float(row[name]) for row in rows))
             decided = figures["deals_won"] + sum(float(row["deals_lost"]) for row in rows)
             figures["win_rate"] = figures["deals_won"] / decided if decided else 0.0
-            figures["people_spend"] = self.spend.paid + self.events.people_cost
+            figures["people_spend"] = self.spend.turn_spend()
             figures["regretted_exits"] = float(sum(e.regretted for e in self.events.exits))
             self._add_to_totals(rows, figures)
             area = view.ramped_area[Role.AE]
@@ -133,6 +133,7 @@ class Briefer:
                 self.script.budget,
                 figures.get("people_spend"),
                 self.spend.projected(Decisions(), employed),
+                self.spend.overspent(),
             ),
             pay_plans=dict(sim.scenario.compensation.assign),
             offers={r: level for r, level in view.offers.items() if r in employed_ids},

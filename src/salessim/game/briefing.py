@@ -85,6 +85,7 @@ class Budget:
     limit: float | None
     spent: float | None  # unknown before the first turn
     projected: float
+    overspent: float = 0.0  # the last turn's spend above the limit it was decided under
 
 
 @dataclass(frozen=True)

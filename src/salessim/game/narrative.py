@@ -48,7 +48,6 @@ class TurnEvents:
     trainings: list[tuple[int, float]] = field(default_factory=list)  # reps, cost
     biggest_win: tuple[float, int | None] | None = None  # ARR, AE id
     churned: list[float] = field(default_factory=list)
-    people_cost: float = 0.0  # hiring, training and severance
     news: list[str] = field(default_factory=list)  # scripted events, as they happened
     contests: list[tuple[list[int], int]] = field(default_factory=list)  # winners, entrants
     fired_by_player: set[int] = field(default_factory=set)  # the turn's decisions, by rep id
@@ -82,7 +81,6 @@ class TurnEvents:
 
     def _hired(self, event: RepHired) -> None:
         self.hires.append((event.rep, event.role.value, event.pay))
-        self.people_cost += event.hiring_cost
 
     def _left(self, event: RepLeft) -> None:
         involuntary = event.exit is ExitKind.INVOLUNTARY
@@ -97,7 +95,6 @@ class TurnEvents:
                 promoted,
             )
         )
-        self.people_cost += event.exit_cost
 
     def _plan_started(self, event: PlanStarted) -> None:
         self.plans_started.append((event.rep, event.role.value))
@@ -107,7 +104,6 @@ class TurnEvents:
 
     def _trained(self, event: TrainingHeld) -> None:
         self.trainings.append((event.reps, event.cost))
-        self.people_cost += event.cost
 
     def _closed(self, event: LeadClosed) -> None:
         if event.status is not LeadStatus.WON:

@@ -140,7 +140,8 @@ def outcome(session: GameSession) -> dict[str, float]:
     kept = start + totals["bookings_expansion_arr"] - totals["churned_arr"]
     employed = session.employed()
     low = sum(rep.morale < -0.25 for rep in employed) / max(1, len(employed))
-    capacity = session.capacity() / max(1e-9, session.opening["capacity"])
+    # capacity kept, not grown: hiring shows in profit and ARR, not as a healthier team
+    capacity = min(1.0, session.capacity() / max(1e-9, session.opening["capacity"]))
     heads = totals["headcount_months"] / max(1.0, totals["months"])
     years = totals["months"] / 12
     return {

@@ -143,6 +143,7 @@ class GameSession:
         if problems:
             raise DecisionError(problems)
         self.events.decided(chosen.fire, chosen.plan)  # the story tells them as the player's
+        self.spend.commit(chosen, self.employed(), self.script.budget)
         self._apply(chosen)
         self.log.append(chosen.model_dump(mode="json", exclude_defaults=True))
         self.sim.run_until(self._boundary(self.turn))

@@ -94,6 +94,7 @@ def org_view(
                     workforce.performance.on_plan(rep.id),
                     rep.pay,
                     voluntary,
+                    *workforce.run_rate(rep),
                 )
             )
     managers = scenario.roles.manager
@@ -103,6 +104,8 @@ def org_view(
         day=now,
         roster=tuple(roster),
         open_requisitions=dict(workforce.open_requisitions),
+        requisitions=tuple(workforce.requisitions()),
+        targets=workforce.targets(),
         recent_departures={role: sum(workforce.departures[role]) for role in WORKING_ROLES},
         pipeline=tuple(
             StageView(stage.name, count, value)

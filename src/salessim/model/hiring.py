@@ -34,6 +34,7 @@ from salessim.model.pay.payroll import Payroll
 from salessim.model.roster import Roster
 from salessim.model.sorting import acceptance_chance, outside_option, relative_ability
 from salessim.model.streams import Streams
+from salessim.model.view import RequisitionView
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.people import Backfill, GrowthStep
 from salessim.scenario.roles import RoleSpec
@@ -77,6 +78,8 @@ class Hiring:
         self.payroll = payroll
         self.incentives = incentives
         self.open_requisitions = dict.fromkeys(WORKING_ROLES, 0)
+        self.searches: dict[int, RequisitionView] = {}  # open requisitions, by number
+        self._searches_opened = 0
         self.target = {role: scenario.roles.of(role).headcount for role in WORKING_ROLES}
         self.headcount_factor = 1.0  # budget cuts: targets are this multiple of the plan
         self._growth_step: dict[Role, GrowthStep] = {}
@@ -180,18 +183,26 @@ class Hiring:
             hours += self.open_requisitions[role] * hiring_spec.interview_hours / search_months
         return hours
 
+    def staffed_target(self, role: Role) -> int:
+        """The headcount ``role`` is staffed to: its target after any budget cut."""
+        return round(self.target[role] * self.headcount_factor)
+
     def _room(self, role: Role) -> int:
         """Seats to fill: the target (after budget cuts) less the staff and open searches."""
-        target = round(self.target[role] * self.headcount_factor)
-        return target - len(self.roster.staff[role]) - self.open_requisitions[role]
+        return (
+            self.staffed_target(role) - len(self.roster.staff[role]) - self.open_requisitions[role]
+        )
 
     # ------------------------------------------------------------------ recruiting
     def _open_requisition(self, role: Role, delay: float, level: float | None = None) -> None:
         self.open_requisitions[role] += 1
-        self.env.process(self._recruit(role, delay, level))
+        self._searches_opened += 1
+        number = self._searches_opened
+        self.searches[number] = RequisitionView(role, self.env.now, self.env.now + delay, level)
+        self.env.process(self._recruit(role, delay, level, number))
 
     def _recruit(
-        self, role: Role, delay: float, level: float | None = None
+        self, role: Role, delay: float, level: float | None, number: int
     ) -> Generator[simpy.Event, None, None]:
         opened = self.env.now
         yield self.env.timeout(delay + self._hire_time[role]())
@@ -204,6 +215,7 @@ class Hiring:
             ability = self._candidates[role]() * level**spec.hiring.quality_elasticity
         hiring = spec.hiring
         self.open_requisitions[role] -= 1
+        del self.searches[number]
         rep = self.organisation.new_rep(role, ability, 1.0, spec)
         rep.tier = tier_of(ability, self._cuts[role])
         rep.pay = level * spec.market_pay

@@ -65,6 +65,22 @@ class RepView:
     on_plan: bool
     pay: float
     quit_hazard: float
+    run_rate_pay: float | None = None  # a year of its plan at its trailing attainment
+    pay_months: int = 0  # months of pay on its plan that ``pay`` averages (up to 12)
+
+
+@dataclass(frozen=True)
+class RequisitionView:
+    """An open requisition: its role, when it opened, when its search starts, its offer.
+
+    ``offer`` is a multiple of market pay (None: the role's usual offer). The search
+    starts after a backfill delay; the candidate's arrival is not known in advance.
+    """
+
+    role: Role
+    opened: float
+    search_from: float
+    offer: float | None
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,8 @@ class OrgView:
     day: float
     roster: tuple[RepView, ...]  # employed reps, role by role, by id
     open_requisitions: dict[Role, int]
+    requisitions: tuple[RequisitionView, ...]  # every open requisition, oldest first
+    targets: dict[Role, int]  # the headcount the company staffs each role to (after cuts)
     recent_departures: dict[Role, int]  # exits in the last three months, this one included
     pipeline: tuple[StageView, ...]
     arr: float

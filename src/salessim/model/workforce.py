@@ -37,7 +37,8 @@ from salessim.model.performance import PerformancePlans
 from salessim.model.roster import Roster
 from salessim.model.routines import PeopleRoutines
 from salessim.model.streams import Streams
-from salessim.scenario.base import Role
+from salessim.model.view import RequisitionView
+from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.roles import RoleSpec
 from salessim.scenario.schema import Scenario
 
@@ -179,6 +180,29 @@ class Workforce:
     def open_requisitions(self) -> dict[Role, int]:
         """Searches under way per role."""
         return self.hiring.open_requisitions
+
+    def run_rate(self, rep: Rep) -> tuple[float | None, int]:
+        """What ``rep``'s plan pays for a year at its trailing attainment, and its pay months.
+
+        None off a plan. ``rep.pay`` on a plan is the mean of its last (up to twelve)
+        months' pay once it has ``PAY_HISTORY_MONTHS``; the run rate is where it heads.
+        """
+        payee = self.payroll.payees.get(rep.id)
+        if payee is None:
+            return None, 0
+        attainment = self.payroll.attainment(rep.id)
+        pay = self.hiring.incentives.expected_pay(
+            rep.role, 1.0 if attainment is None else attainment
+        )
+        return pay, len(payee.earned)
+
+    def targets(self) -> dict[Role, int]:
+        """The headcount each role is staffed to now, after any budget cut."""
+        return {role: self.hiring.staffed_target(role) for role in WORKING_ROLES}
+
+    def requisitions(self) -> list[RequisitionView]:
+        """Every open requisition, oldest first."""
+        return list(self.hiring.searches.values())
 
     @property
     def target(self) -> dict[Role, int]:
