@@ -28,6 +28,7 @@ from salessim.policies.incentives import (
     Forecast,
     Option,
     best_close,
+    booking_discount,
     design_credit,
     effort_level,
     intensity,
@@ -78,6 +79,7 @@ class Incentives:
         self.payroll = payroll
         self.approvals = approvals
         self.requests = 0  # concessions reps asked their managers to approve, since day 0
+        self.approved = 0  # of which the managers signed off
         self.won_arr: dict[int, float] = {}  # ARR of the live accounts each AE won
         self._drives: dict[int, Drive] = {}  # by rep id: those the rules have touched
         self._curves: dict[tuple[int, float, float], tuple[Plan, PayCurve]] = {}
@@ -317,12 +319,19 @@ class Incentives:
         Returns the delay (days from now) to the resolution; sets the lead's discount,
         the concession a buyer took for signing early and the chance a held deal cooled.
         A concession beyond the rep's authority waits on its manager, who may refuse it:
-        the deal then closes when it would have.
+        the deal then closes when it would have. A rep on no plan with authority prices
+        for the booking (``booking_discount``) and keeps the deal's timing.
         """
         timing, discounting = self.spec.timing, self.spec.discounting
-        authority = discounting.authority if discounting.enabled else 0.0
-        payee = self.payroll.payees.get(rep.id)
-        if not self.active or payee is None or not (timing.enabled or authority > 0):
+        authority = discounting.authority_of(rep.role)
+        payee = self.payroll.payees.get(rep.id) if self.payroll.active else None
+        if not self.spec.enabled or (payee is None and authority <= 0):
+            return delay
+        if payee is None:
+            discounts = [authority * i / discounting.steps for i in range(discounting.steps + 1)]
+            lead.discount = booking_discount(odds, discounts, discounting.win_elasticity)
+            return delay
+        if not (timing.enabled or authority > 0):
             return delay
         now, end = self.env.now, payee.end
         lands_now = now + delay <= end
@@ -365,6 +374,8 @@ class Incentives:
             self.requests += 1
             if self.approvals() >= choice.approval:  # refused: the deal keeps its timing
                 choice = Close(delay, choice.discount)
+            else:
+                self.approved += 1
         lead.discount = choice.discount
         lead.concession = choice.concession
         lead.cooling = choice.cooling

@@ -142,3 +142,19 @@ def best_close(
     if best_value <= keep + hurdle * abs(keep) + 1e-9:
         return Close(natural.delay, 0.0)
     return best
+
+
+def booking_discount(odds: float, discounts: list[float], win_elasticity: float) -> float:
+    """The discount with the most expected ARR booked, for a rep paid on no plan.
+
+    A discount ``d`` books ``1 - d`` of the list price with win odds ``odds * (1 +
+    win_elasticity * d)``; ties go to the smaller discount. Churn is not the rep's to
+    weigh.
+    """
+    best, best_value = 0.0, -1.0
+    for d in sorted(discounts):
+        o = odds * (1 + win_elasticity * d)
+        value = o / (1 + o) * (1 - d)
+        if value > best_value + 1e-12:
+            best, best_value = d, value
+    return best

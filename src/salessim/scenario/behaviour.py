@@ -19,6 +19,7 @@ from salessim.scenario.base import (
     NonNegative,
     Positive,
     Probability,
+    Role,
 )
 from salessim.scenario.limits import MAX_STEPS
 
@@ -94,14 +95,32 @@ class Discounting(Frozen):
     """With discount ``authority``, reps cut the price when a period pays for the win.
 
     A discount ``d`` multiplies the closing stage's win odds by ``1 + win_elasticity * d``;
-    the rep picks the ``d`` in ``steps`` even steps up to ``authority`` with the most
-    expected pay. (Churn rises with discount: ``customers.churn.discount_elasticity``.)
+    the rep picks the ``d`` in ``steps`` even steps up to its authority with the most
+    expected pay (a rep on no pay plan: the most expected ARR booked). A role's authority
+    is ``by_role``'s, else ``authority``. (Churn rises with discount:
+    ``customers.churn.discount_elasticity``.)
     """
 
     enabled: bool = True
     authority: Probability = Field(default=0.0, description="Largest discount a rep may give.")
+    by_role: dict[Role, Probability] = Field(
+        default_factory=dict,
+        description="Largest discount a rep of the role may give, in place of authority.",
+    )
     win_elasticity: Elasticity = 3.0
     steps: int = Field(default=4, ge=1, le=MAX_STEPS)
+
+    @model_validator(mode="after")
+    def _working_roles(self) -> Discounting:
+        if Role.MANAGER in self.by_role:
+            raise ValueError("by_role: managers close no deals; give the authority to a rep role")
+        return self
+
+    def authority_of(self, role: Role) -> float:
+        """The largest discount a rep of ``role`` may give (0 when discounting is off)."""
+        if not self.enabled:
+            return 0.0
+        return self.by_role.get(role, self.authority)
 
 
 class TimeAllocation(Frozen):

@@ -114,6 +114,17 @@ class Funnel(Frozen):
     stages: list[Stage] = Field(default_factory=_default_stages, min_length=1)
     conversion: Conversion = Conversion()
 
+    @property
+    def closing_roles(self) -> tuple[Role, ...]:
+        """The roles that work a stage whose conversion wins the deal (in role order)."""
+        last = len(self.stages) - 1
+        closing = {
+            stage.role
+            for index, stage in enumerate(self.stages)
+            if stage.next == Outcome.WON.value or (stage.next is None and index == last)
+        }
+        return tuple(role for role in Role if role in closing)
+
     @model_validator(mode="after")
     def _targets_exist(self) -> Funnel:
         names = [s.name for s in self.stages]

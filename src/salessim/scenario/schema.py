@@ -97,6 +97,7 @@ class Scenario(Frozen):
             if dates != sorted(dates):
                 problems.append((where, "dates must be in order"))
         problems += self._pay_problems()
+        problems += self._authority_problems()
         problems += self._event_problems()
         problems += self._game_problems()
         if info.context == WRITTEN and "game" in self.model_fields_set:  # an exercise
@@ -144,6 +145,20 @@ class Scenario(Frozen):
             )
             for role in WORKING_ROLES
             if weekly >= self.roles.of(role).hours_per_week
+        ]
+
+    def _authority_problems(self) -> list[KeyProblem]:
+        """Discount authority goes to roles that close deals."""
+        closing = self.funnel.closing_roles
+        names = ", ".join(role.value for role in closing) or "none"
+        return [
+            (
+                ("behaviour", "discounting", "by_role", role.value),
+                f"{role.value}s close no deals here, so have no prices to discount "
+                f"(closing roles: {names})",
+            )
+            for role in self.behaviour.discounting.by_role
+            if role not in closing
         ]
 
     def _event_problems(self) -> list[KeyProblem]:
