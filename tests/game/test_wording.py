@@ -20,6 +20,7 @@ ONE_OF_EACH = {
     "pay_plans": {"ae": "ae_capped"},
     "quota": {"ae": 1.2},
     "segment_focus": {"mid_market": 2},
+    "pricing": {"authority": {"ae": 0.1}, "approve_up_to": 0.25},
     "pay_raise": {12: 1.1},
     "contest": {"role": "ae", "prizes": [5000, 2000]},
     "plan_terms": {"ae_capped.components.0.commission.cap": 2.5},
@@ -36,6 +37,8 @@ WORDS = {
     "pay_plans": "AEs move to pay plan ae_capped from the next period",
     "quota": "AE quota times 1.2 (+20%)",
     "segment_focus": "outbound weight of mid_market: 2",
+    "pricing": "AEs may discount up to 10%; the manager approves discounts up to 25% beyond a "
+    "rep's authority",
     "pay_raise": "raise rep 12 to 1.1x market pay",
     "contest": "a contest for AEs over the next quarter: 2 prizes ($5.0k, $2.0k)",
     "plan_terms": "set plan term ae_capped.components.0.commission.cap to 2.5 from the next period",

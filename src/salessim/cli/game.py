@@ -421,7 +421,7 @@ def figure(name: str, value: float | None) -> str:
         return MISSING
     if name.endswith(("_arr", "_spend")):
         return money(value)
-    if name.endswith("_rate"):
+    if name.endswith("_rate") or name.startswith("price_"):
         return percent(value)
     return count(value) if float(value).is_integer() else number(value)
 

@@ -18,10 +18,11 @@ from salessim.cli.game_prompts import (
     one_of,
     rep_of,
     rep_or_role,
+    share,
     training_cadence,
     whole,
 )
-from salessim.game.briefing import month_words, quota_words
+from salessim.game.briefing import month_words, pricing_words, quota_words
 from salessim.game.session import GameSession
 from salessim.game.wording import ROLE_RAISES
 from salessim.report.format import role_label
@@ -344,3 +345,38 @@ def segments(menu: DecisionMenu) -> None:
     weight = menu.ask(f"Outbound prospecting weight (0 or more; now {current:g}): ", amount(0))
     if weight is not None:
         menu.record("segment_focus", {**menu.draft.get("segment_focus", {}), segment: weight})
+
+
+def pricing(menu: DecisionMenu) -> None:
+    """Discount authority per role that closes deals, and the deepest discount approved."""
+    scenario, rules = menu.now(), menu.session.scenario.game.pricing
+    menu.say(f"Price policy now: {pricing_words(scenario)}.")
+    menu.say(
+        "A discount wins more deals now and loses more customers at renewal; a manager's "
+        "approval takes half an hour of its time."
+    )
+    decided = dict(menu.draft.get("pricing", {}))
+    authority = dict(decided.get("authority", {}))
+    for role in scenario.funnel.closing_roles:
+        now = scenario.behaviour.discounting.authority_of(role)
+        given = menu.ask(
+            f"Largest discount {role_label(role.value)}s may give on their own (0% to "
+            f"{rules.most_authority:.0%}; now {now:.0%}; Enter: keep it): ",
+            share(rules.most_authority),
+        )
+        if given is not None:
+            authority[role.value] = given
+    limit = scenario.policies.pricing.approval_limit
+    approved = menu.ask(
+        f"Deepest discount the manager approves beyond a rep's authority (0% to "
+        f"{rules.most_approved:.0%}; now {limit:.0%}; Enter: keep it): ",
+        share(rules.most_approved),
+    )
+    if authority:
+        decided["authority"] = authority
+    if approved is not None:
+        decided["approve_up_to"] = approved
+    if decided != menu.draft.get("pricing", {}) and decided:
+        menu.record("pricing", decided)
+    elif not decided:
+        menu.say("Nothing changed: the price policy stays as it is.")

@@ -224,6 +224,12 @@ COMMANDS = [
     Command("$", "pay", "a role's pay plan from the next pay period", commands.pay),
     Command("%", "quota", "raise or lower a role's quota", commands.quota),
     Command("s", "segments", "outbound prospecting weight of a segment", commands.segments),
+    Command(
+        "a",
+        "pricing",
+        "discount authority per role, and how deep the manager approves",
+        commands.pricing,
+    ),
     Command("k", "contest", "a contest over the next quarter with prizes", commands.contest),
     Command(
         "+",
@@ -248,7 +254,7 @@ BY_NAME = {name: command for command in COMMANDS for name in (command.key, comma
 def menu_line() -> str:
     """The commands on three short lines: people, policies, the turn."""
     entries = [f"{command.key} {command.word}" for command in COMMANDS]
-    return "\n".join(" · ".join(entries[a:b]) for a, b in ((0, 6), (6, 11), (11, None)))
+    return "\n".join(" · ".join(entries[a:b]) for a, b in ((0, 6), (6, 12), (12, None)))
 
 
 # ----------------------------------------------------------------------------- describing

@@ -93,6 +93,24 @@ def multiple(low: float, high: float | None = None, *, above: bool = False) -> P
     return parse
 
 
+def share(high: float) -> Parser[float]:
+    """A share from 0 to ``high`` (at most 1): ``15%`` or ``0.15``."""
+
+    def parse(text: str) -> float:
+        stripped = text.strip()
+        typed_percent = stripped.endswith("%")
+        value = number_typed(stripped.removesuffix("%").strip())
+        if typed_percent:
+            value /= 100
+        elif 1 < value <= 100:
+            raise ValueError(f"{text!r} is more than all of the price: did you mean {text}%?")
+        if not 0 <= value <= high:
+            raise ValueError(f"pick a share from 0% to {high:.0%}")
+        return value
+
+    return parse
+
+
 def one_of(options: Sequence[str]) -> Parser[str]:
     """One of ``options``, or the only one a typed prefix fits."""
 

@@ -82,6 +82,7 @@ class Briefer:
         self._arr_mark = opening.arr  # ARR at the start of the turn
         self._pulse: Pulse | None = None  # last turn's, to explain this turn's moves
         self._quotas = quotas_in_force(sim.scenario)
+        self._won_mark = self._won()  # list value and ARR of the deals won so far
 
     def brief(self, *, opening: bool, played: int) -> Briefing:
         """The briefing after ``played`` turns (``opening``: before the first)."""
@@ -98,6 +99,7 @@ class Briefer:
                 figures[name] = float(sum(float(row[name]) for row in rows))
             decided = figures["deals_won"] + sum(float(row["deals_lost"]) for row in rows)
             figures["win_rate"] = figures["deals_won"] / decided if decided else 0.0
+            figures["price_realised"] = self._price_realised()
             figures["people_spend"] = self.spend.turn_spend()
             figures["regretted_exits"] = float(sum(e.regretted for e in self.events.exits))
             self._add_to_totals(rows, figures)
@@ -147,6 +149,17 @@ class Briefer:
             if opening
             else round(sum(float(row["leads_gone_cold"]) for row in rows)),
         )
+
+    def _won(self) -> tuple[float, float]:
+        record = self.recording.record
+        return sum(record.won_list_by_quarter_week), sum(record.won_arr_by_quarter_week)
+
+    def _price_realised(self) -> float:
+        """The turn's deals won: ARR booked over their list value (NaN: none won)."""
+        (list_before, arr_before), (list_now, arr_now) = self._won_mark, self._won()
+        self._won_mark = (list_now, arr_now)
+        sold = list_now - list_before
+        return (arr_now - arr_before) / sold if sold > 0 else math.nan
 
     def _exercise(self) -> Exercise:
         """The opening screen's text: the scenario's ``game.briefing``, or its ``meta``."""

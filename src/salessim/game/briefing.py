@@ -161,12 +161,32 @@ def policies_in_force(scenario: Scenario) -> dict[str, str]:
         ),
         "backfill": backfill,
     }
+    found["pricing"] = pricing_words(scenario)
     segments = scenario.market.segments
     if len(segments) > 1:
         found["outbound focus"] = ", ".join(
             f"{name} {segment.outbound_weight:g}" for name, segment in segments.items()
         )
     return found
+
+
+def pricing_words(scenario: Scenario) -> str:
+    """The price policy in force: each closing role's discount authority, the approval rule.
+
+    ``AEs up to 10%; manager approves up to 30% beyond``; a role with no authority reads
+    ``AEs at list``.
+    """
+    discounting = scenario.behaviour.discounting
+    roles = [
+        f"{role_label(role.value)}s up to {share:.0%}"
+        if share
+        else f"{role_label(role.value)}s at list"
+        for role in scenario.funnel.closing_roles
+        for share in [discounting.authority_of(role)]
+    ]
+    limit = scenario.policies.pricing.approval_limit
+    approval = f"manager approves up to {limit:.0%} beyond" if limit else "manager approves none"
+    return "; ".join([*roles, approval])
 
 
 def quotas_in_force(scenario: Scenario) -> dict[str, str]:

@@ -22,8 +22,10 @@ from salessim.scenario.base import (
     Money,
     NonNegative,
     Positive,
+    Probability,
     Role,
 )
+from salessim.scenario.behaviour import Behaviour
 from salessim.scenario.errors import ScenarioError
 from salessim.scenario.limits import MAX_COUNT
 from salessim.scenario.load import revalidate
@@ -31,7 +33,7 @@ from salessim.scenario.pay_components import Component
 from salessim.scenario.pay_components import Contest as ContestSpec
 from salessim.scenario.people import Backfill, CoachingFocus
 from salessim.scenario.plans import with_term
-from salessim.scenario.policies import Routing
+from salessim.scenario.policies import Policies, Routing
 from salessim.scenario.schema import Scenario
 from salessim.scenario.units import DAYS_PER_MONTH
 
@@ -62,6 +64,17 @@ class Contest(Frozen):
     prizes: list[Money] = Field(min_length=1, max_length=5, description="First place first.")
 
 
+class Pricing(Frozen):
+    """Price policy: discount authority per role, and the deepest concession approved."""
+
+    authority: dict[Role, Probability] = Field(
+        default_factory=dict, description="Per role that closes deals, its largest discount."
+    )
+    approve_up_to: Probability | None = Field(
+        default=None, description="The deepest concession the manager signs off (0: none)."
+    )
+
+
 class Decisions(Frozen):
     """One turn's decisions; every field may be left out."""
 
@@ -83,6 +96,9 @@ class Decisions(Frozen):
     )
     segment_focus: dict[str, NonNegative] = Field(
         default_factory=dict, description="Outbound prospecting weight per segment."
+    )
+    pricing: Pricing | None = Field(
+        default=None, description="Discount authority per role and the approval rule."
     )
     pay_raise: dict[int, Positive] = Field(
         default_factory=dict, description="Per rep id, new pay as a multiple of market pay."
@@ -222,6 +238,7 @@ def problems_with(decisions: Decisions, state: State) -> list[str]:
     for segment in decisions.segment_focus:
         if segment not in segments:
             found.append(f"segment_focus: no segment {segment!r} ({', '.join(segments)})")
+    found += _pricing_problems(decisions.pricing, scenario)
     budget = state.budget
     over = budget is not None and state.projected_spend > budget
     if over and state.projected_spend > state.committed_spend:  # changing nothing is allowed
@@ -273,6 +290,9 @@ def revise(
     if decisions.backfill is not None:
         staffing = policies.staffing.model_copy(update={"backfill": decisions.backfill})
         policies = policies.model_copy(update={"staffing": staffing})
+    behaviour = scenario.behaviour
+    if decisions.pricing is not None:
+        policies, behaviour = _priced(decisions.pricing, policies, behaviour)
     pay = scenario.compensation
     plans = dict(pay.plans)
     assign = {**pay.assign, **{role.value: name for role, name in decisions.pay_plans.items()}}
@@ -302,8 +322,59 @@ def revise(
         market = market.model_copy(update={"segments": segments})
     compensation = pay.model_copy(update={"plans": plans, "assign": assign})
     return scenario.model_copy(
-        update={"policies": policies, "compensation": compensation, "market": market}
+        update={
+            "policies": policies,
+            "compensation": compensation,
+            "market": market,
+            "behaviour": behaviour,
+        }
     )
+
+
+def _pricing_problems(pricing: Pricing | None, scenario: Scenario) -> list[str]:
+    """Authority only for roles that close deals, and within the game's bounds."""
+    if pricing is None:
+        return []
+    rules = scenario.game.pricing
+    if not pricing.authority and pricing.approve_up_to is None:
+        return ["pricing: give a role's discount authority or the deepest discount approved"]
+    found = []
+    closing = scenario.funnel.closing_roles
+    for role, authority in pricing.authority.items():
+        if role not in closing:
+            names = ", ".join(r.value for r in closing) or "none"
+            found.append(
+                f"pricing.authority.{role.value}: {role.value}s close no deals, so have no "
+                f"price to discount (roles that close: {names})"
+            )
+        elif authority > rules.most_authority:
+            found.append(
+                f"pricing.authority.{role.value}: {authority:.0%} is more than the most "
+                f"discount authority this game allows, {rules.most_authority:.0%}"
+            )
+    limit = pricing.approve_up_to
+    if limit is not None and limit > rules.most_approved:
+        found.append(
+            f"pricing.approve_up_to: {limit:.0%} is deeper than the deepest discount this "
+            f"game lets a manager approve, {rules.most_approved:.0%}"
+        )
+    return found
+
+
+def _priced(
+    pricing: Pricing, policies: Policies, behaviour: Behaviour
+) -> tuple[Policies, Behaviour]:
+    """The policies and behaviour rules with the price policy's authority and approval rule."""
+    if pricing.approve_up_to is not None:
+        approval = policies.pricing.model_copy(update={"approval_limit": pricing.approve_up_to})
+        policies = policies.model_copy(update={"pricing": approval})
+    if pricing.authority:
+        discounting = behaviour.discounting
+        by_role = {**discounting.by_role, **pricing.authority}
+        behaviour = behaviour.model_copy(
+            update={"discounting": discounting.model_copy(update={"by_role": by_role})}
+        )
+    return policies, behaviour
 
 
 def _plan_after(decisions: Decisions, scenario: Scenario, role: Role) -> str:

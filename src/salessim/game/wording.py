@@ -1,9 +1,9 @@
 """A turn's decisions in words: one describer for the menu, the undo and the debrief.
 
 Every kind of decision has a line (hires, exits, plans, coaching, training, recognition,
-routing, backfill, pay plans, quotas, segment focus, pay raises, contests, plan terms),
-and settings are worded as a manager would say them: ``no training``, not ``training
-every 0 months``. A raise given to a whole role in the menu (``ROLE_RAISES``, which the
+routing, backfill, pay plans, quotas, segment focus, price policy, pay raises, contests,
+plan terms), and settings are worded as a manager would say them: ``no training``, not
+``training every 0 months``. A raise given to a whole role in the menu (``ROLE_RAISES``, which the
 session never sees: the menu turns it into per-rep ``pay_raise`` decisions) is one line.
 """
 
@@ -57,6 +57,8 @@ def decision_lines(decisions: Decisions | Mapping[str, Any], *, grouped: bool = 
             if weight == 0
             else f"outbound weight of {segment}: {weight:g}"
         )
+    if decisions.get("pricing") is not None:
+        lines.append(_pricing(decisions["pricing"]))
     lines += [role_raise_words(raise_) for raise_ in decisions.get(ROLE_RAISES, [])]
     levels: dict[float, list[Any]] = {}
     for rep, level in decisions.get("pay_raise", {}).items():
@@ -130,6 +132,24 @@ def _contest(contest: Mapping[str, Any]) -> str:
         f"a contest for {role_label(str(contest['role']))}s over the next quarter: "
         f"{places} prize{'' if places == 1 else 's'} ({prizes})"
     )
+
+
+def _pricing(pricing: Mapping[str, Any]) -> str:
+    """The price policy on one line: each role's authority, then the approval rule."""
+    parts = [
+        f"{role_label(str(role))}s may discount up to {share:.0%}"
+        if share
+        else f"{role_label(str(role))}s may give no discount"
+        for role, share in pricing.get("authority", {}).items()
+    ]
+    limit = pricing.get("approve_up_to")
+    if limit is not None:
+        parts.append(
+            "the manager approves no discount beyond a rep's authority"
+            if limit == 0
+            else f"the manager approves discounts up to {limit:.0%} beyond a rep's authority"
+        )
+    return "; ".join(parts) or "the price policy as it is"
 
 
 def _each(reps: Sequence[Any], text: str, grouped: bool) -> list[str]:

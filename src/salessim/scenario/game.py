@@ -16,6 +16,7 @@ from salessim.scenario.base import (
     Number,
     Positive,
     PositiveDays,
+    Probability,
 )
 from salessim.scenario.limits import MAX_LUCK_SEEDS, MAX_MONTHS, MAX_YEARS
 from salessim.scenario.units import DAYS_PER_MONTH
@@ -32,6 +33,17 @@ class OfferRange(Frozen):
         if self.low > self.high:
             raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
         return self
+
+
+class PricingBounds(Frozen):
+    """How far a player may set the price policy (``pricing``)."""
+
+    most_authority: Probability = Field(
+        default=0.3, description="The largest discount authority a role may be given."
+    )
+    most_approved: Probability = Field(
+        default=0.5, description="The deepest discount a manager may be told to approve."
+    )
 
 
 class ExerciseBriefing(Frozen):
@@ -92,6 +104,7 @@ class GameRules(Frozen):
     )
     offers: OfferRange = OfferRange()
     max_hires_per_turn: Count = Field(default=10, description="Per role.")
+    pricing: PricingBounds = PricingBounds()
     coaching_hours_max: Positive = Field(
         default=8.0, description="Most coaching hours per rep per month a player may set."
     )
