@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from salessim.game.briefing import pricing_words
 from salessim.game.decisions import DecisionError, Decisions, parse, revise
@@ -123,3 +125,33 @@ def test_pricing_words_name_every_closing_role(scenario):
     """The policy in force names each role that closes, with its authority."""
     revised = revise(parse({"pricing": {"authority": {"ae": 0.05}}}), scenario)
     assert pricing_words(revised) == "AEs up to 5%; manager approves up to 30% beyond"
+
+
+SHARES = st.sampled_from([0.0, 0.05, 0.1, 0.2, 0.3])
+POLICIES = st.fixed_dictionaries(
+    {},
+    optional={
+        "authority": st.fixed_dictionaries({"ae": SHARES}),
+        "approve_up_to": st.sampled_from([0.0, 0.1, 0.3, 0.5]),
+    },
+).filter(bool)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=POLICIES, second=POLICIES, seed=st.integers(0, 20))
+def test_any_price_policy_applies_replays_and_sells_at_most_at_list(first, second, seed):
+    """Any policy within the bounds applies, shows in force and replays exactly.
+
+    The realised price of each turn is at most list (or unknown with no deal won).
+    """
+    scenario = load_scenario(FIRST_TEAM, SHORT)
+    live = GameSession(scenario, seed)
+    for decisions in ({"pricing": first}, {"pricing": second}):
+        assert live.check(decisions) == []
+        live.advance(decisions)
+        price = live.briefing().indicator("price_realised").value
+        assert math.isnan(price) or 0 < price <= 1.0
+    authority = second.get("authority", first.get("authority", {})).get("ae", 0.0)
+    said = f"AEs up to {authority:.0%}" if authority else "AEs at list"
+    assert live.briefing().policies["pricing"].startswith(said)
+    assert replay(scenario, seed, live.log).fingerprints == live.fingerprints

@@ -351,9 +351,10 @@ def pricing(menu: DecisionMenu) -> None:
     """Discount authority per role that closes deals, and the deepest discount approved."""
     scenario, rules = menu.now(), menu.session.scenario.game.pricing
     menu.say(f"Price policy now: {pricing_words(scenario)}.")
+    hours = scenario.roles.manager.time.approval_hours
     menu.say(
-        "A discount wins more deals now and loses more customers at renewal; a manager's "
-        "approval takes half an hour of its time."
+        "A discount wins more deals now and loses more customers at renewal; each request "
+        f"for a manager's approval takes {hours:g} hours of the manager's time."
     )
     decided = dict(menu.draft.get("pricing", {}))
     authority = dict(decided.get("authority", {}))
