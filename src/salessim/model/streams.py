@@ -35,6 +35,7 @@ class Streams:
             raise ValueError(f"seed must be >= 0, got {seed}")
         self.seed = seed
         self._generators: dict[str, np.random.Generator] = {}
+        self._samplers: dict[str, BlockSampler] = {}
 
     def generator(self, name: str) -> np.random.Generator:
         """The generator for ``name``: the same name and seed always give the same draws.
@@ -55,13 +56,23 @@ class Streams:
         sequence = np.random.SeedSequence(self.seed, spawn_key=stream_key(name))
         return np.random.Generator(np.random.PCG64(sequence))
 
-    def sampler(self, name: str, dist: Dist) -> Callable[[], float]:
-        """A zero-argument callable drawing from ``dist`` on the stream ``name``."""
-        return BlockSampler(dist, self.generator(name))
+    def sampler(self, name: str, dist: Dist | None) -> Callable[[], float]:
+        """A zero-argument callable drawing from ``dist`` on the stream ``name``.
+
+        Asked again for the same distribution (a scenario retuned mid-run, its other
+        parameters changed), it is the same sampler, so the draws go on exactly as if
+        nothing had been asked: a change that leaves a stream's distribution alone
+        leaves its draws alone (common random numbers across a game's decisions).
+        """
+        known = self._samplers.get(name)
+        if known is not None and known.dist == dist:
+            return known
+        sampler = self._samplers[name] = BlockSampler(dist, self.generator(name))
+        return sampler
 
     def uniforms(self, name: str) -> Callable[[], float]:
         """A zero-argument callable drawing uniforms on [0, 1) from the stream ``name``."""
-        return BlockSampler(None, self.generator(name))
+        return self.sampler(name, None)
 
 
 class BlockSampler(partial[float]):
