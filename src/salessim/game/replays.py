@@ -1,0 +1,423 @@
+"""Replaying variants of a game for the debrief, each from the turn where it departs.
+
+A variant is a seed and a decision log (one entry per turn), replayed leniently: what
+cannot apply on that seed is dropped (:func:`lenient`), and an empty entry is the
+autopilot's turn. Its result is a measure of the finished game (``measure``) and, when
+asked for, each turn's figures.
+
+A SimPy run cannot be copied, so a snapshot of a run at a turn boundary is a forked
+process. Per seed, one process plays the first variant's turns; where another variant
+departs from them it forks a child that plays that variant's own turns from there. The
+variants' results come back over one pipe, a small message each (written whole, so they
+never interleave). A slot pipe holds one byte per core: a process plays only while it
+holds a byte, so at most ``os.cpu_count()`` play at once, and none waits while holding
+one. Where fork is unavailable (not POSIX, ``SALESSIM_NO_FORK`` set, or under a debugger)
+every variant is replayed from the start instead, with identical results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import pickle
+import select
+import signal
+import struct
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from salessim.game.decisions import Decisions, parse
+from salessim.game.session import GameSession
+from salessim.scenario.schema import Scenario
+
+NO_FORK = "SALESSIM_NO_FORK"  # set (not empty) to replay every variant from the start
+QUARTER_FIGURES = ("bookings_new_arr", "churned_arr", "people_spend", "ending_arr")
+FRAME = struct.Struct("!I")  # a message's length, before its pickle
+MESSAGE_BYTES = getattr(select, "PIPE_BUF", 512)  # a write this long is never interleaved
+POLL_SECONDS = 0.1  # how often a waiting process looks for children that died
+
+Measure = Callable[[GameSession], dict[str, float]]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A game to replay: a seed, one decision entry per turn, a name for errors."""
+
+    seed: int
+    log: tuple[Mapping[str, Any], ...]
+    name: str
+    quarterly: bool = False  # also keep each turn's figures (:data:`QUARTER_FIGURES`)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A replayed variant: its measure at the end and, if asked for, each turn's figures."""
+
+    outcome: dict[str, float]
+    quarters: list[dict[str, float]] = field(default_factory=list)
+
+
+class ReplayError(RuntimeError):
+    """A replay failed or its process died."""
+
+
+def lenient(session: GameSession, decisions: Mapping[str, Any]) -> Decisions:
+    """``decisions`` less what cannot apply in ``session`` now.
+
+    Reps who are not on this team are not fired or put on a plan; if the rest still
+    cannot apply (over budget, say), the hires go too, and failing that everything.
+    """
+    chosen = parse(decisions)
+    employed = {rep.id for rep in session.employed()}
+    kept = chosen.model_copy(
+        update={
+            "fire": [r for r in chosen.fire if r in employed],
+            "plan": [r for r in chosen.plan if r in employed and r not in chosen.fire],
+        }
+    )
+    if session.check(kept):
+        kept = kept.model_copy(update={"hire": []})
+    return Decisions() if session.check(kept) else kept
+
+
+def forking_allowed() -> bool:
+    """Whether variants may be forked from snapshots (POSIX, not disabled, no debugger)."""
+    if not hasattr(os, "fork") or os.environ.get(NO_FORK):
+        return False
+    return not _debugger_attached()
+
+
+def replay_all(
+    scenario: Scenario,
+    variants: Sequence[Variant],
+    measure: Measure,
+    *,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> list[Result]:
+    """Every variant's result, in order.
+
+    Forked from snapshots where :func:`forking_allowed`; otherwise each variant is
+    replayed from the start, on ``executor`` if given.
+
+    Raises:
+        ReplayError: a replay failed or its process died; the message names the variant.
+    """
+    if forking_allowed():
+        return _forked(scenario, list(variants), measure, progress)
+    jobs = [(scenario, variant, measure) for variant in variants]
+    mapped = executor.map(_from_start, jobs) if executor is not None else map(_from_start, jobs)
+    results = []
+    for done, result in enumerate(mapped, start=1):
+        results.append(result)
+        if progress is not None:
+            progress(done, len(jobs))
+    return results
+
+
+# ----------------------------------------------------------------------- playing
+def _from_start(job: tuple[Scenario, Variant, Measure]) -> Result:
+    """One variant replayed from the start of its game."""
+    scenario, variant, measure = job
+    session = GameSession(scenario, variant.seed)
+    quarters = _play(session, variant, 0)
+    return Result(measure(session), quarters)
+
+
+def _play(
+    session: GameSession, variant: Variant, start: int, stop: int | None = None
+) -> list[dict[str, float]]:
+    """Play ``variant``'s turns ``start`` to ``stop`` (the end); each turn's figures if kept."""
+    quarters = []
+    for turn in range(start, session.turns if stop is None else stop):
+        briefing = session.advance(lenient(session, _entry(variant, turn)))
+        if variant.quarterly:
+            shown = {row.name: row.value for row in briefing.indicators}
+            quarters.append({name: float(shown[name]) for name in QUARTER_FIGURES})
+    return quarters
+
+
+def _entry(variant: Variant, turn: int) -> Mapping[str, Any]:
+    return variant.log[turn] if turn < len(variant.log) else {}
+
+
+# ----------------------------------------------------------------------- forking
+def _forked(
+    scenario: Scenario, variants: list[Variant], measure: Measure, progress: Progress | None
+) -> list[Result]:
+    """Every variant's result: a process per seed, forking a child where a variant departs."""
+    by_seed: dict[int, list[int]] = {}
+    for index, variant in enumerate(variants):
+        by_seed.setdefault(variant.seed, []).append(index)
+    inbox = _Inbox(variants, progress)
+    read_end, write_end = os.pipe()
+    slots = _Slots(os.cpu_count() or 1)
+    spines: dict[int, list[int]] = {}
+    try:
+        for members in by_seed.values():
+            slots.take(lambda: inbox.read(read_end, 0))  # reading what arrives meanwhile
+            pid = os.fork()
+            if pid == 0:
+                os.close(read_end)
+                os.setpgid(0, 0)  # the seed's processes, to be stopped together
+                _as_child(
+                    functools.partial(
+                        _spine, scenario, variants, members, measure, write_end, slots
+                    ),
+                    write_end,
+                    slots,
+                    members[0],
+                )
+            with contextlib.suppress(OSError):
+                os.setpgid(pid, pid)  # set on both sides, whichever runs first
+            slots.passed()
+            spines[pid] = members
+        os.close(write_end)
+        write_end = -1
+        while inbox.read(read_end, None):
+            pass
+        for pid, members in list(spines.items()):
+            _, status = os.waitpid(pid, 0)
+            del spines[pid]
+            inbox.died(members, status)
+    finally:
+        for pid in spines:  # left early (an error, Ctrl-C): stop each seed's processes
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        for fd in (read_end, write_end):
+            if fd >= 0:
+                os.close(fd)
+        slots.close()
+    return inbox.results()
+
+
+def _spine(
+    scenario: Scenario,
+    variants: list[Variant],
+    members: list[int],
+    measure: Measure,
+    channel: int,
+    slots: _Slots,
+) -> None:
+    """Play the first member's turns, forking a child for each member where it departs."""
+    first, main = members[0], variants[members[0]]
+    session = GameSession(scenario, main.seed)
+    turns = session.turns
+    along = [i for i in members[1:] if any(_differ(variants[i], main, t) for t in range(turns))]
+    same = [i for i in members[1:] if i not in along]  # the main's turns exactly
+    children: dict[int, int] = {}
+    try:
+        quarters: list[dict[str, float]] = []
+        for turn in range(turns):
+            for index in [i for i in along if _differ(variants[i], main, turn)]:
+                along.remove(index)
+                pid = os.fork()  # the child plays in this process's slot
+                if pid == 0:
+                    _as_child(
+                        functools.partial(
+                            _finish, session, variants[index], index, turn, measure, channel
+                        ),
+                        channel,
+                        slots,
+                        index,
+                    )
+                children[pid] = index
+                slots.passed()
+                slots.take(lambda: _reap(children, channel, slots, block=False))
+            quarters += _play(session, main, turn, turn + 1)
+        result = Result(measure(session), quarters)
+        for index in [first, *same]:
+            _send(channel, ("done", index, result))
+    finally:
+        slots.give()  # done playing: wait for the children without a slot
+        _reap(children, channel, slots, block=True)
+
+
+def _finish(
+    session: GameSession, variant: Variant, index: int, turn: int, measure: Measure, channel: int
+) -> None:
+    """In a forked child: play ``variant`` from ``turn`` to the end and send its result."""
+    quarters = _play(session, variant, turn)
+    _send(channel, ("done", index, Result(measure(session), quarters)))
+
+
+def _differ(variant: Variant, main: Variant, turn: int) -> bool:
+    return _entry(variant, turn) != _entry(main, turn)
+
+
+def _as_child(work: Callable[[], None], channel: int, slots: _Slots, index: int) -> NoReturn:
+    """Run ``work`` in a forked child, report a failure, and leave without cleaning up."""
+    code = 1
+    try:
+        work()
+        code = 0
+    except BaseException as error:  # any failure is the parent's to report
+        with contextlib.suppress(BaseException):
+            _send(channel, ("failed", index, f"{type(error).__name__}: {error}"[:300]))
+    finally:
+        with contextlib.suppress(BaseException):
+            slots.give_all()
+        os._exit(code)
+
+
+def _reap(children: dict[int, int], channel: int, slots: _Slots, *, block: bool) -> None:
+    """Wait for children that ended (all of them if ``block``); report those that died."""
+    for pid, index in list(children.items()):
+        done, status = os.waitpid(pid, 0 if block else os.WNOHANG)
+        if not done:
+            continue
+        del children[pid]
+        if os.WIFSIGNALED(status):
+            slots.put_back()  # it died holding its slot
+        if _abnormal(status):
+            _send(channel, ("died", index, _how(status)))
+
+
+def _send(channel: int, message: tuple[str, int, Any]) -> None:
+    """Write one message whole (short enough never to interleave with another)."""
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    framed = FRAME.pack(len(payload)) + payload
+    if len(framed) > MESSAGE_BYTES:
+        raise ReplayError(f"a replay's result takes {len(framed)} bytes, over {MESSAGE_BYTES}")
+    os.write(channel, framed)
+
+
+def _abnormal(status: int) -> bool:
+    return not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
+
+
+def _how(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(number).name}"
+        return f"killed by signal {number}"
+    return f"exit code {os.WEXITSTATUS(status)}"
+
+
+def _debugger_attached() -> bool:
+    if any(name in sys.modules for name in ("pydevd", "debugpy")):
+        return True
+    trace = sys.gettrace()
+    owner = getattr(trace, "__self__", None)
+    return owner is not None and type(owner).__module__ in ("bdb", "pdb")
+
+
+class _Slots:
+    """One byte per core in a pipe: a process takes one to play and gives it back when done.
+
+    ``held`` counts the slots this process holds; a forked child inherits its parent's.
+    """
+
+    def __init__(self, count: int) -> None:
+        self._read, self._write = os.pipe()
+        os.write(self._write, b"x" * count)
+        os.set_blocking(self._read, False)  # shared by every process: never toggled
+        self.held = 0
+
+    def take(self, waiting: Callable[[], object]) -> None:
+        """Take a slot, calling ``waiting`` every so often until one is free."""
+        while True:
+            ready, _, _ = select.select([self._read], [], [], POLL_SECONDS)
+            if ready:
+                try:
+                    os.read(self._read, 1)
+                except BlockingIOError:  # another process took it first
+                    pass
+                else:
+                    self.held += 1
+                    return
+            waiting()
+
+    def passed(self) -> None:
+        """The slot just taken went to a forked child."""
+        self.held -= 1
+
+    def give(self) -> None:
+        """Give a slot back."""
+        if self.held > 0:
+            self.held -= 1
+            self.put_back()
+
+    def give_all(self) -> None:
+        """Give back every slot this process holds."""
+        while self.held > 0:
+            self.give()
+
+    def put_back(self) -> None:
+        """Return a slot that a dead process held."""
+        os.write(self._write, b"x")
+
+    def close(self) -> None:
+        """Close both ends."""
+        os.close(self._read)
+        os.close(self._write)
+
+
+class _Inbox:
+    """The results as they arrive, with progress, failures and deaths."""
+
+    def __init__(self, variants: list[Variant], progress: Progress | None) -> None:
+        self._variants = variants
+        self._progress = progress
+        self._results: dict[int, Result] = {}
+        self._problems: dict[int, str] = {}
+        self._buffer = b""
+
+    def read(self, fd: int, timeout: float | None) -> bool:
+        """Read what has arrived (waiting up to ``timeout``); False at the end of input."""
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            return True
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return False
+        self._buffer += chunk
+        for message in self._messages():
+            self._take(message)
+        return True
+
+    def _messages(self) -> Iterator[tuple[str, int, Any]]:
+        while len(self._buffer) >= FRAME.size:
+            (length,) = FRAME.unpack_from(self._buffer)
+            if len(self._buffer) < FRAME.size + length:
+                return
+            payload = self._buffer[FRAME.size : FRAME.size + length]
+            self._buffer = self._buffer[FRAME.size + length :]
+            yield pickle.loads(payload)
+
+    def _take(self, message: tuple[str, int, Any]) -> None:
+        kind, index, body = message
+        if kind == "done":
+            self._results[index] = body
+            if self._progress is not None:
+                self._progress(len(self._results), len(self._variants))
+        else:
+            self._problems.setdefault(index, f"{kind} ({body})")
+
+    def died(self, members: list[int], status: int) -> None:
+        """A seed's process ended: if it died, its unfinished variants are lost."""
+        if _abnormal(status):
+            for index in members:
+                if index not in self._results:
+                    self._problems.setdefault(index, f"died ({_how(status)})")
+
+    def results(self) -> list[Result]:
+        """Every variant's result, in order.
+
+        Raises:
+            ReplayError: a variant failed, died or never reported.
+        """
+        for index, variant in enumerate(self._variants):
+            if index in self._problems:
+                raise ReplayError(f"the replay of {variant.name} {self._problems[index]}")
+            if index not in self._results:
+                raise ReplayError(f"the replay of {variant.name} ended without a result")
+        return [self._results[i] for i in range(len(self._variants))]
