@@ -124,9 +124,12 @@ def replay_all(
 def _from_start(job: tuple[Scenario, Variant, Measure]) -> Result:
     """One variant replayed from the start of its game."""
     scenario, variant, measure = job
-    session = GameSession(scenario, variant.seed)
-    quarters = _play(session, variant, 0)
-    return Result(measure(session), quarters)
+    try:
+        session = GameSession(scenario, variant.seed)
+        quarters = _play(session, variant, 0)
+        return Result(measure(session), quarters)
+    except Exception as error:
+        raise ReplayError(f"the replay of {variant.name} failed ({_reason(error)})") from error
 
 
 def _play(
@@ -260,7 +263,7 @@ def _as_child(work: Callable[[], None], channel: int, slots: _Slots, index: int)
         code = 0
     except BaseException as error:  # any failure is the parent's to report
         with contextlib.suppress(BaseException):
-            _send(channel, ("failed", index, f"{type(error).__name__}: {error}"[:300]))
+            _send(channel, ("failed", index, _reason(error)))
     finally:
         with contextlib.suppress(BaseException):
             slots.give_all()
@@ -287,6 +290,10 @@ def _send(channel: int, message: tuple[str, int, Any]) -> None:
     if len(framed) > MESSAGE_BYTES:
         raise ReplayError(f"a replay's result takes {len(framed)} bytes, over {MESSAGE_BYTES}")
     os.write(channel, framed)
+
+
+def _reason(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:300]
 
 
 def _abnormal(status: int) -> bool:
