@@ -9,7 +9,7 @@ import pytest
 
 from salessim.game import replays
 from salessim.game.players import play
-from salessim.game.replays import NO_FORK, ReplayError, Variant, replay_all
+from salessim.game.replays import AUTOPILOTS, NO_FORK, ReplayError, Variant, replay_all
 from salessim.game.scoring import debrief, measured
 from salessim.game.session import GameSession
 from salessim.scenario.load import load_scenario
@@ -32,6 +32,12 @@ def finished_game(seed: int = 4) -> GameSession:
     session = GameSession(FIRST_TEAM, seed)
     play(session, two_at_once)
     return session
+
+
+@pytest.fixture(autouse=True)
+def forget_autopilots():
+    """Each test plays its autopilots afresh."""
+    AUTOPILOTS.clear()
 
 
 def dies_on_seed_77(session: GameSession) -> dict[str, float]:
@@ -71,6 +77,7 @@ def test_forked_replays_equal_replays_from_the_start(monkeypatch):
     forked = debrief(session, seeds=2)
     monkeypatch.setenv(NO_FORK, "1")
     assert not replays.forking_allowed()
+    AUTOPILOTS.clear()
     again = debrief(session, seeds=2)
     assert repr(forked) == repr(again)
     assert len(forked.luck.margins) == 2
@@ -99,6 +106,7 @@ def test_one_slot_is_enough(monkeypatch):
     ]
     forked = replay_all(FIRST_TEAM, variants, measured)
     monkeypatch.setenv(NO_FORK, "1")
+    AUTOPILOTS.clear()
     assert repr(forked) == repr(replay_all(FIRST_TEAM, variants, measured))
 
 
@@ -153,3 +161,22 @@ def test_progress_is_reported_as_replays_finish(monkeypatch):
     variants = [Variant(s, (), f"seed {s}") for s in (1, 2, 3)]
     replay_all(FIRST_TEAM, variants, measured, progress=lambda *step: seen.append(step))
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_the_autopilot_is_played_once_per_scenario_and_seed(monkeypatch):
+    """A second debrief on the same scenario and seed replays no autopilot, with equal results."""
+    monkeypatch.setenv(NO_FORK, "1")
+    played: list[Variant] = []
+    from_start = replays._from_start
+
+    def spy(job):
+        played.append(job[1])
+        return from_start(job)
+
+    monkeypatch.setattr(replays, "_from_start", spy)
+    first = debrief(finished_game(), seeds=1)
+    assert sum(not any(v.log) for v in played) == 2  # on the game's seed and the luck seed
+    played.clear()
+    second = debrief(finished_game(), seeds=1)
+    assert played and all(any(v.log) for v in played)
+    assert repr(first) == repr(second)

@@ -18,7 +18,9 @@ every variant is replayed from the start instead, with identical results.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
+import hashlib
 import os
 import pickle
 import select
@@ -108,16 +110,86 @@ def replay_all(
     Raises:
         ReplayError: a replay failed or its process died; the message names the variant.
     """
+    known = {
+        index: result
+        for index, variant in enumerate(variants)
+        if (result := AUTOPILOTS.get(scenario, variant, measure)) is not None
+    }
+    todo = [
+        dataclasses.replace(variant, quarterly=True) if _autopilot(variant) else variant
+        for index, variant in enumerate(variants)
+        if index not in known
+    ]
+    counted = _counting(progress, len(known), len(variants))
     if forking_allowed():
-        return _forked(scenario, list(variants), measure, progress)
-    jobs = [(scenario, variant, measure) for variant in variants]
-    mapped = executor.map(_from_start, jobs) if executor is not None else map(_from_start, jobs)
-    results = []
-    for done, result in enumerate(mapped, start=1):
-        results.append(result)
-        if progress is not None:
-            progress(done, len(jobs))
-    return results
+        found = _forked(scenario, todo, measure, counted)
+    else:
+        jobs = [(scenario, variant, measure) for variant in todo]
+        mapped = executor.map(_from_start, jobs) if executor is not None else map(_from_start, jobs)
+        found = []
+        for done, result in enumerate(mapped, start=1):
+            found.append(result)
+            if counted is not None:
+                counted(done, len(jobs))
+    for variant, result in zip(todo, found, strict=True):
+        if _autopilot(variant):
+            AUTOPILOTS.keep(scenario, variant, measure, result)
+    computed = iter(found)
+    results = [known[i] if i in known else next(computed) for i in range(len(variants))]
+    return [
+        result if variant.quarterly else Result(result.outcome)
+        for variant, result in zip(variants, results, strict=True)
+    ]
+
+
+class Autopilots:
+    """The autopilot's result per scenario, seed and measure, computed once in a process.
+
+    The autopilot plays no decisions, so its game depends on nothing the player does:
+    every debrief of a scenario and seed (and every player's luck seeds) shares it.
+    Results are kept with each turn's figures; the oldest go beyond ``size`` entries.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._results: dict[tuple[str, int, str], Result] = {}
+
+    def get(self, scenario: Scenario, variant: Variant, measure: Measure) -> Result | None:
+        """The autopilot's result if ``variant`` is the autopilot and has been played."""
+        if not _autopilot(variant):
+            return None
+        return self._results.get(self._key(scenario, variant, measure))
+
+    def keep(self, scenario: Scenario, variant: Variant, measure: Measure, result: Result) -> None:
+        """Remember an autopilot's result."""
+        self._results[self._key(scenario, variant, measure)] = result
+        while len(self._results) > self.size:
+            del self._results[next(iter(self._results))]
+
+    def clear(self) -> None:
+        """Forget every result."""
+        self._results.clear()
+
+    @staticmethod
+    def _key(scenario: Scenario, variant: Variant, measure: Measure) -> tuple[str, int, str]:
+        digest = hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+        return digest, variant.seed, f"{measure.__module__}.{measure.__qualname__}"
+
+
+AUTOPILOTS = Autopilots()  # a pure function's results: the same in every process
+
+
+def _autopilot(variant: Variant) -> bool:
+    return not any(variant.log)
+
+
+def _counting(progress: Progress | None, known: int, total: int) -> Progress | None:
+    """``progress`` over every variant, the ``known`` ones counted as done already."""
+    if progress is None:
+        return None
+    if known:
+        progress(known, total)
+    return lambda done, _: progress(known + done, total)
 
 
 # ----------------------------------------------------------------------- playing
