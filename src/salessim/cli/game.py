@@ -323,7 +323,11 @@ def _stopped(session: GameSession, console: Console, save_path: Path, pending: b
 
 
 def _finish(session: GameSession, console: Console, save_path: Path) -> None:
-    """The end of the game: the final briefing, the debrief, and where the save is."""
+    """The end of the game: the final briefing, the debrief, and where the save is.
+
+    The debrief's replays fork from snapshots of the game where the system allows; the
+    pool of processes only runs them where it does not (its workers start on first use).
+    """
     from concurrent.futures import ProcessPoolExecutor
 
     from salessim.game.scoring import debrief
@@ -331,13 +335,13 @@ def _finish(session: GameSession, console: Console, save_path: Path) -> None:
     show_briefing(console, session.briefing())
     _say(
         console,
-        "Scoring: the autopilot on your seed, each turn left out, and your decisions on "
-        f"{session.scenario.game.luck_seeds} other seeds...",
+        "Scoring: the autopilot on your seed, your game with each decision left out, and "
+        f"your decisions on {session.scenario.game.luck_seeds} other seeds...",
     )
     with ProcessPoolExecutor() as pool, progress_bar("Debrief") as progress:
         found = debrief(session, executor=pool, progress=progress)
     lines = "\n".join(printable(line) for line in found.lines())
-    console.print(Panel(lines, title="Debrief", expand=False), markup=False)
+    console.print(Panel(lines, title="Debrief", expand=False), markup=False, highlight=False)
     _say(
         console,
         f"Game over after {session.turns} turns. The whole game is saved in {save_path}; "
