@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
 from salessim.game import replays
 from salessim.game.players import play
 from salessim.game.replays import AUTOPILOTS, NO_FORK, ReplayError, Variant, replay_all
-from salessim.game.scoring import debrief, measured
+from salessim.game.scoring import autopilots_played_ahead, debrief, measured
 from salessim.game.session import GameSession
 from salessim.scenario.load import load_scenario
 from tests.support import ROOT
@@ -57,6 +58,12 @@ def fails_on_seed_78(session: GameSession) -> dict[str, float]:
 def open_fds() -> int:
     """How many file descriptors this process holds."""
     return len(os.listdir("/proc/self/fd"))
+
+
+def children() -> list[str]:
+    """This process's children, reaped or not (without reaping any)."""
+    pid = os.getpid()
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
 
 
 def no_children_left() -> bool:
@@ -180,3 +187,37 @@ def test_the_autopilot_is_played_once_per_scenario_and_seed(monkeypatch):
     second = debrief(finished_game(), seeds=1)
     assert played and all(any(v.log) for v in played)
     assert repr(first) == repr(second)
+
+
+@forks
+def test_autopilots_played_ahead_are_not_played_again(monkeypatch):
+    """Autopilots played in the background during the game spare the debrief, unchanged."""
+    monkeypatch.delenv(NO_FORK, raising=False)
+    session = finished_game()
+    cold = debrief(session, seeds=2)
+    AUTOPILOTS.clear()
+    with autopilots_played_ahead(session, seeds=2):
+        departing: list[Variant] = []
+        forked = replays._forked
+
+        def spy(scenario, variants, measure, progress):
+            departing.extend(variants)
+            return forked(scenario, variants, measure, progress)
+
+        monkeypatch.setattr(replays, "_forked", spy)
+        warm = debrief(session, seeds=2)
+    assert departing and all(any(variant.log) for variant in departing)
+    assert repr(cold) == repr(warm)
+    assert no_children_left()
+
+
+@forks
+def test_autopilots_played_ahead_stop_when_the_game_does(monkeypatch):
+    """Leaving the game before its end stops the autopilots played ahead: no child, no fd."""
+    monkeypatch.delenv(NO_FORK, raising=False)
+    before = open_fds()
+    session = GameSession(FIRST_TEAM, 8)
+    with autopilots_played_ahead(session, seeds=6):
+        assert children()  # playing ahead
+    assert no_children_left()
+    assert open_fds() == before

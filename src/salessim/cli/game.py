@@ -132,7 +132,9 @@ def play(
         f"Playing {session.name} (seed {session.seed}){marked}; "
         f"the game is saved to {save_path} after every turn.",
     )
-    with hang_ups_noted() as hang_up:
+    from salessim.game.scoring import autopilots_played_ahead
+
+    with autopilots_played_ahead(session), hang_ups_noted() as hang_up:
         menu = Menu(
             session,
             console,

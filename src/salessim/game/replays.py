@@ -41,6 +41,8 @@ QUARTER_FIGURES = ("bookings_new_arr", "churned_arr", "people_spend", "ending_ar
 FRAME = struct.Struct("!I")  # a message's length, before its pickle
 MESSAGE_BYTES = getattr(select, "PIPE_BUF", 512)  # a write this long is never interleaved
 POLL_SECONDS = 0.1  # how often a waiting process looks for children that died
+CANCEL_SECONDS = 5.0  # how long autopilots played ahead have to stop before being killed
+AHEAD_NICENESS = 10  # autopilots played ahead give way to the game being played
 
 Measure = Callable[[GameSession], dict[str, float]]
 Progress = Callable[[int, int], None]
@@ -153,12 +155,69 @@ class Autopilots:
     def __init__(self, size: int = 1024) -> None:
         self.size = size
         self._results: dict[tuple[str, int, str], Result] = {}
+        self._ahead: list[_Ahead] = []
 
     def get(self, scenario: Scenario, variant: Variant, measure: Measure) -> Result | None:
-        """The autopilot's result if ``variant`` is the autopilot and has been played."""
+        """The autopilot's result if ``variant`` is the autopilot and has been played.
+
+        Autopilots still being played ahead are waited for first.
+        """
         if not _autopilot(variant):
             return None
+        self._collect()
         return self._results.get(self._key(scenario, variant, measure))
+
+    def play_ahead(self, scenario: Scenario, seeds: Sequence[int], measure: Measure) -> None:
+        """Start playing the autopilot on ``seeds`` in the background, at a low priority.
+
+        A forked process plays them (as :func:`replay_all` would) while the game goes on;
+        :meth:`get` takes its results, :meth:`cancel` stops it. Without fork, nothing.
+        """
+        variants = [
+            Variant(seed, (), f"the autopilot on seed {seed}", quarterly=True)
+            for seed in dict.fromkeys(seeds)
+            if self._key(scenario, Variant(seed, (), ""), measure) not in self._results
+        ]
+        if not variants or not forking_allowed():
+            return
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            _play_ahead(scenario, variants, measure, write_end)
+        with contextlib.suppress(OSError):
+            os.setpgid(pid, pid)
+        os.close(write_end)
+        self._ahead.append(_Ahead(pid, read_end, scenario, variants, measure))
+
+    def cancel(self) -> None:
+        """Stop what is being played ahead, and wait for it to end."""
+        while self._ahead:
+            ahead = self._ahead.pop()
+            with contextlib.suppress(OSError):
+                os.killpg(ahead.pid, signal.SIGTERM)  # it stops its own children
+            for _ in range(int(CANCEL_SECONDS / POLL_SECONDS)):
+                if os.waitpid(ahead.pid, os.WNOHANG)[0]:
+                    break
+                select.select([], [], [], POLL_SECONDS)
+            else:
+                with contextlib.suppress(OSError):
+                    os.killpg(ahead.pid, signal.SIGKILL)
+                os.waitpid(ahead.pid, 0)
+            os.close(ahead.fd)
+
+    def _collect(self) -> None:
+        """Wait for what is being played ahead and keep its results (a failure keeps none)."""
+        while self._ahead:
+            ahead = self._ahead.pop()
+            with os.fdopen(ahead.fd, "rb") as stream:
+                data = stream.read()
+            _, status = os.waitpid(ahead.pid, 0)
+            if _abnormal(status):
+                continue
+            results = pickle.loads(data)
+            for variant, result in zip(ahead.variants, results, strict=True):
+                self.keep(ahead.scenario, variant, ahead.measure, result)
 
     def keep(self, scenario: Scenario, variant: Variant, measure: Measure, result: Result) -> None:
         """Remember an autopilot's result."""
@@ -167,13 +226,48 @@ class Autopilots:
             del self._results[next(iter(self._results))]
 
     def clear(self) -> None:
-        """Forget every result."""
+        """Forget every result (and stop what is being played ahead)."""
+        self.cancel()
         self._results.clear()
 
     @staticmethod
     def _key(scenario: Scenario, variant: Variant, measure: Measure) -> tuple[str, int, str]:
         digest = hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
         return digest, variant.seed, f"{measure.__module__}.{measure.__qualname__}"
+
+
+@dataclass(frozen=True)
+class _Ahead:
+    """Autopilots being played ahead by process ``pid``; their results come on ``fd``."""
+
+    pid: int
+    fd: int
+    scenario: Scenario
+    variants: list[Variant]
+    measure: Measure
+
+
+def _play_ahead(scenario: Scenario, variants: list[Variant], measure: Measure, fd: int) -> NoReturn:
+    """In a forked child: play ``variants`` and write their results to ``fd``."""
+    code = 1
+    try:
+        os.setpgid(0, 0)  # away from the terminal's signals; stopped as a group
+        os.nice(AHEAD_NICENESS)  # the game being played comes first
+        for number in (signal.SIGINT, signal.SIGHUP):  # not the game's handlers
+            signal.signal(number, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, _stop)
+        data = pickle.dumps(_forked(scenario, variants, measure, None))
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        code = 0
+    except BaseException:  # the debrief plays them itself
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _stop(number: int, frame: object) -> None:
+    raise SystemExit(1)  # unwinds through _forked, which stops its own children
 
 
 AUTOPILOTS = Autopilots()  # a pure function's results: the same in every process

@@ -15,14 +15,15 @@ decisions meet different customers and luck. Decisions that no longer make sense
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
 from salessim.game.players import autopilot, play
-from salessim.game.replays import QUARTER_FIGURES, Variant, lenient, replay_all
+from salessim.game.replays import AUTOPILOTS, QUARTER_FIGURES, Variant, lenient, replay_all
 from salessim.game.session import GameSession
 from salessim.game.wording import decision_lines, joined
 from salessim.metrics.value import book_and_pipeline
@@ -302,7 +303,7 @@ def debrief(
     log = tuple(session.log)
     empty: tuple[Mapping[str, Any], ...] = tuple({} for _ in log)
     count = scenario.game.luck_seeds if seeds is None else seeds
-    others = [LUCK_SEED_BASE + seed * 7919 + i for i in range(count)]
+    others = luck_seeds(seed, count)
     left_out = [(t, part) for t, decisions in enumerate(log) for part in _parts(decisions)]
     variants = [
         Variant(seed, log, "your game", quarterly=True),
@@ -338,6 +339,27 @@ def debrief(
     ]
     profit = (Profit.of(mine), Profit.of(base))
     return Debrief(card, key[:3], luck, quarters, profit)
+
+
+def luck_seeds(seed: int, count: int) -> list[int]:
+    """The other seeds a game on ``seed`` is replayed on: never the seed itself."""
+    return [LUCK_SEED_BASE + seed * 7919 + i for i in range(count)]
+
+
+@contextlib.contextmanager
+def autopilots_played_ahead(session: GameSession, *, seeds: int | None = None) -> Iterator[None]:
+    """While the game is played, play the autopilots its debrief will need in the background.
+
+    They depend on no decision, so the debrief at the end finds them played (it waits for
+    them if need be). Leaving the block stops what is still being played.
+    """
+    count = session.scenario.game.luck_seeds if seeds is None else seeds
+    others = [session.seed, *luck_seeds(session.seed, count)]
+    AUTOPILOTS.play_ahead(session.scenario, others, measured)
+    try:
+        yield
+    finally:
+        AUTOPILOTS.cancel()
 
 
 def measured(session: GameSession) -> dict[str, float]:
