@@ -221,3 +221,14 @@ def test_autopilots_played_ahead_stop_when_the_game_does(monkeypatch):
         assert children()  # playing ahead
     assert no_children_left()
     assert open_fds() == before
+
+
+@forks
+def test_a_variant_like_another_keeps_its_own_figures(monkeypatch):
+    """Variants that play the same turns share one game, each with the figures it asked for."""
+    monkeypatch.delenv(NO_FORK, raising=False)
+    empty = ({},) * 4
+    variants = [Variant(4, empty, "quiet player"), Variant(4, (), "the autopilot", quarterly=True)]
+    player, yardstick = replay_all(FIRST_TEAM, variants, measured)
+    assert player.quarters == [] and len(yardstick.quarters) == 4
+    assert player.outcome == yardstick.outcome

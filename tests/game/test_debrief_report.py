@@ -83,6 +83,7 @@ def test_the_autopilot_game_matches_the_autopilot_turn_by_turn():
 def test_luck_ties_only_when_every_seed_ties():
     """One seed apart is no tie, and the percentile still speaks."""
     assert Luck([1.0, 1.0], 1.0).tied
-    apart = Luck([1.0, 3.0], 1.0)
+    apart = Luck([3.0, 3.0], 1.0)
     assert not apart.tied and apart.verdict() == "luck was against you"
     assert not Luck([], 0.0).tied
+    assert Luck([2.0, 2.0, 2.0, 1.0], 2.0).verdict() == "luck played little part"  # ties count half

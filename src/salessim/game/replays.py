@@ -381,6 +381,8 @@ def _spine(
     turns = session.turns
     along = [i for i in members[1:] if any(_differ(variants[i], main, t) for t in range(turns))]
     same = [i for i in members[1:] if i not in along]  # the main's turns exactly
+    if any(variants[i].quarterly for i in same):
+        main = dataclasses.replace(main, quarterly=True)
     children: dict[int, int] = {}
     try:
         quarters: list[dict[str, float]] = []

@@ -102,7 +102,9 @@ class Luck:
         """What the other seeds say about luck, in words."""
         if self.tied:
             return "every seed scored the same, so luck made no difference"
-        share = self.percentile
+        worse = sum(m < self.margin - TIE_POINTS for m in self.margins)
+        equal = sum(abs(m - self.margin) <= TIE_POINTS for m in self.margins)
+        share = (worse + equal / 2) / len(self.margins)  # a tie counts half
         if share > 0.75:
             return "luck was on your side"
         return "luck was against you" if share < 0.25 else "luck played little part"
