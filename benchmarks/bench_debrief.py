@@ -17,7 +17,7 @@ budget allows). Figures per exercise (``benchmarks/README.md`` explains them):
    Target: ratio <= 10.
 2. ``debrief_known_autopilots_<exercise>`` (information): the same debrief when the
    autopilot's games are already known in the process (a second debrief of the scenario
-   and seed: ``salessim.game.replays.AUTOPILOTS``).
+   and seed: ``salessim.game.replays.PLAYED``).
 3. ``from_start_<exercise>`` (information, ``--from-start``): the debrief with every
    variant replayed from the start (``SALESSIM_NO_FORK``) on a pool of processes.
 
@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if importlib.util.find_spec("salessim") is None:  # a checkout that is not installed
     sys.path.insert(0, str(ROOT / "src"))
 
-from salessim.game.replays import AUTOPILOTS, NO_FORK, forking_allowed  # noqa: E402
+from salessim.game.replays import NO_FORK, PLAYED, forking_allowed  # noqa: E402
 from salessim.game.scoring import debrief  # noqa: E402
 from salessim.game.session import GameSession  # noqa: E402
 from salessim.scenario.load import load_scenario  # noqa: E402
@@ -148,7 +148,7 @@ def measure(name: str, luck_seeds: int | None, from_start: bool, report: Report)
     play = statistics.median(seconds for seconds, _ in plays)
     session = plays[0][1]
     decided = sum(len(decisions) for decisions in session.log)
-    AUTOPILOTS.clear()
+    PLAYED.clear()
     cold, found = timed(lambda: debrief(session, seeds=seeds))
     warm, again = timed(lambda: debrief(session, seeds=seeds))
     if repr(found) != repr(again):
@@ -165,7 +165,7 @@ def measure(name: str, luck_seeds: int | None, from_start: bool, report: Report)
     )
     if from_start:
         os.environ[NO_FORK] = "1"
-        AUTOPILOTS.clear()
+        PLAYED.clear()
         try:
             with ProcessPoolExecutor() as pool:
                 slow, _ = timed(lambda: debrief(session, seeds=seeds, executor=pool))

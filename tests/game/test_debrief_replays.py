@@ -10,7 +10,7 @@ import pytest
 
 from salessim.game import replays
 from salessim.game.players import play
-from salessim.game.replays import AUTOPILOTS, NO_FORK, ReplayError, Variant, replay_all
+from salessim.game.replays import NO_FORK, PLAYED, ReplayError, Variant, replay_all
 from salessim.game.scoring import autopilots_played_ahead, debrief, measured
 from salessim.game.session import GameSession
 from salessim.scenario.load import load_scenario
@@ -38,7 +38,7 @@ def finished_game(seed: int = 4) -> GameSession:
 @pytest.fixture(autouse=True)
 def forget_autopilots():
     """Each test plays its autopilots afresh."""
-    AUTOPILOTS.clear()
+    PLAYED.clear()
 
 
 def dies_on_seed_77(session: GameSession) -> dict[str, float]:
@@ -84,7 +84,7 @@ def test_forked_replays_equal_replays_from_the_start(monkeypatch):
     forked = debrief(session, seeds=2)
     monkeypatch.setenv(NO_FORK, "1")
     assert not replays.forking_allowed()
-    AUTOPILOTS.clear()
+    PLAYED.clear()
     again = debrief(session, seeds=2)
     assert repr(forked) == repr(again)
     assert len(forked.luck.margins) == 2
@@ -113,7 +113,7 @@ def test_one_slot_is_enough(monkeypatch):
     ]
     forked = replay_all(FIRST_TEAM, variants, measured)
     monkeypatch.setenv(NO_FORK, "1")
-    AUTOPILOTS.clear()
+    PLAYED.clear()
     assert repr(forked) == repr(replay_all(FIRST_TEAM, variants, measured))
 
 
@@ -195,7 +195,7 @@ def test_autopilots_played_ahead_are_not_played_again(monkeypatch):
     monkeypatch.delenv(NO_FORK, raising=False)
     session = finished_game()
     cold = debrief(session, seeds=2)
-    AUTOPILOTS.clear()
+    PLAYED.clear()
     with autopilots_played_ahead(session, seeds=2):
         departing: list[Variant] = []
         forked = replays._forked

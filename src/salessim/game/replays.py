@@ -21,6 +21,7 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import json
 import os
 import pickle
 import select
@@ -30,7 +31,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 from salessim.game.decisions import Decisions, parse
 from salessim.game.session import GameSession
@@ -115,7 +116,8 @@ def replay_all(
     known = {
         index: result
         for index, variant in enumerate(variants)
-        if (result := AUTOPILOTS.get(scenario, variant, measure)) is not None
+        if (result := PLAYED.get(scenario, variant, measure)) is not None
+        and (result.quarters or not variant.quarterly)
     }
     todo = [
         dataclasses.replace(variant, quarterly=True) if _autopilot(variant) else variant
@@ -135,7 +137,7 @@ def replay_all(
                 counted(done, len(jobs))
     for variant, result in zip(todo, found, strict=True):
         if _autopilot(variant):
-            AUTOPILOTS.keep(scenario, variant, measure, result)
+            PLAYED.keep(scenario, variant, measure, result)
     computed = iter(found)
     results = [known[i] if i in known else next(computed) for i in range(len(variants))]
     return [
@@ -144,28 +146,52 @@ def replay_all(
     ]
 
 
-class Autopilots:
-    """The autopilot's result per scenario, seed and measure, computed once in a process.
+class Pending(Protocol):
+    """Replays under way in the background, whose results a :class:`Played` will take."""
+
+    def collect(self) -> list[tuple[Scenario, Variant, Measure, Result]]:
+        """Wait for the replays and return what they played (nothing if they failed)."""
+        ...
+
+    def cancel(self) -> None:
+        """Stop the replays and wait for their processes to end."""
+        ...
+
+
+class Played:
+    """Results of replays already played in this process, per scenario, seed, log and measure.
 
     The autopilot plays no decisions, so its game depends on nothing the player does:
-    every debrief of a scenario and seed (and every player's luck seeds) shares it.
-    Results are kept with each turn's figures; the oldest go beyond ``size`` entries.
+    every debrief of a scenario and seed (and every player's luck seeds) shares it, and
+    :func:`replay_all` keeps it here. Replays played in the background while the game is
+    played (:meth:`expect`) are kept too. The oldest go beyond ``size`` entries.
     """
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
-        self._results: dict[tuple[str, int, str], Result] = {}
-        self._ahead: list[_Ahead] = []
+        self._results: dict[tuple[str, int, str, str], Result] = {}
+        self._pending: list[Pending] = []
 
     def get(self, scenario: Scenario, variant: Variant, measure: Measure) -> Result | None:
-        """The autopilot's result if ``variant`` is the autopilot and has been played.
+        """``variant``'s result if it has been played; replays under way are waited for."""
+        while self._pending:
+            for played in self._pending.pop().collect():
+                self.keep(*played)
+        return self._results.get(_key(scenario, variant, measure))
 
-        Autopilots still being played ahead are waited for first.
-        """
-        if not _autopilot(variant):
-            return None
-        self._collect()
-        return self._results.get(self._key(scenario, variant, measure))
+    def known(self, scenario: Scenario, variant: Variant, measure: Measure) -> bool:
+        """Whether ``variant``'s result is here already (without waiting for any)."""
+        return _key(scenario, variant, measure) in self._results
+
+    def keep(self, scenario: Scenario, variant: Variant, measure: Measure, result: Result) -> None:
+        """Remember a result."""
+        self._results[_key(scenario, variant, measure)] = result
+        while len(self._results) > self.size:
+            del self._results[next(iter(self._results))]
+
+    def expect(self, pending: Pending) -> None:
+        """Take the results of ``pending`` when they are next asked for."""
+        self._pending.append(pending)
 
     def play_ahead(self, scenario: Scenario, seeds: Sequence[int], measure: Measure) -> None:
         """Start playing the autopilot on ``seeds`` in the background, at a low priority.
@@ -176,10 +202,36 @@ class Autopilots:
         variants = [
             Variant(seed, (), f"the autopilot on seed {seed}", quarterly=True)
             for seed in dict.fromkeys(seeds)
-            if self._key(scenario, Variant(seed, (), ""), measure) not in self._results
+            if not self.known(scenario, Variant(seed, (), ""), measure)
         ]
-        if not variants or not forking_allowed():
-            return
+        if variants and forking_allowed():
+            self.expect(_Ahead(scenario, variants, measure))
+
+    def cancel(self) -> None:
+        """Stop every replay under way in the background."""
+        while self._pending:
+            self._pending.pop().cancel()
+
+    def clear(self) -> None:
+        """Forget every result (and stop what is under way)."""
+        self.cancel()
+        self._results.clear()
+
+
+def _key(scenario: Scenario, variant: Variant, measure: Measure) -> tuple[str, int, str, str]:
+    digest = hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+    log = list(variant.log)
+    while log and not log[-1]:
+        log.pop()  # an empty turn at the end is the autopilot's turn
+    decided = json.dumps(log, sort_keys=True)
+    return digest, variant.seed, decided, f"{measure.__module__}.{measure.__qualname__}"
+
+
+class _Ahead:
+    """Autopilots played in the background by a forked process, results on a pipe."""
+
+    def __init__(self, scenario: Scenario, variants: list[Variant], measure: Measure) -> None:
+        self.scenario, self.variants, self.measure = scenario, variants, measure
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:
@@ -188,74 +240,45 @@ class Autopilots:
         with contextlib.suppress(OSError):
             os.setpgid(pid, pid)
         os.close(write_end)
-        self._ahead.append(_Ahead(pid, read_end, scenario, variants, measure))
+        self.pid, self.fd = pid, read_end
+
+    def collect(self) -> list[tuple[Scenario, Variant, Measure, Result]]:
+        """Wait for the autopilots (a failure gives none)."""
+        with os.fdopen(self.fd, "rb") as stream:
+            data = stream.read()
+        _, status = os.waitpid(self.pid, 0)
+        if ended_badly(status):
+            return []
+        results = pickle.loads(data)
+        return [
+            (self.scenario, variant, self.measure, result)
+            for variant, result in zip(self.variants, results, strict=True)
+        ]
 
     def cancel(self) -> None:
-        """Stop what is being played ahead, and wait for it to end."""
-        while self._ahead:
-            ahead = self._ahead.pop()
-            with contextlib.suppress(OSError):
-                os.killpg(ahead.pid, signal.SIGTERM)  # it stops its own children
-            for _ in range(int(CANCEL_SECONDS / POLL_SECONDS)):
-                if os.waitpid(ahead.pid, os.WNOHANG)[0]:
-                    break
-                select.select([], [], [], POLL_SECONDS)
-            else:
-                with contextlib.suppress(OSError):
-                    os.killpg(ahead.pid, signal.SIGKILL)
-                os.waitpid(ahead.pid, 0)
-            os.close(ahead.fd)
-
-    def _collect(self) -> None:
-        """Wait for what is being played ahead and keep its results (a failure keeps none)."""
-        while self._ahead:
-            ahead = self._ahead.pop()
-            with os.fdopen(ahead.fd, "rb") as stream:
-                data = stream.read()
-            _, status = os.waitpid(ahead.pid, 0)
-            if _abnormal(status):
-                continue
-            results = pickle.loads(data)
-            for variant, result in zip(ahead.variants, results, strict=True):
-                self.keep(ahead.scenario, variant, ahead.measure, result)
-
-    def keep(self, scenario: Scenario, variant: Variant, measure: Measure, result: Result) -> None:
-        """Remember an autopilot's result."""
-        self._results[self._key(scenario, variant, measure)] = result
-        while len(self._results) > self.size:
-            del self._results[next(iter(self._results))]
-
-    def clear(self) -> None:
-        """Forget every result (and stop what is being played ahead)."""
-        self.cancel()
-        self._results.clear()
-
-    @staticmethod
-    def _key(scenario: Scenario, variant: Variant, measure: Measure) -> tuple[str, int, str]:
-        digest = hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
-        return digest, variant.seed, f"{measure.__module__}.{measure.__qualname__}"
+        """Stop the process (it stops its own children) and wait for it."""
+        stop_group(self.pid, signal.SIGTERM)
+        os.close(self.fd)
 
 
-@dataclass(frozen=True)
-class _Ahead:
-    """Autopilots being played ahead by process ``pid``; their results come on ``fd``."""
-
-    pid: int
-    fd: int
-    scenario: Scenario
-    variants: list[Variant]
-    measure: Measure
+def stop_group(pid: int, how: signal.Signals) -> None:
+    """Signal ``pid``'s process group; wait for ``pid``, killing the group if it lingers."""
+    with contextlib.suppress(OSError):
+        os.killpg(pid, how)
+    for _ in range(int(CANCEL_SECONDS / POLL_SECONDS)):
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            return
+        select.select([], [], [], POLL_SECONDS)
+    with contextlib.suppress(OSError):
+        os.killpg(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
 
 
 def _play_ahead(scenario: Scenario, variants: list[Variant], measure: Measure, fd: int) -> NoReturn:
     """In a forked child: play ``variants`` and write their results to ``fd``."""
     code = 1
     try:
-        os.setpgid(0, 0)  # away from the terminal's signals; stopped as a group
-        os.nice(AHEAD_NICENESS)  # the game being played comes first
-        for number in (signal.SIGINT, signal.SIGHUP):  # not the game's handlers
-            signal.signal(number, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, _stop)
+        in_background(stop=True)
         data = pickle.dumps(_forked(scenario, variants, measure, None))
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
@@ -266,11 +289,25 @@ def _play_ahead(scenario: Scenario, variants: list[Variant], measure: Measure, f
         os._exit(code)
 
 
+def in_background(*, stop: bool) -> None:
+    """In a forked child: its own process group, a low priority, the default signals.
+
+    Away from the terminal's signals and the game's handlers, stopped as a group; with
+    ``stop``, SIGTERM unwinds (so that the child stops its own children).
+    """
+    os.setpgid(0, 0)
+    os.nice(AHEAD_NICENESS)  # the game being played comes first
+    for number in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(number, signal.SIG_DFL)
+    if stop:
+        signal.signal(signal.SIGTERM, _stop)
+
+
 def _stop(number: int, frame: object) -> None:
     raise SystemExit(1)  # unwinds through _forked, which stops its own children
 
 
-AUTOPILOTS = Autopilots()  # a pure function's results: the same in every process
+PLAYED = Played()  # results of pure functions: the same in every process
 
 
 def _autopilot(variant: Variant) -> bool:
@@ -325,7 +362,7 @@ def _forked(
         by_seed.setdefault(variant.seed, []).append(index)
     inbox = _Inbox(variants, progress)
     read_end, write_end = os.pipe()
-    slots = _Slots(os.cpu_count() or 1)
+    slots = Slots(os.cpu_count() or 1)
     spines: dict[int, list[int]] = {}
     try:
         for members in by_seed.values():
@@ -334,7 +371,7 @@ def _forked(
             if pid == 0:
                 os.close(read_end)
                 os.setpgid(0, 0)  # the seed's processes, to be stopped together
-                _as_child(
+                run_child(
                     functools.partial(
                         _spine, scenario, variants, members, measure, write_end, slots
                     ),
@@ -373,7 +410,7 @@ def _spine(
     members: list[int],
     measure: Measure,
     channel: int,
-    slots: _Slots,
+    slots: Slots,
 ) -> None:
     """Play the first member's turns, forking a child for each member where it departs."""
     first, main = members[0], variants[members[0]]
@@ -391,7 +428,7 @@ def _spine(
                 along.remove(index)
                 pid = os.fork()  # the child plays in this process's slot
                 if pid == 0:
-                    _as_child(
+                    run_child(
                         functools.partial(
                             _finish, session, variants[index], index, turn, measure, channel
                         ),
@@ -405,7 +442,7 @@ def _spine(
             quarters += _play(session, main, turn, turn + 1)
         result = Result(measure(session), quarters)
         for index in [first, *same]:
-            _send(channel, ("done", index, result))
+            send_message(channel, ("done", index, result))
     finally:
         slots.give()  # done playing: wait for the children without a slot
         _reap(children, channel, slots, block=True)
@@ -416,14 +453,14 @@ def _finish(
 ) -> None:
     """In a forked child: play ``variant`` from ``turn`` to the end and send its result."""
     quarters = _play(session, variant, turn)
-    _send(channel, ("done", index, Result(measure(session), quarters)))
+    send_message(channel, ("done", index, Result(measure(session), quarters)))
 
 
 def _differ(variant: Variant, main: Variant, turn: int) -> bool:
     return _entry(variant, turn) != _entry(main, turn)
 
 
-def _as_child(work: Callable[[], None], channel: int, slots: _Slots, index: int) -> NoReturn:
+def run_child(work: Callable[[], None], channel: int, slots: Slots, index: int) -> NoReturn:
     """Run ``work`` in a forked child, report a failure, and leave without cleaning up."""
     code = 1
     try:
@@ -431,14 +468,14 @@ def _as_child(work: Callable[[], None], channel: int, slots: _Slots, index: int)
         code = 0
     except BaseException as error:  # any failure is the parent's to report
         with contextlib.suppress(BaseException):
-            _send(channel, ("failed", index, _reason(error)))
+            send_message(channel, ("failed", index, _reason(error)))
     finally:
         with contextlib.suppress(BaseException):
             slots.give_all()
         os._exit(code)
 
 
-def _reap(children: dict[int, int], channel: int, slots: _Slots, *, block: bool) -> None:
+def _reap(children: dict[int, int], channel: int, slots: Slots, *, block: bool) -> None:
     """Wait for children that ended (all of them if ``block``); report those that died."""
     for pid, index in list(children.items()):
         done, status = os.waitpid(pid, 0 if block else os.WNOHANG)
@@ -447,11 +484,11 @@ def _reap(children: dict[int, int], channel: int, slots: _Slots, *, block: bool)
         del children[pid]
         if os.WIFSIGNALED(status):
             slots.put_back()  # it died holding its slot
-        if _abnormal(status):
-            _send(channel, ("died", index, _how(status)))
+        if ended_badly(status):
+            send_message(channel, ("died", index, how_it_ended(status)))
 
 
-def _send(channel: int, message: tuple[str, int, Any]) -> None:
+def send_message(channel: int, message: tuple[str, int, Any]) -> None:
     """Write one message whole (short enough never to interleave with another)."""
     payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     framed = FRAME.pack(len(payload)) + payload
@@ -464,11 +501,13 @@ def _reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:300]
 
 
-def _abnormal(status: int) -> bool:
+def ended_badly(status: int) -> bool:
+    """Whether a child's wait status is anything but a clean exit."""
     return not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
 
 
-def _how(status: int) -> str:
+def how_it_ended(status: int) -> str:
+    """A child's wait status in words: the signal that killed it or its exit code."""
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         with contextlib.suppress(ValueError):
@@ -485,7 +524,7 @@ def _debugger_attached() -> bool:
     return owner is not None and type(owner).__module__ in ("bdb", "pdb")
 
 
-class _Slots:
+class Slots:
     """One byte per core in a pipe: a process takes one to play and gives it back when done.
 
     ``held`` counts the slots this process holds; a forked child inherits its parent's.
@@ -579,10 +618,10 @@ class _Inbox:
 
     def died(self, members: list[int], status: int) -> None:
         """A seed's process ended: if it died, its unfinished variants are lost."""
-        if _abnormal(status):
+        if ended_badly(status):
             for index in members:
                 if index not in self._results:
-                    self._problems.setdefault(index, f"died ({_how(status)})")
+                    self._problems.setdefault(index, f"died ({how_it_ended(status)})")
 
     def results(self) -> list[Result]:
         """Every variant's result, in order.

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salessim.game.players import autopilot, play
-from salessim.game.replays import AUTOPILOTS, QUARTER_FIGURES, Variant, lenient, replay_all
+from salessim.game.replays import PLAYED, QUARTER_FIGURES, Variant, lenient, replay_all
 from salessim.game.session import GameSession
 from salessim.game.wording import decision_lines, joined
 from salessim.metrics.value import book_and_pipeline
@@ -357,11 +357,11 @@ def autopilots_played_ahead(session: GameSession, *, seeds: int | None = None) -
     """
     count = session.scenario.game.luck_seeds if seeds is None else seeds
     others = [session.seed, *luck_seeds(session.seed, count)]
-    AUTOPILOTS.play_ahead(session.scenario, others, measured)
+    PLAYED.play_ahead(session.scenario, others, measured)
     try:
         yield
     finally:
-        AUTOPILOTS.cancel()
+        PLAYED.cancel()
 
 
 def measured(session: GameSession) -> dict[str, float]:
