@@ -11,7 +11,7 @@ import pytest
 from salessim.game import replays
 from salessim.game.players import play
 from salessim.game.replays import NO_FORK, PLAYED, ReplayError, Variant, replay_all
-from salessim.game.scoring import autopilots_played_ahead, debrief, measured
+from salessim.game.scoring import debrief, measured, played_ahead
 from salessim.game.session import GameSession
 from salessim.scenario.load import load_scenario
 from tests.support import ROOT
@@ -190,13 +190,13 @@ def test_the_autopilot_is_played_once_per_scenario_and_seed(monkeypatch):
 
 
 @forks
-def test_autopilots_played_ahead_are_not_played_again(monkeypatch):
+def test_played_ahead_are_not_played_again(monkeypatch):
     """Autopilots played in the background during the game spare the debrief, unchanged."""
     monkeypatch.delenv(NO_FORK, raising=False)
     session = finished_game()
     cold = debrief(session, seeds=2)
     PLAYED.clear()
-    with autopilots_played_ahead(session, seeds=2):
+    with played_ahead(session, seeds=2):
         departing: list[Variant] = []
         forked = replays._forked
 
@@ -212,12 +212,12 @@ def test_autopilots_played_ahead_are_not_played_again(monkeypatch):
 
 
 @forks
-def test_autopilots_played_ahead_stop_when_the_game_does(monkeypatch):
+def test_played_ahead_stop_when_the_game_does(monkeypatch):
     """Leaving the game before its end stops the autopilots played ahead: no child, no fd."""
     monkeypatch.delenv(NO_FORK, raising=False)
     before = open_fds()
     session = GameSession(FIRST_TEAM, 8)
-    with autopilots_played_ahead(session, seeds=6):
+    with played_ahead(session, seeds=6):
         assert children()  # playing ahead
     assert no_children_left()
     assert open_fds() == before

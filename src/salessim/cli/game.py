@@ -47,6 +47,7 @@ from salessim.cli.hang_up import (
     silence_lost_terminal,
     terminal_gone,
 )
+from salessim.game.along import keep_up
 from salessim.game.briefing import (
     LARGE_ROSTER,
     LOWER_IS_BETTER,
@@ -132,9 +133,9 @@ def play(
         f"Playing {session.name} (seed {session.seed}){marked}; "
         f"the game is saved to {save_path} after every turn.",
     )
-    from salessim.game.scoring import autopilots_played_ahead
+    from salessim.game.scoring import played_ahead
 
-    with autopilots_played_ahead(session), hang_ups_noted() as hang_up:
+    with played_ahead(session), hang_ups_noted() as hang_up:
         menu = Menu(
             session,
             console,
@@ -236,6 +237,7 @@ def _play_until_stopped(
             if menu.decide() is Outcome.QUIT:
                 break
             _save(session, console, save_path)
+            keep_up(session)  # the debrief's replays follow the game
         if session.finished:
             _finish(session, console, save_path)
             return 0

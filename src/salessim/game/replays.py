@@ -189,6 +189,10 @@ class Played:
         while len(self._results) > self.size:
             del self._results[next(iter(self._results))]
 
+    def under_way(self) -> list[Pending]:
+        """The replays under way in the background."""
+        return list(self._pending)
+
     def expect(self, pending: Pending) -> None:
         """Take the results of ``pending`` when they are next asked for."""
         self._pending.append(pending)
@@ -488,7 +492,7 @@ def _reap(children: dict[int, int], channel: int, slots: Slots, *, block: bool) 
             send_message(channel, ("died", index, how_it_ended(status)))
 
 
-def send_message(channel: int, message: tuple[str, int, Any]) -> None:
+def send_message(channel: int, message: tuple[str, Any, Any]) -> None:
     """Write one message whole (short enough never to interleave with another)."""
     payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     framed = FRAME.pack(len(payload)) + payload

@@ -22,6 +22,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
+from salessim.game.along import play_along
 from salessim.game.players import autopilot, play
 from salessim.game.replays import PLAYED, QUARTER_FIGURES, Variant, lenient, replay_all
 from salessim.game.session import GameSession
@@ -349,15 +350,19 @@ def luck_seeds(seed: int, count: int) -> list[int]:
 
 
 @contextlib.contextmanager
-def autopilots_played_ahead(session: GameSession, *, seeds: int | None = None) -> Iterator[None]:
-    """While the game is played, play the autopilots its debrief will need in the background.
+def played_ahead(session: GameSession, *, seeds: int | None = None) -> Iterator[None]:
+    """While the game is played, play what its debrief will replay, in the background.
 
-    They depend on no decision, so the debrief at the end finds them played (it waits for
-    them if need be). Leaving the block stops what is still being played.
+    The autopilots depend on no decision: they are played at once. The player's decisions
+    on the luck seeds, and the game with each decision left out, are played a turn at a
+    time as the game is (:func:`salessim.game.along.keep_up` feeds them each turn). The
+    debrief at the end takes what they played (waiting if need be). Leaving the block
+    stops whatever is still being played.
     """
     count = session.scenario.game.luck_seeds if seeds is None else seeds
-    others = [session.seed, *luck_seeds(session.seed, count)]
-    PLAYED.play_ahead(session.scenario, others, measured)
+    others = luck_seeds(session.seed, count)
+    PLAYED.play_ahead(session.scenario, [session.seed, *others], measured)
+    play_along(session, others, measured, _parts)
     try:
         yield
     finally:
