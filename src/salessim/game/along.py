@@ -203,7 +203,8 @@ def _follow(
             return  # the game went away: nothing to report
         for feed in children.values():
             _write(feed, ("end",))
-        send_message(channel, ("done", key, Result(measure(session), quarters)))
+        if session.finished:  # a game cut short is not the replay the debrief needs
+            send_message(channel, ("done", key, Result(measure(session), quarters)))
     finally:
         for feed in children.values():
             os.close(feed)
