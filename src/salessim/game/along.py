@@ -66,15 +66,13 @@ class PlayAlong:
             commands, feed = os.pipe()
             pid = os.fork()
             if pid == 0:
-                for fd in (self._read, feed, *self._followers.values()):
-                    os.close(fd)
-                in_background(stop=False)
+                unused = (self._read, feed, *self._followers.values())
                 departing = parts if seed == session.seed else None
                 slots = self._slots
                 work = functools.partial(
                     _first, self.scenario, seed, departing, commands, channel, slots, measure
                 )
-                _child(work, channel)
+                _child(work, unused)
             with contextlib.suppress(OSError):
                 os.setpgid(pid, pid)
             os.close(commands)
@@ -163,6 +161,7 @@ def _first(
     measure: Measure,
 ) -> None:
     """Build the seed's game, then follow the player's turns."""
+    in_background(stop=False)
     slots.take(lambda: None)
     try:
         session = GameSession(scenario, seed)
@@ -227,14 +226,12 @@ def _depart(
     their_commands, feed = os.pipe()
     pid = os.fork()
     if pid == 0:
-        for fd in (commands, feed, *siblings.values()):
-            os.close(fd)
 
         def follow() -> None:
             played = [*quarters, _turn(session, entry, slots)]
             _follow(session, key, None, their_commands, channel, slots, measure, played)
 
-        _child(follow, channel)
+        _child(follow, (commands, feed, *siblings.values()))
     os.close(their_commands)
     return {pid: feed}
 
@@ -250,10 +247,16 @@ def _turn(session: GameSession, entry: Mapping[str, Any], slots: Slots) -> dict[
     return {name: float(shown[name]) for name in QUARTER_FIGURES}
 
 
-def _child(work: Callable[[], None], channel: int) -> NoReturn:
-    """Run ``work`` in a forked follower; leave without cleaning up."""
+def _child(work: Callable[[], None], unused: Sequence[int]) -> NoReturn:
+    """Run ``work`` in a forked follower, with its parent's ``unused`` descriptors closed.
+
+    Whatever happens, the child leaves here without cleaning up (never into its parent's
+    code).
+    """
     code = 1
     try:
+        for fd in unused:
+            os.close(fd)
         work()
         code = 0
     except BaseException:  # the debrief replays what a follower could not

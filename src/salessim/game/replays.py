@@ -239,8 +239,7 @@ class _Ahead:
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:
-            os.close(read_end)
-            _play_ahead(scenario, variants, measure, write_end)
+            _play_ahead(scenario, variants, measure, read_end, write_end)
         with contextlib.suppress(OSError):
             os.setpgid(pid, pid)
         os.close(write_end)
@@ -269,19 +268,23 @@ def stop_group(pid: int, how: signal.Signals) -> None:
     """Signal ``pid``'s process group; wait for ``pid``, killing the group if it lingers."""
     with contextlib.suppress(OSError):
         os.killpg(pid, how)
-    for _ in range(int(CANCEL_SECONDS / POLL_SECONDS)):
-        if os.waitpid(pid, os.WNOHANG)[0]:
-            return
-        select.select([], [], [], POLL_SECONDS)
-    with contextlib.suppress(OSError):
-        os.killpg(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
+    with contextlib.suppress(ChildProcessError):  # reaped already
+        for _ in range(int(CANCEL_SECONDS / POLL_SECONDS)):
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+            select.select([], [], [], POLL_SECONDS)
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
 
 
-def _play_ahead(scenario: Scenario, variants: list[Variant], measure: Measure, fd: int) -> NoReturn:
+def _play_ahead(
+    scenario: Scenario, variants: list[Variant], measure: Measure, unused: int, fd: int
+) -> NoReturn:
     """In a forked child: play ``variants`` and write their results to ``fd``."""
     code = 1
     try:
+        os.close(unused)
         in_background(stop=True)
         data = pickle.dumps(_forked(scenario, variants, measure, None))
         with os.fdopen(fd, "wb") as stream:
@@ -373,16 +376,13 @@ def _forked(
             slots.take(lambda: inbox.read(read_end, 0))  # reading what arrives meanwhile
             pid = os.fork()
             if pid == 0:
-                os.close(read_end)
-                os.setpgid(0, 0)  # the seed's processes, to be stopped together
-                run_child(
-                    functools.partial(
-                        _spine, scenario, variants, members, measure, write_end, slots
-                    ),
-                    write_end,
-                    slots,
-                    members[0],
-                )
+
+                def spine(members: list[int] = members) -> None:
+                    os.close(read_end)
+                    os.setpgid(0, 0)  # the seed's processes, to be stopped together
+                    _spine(scenario, variants, members, measure, write_end, slots)
+
+                run_child(spine, write_end, slots, members[0])
             with contextlib.suppress(OSError):
                 os.setpgid(pid, pid)  # set on both sides, whichever runs first
             slots.passed()
