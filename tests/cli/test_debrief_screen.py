@@ -34,6 +34,7 @@ def test_the_debrief_screen_says_everything_in_one_panel():
     said = ("Debrief", "Score ", "Turn by turn, yours / the autopilot's:", "Profit, yours:",
             "Profit, autopilot:", "decisions that mattered most:", "On 2 other seeds")  # fmt: skip
     assert [part for part in said if part not in text] == []
-    turns = [line for line in text.splitlines() if line.strip(" │").startswith(("1 ", "4 "))]
+    panel = [line.strip(" │") for line in text.splitlines() if line.startswith("│")]
+    turns = [line for line in panel if line.startswith(("1 ", "4 "))]
     assert len(turns) == 2 and all(line.count(" / ") == 4 for line in turns)
     assert "Game over after 4 turns" in text
