@@ -43,7 +43,7 @@ FRAME = struct.Struct("!I")  # a message's length, before its pickle
 MESSAGE_BYTES = getattr(select, "PIPE_BUF", 512)  # a write this long is never interleaved
 POLL_SECONDS = 0.1  # how often a waiting process looks for children that died
 CANCEL_SECONDS = 5.0  # how long autopilots played ahead have to stop before being killed
-AHEAD_NICENESS = 10  # autopilots played ahead give way to the game being played
+AHEAD_NICENESS = 5  # replays in the background give way to the game being played
 
 Measure = Callable[[GameSession], dict[str, float]]
 Progress = Callable[[int, int], None]
