@@ -43,9 +43,9 @@ def replayed_at_the_end(monkeypatch):
     seen: list[Variant] = []
     forked = replays._forked
 
-    def spy(scenario, variants, measure, progress):
+    def spy(scenario, variants, *rest):
         seen.extend(variants)
-        return forked(scenario, variants, measure, progress)
+        return forked(scenario, variants, *rest)
 
     monkeypatch.setattr(replays, "_forked", spy)
     return seen

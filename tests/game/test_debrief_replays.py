@@ -200,9 +200,9 @@ def test_played_ahead_are_not_played_again(monkeypatch):
         departing: list[Variant] = []
         forked = replays._forked
 
-        def spy(scenario, variants, measure, progress):
+        def spy(scenario, variants, *rest):
             departing.extend(variants)
-            return forked(scenario, variants, measure, progress)
+            return forked(scenario, variants, *rest)
 
         monkeypatch.setattr(replays, "_forked", spy)
         warm = debrief(session, seeds=2)

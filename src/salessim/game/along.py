@@ -54,13 +54,19 @@ class PlayAlong:
         seeds: Sequence[int],
         measure: Measure,
         parts: Parts,
+        slots: Slots | None = None,
     ) -> None:
-        """Start a process per seed; feed them what ``session`` has played so far."""
+        """Start a process per seed; feed them what ``session`` has played so far.
+
+        They play in ``slots`` if given (shared with other work), in slots of their own
+        otherwise.
+        """
         self.scenario, self.seed, self.measure = session.scenario, session.seed, measure
         self.sent: list[dict[str, Any]] = []
         self.results: dict[Key, Result] = {}
         self._read, channel = os.pipe()
-        self._slots = Slots(os.cpu_count() or 1)
+        self._own_slots = slots is None
+        self._slots = slots or Slots(os.cpu_count() or 1)
         self._followers: dict[int, int] = {}  # pid: the write end of its commands
         for seed in [session.seed, *seeds]:
             commands, feed = os.pipe()
@@ -100,7 +106,8 @@ class PlayAlong:
             os.waitpid(pid, 0)
         self._followers.clear()
         os.close(self._read)
-        self._slots.close()
+        if self._own_slots:
+            self._slots.close()
         while len(buffer) >= FRAME.size:
             (length,) = FRAME.unpack_from(buffer)
             kind, key, body = pickle.loads(buffer[FRAME.size : FRAME.size + length])
@@ -119,7 +126,8 @@ class PlayAlong:
             os.close(feed)
         self._followers.clear()
         os.close(self._read)
-        self._slots.close()
+        if self._own_slots:
+            self._slots.close()
 
     def follows(self, session: GameSession) -> bool:
         """Whether this follows ``session``'s game."""
@@ -144,10 +152,14 @@ def keep_up(session: GameSession) -> None:
 
 
 def play_along(
-    session: GameSession, seeds: Sequence[int], measure: Measure, parts: Parts
+    session: GameSession,
+    seeds: Sequence[int],
+    measure: Measure,
+    parts: Parts,
+    slots: Slots | None = None,
 ) -> PlayAlong | None:
     """Start following ``session`` where fork is allowed (None where it is not)."""
-    return PlayAlong(session, seeds, measure, parts) if forking_allowed() else None
+    return PlayAlong(session, seeds, measure, parts, slots) if forking_allowed() else None
 
 
 # ----------------------------------------------------------------------- the followers

@@ -197,11 +197,18 @@ class Played:
         """Take the results of ``pending`` when they are next asked for."""
         self._pending.append(pending)
 
-    def play_ahead(self, scenario: Scenario, seeds: Sequence[int], measure: Measure) -> None:
+    def play_ahead(
+        self,
+        scenario: Scenario,
+        seeds: Sequence[int],
+        measure: Measure,
+        slots: Slots | None = None,
+    ) -> None:
         """Start playing the autopilot on ``seeds`` in the background, at a low priority.
 
-        A forked process plays them (as :func:`replay_all` would) while the game goes on;
-        :meth:`get` takes its results, :meth:`cancel` stops it. Without fork, nothing.
+        A forked process plays them (as :func:`replay_all` would, in ``slots`` if given)
+        while the game goes on; :meth:`get` takes its results, :meth:`cancel` stops it.
+        Without fork, nothing.
         """
         variants = [
             Variant(seed, (), f"the autopilot on seed {seed}", quarterly=True)
@@ -209,7 +216,7 @@ class Played:
             if not self.known(scenario, Variant(seed, (), ""), measure)
         ]
         if variants and forking_allowed():
-            self.expect(_Ahead(scenario, variants, measure))
+            self.expect(_Ahead(scenario, variants, measure, slots))
 
     def cancel(self) -> None:
         """Stop every replay under way in the background."""
@@ -234,12 +241,18 @@ def _key(scenario: Scenario, variant: Variant, measure: Measure) -> tuple[str, i
 class _Ahead:
     """Autopilots played in the background by a forked process, results on a pipe."""
 
-    def __init__(self, scenario: Scenario, variants: list[Variant], measure: Measure) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        variants: list[Variant],
+        measure: Measure,
+        slots: Slots | None,
+    ) -> None:
         self.scenario, self.variants, self.measure = scenario, variants, measure
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:
-            _play_ahead(scenario, variants, measure, read_end, write_end)
+            _play_ahead(scenario, variants, measure, slots, read_end, write_end)
         with contextlib.suppress(OSError):
             os.setpgid(pid, pid)
         os.close(write_end)
@@ -279,14 +292,19 @@ def stop_group(pid: int, how: signal.Signals) -> None:
 
 
 def _play_ahead(
-    scenario: Scenario, variants: list[Variant], measure: Measure, unused: int, fd: int
+    scenario: Scenario,
+    variants: list[Variant],
+    measure: Measure,
+    slots: Slots | None,
+    unused: int,
+    fd: int,
 ) -> NoReturn:
     """In a forked child: play ``variants`` and write their results to ``fd``."""
     code = 1
     try:
         os.close(unused)
         in_background(stop=True)
-        data = pickle.dumps(_forked(scenario, variants, measure, None))
+        data = pickle.dumps(_forked(scenario, variants, measure, None, slots))
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
         code = 0
@@ -361,15 +379,22 @@ def _entry(variant: Variant, turn: int) -> Mapping[str, Any]:
 
 # ----------------------------------------------------------------------- forking
 def _forked(
-    scenario: Scenario, variants: list[Variant], measure: Measure, progress: Progress | None
+    scenario: Scenario,
+    variants: list[Variant],
+    measure: Measure,
+    progress: Progress | None,
+    shared: Slots | None = None,
 ) -> list[Result]:
-    """Every variant's result: a process per seed, forking a child where a variant departs."""
+    """Every variant's result: a process per seed, forking a child where a variant departs.
+
+    The processes play in ``shared`` slots if given, in slots of their own otherwise.
+    """
     by_seed: dict[int, list[int]] = {}
     for index, variant in enumerate(variants):
         by_seed.setdefault(variant.seed, []).append(index)
     inbox = _Inbox(variants, progress)
     read_end, write_end = os.pipe()
-    slots = Slots(os.cpu_count() or 1)
+    slots = shared or Slots(os.cpu_count() or 1)
     spines: dict[int, list[int]] = {}
     try:
         for members in by_seed.values():
@@ -404,7 +429,8 @@ def _forked(
         for fd in (read_end, write_end):
             if fd >= 0:
                 os.close(fd)
-        slots.close()
+        if shared is None:
+            slots.close()
     return inbox.results()
 
 

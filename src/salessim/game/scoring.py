@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -24,7 +25,15 @@ from typing import Any
 
 from salessim.game.along import play_along
 from salessim.game.players import autopilot, play
-from salessim.game.replays import PLAYED, QUARTER_FIGURES, Variant, lenient, replay_all
+from salessim.game.replays import (
+    PLAYED,
+    QUARTER_FIGURES,
+    Slots,
+    Variant,
+    forking_allowed,
+    lenient,
+    replay_all,
+)
 from salessim.game.session import GameSession
 from salessim.game.wording import decision_lines, joined
 from salessim.metrics.value import book_and_pipeline
@@ -361,12 +370,15 @@ def played_ahead(session: GameSession, *, seeds: int | None = None) -> Iterator[
     """
     count = session.scenario.game.luck_seeds if seeds is None else seeds
     others = luck_seeds(session.seed, count)
-    PLAYED.play_ahead(session.scenario, [session.seed, *others], measured)
-    play_along(session, others, measured, _parts)
+    slots = Slots(os.cpu_count() or 1) if forking_allowed() else None  # one per core, for all
+    PLAYED.play_ahead(session.scenario, [session.seed, *others], measured, slots)
+    play_along(session, others, measured, _parts, slots)
     try:
         yield
     finally:
         PLAYED.cancel()
+        if slots is not None:
+            slots.close()
 
 
 def measured(session: GameSession) -> dict[str, float]:
