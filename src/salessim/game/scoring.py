@@ -11,6 +11,10 @@ expense of the future does not pay.
 Luck against skill: the player's decisions are replayed on other seeds, where the same
 decisions meet different customers and luck. Decisions that no longer make sense there
 (firing a rep who is not on that team) are dropped.
+
+The replays are played by :mod:`salessim.game.replays`, each from the turn where it
+departs from the game (forked from a snapshot), and while a game is being played by
+:mod:`salessim.game.along`, a turn behind the player (:func:`played_ahead`).
 """
 
 from __future__ import annotations
