@@ -47,6 +47,7 @@ from salessim.cli.hang_up import (
     silence_lost_terminal,
     terminal_gone,
 )
+from salessim.game.along import keep_up
 from salessim.game.briefing import (
     LARGE_ROSTER,
     LOWER_IS_BETTER,
@@ -132,7 +133,9 @@ def play(
         f"Playing {session.name} (seed {session.seed}){marked}; "
         f"the game is saved to {save_path} after every turn.",
     )
-    with hang_ups_noted() as hang_up:
+    from salessim.game.scoring import played_ahead
+
+    with played_ahead(session), hang_ups_noted() as hang_up:
         menu = Menu(
             session,
             console,
@@ -234,6 +237,7 @@ def _play_until_stopped(
             if menu.decide() is Outcome.QUIT:
                 break
             _save(session, console, save_path)
+            keep_up(session)  # the debrief's replays follow the game
         if session.finished:
             _finish(session, console, save_path)
             return 0
@@ -323,7 +327,11 @@ def _stopped(session: GameSession, console: Console, save_path: Path, pending: b
 
 
 def _finish(session: GameSession, console: Console, save_path: Path) -> None:
-    """The end of the game: the final briefing, the debrief, and where the save is."""
+    """The end of the game: the final briefing, the debrief, and where the save is.
+
+    The debrief's replays fork from snapshots of the game where the system allows; the
+    pool of processes only runs them where it does not (its workers start on first use).
+    """
     from concurrent.futures import ProcessPoolExecutor
 
     from salessim.game.scoring import debrief
@@ -331,13 +339,13 @@ def _finish(session: GameSession, console: Console, save_path: Path) -> None:
     show_briefing(console, session.briefing())
     _say(
         console,
-        "Scoring: the autopilot on your seed, each turn left out, and your decisions on "
-        f"{session.scenario.game.luck_seeds} other seeds...",
+        "Scoring: the autopilot on your seed, your game with each decision left out, and "
+        f"your decisions on {session.scenario.game.luck_seeds} other seeds...",
     )
     with ProcessPoolExecutor() as pool, progress_bar("Debrief") as progress:
         found = debrief(session, executor=pool, progress=progress)
     lines = "\n".join(printable(line) for line in found.lines())
-    console.print(Panel(lines, title="Debrief", expand=False), markup=False)
+    console.print(Panel(lines, title="Debrief", expand=False), markup=False, highlight=False)
     _say(
         console,
         f"Game over after {session.turns} turns. The whole game is saved in {save_path}; "

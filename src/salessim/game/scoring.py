@@ -11,18 +11,33 @@ expense of the future does not pay.
 Luck against skill: the player's decisions are replayed on other seeds, where the same
 decisions meet different customers and luck. Decisions that no longer make sense there
 (firing a rep who is not on that team) are dropped.
+
+The replays are played by :mod:`salessim.game.replays`, each from the turn where it
+departs from the game (forked from a snapshot), and while a game is being played by
+:mod:`salessim.game.along`, a turn behind the player (:func:`played_ahead`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from salessim.game.decisions import Decisions, parse
+from salessim.game.along import play_along
 from salessim.game.players import autopilot, play
+from salessim.game.replays import (
+    PLAYED,
+    QUARTER_FIGURES,
+    Slots,
+    Variant,
+    forking_allowed,
+    lenient,
+    replay_all,
+)
 from salessim.game.session import GameSession
 from salessim.game.wording import decision_lines, joined
 from salessim.metrics.value import book_and_pipeline
@@ -30,6 +45,13 @@ from salessim.report.format import money
 from salessim.scenario.game import LOWER_IS_BETTER
 from salessim.scenario.schema import Scenario
 
+QUARTER_LABELS = {
+    "bookings_new_arr": "New ARR",
+    "churned_arr": "Churn",
+    "people_spend": "People spend",
+    "ending_arr": "Ending ARR",
+}
+TIE_POINTS = 1e-9  # margins closer than this are the same score
 MAX_POINTS_RATIO = 2.0  # an indicator earns at most twice its weight, at least nothing
 LUCK_SEED_BASE = 1_000_003  # other seeds: this plus the seed times a prime, never the seed
 
@@ -64,11 +86,11 @@ class Scorecard:
 
 @dataclass(frozen=True)
 class KeyDecision:
-    """A turn's decisions and how much the score would change without them."""
+    """A decision (or a turn's decisions) and how much the score would change without it."""
 
     turn: int
-    decisions: dict[str, Any]
-    impact: float  # the score minus the score with this turn's decisions left out
+    decisions: dict[str, Any]  # the turn's decisions, or the one left out of several
+    impact: float  # the score minus the score with these decisions left out
 
 
 @dataclass(frozen=True)
@@ -85,6 +107,68 @@ class Luck:
             return math.nan
         return sum(m < self.margin for m in self.margins) / len(self.margins)
 
+    @property
+    def tied(self) -> bool:
+        """Every other seed scored what this game did: luck could not tell them apart."""
+        return bool(self.margins) and all(abs(m - self.margin) <= TIE_POINTS for m in self.margins)
+
+    def verdict(self) -> str:
+        """What the other seeds say about luck, in words."""
+        if self.tied:
+            return "every seed scored the same, so luck made no difference"
+        worse = sum(m < self.margin - TIE_POINTS for m in self.margins)
+        equal = sum(abs(m - self.margin) <= TIE_POINTS for m in self.margins)
+        share = (worse + equal / 2) / len(self.margins)  # a tie counts half
+        if share > 0.75:
+            return "luck was on your side"
+        return "luck was against you" if share < 0.25 else "luck played little part"
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """One turn's figures in the player's game and the autopilot's (``QUARTER_FIGURES``)."""
+
+    turn: int
+    player: dict[str, float]
+    autopilot: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Profit:
+    """What the profit indicator is made of."""
+
+    revenue: float
+    people_spend: float
+    book: float  # the customer book left at the end, at ``book_years`` of its ARR
+    pipeline: float  # the open pipeline left at the end, at the game's win rate
+    total: float
+
+    @property
+    def other(self) -> float:
+        """Whatever else the profit counts (nothing unless the scoring says so)."""
+        return self.total - (self.revenue - self.people_spend + self.book + self.pipeline)
+
+    @classmethod
+    def of(cls, measures: Mapping[str, float]) -> Profit:
+        """The parts from :func:`measured`."""
+        return cls(
+            measures["revenue"],
+            measures["people_spend"],
+            measures["book_value"],
+            measures["pipeline_value"],
+            measures["profit"],
+        )
+
+    def words(self) -> str:
+        """The sum in words."""
+        said = (
+            f"{money(self.revenue)} revenue - {money(self.people_spend)} people spend + "
+            f"{money(self.book)} for the book + {money(self.pipeline)} for the pipeline"
+        )
+        if abs(self.other) > 0.5:
+            said += f" {'+' if self.other > 0 else '-'} {money(abs(self.other))} other"
+        return said
+
 
 @dataclass(frozen=True)
 class Debrief:
@@ -93,6 +177,8 @@ class Debrief:
     scorecard: Scorecard
     key_decisions: list[KeyDecision]
     luck: Luck | None
+    quarters: list[Quarter] = field(default_factory=list)
+    profit: tuple[Profit, Profit] | None = None  # the player's and the autopilot's
 
     def lines(self) -> list[str]:
         """The debrief as plain sentences."""
@@ -104,6 +190,11 @@ class Debrief:
                 f"{_show(line.indicator, line.autopilot)} on autopilot "
                 f"({line.gap:+.0%}), weight {line.weight:.0%}: {line.points:.1f} points."
             )
+        if self.profit is not None:
+            mine, autopilot = self.profit
+            said.append(f"Profit, yours: {mine.words()} = {money(mine.total)}.")
+            said.append(f"Profit, autopilot: {autopilot.words()} = {money(autopilot.total)}.")
+        said += self.quarter_lines()
         if self.key_decisions:
             said.append("The decisions that mattered most:")
             for key in self.key_decisions:
@@ -113,20 +204,34 @@ class Debrief:
                 )
         if self.luck is not None and self.luck.margins:
             share = self.luck.percentile
-            verdict = (
-                "luck was on your side"
-                if share > 0.75
-                else "luck was against you"
-                if share < 0.25
-                else "luck played little part"
-            )
             wins = sum(m > 0 for m in self.luck.margins)
+            against = "" if self.luck.tied else f"; this game did better than {share:.0%} of them"
             said.append(
                 f"On {len(self.luck.margins)} other seeds the same decisions beat the autopilot "
-                f"{wins} time{'' if wins == 1 else 's'}; this game did better than "
-                f"{share:.0%} of them: {verdict}."
+                f"{wins} time{'' if wins == 1 else 's'}{against}: {self.luck.verdict()}."
             )
         return said
+
+    def quarter_lines(self) -> list[str]:
+        """Turn by turn, the player's figures against the autopilot's, as aligned text."""
+        if not self.quarters:
+            return []
+        headings = ["Turn", *(QUARTER_LABELS[name] for name in QUARTER_FIGURES)]
+        rows = [headings]
+        for quarter in self.quarters:
+            rows.append(
+                [
+                    str(quarter.turn),
+                    *(
+                        f"{money(quarter.player[name])} / {money(quarter.autopilot[name])}"
+                        for name in QUARTER_FIGURES
+                    ),
+                ]
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(headings))]
+        table = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True))
+                 for row in rows]  # fmt: skip
+        return ["Turn by turn, yours / the autopilot's:", *(f"  {row}" for row in table)]
 
 
 def outcome(session: GameSession) -> dict[str, float]:
@@ -171,25 +276,6 @@ def scorecard(
     return Scorecard(lines)
 
 
-def lenient(session: GameSession, decisions: Mapping[str, Any]) -> Decisions:
-    """``decisions`` less what cannot apply in ``session`` now.
-
-    Reps who are not on this team are not fired or put on a plan; if the rest still
-    cannot apply (over budget, say), the hires go too, and failing that everything.
-    """
-    chosen = parse(decisions)
-    employed = {rep.id for rep in session.employed()}
-    kept = chosen.model_copy(
-        update={
-            "fire": [r for r in chosen.fire if r in employed],
-            "plan": [r for r in chosen.plan if r in employed and r not in chosen.fire],
-        }
-    )
-    if session.check(kept):
-        kept = kept.model_copy(update={"hire": []})
-    return Decisions() if session.check(kept) else kept
-
-
 def replay_leniently(
     scenario: Scenario, seed: int, log: Sequence[Mapping[str, Any]]
 ) -> GameSession:
@@ -212,41 +298,103 @@ def debrief(
 ) -> Debrief:
     """Score a finished game, find its key decisions and check its luck.
 
+    Each variant (the autopilot, the game with one turn or one decision left out, the
+    decisions on other seeds) is replayed from the turn where it departs from the game
+    (:mod:`salessim.game.replays`), in parallel where the machine allows.
+
     Args:
         session: a finished game.
         seeds: other seeds to replay the decisions on (the scenario's ``luck_seeds``).
-        executor: runs the replays in parallel (serially without one).
-        progress: called with (replays done, replays to do).
+        executor: runs the replays in parallel where they cannot be forked from
+            snapshots (they are replayed serially from the start without one).
+        progress: called with (replays done, replays to do) as each replay finishes.
+
+    Raises:
+        ValueError: the game is not over.
+        ReplayError: a replay failed or its process died (the message names it).
     """
     if not session.finished:
         raise ValueError(f"the game is not over: {session.turn} of {session.turns} turns played")
-    scenario, seed, log = session.scenario, session.seed, list(session.log)
+    scenario, seed = session.scenario, session.seed
+    log = tuple(session.log)
+    empty: tuple[Mapping[str, Any], ...] = tuple({} for _ in log)
     count = scenario.game.luck_seeds if seeds is None else seeds
-    others = [LUCK_SEED_BASE + seed * 7919 + i for i in range(count)]
-    turns = [t for t, decisions in enumerate(log) if decisions]
-    jobs: list[tuple[Scenario, int, Sequence[Mapping[str, Any]], bool]] = [
-        (scenario, seed, [], True),  # the autopilot on this seed
-        *[(scenario, seed, _without(log, t), False) for t in turns],
-        *[(scenario, s, log, False) for s in others],
-        *[(scenario, s, [], True) for s in others],
+    others = luck_seeds(seed, count)
+    left_out = [(t, part) for t, decisions in enumerate(log) for part in _parts(decisions)]
+    variants = [
+        Variant(seed, log, "your game", quarterly=True),
+        Variant(seed, empty, f"the autopilot on seed {seed}", quarterly=True),
+        *[
+            Variant(seed, _without(log, t, part), f"your game without {_named(t, part, log)}")
+            for t, part in left_out
+        ],
+        *[Variant(s, log, f"your decisions on seed {s}") for s in others],
+        *[Variant(s, empty, f"the autopilot on seed {s}") for s in others],
     ]
-    results = list(_map(_outcome_of, jobs, executor, progress))
+    results = replay_all(scenario, variants, measured, executor=executor, progress=progress)
     weights = scenario.game.scoring
-    mine = outcome(session)
-    card = scorecard(mine, results[0], weights)
-    base = results[0]
+    mine, base = measured(session), results[1].outcome
+    card = scorecard(mine, base, weights)
     key = [
-        KeyDecision(t + 1, log[t], card.total - scorecard(result, base, weights).total)
-        for t, result in zip(turns, results[1 : 1 + len(turns)], strict=True)
+        KeyDecision(t + 1, part, card.total - scorecard(result.outcome, base, weights).total)
+        for (t, part), result in zip(left_out, results[2 : 2 + len(left_out)], strict=True)
     ]
     key.sort(key=lambda k: -abs(k.impact))
-    played = results[1 + len(turns) : 1 + len(turns) + count]
-    yardsticks = results[1 + len(turns) + count :]
+    played = results[2 + len(left_out) : 2 + len(left_out) + count]
+    yardsticks = results[2 + len(left_out) + count :]
     margins = [
-        scorecard(p, y, weights).total - 100 for p, y in zip(played, yardsticks, strict=True)
+        scorecard(p.outcome, y.outcome, weights).total - 100
+        for p, y in zip(played, yardsticks, strict=True)
     ]
     luck = Luck(margins, card.total - 100) if count else None
-    return Debrief(card, key[:3], luck)
+    quarters = [
+        Quarter(turn, player, autopilot)
+        for turn, (player, autopilot) in enumerate(
+            zip(results[0].quarters, results[1].quarters, strict=True), start=1
+        )
+    ]
+    profit = (Profit.of(mine), Profit.of(base))
+    return Debrief(card, key[:3], luck, quarters, profit)
+
+
+def luck_seeds(seed: int, count: int) -> list[int]:
+    """The other seeds a game on ``seed`` is replayed on: never the seed itself."""
+    return [LUCK_SEED_BASE + seed * 7919 + i for i in range(count)]
+
+
+@contextlib.contextmanager
+def played_ahead(session: GameSession, *, seeds: int | None = None) -> Iterator[None]:
+    """While the game is played, play what its debrief will replay, in the background.
+
+    The autopilots depend on no decision: they are played at once. The player's decisions
+    on the luck seeds, and the game with each decision left out, are played a turn at a
+    time as the game is (:func:`salessim.game.along.keep_up` feeds them each turn). The
+    debrief at the end takes what they played (waiting if need be). Leaving the block
+    stops whatever is still being played.
+    """
+    count = session.scenario.game.luck_seeds if seeds is None else seeds
+    others = luck_seeds(session.seed, count)
+    slots = Slots(os.cpu_count() or 1) if forking_allowed() else None  # one per core, for all
+    PLAYED.play_ahead(session.scenario, [session.seed, *others], measured, slots)
+    play_along(session, others, measured, _parts, slots)
+    try:
+        yield
+    finally:
+        PLAYED.cancel()
+        if slots is not None:
+            slots.close()
+
+
+def measured(session: GameSession) -> dict[str, float]:
+    """:func:`outcome`, with what the book and the pipeline left at the end are worth."""
+    view = session.sim.view()
+    pipeline = sum(stage.value for stage in view.pipeline)
+    years = session.scenario.game.book_years
+    return {
+        **outcome(session),
+        "book_value": book_and_pipeline(view.arr, 0.0, 0.0, years),
+        "pipeline_value": book_and_pipeline(0.0, pipeline, _win_rate(session), years),
+    }
 
 
 def summary(decisions: Mapping[str, Any]) -> str:
@@ -257,31 +405,26 @@ def summary(decisions: Mapping[str, Any]) -> str:
     return joined(decision_lines(decisions, grouped=True)) or "no change"
 
 
-def _outcome_of(job: tuple[Scenario, int, Sequence[Mapping[str, Any]], bool]) -> dict[str, float]:
-    scenario, seed, log, yardstick = job
-    session = GameSession(scenario, seed)
-    if yardstick:
-        play(session, autopilot)
-    else:
-        session = replay_leniently(scenario, seed, log)
-    return outcome(session)
+def _parts(decisions: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A turn's decisions to leave out one at a time: the whole turn if it held one."""
+    if len(decisions) <= 1:
+        return [dict(decisions)] if decisions else []
+    return [{name: value} for name, value in decisions.items()]
 
 
-def _map(
-    fn: Callable[[Any], dict[str, float]],
-    jobs: list[Any],
-    executor: Executor | None,
-    progress: Callable[[int, int], None] | None,
-) -> Iterable[dict[str, float]]:
-    mapped = executor.map(fn, jobs) if executor is not None else map(fn, jobs)
-    for done, result in enumerate(mapped, start=1):
-        if progress is not None:
-            progress(done, len(jobs))
-        yield result
+def _without(
+    log: Sequence[Mapping[str, Any]], turn: int, part: Mapping[str, Any]
+) -> tuple[Mapping[str, Any], ...]:
+    """``log`` with ``part`` of ``turn``'s decisions left out."""
+    return tuple(
+        {k: v for k, v in decisions.items() if k not in part} if t == turn else decisions
+        for t, decisions in enumerate(log)
+    )
 
 
-def _without(log: Sequence[Mapping[str, Any]], turn: int) -> list[Mapping[str, Any]]:
-    return [{} if t == turn else decisions for t, decisions in enumerate(log)]
+def _named(turn: int, part: Mapping[str, Any], log: Sequence[Mapping[str, Any]]) -> str:
+    whole = len(part) == len(log[turn])
+    return f"turn {turn + 1}" if whole else f"turn {turn + 1}'s {', '.join(part)}"
 
 
 def _gap(name: str, value: float, yardstick: float) -> float:
