@@ -21,14 +21,15 @@ from tests.support import PAID, busy_player
 
 
 def test_points_by_hand():
-    """Weights 3:1. Profit 10% over the autopilot: 75 x 1.1; attrition 20% worse: 25 x 0.8."""
+    """Weights 3:1. Gaps over the mean of the two: profit +10/105, attrition -0.02/0.11."""
     card = scorecard(
         {"profit": 110.0, "regretted_attrition": 0.12},
         {"profit": 100.0, "regretted_attrition": 0.10},
         {"profit": 3.0, "regretted_attrition": 1.0},
     )
-    assert [round(line.points, 9) for line in card.lines] == [82.5, 20.0]
-    assert card.total == pytest.approx(102.5)
+    profit, attrition = 75 * (1 + 10 / 105), 25 * (1 - 0.02 / 0.11)
+    assert [line.points for line in card.lines] == pytest.approx([profit, attrition])
+    assert card.total == pytest.approx(profit + attrition)
 
 
 def test_points_are_clipped_to_twice_the_weight_and_never_negative():

@@ -52,6 +52,7 @@ QUARTER_LABELS = {
     "ending_arr": "Ending ARR",
 }
 TIE_POINTS = 1e-9  # margins closer than this are the same score
+OVERSPEND_POINTS = 2.0  # points lost per 1% of the game's budgets overspent
 MAX_POINTS_RATIO = 2.0  # an indicator earns at most twice its weight, at least nothing
 LUCK_SEED_BASE = 1_000_003  # other seeds: this plus the seed times a prime, never the seed
 
@@ -77,11 +78,12 @@ class Scorecard:
     """Points per indicator; the autopilot scores 100."""
 
     lines: list[Line]
+    penalty: float = 0.0  # points lost for spending over budget beyond the autopilot
 
     @property
     def total(self) -> float:
-        """The score."""
-        return sum(line.points for line in self.lines)
+        """The score: the indicators' points less the penalty."""
+        return sum(line.points for line in self.lines) - self.penalty
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,8 @@ class Debrief:
                 f"{_show(line.indicator, line.autopilot)} on autopilot "
                 f"({line.gap:+.0%}), weight {line.weight:.0%}: {line.points:.1f} points."
             )
+        if card.penalty > 0:
+            said.append(f"Over budget: -{card.penalty:.1f} points.")
         if self.profit is not None:
             mine, autopilot = self.profit
             said.append(f"Profit, yours: {mine.words()} = {money(mine.total)}.")
@@ -260,20 +264,26 @@ def outcome(session: GameSession) -> dict[str, float]:
         "bookings_new_arr": totals["bookings_new_arr"],
         "bookings_expansion_arr": totals["bookings_expansion_arr"],
         "churned_arr": totals["churned_arr"],
+        "overspend": session.spend.overspend_share(),
     }
 
 
 def scorecard(
     player: Mapping[str, float], yardstick: Mapping[str, float], weights: Mapping[str, float]
 ) -> Scorecard:
-    """Points per weighted indicator: 100 x weight x (1 + gap), clipped to [0, 2 x weight]."""
+    """Points per weighted indicator: 100 x weight x (1 + gap), clipped to [0, 2 x weight].
+
+    Spending over budget costs ``OVERSPEND_POINTS`` points per 1% of the game's budgets
+    overspent beyond what the autopilot overspent.
+    """
     total = sum(weights.values())
     lines = []
     for name, weight in weights.items():
         share = weight / total
         ratio = min(MAX_POINTS_RATIO, max(0.0, 1 + _gap(name, player[name], yardstick[name])))
         lines.append(Line(name, share, player[name], yardstick[name], 100 * share * ratio))
-    return Scorecard(lines)
+    over = player.get("overspend", 0.0) - yardstick.get("overspend", 0.0)
+    return Scorecard(lines, OVERSPEND_POINTS * 100 * max(0.0, over))
 
 
 def replay_leniently(
@@ -428,9 +438,14 @@ def _named(turn: int, part: Mapping[str, Any], log: Sequence[Mapping[str, Any]])
 
 
 def _gap(name: str, value: float, yardstick: float) -> float:
+    """The difference over the mean size of the two, signed so that positive is better.
+
+    Symmetric, so luck that moves a small figure (a regretted exit or none) scores as
+    much against the player as for it: 0 against 0.3 is +2, and 0.3 against 0 is -2.
+    """
     if not (math.isfinite(value) and math.isfinite(yardstick)):
         return 0.0
-    scale = abs(yardstick) or 1.0
+    scale = (abs(value) + abs(yardstick)) / 2 or 1.0
     gap = (value - yardstick) / scale
     return -gap if name in LOWER_IS_BETTER else gap
 
