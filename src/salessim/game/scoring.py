@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salessim.game.decisions import Decisions, parse
+from salessim.game.forecasting import accuracy
 from salessim.game.players import autopilot, play
 from salessim.game.session import GameSession
 from salessim.game.wording import decision_lines, joined
@@ -155,6 +156,7 @@ def outcome(session: GameSession) -> dict[str, float]:
         "bookings_new_arr": totals["bookings_new_arr"],
         "bookings_expansion_arr": totals["bookings_expansion_arr"],
         "churned_arr": totals["churned_arr"],
+        "forecast_accuracy": accuracy(session.briefer.forecasts),
     }
 
 
@@ -312,6 +314,6 @@ def _label(name: str) -> str:
 def _show(name: str, value: float) -> str:
     if name == "team_health":
         return f"{value:.2f}"
-    if name in ("nrr", "regretted_attrition"):
+    if name in ("nrr", "regretted_attrition", "forecast_accuracy"):
         return f"{value:.1%}"
     return money(value)
