@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from salessim.metrics.eventlog import EventLog
+from salessim.metrics.forecast import by_quarter
+from salessim.metrics.forecast import priors as forecast_priors
 from salessim.metrics.kpis import ability_by_year, compute, price_by_week
 from salessim.metrics.record import Record
 from salessim.metrics.recorder import Recorder
@@ -41,6 +43,15 @@ class RunResult:
     def weekly_new_arr(self) -> Sequence[float]:
         """New ARR booked in each week of the measured period."""
         return self.record.weekly_new_arr
+
+    @property
+    def forecast_by_quarter(self) -> list[dict[str, float | str]]:
+        """The pipeline forecast of each whole quarter measured, made at its start, and actual.
+
+        Rows: ``quarter``, ``new_arr_forecast``, ``new_arr_actual``, ``churn_forecast``,
+        ``churn_actual`` (``salessim.metrics.forecast``).
+        """
+        return by_quarter(self.record)
 
     @property
     def ability_by_year(self) -> list[dict[str, float]]:
@@ -80,6 +91,9 @@ class Recording:
             [s.name for s in stages],
             [s.role.value for s in stages],
             lambda day: sim.calendar.period(day, 3)[0],
+            quarter_of=lambda day: sim.calendar.period(day, 3),
+            renewals_due=sim.renewals_due,
+            priors=forecast_priors(sim.scenario),
         )
         segments = list(sim.scenario.market.segments)
         self.event_log = EventLog(sim.bus, segments) if events else None

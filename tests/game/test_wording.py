@@ -24,6 +24,7 @@ ONE_OF_EACH = {
     "pay_raise": {12: 1.1},
     "contest": {"role": "ae", "prizes": [5000, 2000]},
     "plan_terms": {"ae_capped.components.0.commission.cap": 2.5},
+    "forecast": {"new_arr": 4_000_000, "churn": 600_000},
 }
 WORDS = {
     "hire": "hire 2 AEs at 1.1 times market pay",
@@ -42,6 +43,7 @@ WORDS = {
     "pay_raise": "raise rep 12 to 1.1x market pay",
     "contest": "a contest for AEs over the next quarter: 2 prizes ($5.0k, $2.0k)",
     "plan_terms": "set plan term ae_capped.components.0.commission.cap to 2.5 from the next period",
+    "forecast": "forecast $4.0M new ARR and $600k churn next quarter",
 }
 
 

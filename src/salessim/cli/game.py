@@ -389,6 +389,7 @@ def briefing_view(briefing: Briefing) -> Group:
         _requisitions(briefing),
         pipeline_table(briefing),
         _budget(briefing),
+        forecast_view(briefing),
         _pay_plans(briefing),
         _policies(briefing),
     )
@@ -613,6 +614,33 @@ def _budget(briefing: Briefing) -> Text:
     if budget.overspent > 0:
         line.append(f" · last turn OVER BUDGET by {money(budget.overspent)}", style="bold red")
     return line
+
+
+def forecast_view(briefing: Briefing) -> Text:
+    """The guide to next quarter's forecast, and last quarter's forecast against what happened."""
+    lines = []
+    last = briefing.forecast_last
+    if last is not None and last.actual is not None:
+        whose = "you forecast" if last.own else "the forecast (the guide's) was"
+        new_arr = _against(last.committed.new_arr, last.actual.new_arr, "new ARR", "booked")
+        churn = _against(last.committed.churn, last.actual.churn, "churn", "lost")
+        lines.append(f"Last quarter {whose} {new_arr} and {churn}")
+    guide = briefing.forecast_guide
+    if guide is not None:
+        lines.append(
+            f"Guide for next quarter (pipeline forecast): {money(guide.new_arr)} new ARR, "
+            f"{money(guide.churn)} churn"
+        )
+    return Text("\n".join(lines) + "\n") if lines else Text("")
+
+
+def _against(forecast: float, actual: float, what: str, verb: str) -> str:
+    """``$3.0M new ARR (booked $3.4M, 12% under)``: a forecast against what happened."""
+    said = f"{money(forecast)} {what} ({verb} {money(actual)}"
+    if actual > 0 and forecast != actual:
+        miss = forecast / actual - 1
+        return f"{said}, {abs(miss):.0%} {'over' if miss > 0 else 'under'})"
+    return said + ")"
 
 
 def _pay_plans(briefing: Briefing) -> Text:

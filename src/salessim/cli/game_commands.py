@@ -25,8 +25,9 @@ from salessim.cli.game_prompts import (
 from salessim.game.briefing import month_words, pricing_words, quota_words
 from salessim.game.session import GameSession
 from salessim.game.wording import ROLE_RAISES
-from salessim.report.format import role_label
+from salessim.report.format import money, role_label
 from salessim.scenario.base import WORKING_ROLES, Role
+from salessim.scenario.limits import MAX_MONEY
 from salessim.scenario.people import Backfill, CoachingFocus
 from salessim.scenario.plans import term_at
 from salessim.scenario.policies import Routing
@@ -381,3 +382,25 @@ def pricing(menu: DecisionMenu) -> None:
         menu.record("pricing", decided)
     elif not decided:
         menu.say("Nothing changed: the price policy stays as it is.")
+
+
+def forecast(menu: DecisionMenu) -> None:
+    """Next quarter's forecast: new ARR, then churn; the pipeline forecast is the guide.
+
+    The forecast is committed with the turn: once the turn is played it cannot change.
+    """
+    guide = menu.session.briefing().forecast_guide
+    if guide is None:
+        menu.say("The game is over: there is no quarter left to forecast.")
+        return
+    menu.say(
+        f"The pipeline forecast (the guide): {money(guide.new_arr)} new ARR, "
+        f"{money(guide.churn)} churn. Without a forecast of your own, the guide is yours."
+    )
+    new_arr = menu.ask("New ARR next quarter (4M, 850k...): ", amount(0, MAX_MONEY))
+    if new_arr is None:
+        return
+    churn = menu.ask("ARR lost to churn next quarter: ", amount(0, MAX_MONEY))
+    if churn is None:
+        return
+    menu.record("forecast", {"new_arr": new_arr, "churn": churn})

@@ -240,6 +240,12 @@ COMMANDS = [
     Command(
         "=", "terms", "edit a plan term the scenario allows, from the next period", commands.terms
     ),
+    Command(
+        "#",
+        "forecast",
+        "commit next quarter's new ARR and churn (without one, the guide's)",
+        commands.forecast,
+    ),
     Command("d", "decisions", "show this turn's decisions so far", _show),
     Command("u", "undo", "undo the last decision", _undo),
     Command("x", "clear", "clear this turn's decisions", _clear),
@@ -252,9 +258,10 @@ BY_NAME = {name: command for command in COMMANDS for name in (command.key, comma
 
 
 def menu_line() -> str:
-    """The commands on three short lines: people, policies, the turn."""
+    """The commands on four short lines: people, policies, pay and forecast, the turn."""
     entries = [f"{command.key} {command.word}" for command in COMMANDS]
-    return "\n".join(" · ".join(entries[a:b]) for a, b in ((0, 6), (6, 12), (12, None)))
+    lines = ((0, 6), (6, 12), (12, 16), (16, None))
+    return "\n".join(" · ".join(entries[a:b]) for a, b in lines)
 
 
 # ----------------------------------------------------------------------------- describing

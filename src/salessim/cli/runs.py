@@ -45,7 +45,7 @@ def run(
     out: Annotated[
         Path | None,
         typer.Option(
-            help="Write kpis.json, timeseries.csv and plots to this directory.",
+            help="Write kpis.json, timeseries.csv, forecast.csv and plots to this directory.",
             callback=path_option,
         ),
     ] = None,
@@ -62,6 +62,7 @@ def run(
     from salessim.report.tables import (
         kpis_json,
         summary_table,
+        write_forecast_csv,
         write_kpis_json,
         write_timeseries_csv,
     )
@@ -76,6 +77,7 @@ def run(
             written = _write_outputs(result, out, events)
             write_kpis_json(result, out / "kpis.json")
             write_timeseries_csv(result, out / "timeseries.csv")
+            write_forecast_csv(result, out / "forecast.csv")
         except OSError as error:
             raise cannot_write("--out", out, error) from None
     if as_json:
@@ -86,7 +88,7 @@ def run(
     shown = path if scenario is not None and Path(scenario).exists() else f"{path.stem} (bundled)"
     console.print(f"[dim]scenario {escape(str(shown))} · seed {seed}[/dim]", highlight=False)
     if out is not None:
-        console.print(f"Wrote {len(written) + 2} files to {out}/")
+        console.print(f"Wrote {len(written) + 3} files to {out}/")
 
 
 def _write_outputs(result: RunResult, out: Path, events: bool) -> list[Path]:

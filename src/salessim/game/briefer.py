@@ -10,6 +10,7 @@ into noisy rumours (the game's own stream, one draw per rep in roster order) and
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 from salessim.game.briefing import (
@@ -24,9 +25,12 @@ from salessim.game.briefing import (
 )
 from salessim.game.causes import Pulse, explain
 from salessim.game.decisions import Decisions
+from salessim.game.decisions import Forecast as CommittedForecast
 from salessim.game.events import Script
+from salessim.game.forecasting import ForecastCheck, guide
 from salessim.game.narrative import TurnEvents, tell
 from salessim.game.spend import PeopleSpend
+from salessim.metrics.forecast import Forecast
 from salessim.model.engine import Simulation
 from salessim.model.streams import Streams
 from salessim.model.view import OrgView, RepView
@@ -83,6 +87,8 @@ class Briefer:
         self._pulse: Pulse | None = None  # last turn's, to explain this turn's moves
         self._quotas = quotas_in_force(sim.scenario)
         self._won_mark = self._won()  # list value and ARR of the deals won so far
+        self.forecasts: list[ForecastCheck] = []  # each played turn's, and the next one's
+        self._guide: Forecast | None = None  # the pipeline forecast of the next turn
 
     def brief(self, *, opening: bool, played: int) -> Briefing:
         """The briefing after ``played`` turns (``opening``: before the first)."""
@@ -120,6 +126,10 @@ class Briefer:
             self._pulse = pulse
         self._arr_mark = view.arr
         self._previous = figures
+        if not opening and self.forecasts:
+            actual = Forecast(figures["bookings_new_arr"], figures["churned_arr"])
+            self.forecasts[-1] = replace(self.forecasts[-1], actual=actual)
+        self._guide = None if finished else guide(self.recording, self._turn_end(now))
         employed = view.roster
         employed_ids = {rep.id for rep in employed}
         return Briefing(
@@ -148,6 +158,8 @@ class Briefer:
             leads_gone_cold=None
             if opening
             else round(sum(float(row["leads_gone_cold"]) for row in rows)),
+            forecast_guide=self._guide,
+            forecast_last=None if opening or not self.forecasts else self.forecasts[-1],
         )
 
     def _won(self) -> tuple[float, float]:
@@ -160,6 +172,19 @@ class Briefer:
         self._won_mark = (list_now, arr_now)
         sold = list_now - list_before
         return (arr_now - arr_before) / sold if sold > 0 else math.nan
+
+    def commit_forecast(self, committed: CommittedForecast | None) -> None:
+        """Keep the player's forecast of the turn about to be played (None: the guide)."""
+        assert self._guide is not None, "no turn left to forecast"
+        own = committed is not None
+        chosen = Forecast(committed.new_arr, committed.churn) if committed else self._guide
+        self.forecasts.append(ForecastCheck(self._guide, chosen, own))
+
+    def _turn_end(self, now: float) -> float:
+        """The day the turn starting now ends: its last month's end."""
+        calendar, rules = self.sim.calendar, self.sim.scenario.game
+        months = max(1, round(rules.turn / DAYS_PER_MONTH))
+        return calendar.month_start(calendar.month_index(now) + months)
 
     def _exercise(self) -> Exercise:
         """The opening screen's text: the scenario's ``game.briefing``, or its ``meta``."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from salessim.game.forecasting import ForecastCheck
+from salessim.metrics.forecast import Forecast
 from salessim.report.format import count, label, money, percent, role_label
 from salessim.scenario.base import WORKING_ROLES, Role
 from salessim.scenario.measures import COUNT_MEASURES
@@ -110,6 +112,8 @@ class Briefing:
     finished: bool = False
     exercise: Exercise | None = None  # on the opening briefing only
     leads_gone_cold: int | None = None  # in the turn just played (None: before the first)
+    forecast_guide: Forecast | None = None  # the pipeline forecast of the next turn
+    forecast_last: ForecastCheck | None = None  # last turn's forecast against what happened
 
     def indicator(self, name: str) -> Indicator:
         """The indicator called ``name``.

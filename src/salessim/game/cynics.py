@@ -89,6 +89,32 @@ def fire_before_the_end(scenario: Scenario) -> Player:
     return play
 
 
+NOTHING = {"new_arr": 0, "churn": 0}  # a forecast of nothing
+
+
+def forecast_nothing(scenario: Scenario) -> Player:
+    """Forecast no new ARR and no churn every turn, and run the team as the autopilot does."""
+
+    def play(briefing: Briefing) -> Mapping[str, Any]:
+        return {} if briefing.finished else {"forecast": NOTHING}
+
+    return play
+
+
+def forecast_nothing_and_book_nothing(scenario: Scenario) -> Player:
+    """Forecast nothing, then make it come true: let every AE go at once and never replace them."""
+
+    def play(briefing: Briefing) -> Mapping[str, Any]:
+        if briefing.finished:
+            return {}
+        if briefing.turn != 1:
+            return {"forecast": NOTHING}
+        aes = [row.rep for row in briefing.roster if row.role.value == "ae"]
+        return {"fire": aes, "backfill": "freeze", "forecast": NOTHING}
+
+    return play
+
+
 CYNICS: dict[str, Callable[[Scenario], Player]] = {
     "impossible_quotas": impossible_quotas,
     "maximal_recognition": maximal_recognition,
@@ -96,5 +122,7 @@ CYNICS: dict[str, Callable[[Scenario], Player]] = {
     "hire_to_the_budget": hire_to_the_budget,
     "freeze_backfills": freeze_backfills,
     "fire_before_the_end": fire_before_the_end,
+    "forecast_nothing": forecast_nothing,
+    "forecast_nothing_and_book_nothing": forecast_nothing_and_book_nothing,
 }
 """Every cynical strategy, by name."""

@@ -75,6 +75,13 @@ class Pricing(Frozen):
     )
 
 
+class Forecast(Frozen):
+    """The player's forecast of the next quarter, committed before it is played."""
+
+    new_arr: Money = Field(description="New ARR the quarter will book.")
+    churn: Money = Field(description="ARR the quarter will lose to churn.")
+
+
 class Decisions(Frozen):
     """One turn's decisions; every field may be left out."""
 
@@ -110,6 +117,9 @@ class Decisions(Frozen):
         default_factory=dict,
         description="Plan terms to edit (paths the scenario's game.plan_bounds allows), "
         "from the next pay period.",
+    )
+    forecast: Forecast | None = Field(
+        default=None, description="Next quarter's new ARR and churn; none: the guide's."
     )
 
     @property

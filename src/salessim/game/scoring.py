@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salessim.game.along import play_along
+from salessim.game.forecasting import accuracy
 from salessim.game.players import autopilot, play
 from salessim.game.replays import (
     PLAYED,
@@ -265,6 +266,7 @@ def outcome(session: GameSession) -> dict[str, float]:
         "bookings_expansion_arr": totals["bookings_expansion_arr"],
         "churned_arr": totals["churned_arr"],
         "overspend": session.spend.overspend_share(),
+        "forecast_accuracy": accuracy(session.briefer.forecasts),
     }
 
 
@@ -470,6 +472,6 @@ def _label(name: str) -> str:
 def _show(name: str, value: float) -> str:
     if name == "team_health":
         return f"{value:.2f}"
-    if name in ("nrr", "regretted_attrition"):
+    if name in ("nrr", "regretted_attrition", "forecast_accuracy"):
         return f"{value:.1%}"
     return money(value)

@@ -144,6 +144,7 @@ class GameSession:
             raise DecisionError(problems)
         self.events.decided(chosen.fire, chosen.plan)  # the story tells them as the player's
         self.spend.commit(chosen, self.employed(), self.script.budget)
+        self.briefer.commit_forecast(chosen.forecast)  # before the turn: it cannot be edited
         self._apply(chosen)
         self.log.append(chosen.model_dump(mode="json", exclude_defaults=True))
         self.sim.run_until(self._boundary(self.turn))

@@ -2,9 +2,10 @@
 
 Every kind of decision has a line (hires, exits, plans, coaching, training, recognition,
 routing, backfill, pay plans, quotas, segment focus, price policy, pay raises, contests,
-plan terms), and settings are worded as a manager would say them: ``no training``, not
-``training every 0 months``. A raise given to a whole role in the menu (``ROLE_RAISES``, which the
-session never sees: the menu turns it into per-rep ``pay_raise`` decisions) is one line.
+plan terms, the forecast), and settings are worded as a manager would say them: ``no
+training``, not ``training every 0 months``. A raise given to a whole role in the menu
+(``ROLE_RAISES``, which the session never sees: the menu turns it into per-rep
+``pay_raise`` decisions) is one line.
 """
 
 from __future__ import annotations
@@ -69,7 +70,17 @@ def decision_lines(decisions: Decisions | Mapping[str, Any], *, grouped: bool = 
         lines.append(_contest(decisions["contest"]))
     for path, value in decisions.get("plan_terms", {}).items():
         lines.append(f"set plan term {path} to {value:g} from the next period")
+    if decisions.get("forecast") is not None:
+        lines.append(forecast_words(decisions["forecast"]))
     return lines
+
+
+def forecast_words(forecast: Mapping[str, Any]) -> str:
+    """A committed forecast in words: ``forecast $4.0M new ARR and $600k churn next quarter``."""
+    return (
+        f"forecast {money(forecast['new_arr'])} new ARR and {money(forecast['churn'])} "
+        "churn next quarter"
+    )
 
 
 def training_words(months: float) -> str:

@@ -124,6 +124,8 @@ KINDS: dict[str, tuple[Unit, Better]] = {
     "revenue": (U.MONEY, B.HIGHER),
     "people_spend": (U.MONEY, B.LOWER),
     "contribution": (U.MONEY, B.HIGHER),
+    "forecast_error_new_arr": (U.SHARE, B.LOWER),
+    "forecast_error_churn": (U.SHARE, B.LOWER),
 }
 """Unit and direction of every KPI by name; ``stage_conversion_<stage>`` is a share, higher."""
 STAGE_CONVERSION = "stage_conversion_"

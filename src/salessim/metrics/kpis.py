@@ -14,6 +14,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from salessim.metrics.forecast import FORECAST_KPIS, forecast_kpis
 from salessim.metrics.people import EXIT_KINDS
 from salessim.metrics.record import PayRecord, PeopleRecord, Record
 from salessim.metrics.value import book_and_pipeline
@@ -155,6 +156,7 @@ KPI_DEFINITIONS: dict[str, str] = {
     "revenue": "Revenue earned in the measured period: ARR over time (a straight line between "
     "month ends) times the years it covers.",
     "people_spend": "comp_cost + hiring, exit, training and recognition costs (NaN without plans).",
+    **FORECAST_KPIS,
     "contribution": "revenue - people_spend + the book and open pipeline left at the end, "
     "valued as the game values them: ending_arr x game.book_years + the value of every open "
     "lead and deal x win_rate (NaN without plans).",
@@ -262,6 +264,7 @@ def compute(record: Record, *, book_years: float = 1.0) -> dict[str, float]:
     kpis.update(_people(r))
     kpis.update(_pay(r))
     kpis.update(_money(r, kpis, book_years))
+    kpis.update(forecast_kpis(r))
     return kpis
 
 

@@ -133,6 +133,42 @@ class PayRecord:
 
 
 @dataclass
+class ForecastMark:
+    """What the pipeline forecast of a quarter reads, on the day it is made.
+
+    Counters (``stage_done``, ``won``, ``renewed_arr``...) run from the start of
+    measuring, so the history up to the mark is the run so far.
+    """
+
+    day: float
+    until: float  # the end of the quarter forecast
+    quarter: str  # its label, e.g. ``2027Q3``
+    whole: bool  # made on the quarter's first day: a whole quarter is forecast
+    stage_value: list[float]  # open leads and deals by stage, list value
+    stage_done: list[int]
+    won: int
+    won_value: float  # list value of the deals won
+    won_arr: float  # their ARR, after discounts
+    cycle_days: float  # summed over the wins with an opportunity date
+    cycled: int
+    renewals_due_arr: float  # ARR of the accounts due to renew by ``until``
+    renewed_arr: float  # ARR that came up for renewal (renewed or churned)
+    churned_arr: float
+    bookings_new_arr: float
+    book_arr: float
+    accounts: int
+
+
+@dataclass
+class ForecastPriors:
+    """The scenario's own rates, which a forecast leans on before the run has history."""
+
+    win_from_stage: list[float]  # the chance a lead at each stage is won, configured
+    cycle_days: float  # days from opportunity to a win, without queues
+    churn_rate: float  # the chance an account churns at renewal, at full attention
+
+
+@dataclass
 class Record:
     """Everything measured in one run."""
 
@@ -171,6 +207,9 @@ class Record:
     quarter_ends: list[tuple[float, str]] = field(default_factory=list)
     people: PeopleRecord = field(default_factory=PeopleRecord)
     pay: PayRecord = field(default_factory=PayRecord)
+    renewed_arr: float = 0.0  # ARR that came up for renewal, renewed or churned
+    forecast_priors: ForecastPriors | None = None
+    forecast_marks: list[ForecastMark] = field(default_factory=list)
 
     def add_month(self, row: dict[str, float | str]) -> None:
         """Append one month's row to the monthly columns."""

@@ -19,7 +19,14 @@ from collections.abc import Callable
 from salessim.metrics.cohort import Cohort
 from salessim.metrics.pay import PayRecorder
 from salessim.metrics.people import PeopleRecorder
-from salessim.metrics.record import WEEKS_A_QUARTER, CohortYear, Record, RoleQueue
+from salessim.metrics.record import (
+    WEEKS_A_QUARTER,
+    CohortYear,
+    ForecastMark,
+    ForecastPriors,
+    Record,
+    RoleQueue,
+)
 from salessim.model.events import (
     AccountChurned,
     AccountOpened,
@@ -45,6 +52,9 @@ YEAR_SLACK_DAYS = 1e-6
 """A measured year short of ``DAYS_PER_YEAR`` by less than this (a tenth of a second),
 as a horizon summed in floating point may be, is complete."""
 
+QUARTER_START_SLACK_DAYS = 1e-3
+"""A mark this close to a quarter's first day is made on it (a game turn runs just past)."""
+
 # Statuses every closed lead is checked against, as globals: reading an enum's member
 # (``LeadStatus.WON``) goes through its metaclass and costs ten times as much.
 WON, LOST, GONE_COLD = LeadStatus.WON, LeadStatus.LOST, LeadStatus.GONE_COLD
@@ -61,14 +71,26 @@ class Recorder:
         stage_names: list[str],
         stage_roles: list[str],
         quarter_start: Callable[[float], float],
+        *,
+        quarter_of: Callable[[float], tuple[float, float, str]] | None = None,
+        renewals_due: Callable[[float], float] | None = None,
+        priors: ForecastPriors | None = None,
     ) -> None:
-        """``quarter_start`` gives the first day of the fiscal quarter holding a day."""
+        """``quarter_start`` gives the first day of the fiscal quarter holding a day.
+
+        With ``quarter_of`` (a day's fiscal quarter: start, end, label), ``renewals_due``
+        (the ARR due to renew by a day) and ``priors``, the recorder marks what the
+        pipeline forecast reads when measuring starts and at each quarter's start.
+        """
         self._probe = probe
+        self._quarter_of = quarter_of
+        self._renewals_due = renewals_due
         self._quarter_start = quarter_start
         self._book = book
         self._cohort: Cohort | None = None
         self._closed_years: list[CohortYear] = []
         self.record = Record(stage_names=list(stage_names), stage_roles=list(stage_roles))
+        self.record.forecast_priors = priors
         self.people = PeopleRecorder(bus, self.record.people)
         self.pay = PayRecorder(bus, self.record.pay)
         n = len(stage_names)
@@ -120,6 +142,7 @@ class Recorder:
         self._open, self._open_since = probe.open_leads, probe.now
         self._cohort = Cohort(self._book())
         self._listen()
+        self._mark_quarter()
 
     def finish(self) -> Record:
         """Close the books at the end of the run and return the record."""
@@ -244,6 +267,7 @@ class Recorder:
             return
         rec = self.record
         before, after = event.arr_before, event.arr_after
+        rec.renewed_arr += before
         self._cohort.renewed(event.account, after)
         if after > before:
             rec.bookings_expansion_arr += after - before
@@ -259,6 +283,7 @@ class Recorder:
         arr = event.arr_lost
         self._cohort.churned(event.account)
         rec.churned_arr += arr
+        rec.renewed_arr += arr
         rec.churned_logos += 1
         self._bump("churned_arr", arr)
 
@@ -283,6 +308,55 @@ class Recorder:
     def _quarter_end(self, event: QuarterEnded) -> None:
         if self._start is not None:
             self.record.quarter_ends.append((event.day - self._start.now, event.period))
+            self._mark_quarter()
+
+    # ------------------------------------------------------------------ forecasting
+    @property
+    def forecasting(self) -> bool:
+        """Whether this recorder marks what the pipeline forecast reads."""
+        return self._quarter_of is not None and self._renewals_due is not None
+
+    def mark(self, until: float | None = None) -> ForecastMark:
+        """What a pipeline forecast made now reads: the pipeline, the book and the history.
+
+        Args:
+            until: the last day forecast; by default the end of the quarter holding now.
+
+        Raises:
+            ValueError: the recorder does not forecast, or has not started measuring.
+        """
+        if self._quarter_of is None or self._renewals_due is None or self._start is None:
+            raise ValueError("this recorder does not forecast, or is not measuring yet")
+        probe, rec = self._probe(), self.record
+        first, end, label = self._quarter_of(probe.now)
+        whole = abs(first - probe.now) < QUARTER_START_SLACK_DAYS
+        until = end if until is None else until
+        return ForecastMark(
+            day=probe.now,
+            until=until,
+            quarter=label,
+            whole=whole,
+            stage_value=list(probe.stage_value),
+            stage_done=list(rec.stage_done),
+            won=rec.closed_by_status.get("won", 0),
+            won_value=sum(rec.won_list_by_quarter_week),
+            won_arr=sum(rec.won_arr_by_quarter_week),
+            cycle_days=sum(rec.cycle_days),
+            cycled=len(rec.cycle_days),
+            renewals_due_arr=self._renewals_due(until),
+            renewed_arr=rec.renewed_arr,
+            churned_arr=rec.churned_arr,
+            bookings_new_arr=rec.bookings_new_arr,
+            book_arr=probe.arr,
+            accounts=probe.logos,
+        )
+
+    def _mark_quarter(self) -> None:
+        """Mark the forecast of the quarter starting now (once a day, whoever asks first)."""
+        marks = self.record.forecast_marks
+        if not self.forecasting or (marks and marks[-1].day == self._probe().now):
+            return
+        marks.append(self.mark())
 
     def _bump(self, key: str, amount: float = 1.0) -> None:
         self._month_counts[key] = self._month_counts.get(key, 0.0) + amount

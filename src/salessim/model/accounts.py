@@ -134,6 +134,12 @@ class AccountBook:
         live = self.live
         return (slot for slot in range(len(live)) if live[slot])
 
+    def arr_due(self, until: float) -> float:
+        """ARR of the live accounts whose next renewal falls on or before ``until``."""
+        live = np.frombuffer(self.live, dtype=np.uint8).astype(bool)
+        due = np.frombuffer(self.renewal_at, dtype=np.float64)[live] <= until
+        return float(np.frombuffer(self.arr, dtype=np.float64)[live][due].sum())
+
     def arr_by_id(self) -> tuple[np.ndarray, np.ndarray]:
         """The live accounts' ids, ascending, and the ARR of each: new arrays, 12 bytes each."""
         live = np.frombuffer(self.live, dtype=np.uint8).astype(bool)

@@ -287,6 +287,10 @@ class Simulation:
         """The live accounts now and their ARR: what observers read for retention cohorts."""
         return BookView(*self.customers.book.arr_by_id())
 
+    def renewals_due(self, until: float) -> float:
+        """ARR of the live accounts that come up for renewal by day ``until``."""
+        return self.customers.book.arr_due(until)
+
     def snapshot(self) -> Snapshot:
         """The model's state now: what observers read besides events."""
         teams, workforce, now = self.organisation.teams, self.workforce, self.env.now

@@ -41,6 +41,7 @@ __all__ = [
     "summary_sections",
     "summary_table",
     "write_event_tables",
+    "write_forecast_csv",
     "write_kpis_json",
     "write_timeseries_csv",
 ]
@@ -104,6 +105,8 @@ def _revenue(result: RunResult) -> Section:
         ("Gross revenue retention (GRR)", percent(k["grr"])),
         ("Net revenue retention (NRR)", percent(k["nrr"])),
         ("Logo churn rate, yearly", percent(k["logo_churn_rate"])),
+        ("Pipeline forecast error, new ARR a quarter", percent(k["forecast_error_new_arr"])),
+        ("Pipeline forecast error, churn a quarter", percent(k["forecast_error_churn"])),
     ]
 
 
@@ -325,6 +328,30 @@ def write_timeseries_csv(result: RunResult, path: Path) -> Path:
         writer.writeheader()
         for row in result.monthly:
             writer.writerow({key: _csv_cell(value) for key, value in row.items()})
+    return path
+
+
+FORECAST_COLUMNS = (
+    "quarter",
+    "new_arr_forecast",
+    "new_arr_actual",
+    "churn_forecast",
+    "churn_actual",
+)
+
+
+def write_forecast_csv(result: RunResult, path: Path) -> Path:
+    """Write the pipeline forecast of each whole quarter and what happened, one row each.
+
+    The columns are ``FORECAST_COLUMNS`` (``RunResult.forecast_by_quarter``); a run with
+    no whole quarter measured writes the header only.
+    """
+    path = Path(path)
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=list(FORECAST_COLUMNS))
+        writer.writeheader()
+        for row in result.forecast_by_quarter:
+            writer.writerow({key: _csv_cell(row[key]) for key in FORECAST_COLUMNS})
     return path
 
 

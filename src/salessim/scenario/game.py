@@ -62,8 +62,8 @@ class ExerciseBriefing(Frozen):
 
 
 HIGHER_IS_BETTER = frozenset(
-    {"profit", "ending_arr", "nrr", "team_health", "revenue", "bookings_new_arr",
-     "bookings_expansion_arr"}
+    {"profit", "ending_arr", "nrr", "team_health", "forecast_accuracy", "revenue",
+     "bookings_new_arr", "bookings_expansion_arr"}
 )  # fmt: skip
 LOWER_IS_BETTER = frozenset({"regretted_attrition", "people_spend", "churned_arr"})
 SCORABLE = HIGHER_IS_BETTER | LOWER_IS_BETTER
@@ -81,6 +81,7 @@ def _default_weights() -> dict[str, float]:
         "nrr": 0.15,
         "regretted_attrition": 0.15,
         "team_health": 0.10,
+        "forecast_accuracy": 0.10,  # a share of 1/11: the others keep their ratios
     }
 
 
@@ -117,7 +118,8 @@ class GameRules(Frozen):
     scoring: dict[str, NonNegative] = Field(
         default_factory=_default_weights,
         description="Weight per scored indicator: profit, ending_arr, nrr, "
-        "regretted_attrition, team_health, or a game total such as bookings_new_arr.",
+        "regretted_attrition, team_health, forecast_accuracy, or a game total such as "
+        "bookings_new_arr.",
     )
     book_years: float = Field(
         default=1.0,
