@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -60,19 +61,28 @@ def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-def children() -> list[str]:
-    """This process's children, reaped or not (without reaping any)."""
-    pid = os.getpid()
-    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+def children() -> set[int]:
+    """This process's children, reaped or not (Linux: /proc/self/task/*/children)."""
+    found: set[int] = set()
+    for listing in Path("/proc/self/task").glob("*/children"):
+        found.update(int(pid) for pid in listing.read_text().split())
+    return found
+
+
+@pytest.fixture(autouse=True)
+def children_before() -> Iterator[None]:
+    """Note the children this process has before a test (other tests' pools, a runner's)."""
+    CHILDREN_BEFORE.clear()
+    CHILDREN_BEFORE.update(children())
+    yield
+
+
+CHILDREN_BEFORE: set[int] = set()
 
 
 def no_children_left() -> bool:
-    """Every child of this process has been reaped."""
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+    """Every child the test made has been reaped: none is left beyond those before it."""
+    return children() <= CHILDREN_BEFORE
 
 
 @forks
