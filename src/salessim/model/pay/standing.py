@@ -19,6 +19,7 @@ class Standing:
     """One rep's quota and the credit and quota base of each of its last twelve months."""
 
     __slots__ = (
+        "_attainment",
         "bases",
         "credits",
         "measure",
@@ -38,6 +39,7 @@ class Standing:
         self.bases: deque[float] = deque(maxlen=TRAILING_MONTHS)
         self.month_standard_base = 0.0  # the quota base at the company's standard quota
         self.standard_bases: deque[float] = deque(maxlen=TRAILING_MONTHS)
+        self._attainment: float | None = None  # as of the last closed month
 
     def close_month(self) -> None:
         """Push the month's credit and quota base into the trailing year; start a new month."""
@@ -45,16 +47,17 @@ class Standing:
         self.bases.append(self.month_base)
         self.standard_bases.append(self.month_standard_base)
         self.month_credit = self.month_base = self.month_standard_base = 0.0
+        known = sum(1 for base in self.bases if base > 0) >= MIN_ATTAINMENT_MONTHS
+        self._attainment = sum(self.credits) / sum(self.bases) if known else None
 
     def attainment(self) -> float | None:
         """Credit against quota over the last twelve months (ramp-adjusted).
 
         None (unknown) until at least ``MIN_ATTAINMENT_MONTHS`` months carry a quota: a
-        month or two of a deal cycle says little about a rep.
+        month or two of a deal cycle says little about a rep. Worked out when a month
+        closes, the only time it changes.
         """
-        if sum(1 for base in self.bases if base > 0) < MIN_ATTAINMENT_MONTHS:
-            return None
-        return sum(self.credits) / sum(self.bases)
+        return self._attainment
 
     def standard_attainment(self) -> float | None:
         """Credit over the last twelve months against the company's standard quota.
