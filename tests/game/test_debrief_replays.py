@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -15,6 +14,7 @@ from salessim.game.replays import NO_FORK, PLAYED, ReplayError, Variant, replay_
 from salessim.game.scoring import debrief, measured, played_ahead
 from salessim.game.session import GameSession
 from salessim.scenario.load import load_scenario
+from tests.game.processes import children, open_fds
 from tests.support import ROOT
 
 FIRST_TEAM = load_scenario(ROOT / "scenarios" / "game" / "first_team.yaml")
@@ -56,19 +56,6 @@ def fails_on_seed_78(session: GameSession) -> dict[str, float]:
     return measured(session)
 
 
-def open_fds() -> int:
-    """How many file descriptors this process holds."""
-    return len(os.listdir("/proc/self/fd"))
-
-
-def children() -> set[int]:
-    """This process's children, reaped or not (Linux: /proc/self/task/*/children)."""
-    found: set[int] = set()
-    for listing in Path("/proc/self/task").glob("*/children"):
-        found.update(int(pid) for pid in listing.read_text().split())
-    return found
-
-
 @pytest.fixture(autouse=True)
 def children_before() -> Iterator[None]:
     """Note the children this process has before a test (other tests' pools, a runner's)."""
@@ -77,7 +64,7 @@ def children_before() -> Iterator[None]:
     yield
 
 
-CHILDREN_BEFORE: set[int] = set()
+CHILDREN_BEFORE: set[int] = set()  # other tests' pools, a parallel runner's processes
 
 
 def no_children_left() -> bool:
@@ -228,7 +215,7 @@ def test_played_ahead_stop_when_the_game_does(monkeypatch):
     before = open_fds()
     session = GameSession(FIRST_TEAM, 8)
     with played_ahead(session, seeds=6):
-        assert children()  # playing ahead
+        assert children() - CHILDREN_BEFORE  # playing ahead
     assert no_children_left()
     assert open_fds() == before
 

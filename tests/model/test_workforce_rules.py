@@ -110,17 +110,21 @@ def test_attainment_curve_is_high_at_the_peak_low_far_away_and_one_when_unknown(
     assert attainment_curve(0.2, flat) == pytest.approx(1.0)
 
 
+def close_months(standing: Standing, credits: list[float], bases: list[float]) -> None:
+    """Close one month on ``standing`` for each credit and quota base."""
+    for credit, base in zip(credits, bases, strict=True):
+        standing.month_credit, standing.month_base = credit, base
+        standing.close_month()
+
+
 def test_attainment_needs_six_months_with_a_positive_quota_base():
     """Trailing credit / trailing base, None until six months carry a positive base."""
     standing = Standing()
-    standing.credits.extend([10.0, 0.0, 20.0, 20.0, 20.0, 20.0])
-    standing.bases.extend([0.0, 0.0, 40.0, 40.0, 40.0, 40.0])
+    close_months(standing, [10.0, 0.0, 20.0, 20.0, 20.0, 20.0], [0.0, 0.0, 40.0, 40.0, 40.0, 40.0])
     assert standing.attainment() is None  # four months with a base
-    standing.credits.extend([30.0, 30.0])
-    standing.bases.extend([40.0, 40.0])
+    close_months(standing, [30.0, 30.0], [40.0, 40.0])
     assert standing.attainment() == pytest.approx(150.0 / 240.0)
-    standing.credits.extend([0.0] * 12)  # the window is the last twelve months
-    standing.bases.extend([40.0] * 12)
+    close_months(standing, [0.0] * 12, [40.0] * 12)  # the window is the last twelve months
     assert standing.attainment() == 0.0
 
 
@@ -153,8 +157,7 @@ def hazard_rep(
     rep = make_rep(tier=tier, hired_at=100.0)
     rep.pay, rep.morale = pay, morale
     standing = Standing()
-    standing.credits.extend(credits)
-    standing.bases.extend(bases)
+    close_months(standing, credits, bases)
     return rep, HazardInputs(standing.attainment(), attention, coached)
 
 
