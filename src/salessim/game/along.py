@@ -32,6 +32,7 @@ from salessim.game.replays import (
     Result,
     Slots,
     Variant,
+    elsewhere,
     forking_allowed,
     in_background,
     lenient,
@@ -68,6 +69,7 @@ class PlayAlong:
         self._own_slots = slots is None
         self._slots = slots or Slots(os.cpu_count() or 1)
         self._followers: dict[int, int] = {}  # pid: the write end of its commands
+        self._seeds: dict[int, int] = {}  # pid: the seed it plays
         for seed in [session.seed, *seeds]:
             commands, feed = os.pipe()
             pid = os.fork()
@@ -83,6 +85,7 @@ class PlayAlong:
                 os.setpgid(pid, pid)
             os.close(commands)
             self._followers[pid] = feed
+            self._seeds[pid] = seed
         os.close(channel)
         self.feed(session)
         PLAYED.expect(self)
@@ -90,8 +93,9 @@ class PlayAlong:
     def feed(self, session: GameSession) -> None:
         """Send the followers each turn ``session`` has played since the last feed."""
         for entry in session.log[len(self.sent) :]:
-            for feed in self._followers.values():
-                _write(feed, ("turn", entry))
+            (there,) = elsewhere([entry])
+            for pid, feed in self._followers.items():
+                _write(feed, ("turn", entry if self._seeds[pid] == self.seed else there))
             self.sent.append(entry)
 
     def collect(self) -> list[tuple[Scenario, Variant, Measure, Result]]:
@@ -135,7 +139,8 @@ class PlayAlong:
 
     def _variant(self, key: Key) -> Variant:
         if key[0] == "player":
-            return Variant(key[1], tuple(self.sent), "")
+            log = tuple(self.sent) if key[1] == self.seed else elsewhere(self.sent)
+            return Variant(key[1], log, "")
         _, turn, names = key
         log = tuple(
             {k: v for k, v in entry.items() if k not in names} if t == turn else entry

@@ -71,6 +71,18 @@ class ReplayError(RuntimeError):
     """A replay failed or its process died."""
 
 
+OWN_GAME_ONLY = ("forecast",)  # decisions about this game's own future, meaningless on another seed
+
+
+def elsewhere(log: Sequence[Mapping[str, Any]]) -> tuple[Mapping[str, Any], ...]:
+    """``log`` as replayed on another seed: without what only the player's game could know.
+
+    A forecast was made for this seed's pipeline; on a luck seed the guide stands in, as it
+    does for a player who commits none.
+    """
+    return tuple({k: v for k, v in entry.items() if k not in OWN_GAME_ONLY} for entry in log)
+
+
 def lenient(session: GameSession, decisions: Mapping[str, Any]) -> Decisions:
     """``decisions`` less what cannot apply in ``session`` now.
 

@@ -35,6 +35,7 @@ from salessim.game.replays import (
     QUARTER_FIGURES,
     Slots,
     Variant,
+    elsewhere,
     forking_allowed,
     lenient,
     replay_all,
@@ -340,7 +341,7 @@ def debrief(
             Variant(seed, _without(log, t, part), f"your game without {_named(t, part, log)}")
             for t, part in left_out
         ],
-        *[Variant(s, log, f"your decisions on seed {s}") for s in others],
+        *[Variant(s, elsewhere(log), f"your decisions on seed {s}") for s in others],
         *[Variant(s, empty, f"the autopilot on seed {s}") for s in others],
     ]
     results = replay_all(scenario, variants, measured, executor=executor, progress=progress)
