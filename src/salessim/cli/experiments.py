@@ -10,9 +10,10 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from pydantic_core import PydanticSerializationError
 from rich.console import Console
 
 from salessim.cli.common import (
@@ -481,6 +482,17 @@ def _locked(out: Path | None) -> Iterator[None]:
         lock.release()
 
 
+def _interrupted(out: Path | None) -> NoReturn:
+    """Say what an interrupted run kept, and exit 130."""
+    kept = (
+        f"finished replications are kept in {out}; run the same command again to resume"
+        if out is not None
+        else "nothing was kept (--out DIR keeps results as they finish)"
+    )
+    stderr.print(f"interrupted: {kept}", markup=False, highlight=False)
+    raise typer.Exit(code=130) from None
+
+
 def _run(
     design: Design,
     out: Path | None,
@@ -511,15 +523,13 @@ def _run(
         if store is not None and scratch is None:
             store.write_parquet()
     except KeyboardInterrupt:
-        kept = (
-            f"finished replications are kept in {out}; run the same command again to resume"
-            if out is not None
-            else "nothing was kept (--out DIR keeps results as they finish)"
-        )
-        stderr.print(f"interrupted: {kept}", markup=False, highlight=False)
-        raise typer.Exit(code=130) from None
+        _interrupted(out)
     except OSError as error:  # the directory went read-only, full or away during the run
         raise cannot_write("--out", where, error) from None
+    except PydanticSerializationError as error:
+        if "KeyboardInterrupt" not in str(error):
+            raise
+        _interrupted(out)  # Ctrl-C while pydantic's compiled code was writing JSON
     finally:
         if scratch is not None:
             scratch.cleanup()
