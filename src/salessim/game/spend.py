@@ -1,25 +1,22 @@
-"""People spend in a game: the on-target pay of each month played, and the next turn's forecast.
+"""People spend in a game: what each turn cost, and the next turn's forecast.
 
-A turn's people spend is the on-target pay of every month that closed in it (everyone
-employed at the month end, and the managers) plus its one-off costs (hires, severance,
-training, recognition), which the turn's events count. Before a turn, ``projected``
-forecasts the next turn's spend if a set of decisions applied, as a finance team would,
-from what the company knows: each month end's pay of the reps who are expected to be
-there (those kept, at their new pay, less the expected leavers, plus the replacements
-and the hires of every open and new requisition expected to join by then), and the
-one-off costs expected in the turn (the hires' recruiting costs, severance, contest
-prizes, training sessions, recognition awards).
-
-The forecast then learns from its misses: it is scaled by the ratio of the spend to the
-forecast over the turns played (with one turn at 1 as a prior), which takes out what it
-leaves out on average (pay on plans drifting with results, bursts of exits).
+A turn's people spend is the pay of every month that closed in it (everyone employed at
+the month end at its pay, a rep on a plan at the mean of its last twelve months, and the
+managers) plus the one-off costs it counted: recruiting, severance, training and
+recognition. Before a turn, ``projected`` forecasts the next turn's spend if a set of
+decisions applied, as a finance team would from what the company knows: each month
+end's pay of the reps expected to be there (those kept, at their new pay, less the
+expected leavers, plus the replacements and the hires of every open and new requisition
+expected to have joined), and the one-off costs expected in the turn.
 
 Leavers are expected at each role's exit rate so far (the exits seen since the start,
-with one year of the current team at the role's base rates as a prior, and promotion for
+with a year of the current team at the role's base rates as a prior, and promotion for
 reps past its tenure), each costing the mean severance of the exits so far. Seats the
-company will open (a headcount target above the team and its searches, as customer
-growth calls for CSMs) open at the next month end, and a requisition is expected to be filled its
-role's mean time to hire after its search starts.
+company's staffing policy will open open at the next month end; a requisition is
+expected to be filled its role's mean time to hire after its search starts. The
+forecast then learns from its misses: it is scaled by the ratio of spend to forecast
+over the turns played (a turn at 1 as a prior), which takes out what it leaves out on
+average (pay on plans drifting with results, bursts of exits).
 """
 
 from __future__ import annotations
