@@ -33,8 +33,6 @@ import argparse
 import gc
 import importlib.util
 import json
-import math
-import platform
 import random
 import resource
 import statistics
@@ -43,7 +41,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Generator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +51,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 if importlib.util.find_spec("salessim") is None:  # a checkout that is not installed
     sys.path.insert(0, str(ROOT / "src"))
+
+from figures import Figure, Report, as_json, log, table, timed  # noqa: E402
 
 from salessim.model.engine import Simulation  # noqa: E402
 from salessim.model.events import LeadWentCold  # noqa: E402
@@ -99,63 +99,6 @@ QUICK = Settings(
     scale_reps=3,
     scale_years=0.5,
 )
-
-
-@dataclass
-class Figure:
-    """One row of the table: a value, the baseline it is compared with, and a target."""
-
-    key: str
-    label: str
-    unit: str
-    value: float | None = None
-    baseline: float | None = None
-    target: str | None = None  # e.g. ">= 0.6"; None for a figure shown for information
-    status: str = "INFO"  # PASS, FAIL, INFO, SKIP or ERROR
-    detail: str = ""
-
-    @property
-    def ratio(self) -> float | None:
-        """``value / baseline`` when both are known."""
-        if self.value is None or not self.baseline:
-            return None
-        return self.value / self.baseline
-
-    def judge(self) -> Figure:
-        """Set PASS or FAIL from the target."""
-        ratio = self.ratio
-        if self.target is None or ratio is None:
-            return self
-        op, threshold = self.target.split()
-        ok = {
-            ">=": ratio >= float(threshold),
-            ">": ratio > float(threshold),
-            "<=": ratio <= float(threshold),
-        }[op]
-        self.status = "PASS" if ok else "FAIL"
-        return self
-
-
-@dataclass
-class Report:
-    """Everything one run measured."""
-
-    mode: str
-    settings: dict[str, Any]
-    figures: list[Figure] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def timed(run: Callable[[], Any]) -> tuple[float, Any]:
-    """Wall seconds of ``run()`` after a garbage collection, and what it returned."""
-    gc.collect()
-    start = time.perf_counter()
-    out = run()
-    return time.perf_counter() - start, out
 
 
 # ----------------------------------------------------------------------------- scenarios
@@ -705,65 +648,6 @@ def measure_abandonment(settings: Settings, report: Report) -> None:
 
 
 # ----------------------------------------------------------------------------- output
-def fmt(value: float | None, unit: str = "") -> str:
-    if value is None or not math.isfinite(value):
-        return "-"
-    if unit == "per s":
-        return f"{value / 1e3:,.1f}k/s"
-    text = f"{value:.3g}" if abs(value) < 1e4 else f"{value:,.0f}"
-    return f"{text} {unit}".strip()
-
-
-def table(report: Report) -> str:
-    """The figures as an aligned text table, then each figure's details and the notes."""
-    rows = [("figure", "value", "baseline", "ratio", "target", "result")]
-    for f in report.figures:
-        rows.append(
-            (
-                f.label,
-                fmt(f.value, f.unit),
-                fmt(f.baseline, f.unit),
-                fmt(f.ratio),
-                f.target or "-",
-                f.status,
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for n, row in enumerate(rows):
-        lines.append(
-            "  ".join(
-                cell.ljust(w) if i == 0 else cell.rjust(w)
-                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    lines.append("")
-    lines += [f"{f.key}: {f.detail}" for f in report.figures if f.detail]
-    lines += [f"note: {note}" for note in report.notes]
-    return "\n".join(lines)
-
-
-def as_json(report: Report) -> str:
-    figures = {}
-    for f in report.figures:
-        row = asdict(f)
-        row["ratio"] = f.ratio
-        figures[f.key] = row
-    return json.dumps(
-        {
-            "mode": report.mode,
-            "python": platform.python_version(),
-            "simpy": simpy.__version__,
-            "settings": report.settings,
-            "figures": figures,
-            "notes": report.notes,
-        },
-        indent=2,
-    )
-
-
 def attempt(report: Report, key: str, label: str, measure: Callable[[], Any]) -> Any:
     """Run one measurement; a failure becomes an ERROR row instead of hiding the others."""
     log(f"measuring {label} ...")
@@ -820,7 +704,7 @@ def main(argv: list[str] | None = None) -> int:
     attempt(report, "pay_overhead", "pay", lambda: measure_pay_overhead(settings, report))
     attempt(report, "scale_lead_cost", "scale", lambda: measure_scale(settings, report))
     report.notes.append(f"{report.mode} run took {time.perf_counter() - started:.0f} s")
-    print(as_json(report) if args.json else table(report))
+    print(as_json(report, simpy=simpy.__version__) if args.json else table(report))
     failed = [f.key for f in report.figures if f.status in ("FAIL", "ERROR")]
     return 1 if args.check and failed else 0
 

@@ -30,24 +30,21 @@ measured once per exercise (it takes tens of seconds), the play as a median of t
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib.util
-import json
 import math
 import os
-import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if importlib.util.find_spec("salessim") is None:  # a checkout that is not installed
     sys.path.insert(0, str(ROOT / "src"))
+
+from figures import Figure, Report, as_json, log, table, timed  # noqa: E402
 
 from salessim.game.along import keep_up  # noqa: E402
 from salessim.game.replays import NO_FORK, PLAYED, forking_allowed  # noqa: E402
@@ -63,55 +60,6 @@ QUICK_LUCK_SEEDS = 4
 THINK = 5.0  # seconds a turn the player takes to read the briefing and decide
 QUICK_THINK = 2.0
 TARGET = "<= 10"
-
-
-@dataclass
-class Figure:
-    """One row of the table: a value, the baseline it is compared with, and a target."""
-
-    key: str
-    label: str
-    unit: str
-    value: float | None = None
-    baseline: float | None = None
-    target: str | None = None
-    status: str = "INFO"  # PASS, FAIL, INFO or ERROR
-    detail: str = ""
-
-    @property
-    def ratio(self) -> float | None:
-        """``value / baseline`` when both are known."""
-        if self.value is None or not self.baseline:
-            return None
-        return self.value / self.baseline
-
-    def judge(self) -> Figure:
-        """Set PASS or FAIL from the target."""
-        if self.target is not None and self.ratio is not None:
-            self.status = "PASS" if self.ratio <= float(self.target.split()[1]) else "FAIL"
-        return self
-
-
-@dataclass
-class Report:
-    """Everything one run measured."""
-
-    mode: str
-    settings: dict[str, Any]
-    figures: list[Figure] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def timed(run: Callable[[], Any]) -> tuple[float, Any]:
-    """Wall seconds of ``run()`` after a garbage collection, and what it returned."""
-    gc.collect()
-    start = time.perf_counter()
-    out = run()
-    return time.perf_counter() - start, out
 
 
 # ----------------------------------------------------------------------------- the player
@@ -193,59 +141,6 @@ def played_along(scenario: Scenario, seeds: int, think: float) -> tuple[float, A
 
 
 # ----------------------------------------------------------------------------- output
-def fmt(value: float | None, unit: str = "") -> str:
-    if value is None or not math.isfinite(value):
-        return "-"
-    return f"{value:.3g} {unit}".strip()
-
-
-def table(report: Report) -> str:
-    """The figures as an aligned text table, then each figure's details and the notes."""
-    rows = [("figure", "value", "play", "ratio", "target", "result")]
-    for f in report.figures:
-        rows.append(
-            (
-                f.label,
-                fmt(f.value, f.unit),
-                fmt(f.baseline, f.unit),
-                fmt(f.ratio),
-                f.target or "-",
-                f.status,
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for n, row in enumerate(rows):
-        lines.append(
-            "  ".join(
-                cell.ljust(w) if i == 0 else cell.rjust(w)
-                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    lines.append("")
-    lines += [f"{f.key}: {f.detail}" for f in report.figures if f.detail]
-    lines += [f"note: {note}" for note in report.notes]
-    return "\n".join(lines)
-
-
-def as_json(report: Report) -> str:
-    figures = {}
-    for f in report.figures:
-        row = asdict(f)
-        row["ratio"] = f.ratio
-        figures[f.key] = row
-    document = {
-        "mode": report.mode,
-        "python": platform.python_version(),
-        "settings": report.settings,
-        "figures": figures,
-        "notes": report.notes,
-    }
-    return json.dumps(document, indent=2)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_LUCK_SEEDS} luck seeds")
@@ -277,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{'forked from snapshots' if forking_allowed() else 'from the start'}"
     )
     report.notes.append(f"{report.mode} run took {time.perf_counter() - started:.0f} s")
-    print(as_json(report) if args.json else table(report))
+    print(as_json(report) if args.json else table(report, baseline="play"))
     failed = [f.key for f in report.figures if f.status in ("FAIL", "ERROR")]
     return 1 if args.check and failed else 0
 
