@@ -29,17 +29,10 @@ from typing import Any
 
 from salessim.game.along import play_along
 from salessim.game.forecasting import accuracy
+from salessim.game.forking import Slots, forking_allowed
+from salessim.game.played import PLAYED, Variant
 from salessim.game.players import autopilot, play
-from salessim.game.replays import (
-    PLAYED,
-    QUARTER_FIGURES,
-    Slots,
-    Variant,
-    elsewhere,
-    forking_allowed,
-    lenient,
-    replay_all,
-)
+from salessim.game.replays import QUARTER_FIGURES, elsewhere, lenient, play_ahead, replay_all
 from salessim.game.session import GameSession
 from salessim.game.wording import decision_lines, joined
 from salessim.metrics.value import book_and_pipeline
@@ -388,7 +381,7 @@ def played_ahead(session: GameSession, *, seeds: int | None = None) -> Iterator[
     count = session.scenario.game.luck_seeds if seeds is None else seeds
     others = luck_seeds(session.seed, count)
     slots = Slots(os.cpu_count() or 1) if forking_allowed() else None  # one per core, for all
-    PLAYED.play_ahead(session.scenario, [session.seed, *others], measured, slots)
+    play_ahead(session.scenario, [session.seed, *others], measured, slots)
     play_along(session, others, measured, _parts, slots)
     try:
         yield
