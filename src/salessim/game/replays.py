@@ -29,7 +29,7 @@ import signal
 import struct
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, Protocol
 
@@ -116,11 +116,13 @@ def replay_all(
     *,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    fork: bool = True,
 ) -> list[Result]:
     """Every variant's result, in order.
 
-    Forked from snapshots where :func:`forking_allowed`; otherwise each variant is
-    replayed from the start, on ``executor`` if given.
+    Forked from snapshots where :func:`forking_allowed` (and ``fork``); otherwise each
+    variant is replayed from the start, on ``executor`` if given (a process pool, a dask
+    cluster), progress counted as each comes back.
 
     Raises:
         ReplayError: a replay failed or its process died; the message names the variant.
@@ -137,16 +139,11 @@ def replay_all(
         if index not in known
     ]
     counted = _counting(progress, len(known), len(variants))
-    if forking_allowed():
+    if fork and forking_allowed():
         found = _forked(scenario, todo, measure, counted)
     else:
         jobs = [(scenario, variant, measure) for variant in todo]
-        mapped = executor.map(_from_start, jobs) if executor is not None else map(_from_start, jobs)
-        found = []
-        for done, result in enumerate(mapped, start=1):
-            found.append(result)
-            if counted is not None:
-                counted(done, len(jobs))
+        found = _from_starts(jobs, executor, counted)
     for variant, result in zip(todo, found, strict=True):
         if _autopilot(variant):
             PLAYED.keep(scenario, variant, measure, result)
@@ -370,6 +367,32 @@ def _from_start(job: tuple[Scenario, Variant, Measure]) -> Result:
         return Result(measure(session), quarters)
     except Exception as error:
         raise ReplayError(f"the replay of {variant.name} failed ({_reason(error)})") from error
+
+
+def _from_starts(
+    jobs: list[tuple[Scenario, Variant, Measure]],
+    executor: Executor | None,
+    progress: Progress | None,
+) -> list[Result]:
+    """Each job's :func:`_from_start`, in order: on ``executor`` as they finish, else here."""
+    if executor is None:
+        found = []
+        for done, job in enumerate(jobs, start=1):
+            found.append(_from_start(job))
+            if progress is not None:
+                progress(done, len(jobs))
+        return found
+    futures = {executor.submit(_from_start, job): index for index, job in enumerate(jobs)}
+    results: dict[int, Result] = {}
+    try:
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, len(jobs))
+    finally:
+        for future in futures:  # a replay failed or progress raised: the rest are not wanted
+            future.cancel()
+    return [results[index] for index in range(len(jobs))]
 
 
 def _play(
