@@ -2,8 +2,9 @@
 
 A variant is a seed and a decision log (one entry per turn), replayed leniently: what
 cannot apply on that seed is dropped (:func:`lenient`), and an empty entry is the
-autopilot's turn. Its result is a measure of the finished game (``measure``) and, when
-asked for, each turn's figures.
+autopilot's turn. Its result is a measure of the finished game (``measure``), or of the
+game after its first ``turns`` (a class that stopped early), and, when asked for, each
+turn's figures.
 
 A SimPy run cannot be copied, so a snapshot of a run at a turn boundary is a forked
 process. Per seed, one process plays the first variant's turns; where another variant
@@ -57,6 +58,7 @@ class Variant:
     log: tuple[Mapping[str, Any], ...]
     name: str
     quarterly: bool = False  # also keep each turn's figures (:data:`QUARTER_FIGURES`)
+    turns: int | None = None  # measured after this many turns; None: the whole game
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,7 @@ class Played:
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
-        self._results: dict[tuple[str, int, str, str], Result] = {}
+        self._results: dict[tuple[str, int, str, str, int | None], Result] = {}
         self._pending: list[Pending] = []
 
     def get(self, scenario: Scenario, variant: Variant, measure: Measure) -> Result | None:
@@ -238,13 +240,16 @@ class Played:
         self._results.clear()
 
 
-def _key(scenario: Scenario, variant: Variant, measure: Measure) -> tuple[str, int, str, str]:
+def _key(
+    scenario: Scenario, variant: Variant, measure: Measure
+) -> tuple[str, int, str, str, int | None]:
     digest = hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
     log = list(variant.log)
     while log and not log[-1]:
         log.pop()  # an empty turn at the end is the autopilot's turn
     decided = json.dumps(log, sort_keys=True)
-    return digest, variant.seed, decided, f"{measure.__module__}.{measure.__qualname__}"
+    named = f"{measure.__module__}.{measure.__qualname__}"
+    return digest, variant.seed, decided, named, variant.turns
 
 
 class _Ahead:
@@ -363,7 +368,7 @@ def _from_start(job: tuple[Scenario, Variant, Measure]) -> Result:
     scenario, variant, measure = job
     try:
         session = GameSession(scenario, variant.seed)
-        quarters = _play(session, variant, 0)
+        quarters = _play(session, variant, 0, variant.turns)
         return Result(measure(session), quarters)
     except Exception as error:
         raise ReplayError(f"the replay of {variant.name} failed ({_reason(error)})") from error
@@ -424,9 +429,9 @@ def _forked(
 
     The processes play in ``shared`` slots if given, in slots of their own otherwise.
     """
-    by_seed: dict[int, list[int]] = {}
+    by_seed: dict[tuple[int, int | None], list[int]] = {}
     for index, variant in enumerate(variants):
-        by_seed.setdefault(variant.seed, []).append(index)
+        by_seed.setdefault((variant.seed, variant.turns), []).append(index)
     inbox = _Inbox(variants, progress)
     read_end, write_end = os.pipe()
     slots = shared or Slots(os.cpu_count() or 1)
@@ -480,7 +485,7 @@ def _spine(
     """Play the first member's turns, forking a child for each member where it departs."""
     first, main = members[0], variants[members[0]]
     session = GameSession(scenario, main.seed)
-    turns = session.turns
+    turns = session.turns if main.turns is None else main.turns  # the same for every member
     along = [i for i in members[1:] if any(_differ(variants[i], main, t) for t in range(turns))]
     same = [i for i in members[1:] if i not in along]  # the main's turns exactly
     if any(variants[i].quarterly for i in same):
@@ -517,7 +522,7 @@ def _finish(
     session: GameSession, variant: Variant, index: int, turn: int, measure: Measure, channel: int
 ) -> None:
     """In a forked child: play ``variant`` from ``turn`` to the end and send its result."""
-    quarters = _play(session, variant, turn)
+    quarters = _play(session, variant, turn, variant.turns)
     send_message(channel, ("done", index, Result(measure(session), quarters)))
 
 

@@ -20,6 +20,7 @@ departs from the game (forked from a snapshot), and while a game is being played
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -190,9 +191,10 @@ class Debrief:
         card = self.scorecard
         said = [f"Score {card.total:.0f} (the autopilot scores 100)."]
         for line in card.lines:
+            name = line.indicator
             said.append(
-                f"{_label(line.indicator)}: {_show(line.indicator, line.value)} against "
-                f"{_show(line.indicator, line.autopilot)} on autopilot "
+                f"{indicator_label(name)}: {indicator_text(name, line.value)} against "
+                f"{indicator_text(name, line.autopilot)} on autopilot "
                 f"({line.gap:+.0%}), weight {line.weight:.0%}: {line.points:.1f} points."
             )
         if card.penalty > 0:
@@ -387,11 +389,17 @@ class DebriefReplays:
 
 
 def debrief_replays(
-    scenario: Scenario, seed: int, log: Sequence[Mapping[str, Any]], seeds: int | None = None
+    scenario: Scenario,
+    seed: int,
+    log: Sequence[Mapping[str, Any]],
+    seeds: int | None = None,
+    *,
+    turns: int | None = None,
 ) -> DebriefReplays:
     """What the debrief of a game of ``log`` on ``seed`` replays (see :func:`debrief`).
 
-    ``seeds`` is how many luck seeds (the scenario's ``luck_seeds`` by default).
+    ``seeds`` is how many luck seeds (the scenario's ``luck_seeds`` by default); ``turns``
+    scores the game after that many turns (the whole game by default).
     """
     played = tuple(log)
     empty: tuple[Mapping[str, Any], ...] = tuple({} for _ in played)
@@ -408,6 +416,8 @@ def debrief_replays(
         *[Variant(s, elsewhere(played), f"your decisions on seed {s}") for s in others],
         *[Variant(s, empty, f"the autopilot on seed {s}") for s in others],
     ]
+    if turns is not None:
+        variants = [dataclasses.replace(variant, turns=turns) for variant in variants]
     return DebriefReplays(variants, left_out, others)
 
 
@@ -501,7 +511,8 @@ def _win_rate(session: GameSession) -> float:
     return won / (won + lost) if won + lost else 0.0
 
 
-def _label(name: str) -> str:
+def indicator_label(name: str) -> str:
+    """An indicator's name as the debrief says it."""
     return {
         "profit": "Profit",
         "ending_arr": "Ending ARR",
@@ -511,7 +522,8 @@ def _label(name: str) -> str:
     }.get(name, name.replace("_", " ").capitalize())
 
 
-def _show(name: str, value: float) -> str:
+def indicator_text(name: str, value: float) -> str:
+    """An indicator's value as the debrief shows it (a share in percent, money abbreviated)."""
     if name == "team_health":
         return f"{value:.2f}"
     if name in ("nrr", "regretted_attrition", "forecast_accuracy"):
