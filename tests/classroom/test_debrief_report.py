@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-from salessim.classroom.debrief import class_debrief
+from salessim.classroom.debrief import TeamDebrief, class_debrief
 from salessim.classroom.debrief_charts import bin_points
+from salessim.classroom.debrief_report import skill_words
+from salessim.game.scoring import Debrief, Luck, Scorecard
 from tests.classroom.debrief_teams import CLASS_SEED, FIRST_TEAM, class_result, logs
 
 
@@ -82,3 +84,15 @@ def test_histogram_bands_fit_the_spread():
     assert bin_points(99.0, 103.0) == 0.5
     assert bin_points(60.0, 130.0) == 10.0
     assert bin_points(0.0, 1000.0) == 50.0
+
+
+def test_the_verdict_reads_the_luck_seeds_interval():
+    """Above zero beyond luck, below it, across it, or too few seeds to tell."""
+
+    def team(margins):
+        return TeamDebrief("T", ({},), Debrief(Scorecard([]), [], Luck(margins, 0.0)), {})
+
+    assert skill_words(team([3.0, 4.0, 5.0])) == "beat the autopilot beyond luck"
+    assert skill_words(team([-3.0, -4.0, -5.0])) == "short of the autopilot beyond luck"
+    assert skill_words(team([-5.0, 5.0, 1.0])) == "within luck of the autopilot"
+    assert skill_words(team([2.0])).startswith("too few luck seeds")

@@ -49,16 +49,16 @@ def spread_words(debrief: ClassDebrief) -> str:
 
 
 def skill_words(team: TeamDebrief) -> str:
-    """What the luck seeds say of the team's decisions, against the autopilot."""
+    """What the luck seeds say of the team's decisions: against the autopilot, beyond luck?"""
     found = team.luck
     if found is None:
         return "too few luck seeds to tell skill from luck"
     _, low, high = found
     if low > 0:
-        return "its decisions beat the autopilot beyond luck"
+        return "beat the autopilot beyond luck"
     if high < 0:
-        return "its decisions fell short of the autopilot beyond luck"
-    return "its decisions are within luck of the autopilot"
+        return "short of the autopilot beyond luck"
+    return "within luck of the autopilot"
 
 
 def luck_cells(team: TeamDebrief) -> tuple[str, str, str]:
@@ -269,6 +269,7 @@ STYLE = """
   th, td { padding: .25rem .7rem; border-bottom: 1px solid #eee; text-align: right; }
   th { background: #f5f5f7; }
   td.name, th.name { text-align: left; }
+  td { white-space: nowrap; }
   figure { margin: .5rem 0 1.5rem; }
   svg { max-width: 100%; height: auto; }
   details { margin: .3rem 0; }
