@@ -31,6 +31,18 @@ LAYERS: dict[str, set[str]] = {
         "__init__",
     },
     "game": {"scenario", "model", "policies", "metrics", "run", "report", "game", "__init__"},
+    "classroom": {
+        "scenario",
+        "model",
+        "policies",
+        "metrics",
+        "run",
+        "report",
+        "experiments",
+        "game",
+        "classroom",
+        "__init__",
+    },
     "cli": {
         "scenario",
         "model",

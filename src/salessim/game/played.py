@@ -28,6 +28,7 @@ class Variant:
     log: tuple[Mapping[str, Any], ...]
     name: str
     quarterly: bool = False  # also keep each turn's figures (:data:`QUARTER_FIGURES`)
+    turns: int | None = None  # measured after this many turns; None: the whole game
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Played:
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
-        self._results: dict[tuple[str, int, str, str], Result] = {}
+        self._results: dict[tuple[str, int, str, str, int | None], Result] = {}
         self._pending: list[Pending] = []
 
     def get(self, scenario: Scenario, variant: Variant, measure: Measure) -> Result | None:
@@ -100,13 +101,16 @@ class Played:
         self._results.clear()
 
 
-def _key(scenario: Scenario, variant: Variant, measure: Measure) -> tuple[str, int, str, str]:
+def _key(
+    scenario: Scenario, variant: Variant, measure: Measure
+) -> tuple[str, int, str, str, int | None]:
     digest = hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
     log = list(variant.log)
     while log and not log[-1]:
         log.pop()  # an empty turn at the end is the autopilot's turn
     decided = json.dumps(log, sort_keys=True)
-    return digest, variant.seed, decided, f"{measure.__module__}.{measure.__qualname__}"
+    named = f"{measure.__module__}.{measure.__qualname__}"
+    return digest, variant.seed, decided, named, variant.turns
 
 
 PLAYED = Played()  # results of pure functions: the same in every process

@@ -2,8 +2,9 @@
 
 A variant is a seed and a decision log (one entry per turn), replayed leniently: what
 cannot apply on that seed is dropped (:func:`lenient`), and an empty entry is the
-autopilot's turn. Its result is a measure of the finished game (``measure``) and, when
-asked for, each turn's figures.
+autopilot's turn. Its result is a measure of the finished game (``measure``), or of the
+game after its first ``turns`` (a class that stopped early), and, when asked for, each
+turn's figures.
 
 A SimPy run cannot be copied, so a snapshot of a run at a turn boundary is a forked
 process. Per seed, one process plays the first variant's turns; where another variant
@@ -22,7 +23,7 @@ import os
 import pickle
 import signal
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, as_completed
 from typing import Any, NoReturn
 
 from salessim.game.decisions import Decisions, parse
@@ -85,11 +86,13 @@ def replay_all(
     *,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    fork: bool = True,
 ) -> list[Result]:
     """Every variant's result, in order.
 
-    Forked from snapshots where :func:`forking_allowed`; otherwise each variant is
-    replayed from the start, on ``executor`` if given.
+    Forked from snapshots where :func:`forking_allowed` (and ``fork``); otherwise each
+    variant is replayed from the start, on ``executor`` if given (a process pool, a dask
+    cluster), progress counted as each comes back.
 
     Raises:
         ReplayError: a replay failed or its process died; the message names the variant.
@@ -106,16 +109,11 @@ def replay_all(
         if index not in known
     ]
     counted = _counting(progress, len(known), len(variants))
-    if forking_allowed():
+    if fork and forking_allowed():
         found = _forked(scenario, todo, measure, counted)
     else:
         jobs = [(scenario, variant, measure) for variant in todo]
-        mapped = executor.map(_from_start, jobs) if executor is not None else map(_from_start, jobs)
-        found = []
-        for done, result in enumerate(mapped, start=1):
-            found.append(result)
-            if counted is not None:
-                counted(done, len(jobs))
+        found = _from_starts(jobs, executor, counted)
     for variant, result in zip(todo, found, strict=True):
         if _autopilot(variant):
             PLAYED.keep(scenario, variant, measure, result)
@@ -226,10 +224,36 @@ def _from_start(job: tuple[Scenario, Variant, Measure]) -> Result:
     scenario, variant, measure = job
     try:
         session = GameSession(scenario, variant.seed)
-        quarters = _play(session, variant, 0)
+        quarters = _play(session, variant, 0, variant.turns)
         return Result(measure(session), quarters)
     except Exception as error:
         raise ReplayError(f"the replay of {variant.name} failed ({reason(error)})") from error
+
+
+def _from_starts(
+    jobs: list[tuple[Scenario, Variant, Measure]],
+    executor: Executor | None,
+    progress: Progress | None,
+) -> list[Result]:
+    """Each job's :func:`_from_start`, in order: on ``executor`` as they finish, else here."""
+    if executor is None:
+        found = []
+        for done, job in enumerate(jobs, start=1):
+            found.append(_from_start(job))
+            if progress is not None:
+                progress(done, len(jobs))
+        return found
+    futures = {executor.submit(_from_start, job): index for index, job in enumerate(jobs)}
+    results: dict[int, Result] = {}
+    try:
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, len(jobs))
+    finally:
+        for future in futures:  # a replay failed or progress raised: the rest are not wanted
+            future.cancel()
+    return [results[index] for index in range(len(jobs))]
 
 
 def _play(
@@ -261,9 +285,9 @@ def _forked(
 
     The processes play in ``shared`` slots if given, in slots of their own otherwise.
     """
-    by_seed: dict[int, list[int]] = {}
+    by_seed: dict[tuple[int, int | None], list[int]] = {}
     for index, variant in enumerate(variants):
-        by_seed.setdefault(variant.seed, []).append(index)
+        by_seed.setdefault((variant.seed, variant.turns), []).append(index)
     inbox = Inbox([variant.name for variant in variants], progress)
     read_end, write_end = os.pipe()
     slots = shared or Slots(os.cpu_count() or 1)
@@ -317,7 +341,7 @@ def _spine(
     """Play the first member's turns, forking a child for each member where it departs."""
     first, main = members[0], variants[members[0]]
     session = GameSession(scenario, main.seed)
-    turns = session.turns
+    turns = session.turns if main.turns is None else main.turns  # the same for every member
     along = [i for i in members[1:] if any(_differ(variants[i], main, t) for t in range(turns))]
     same = [i for i in members[1:] if i not in along]  # the main's turns exactly
     if any(variants[i].quarterly for i in same):
@@ -354,7 +378,7 @@ def _finish(
     session: GameSession, variant: Variant, index: int, turn: int, measure: Measure, channel: int
 ) -> None:
     """In a forked child: play ``variant`` from ``turn`` to the end and send its result."""
-    quarters = _play(session, variant, turn)
+    quarters = _play(session, variant, turn, variant.turns)
     send_message(channel, ("done", index, Result(measure(session), quarters)))
 
 
