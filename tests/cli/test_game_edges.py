@@ -26,8 +26,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from salessim.cli import app
-from salessim.cli.game import HUNG_UP, _play_turns, briefing_view
+from salessim.cli.game import briefing_view
 from salessim.cli.game_menu import Menu
+from salessim.cli.game_play import HUNG_UP, _play_turns
 from salessim.cli.hang_up import hang_ups_noted
 from salessim.experiments.files import load_experiment
 from salessim.game.save_file import sealed
