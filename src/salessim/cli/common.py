@@ -16,8 +16,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from salessim import __version__
 from salessim.model.engine import Progress as ProgressCallback
 from salessim.report.format import printable
+from salessim.scenario.bundled import resolve_scenario
 from salessim.scenario.limits import MAX_REPLICATIONS, MAX_SEED, MAX_WORKERS, MAX_YEARS
-from salessim.scenario.load import ScenarioError, load_scenario, resolve_scenario
+from salessim.scenario.load import ScenarioError, load_scenario
 from salessim.scenario.reading import name_problem
 from salessim.scenario.schema import Scenario
 
