@@ -16,28 +16,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from salessim.scenario.bundled import bundled_scenarios, resolve_scenario
 from salessim.scenario.errors import Problem, ScenarioError, problems_from
 from salessim.scenario.extends import read_tree
-from salessim.scenario.json_schema import scenario_json_schema
 from salessim.scenario.keys import SET, Origin, Origins
 from salessim.scenario.overrides import Override, apply_to_data, blame_overrides
 from salessim.scenario.schema import WRITTEN, Scenario
 from salessim.scenario.yaml_lines import read_with_lines
 
 M = TypeVar("M", bound=BaseModel)
-
-# Problem, ScenarioError, the bundled scenarios and the JSON Schema live in their own
-# modules; they are named here too, where code written before the split imports them.
-__all__ = [
-    "Problem",
-    "ScenarioError",
-    "apply_overrides",
-    "bundled_scenarios",
-    "load_scenario",
-    "resolve_scenario",
-    "scenario_json_schema",
-]
 
 
 def _validate(
