@@ -10,8 +10,8 @@ from typing import Any
 from salessim.classroom.debrief import ClassDebrief, class_debrief
 from salessim.game.briefing import Briefing
 from salessim.game.cynics import maximal_pay
+from salessim.game.debrief import Debrief, debrief
 from salessim.game.players import Player, autopilot, play
-from salessim.game.scoring import Debrief, debrief
 from salessim.game.session import GameSession
 from salessim.scenario.load import load_scenario
 from tests.support import ROOT

@@ -9,8 +9,9 @@ import pytest
 
 from salessim.classroom.debrief import Spread, class_debrief
 from salessim.game import replays
+from salessim.game.debrief import luck_seeds
 from salessim.game.played import PLAYED, Variant
-from salessim.game.scoring import luck_seeds, measured, scorecard
+from salessim.game.scoring import measured, scorecard
 from salessim.game.session import GameSession
 from tests.classroom.debrief_teams import (
     CLASS_SEED,

@@ -8,7 +8,8 @@ import re
 from salessim.classroom.debrief import TeamDebrief, class_debrief
 from salessim.classroom.debrief_charts import bin_points
 from salessim.classroom.debrief_report import skill_words
-from salessim.game.scoring import Debrief, Luck, Scorecard
+from salessim.game.debrief import Debrief, Luck
+from salessim.game.scoring import Scorecard
 from tests.classroom.debrief_teams import CLASS_SEED, FIRST_TEAM, class_result, logs
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from salessim.game import replays
 from salessim.game.along import PlayAlong, keep_up
+from salessim.game.debrief import debrief, played_ahead
 from salessim.game.forking import NO_FORK
 from salessim.game.played import PLAYED, Variant
-from salessim.game.scoring import debrief, played_ahead
 from salessim.game.session import GameSession
 from salessim.scenario.load import load_scenario
 from tests.game.processes import children, open_fds
@@ -101,7 +101,7 @@ def test_a_follower_that_dies_is_replayed_by_the_debrief(replayed_at_the_end):
 
 def found_seed(session: GameSession, index: int) -> int:
     """The debrief's luck seed number ``index`` of ``session``."""
-    from salessim.game.scoring import luck_seeds
+    from salessim.game.debrief import luck_seeds
 
     return luck_seeds(session.seed, index + 1)[index]
 

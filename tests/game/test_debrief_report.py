@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from salessim.game.debrief import Luck, debrief, summary
 from salessim.game.players import autopilot, play
 from salessim.game.replays import QUARTER_FIGURES
-from salessim.game.scoring import Luck, debrief, measured, summary
+from salessim.game.scoring import measured
 from salessim.game.session import GameSession
 from salessim.scenario.load import load_scenario
 from tests.support import ROOT

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from salessim.game.debrief import debrief
 from salessim.game.players import play
 from salessim.game.replays import elsewhere
-from salessim.game.scoring import debrief
 from salessim.game.session import GameSession
 from salessim.scenario.load import load_scenario
 from tests.support import ROOT

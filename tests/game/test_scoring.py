@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from salessim.game.debrief import debrief, summary
 from salessim.game.players import autopilot, play
-from salessim.game.scoring import (
-    debrief,
-    lenient,
-    outcome,
-    replay_leniently,
-    scorecard,
-    summary,
-)
+from salessim.game.scoring import lenient, outcome, replay_leniently, scorecard
 from salessim.game.session import GameSession
 from salessim.scenario.base import Role
 from salessim.scenario.game import GameRules

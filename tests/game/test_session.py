@@ -131,7 +131,7 @@ def test_a_quota_change_reaches_the_plan():
 @pytest.mark.parametrize("name", ["first_team", "pay_plan_redesign", "retention_crisis"])
 def test_every_exercise_plays_to_a_debrief(name):
     """Each shipped exercise has learning goals, a budget the team fits, and ends scored."""
-    from salessim.game.scoring import debrief
+    from salessim.game.debrief import debrief
 
     scenario = load_scenario(f"scenarios/game/{name}.yaml")
     assert scenario.meta.learning_goals and scenario.game.budget is not None

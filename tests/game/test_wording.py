@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from salessim.game.debrief import summary
 from salessim.game.decisions import Decisions
-from salessim.game.scoring import summary
 from salessim.game.wording import ROLE_RAISES, changes, decision_lines, training_words
 
 ONE_OF_EACH = {

@@ -1,6 +1,6 @@
 """The class debrief: every team's score, luck and key decisions, and what the best did.
 
-Each team's debrief is the game's own (:func:`salessim.game.scoring.debrief_replays`):
+Each team's debrief is the game's own (:func:`salessim.game.debrief.debrief_replays`):
 the same replays, read the same way, so a team's score here is the score its own
 debrief gives. The replays of the whole class are played in one round, each once: the
 autopilot on the class seed and on each luck seed once for the class, and a game two
@@ -31,18 +31,12 @@ from salessim.classroom import debrief_report
 from salessim.classroom.debrief_decisions import KindRow, compare_habits
 from salessim.experiments.cluster import dask_executor
 from salessim.experiments.stats import mean_interval
+from salessim.game.debrief import Debrief, DebriefReplays, debrief_replays, luck_seeds
 from salessim.game.decisions import DecisionError, parse
 from salessim.game.forking import forking_allowed
 from salessim.game.played import Result, Variant
 from salessim.game.replays import replay_all
-from salessim.game.scoring import (
-    Debrief,
-    DebriefReplays,
-    debrief_replays,
-    luck_seeds,
-    measured,
-    relative_gap,
-)
+from salessim.game.scoring import measured, relative_gap
 from salessim.game.session import GameSession
 from salessim.scenario.game import SCORABLE
 from salessim.scenario.schema import Scenario

@@ -16,7 +16,8 @@ import jinja2
 
 from salessim import __version__
 from salessim.classroom.debrief_charts import luck_chart, score_histogram
-from salessim.game.scoring import indicator_label, indicator_text, summary
+from salessim.game.debrief import summary
+from salessim.game.scoring import indicator_label, indicator_text
 from salessim.report.format import MISSING, percent, printable
 
 if TYPE_CHECKING:

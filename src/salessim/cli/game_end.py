@@ -22,7 +22,7 @@ def finish(session: GameSession, console: Console, save_path: Path) -> None:
     """
     from concurrent.futures import ProcessPoolExecutor
 
-    from salessim.game.scoring import debrief
+    from salessim.game.debrief import debrief
 
     show_briefing(console, session.briefing())
     say(

@@ -93,7 +93,7 @@ def play(
         f"Playing {session.name} (seed {session.seed}){marked}; "
         f"the game is saved to {save_path} after every turn.",
     )
-    from salessim.game.scoring import played_ahead
+    from salessim.game.debrief import played_ahead
 
     with played_ahead(session), hang_ups_noted() as hang_up:
         menu = Menu(
