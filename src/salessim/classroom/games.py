@@ -132,8 +132,8 @@ class Games:
         """Drop the team's live game (the next call rebuilds it from its log)."""
         self._held.pop(team, None)
 
-    def pid(self) -> int:
-        """The id of the process holding these games."""
+    def pid(self, team: int) -> int:
+        """The id of the process holding the team's game."""
         return os.getpid()
 
     def _advanced(self, session: GameSession, candidate: Candidate) -> bool:
