@@ -210,6 +210,7 @@ class Classroom:
             teams=rows,
             over=klass.round > klass.turns,
             remaining=klass.remaining,
+            closing=klass.closing is not None,
         )
 
     def briefing(self, team_id: int) -> Briefing:
