@@ -78,6 +78,10 @@ def new(
     chosen: int | list[str]
     if names is not None:
         chosen = _read_names(names)
+        if not 1 <= len(chosen) <= MAX_TEAMS:
+            raise refuse(
+                f"--names: {names} names {len(chosen)} teams; a class has 1 to {MAX_TEAMS}"
+            )
         if teams is not None and teams != len(chosen):
             raise refuse(f"--names: {names} names {len(chosen)} teams but --teams is {teams}")
     elif teams is None:
