@@ -106,6 +106,8 @@ def test_advance_after_the_last_round_and_during_another_close_refuses(tmp_path)
             "--names: ",
         ),
         (["new", "first_team", "--names", "{tmp}/empty.txt", "--db", "{tmp}/c.sqlite"], "names 0"),
+        (["new", "first_team", "--names", "/dev/zero", "--db", "{tmp}/c.sqlite"], "too big"),
+        (["new", "first_team", "--names", "{tmp}", "--db", "{tmp}/c.sqlite"], "cannot read"),
         (["new", "no_such_game", "--teams", "2", "--db", "{tmp}/c.sqlite"], "no_such_game: "),
         (["new", "first_team", "--teams", "2", "--db", "{tmp}/names.txt"], "exists already"),
         (
