@@ -52,6 +52,7 @@ LAYERS: dict[str, set[str]] = {
         "report",
         "experiments",
         "game",
+        "classroom",
         "cli",
         "__init__",
     },
