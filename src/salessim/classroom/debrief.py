@@ -21,7 +21,7 @@ import json
 import math
 import os
 import statistics
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +33,7 @@ from salessim.experiments.cluster import dask_executor
 from salessim.experiments.stats import mean_interval
 from salessim.game.debrief import Debrief, DebriefReplays, debrief_replays, luck_seeds
 from salessim.game.decisions import DecisionError, parse
-from salessim.game.forking import forking_allowed
+from salessim.game.forking import Progress, forking_allowed
 from salessim.game.played import Result, Variant
 from salessim.game.replays import replay_all
 from salessim.game.scoring import measured, relative_gap
@@ -42,7 +42,6 @@ from salessim.scenario.game import SCORABLE
 from salessim.scenario.schema import Scenario
 
 Log = Sequence[Mapping[str, Any]]
-Progress = Callable[[int, int], None]
 BEST_SHARE = 0.25  # the best teams: the top quarter of the class, at least one team
 FIGURES = (
     "profit", "ending_arr", "nrr", "regretted_attrition", "team_health", "forecast_accuracy",

@@ -24,6 +24,7 @@ from typing import Any
 from salessim.classroom import rounds, standings
 from salessim.classroom.bots import AUTOPILOT, bot_names
 from salessim.classroom.clock import Clock, FakeClock, SystemClock
+from salessim.classroom.debrief import ClassDebrief, class_debrief
 from salessim.classroom.errors import RefusedError
 from salessim.classroom.exercise import load_exercise, scenario_of, scenario_text
 from salessim.classroom.export import export
@@ -41,6 +42,7 @@ from salessim.classroom.runner import Runner
 from salessim.classroom.store import Store
 from salessim.classroom.tokens import hashed, new_token, same
 from salessim.game.briefing import Briefing
+from salessim.game.forking import Progress
 from salessim.game.session import GameSession
 from salessim.scenario.limits import MAX_SEED
 
@@ -386,6 +388,31 @@ class Classroom:
         """
         weights = list(self._scenario.game.scoring)
         return export(self._store, self._runner, self.leaderboard(), weights, Path(out))
+
+    def debrief(
+        self,
+        *,
+        seeds: int | None = None,
+        scheduler: str | None = None,
+        progress: Progress | None = None,
+    ) -> ClassDebrief:
+        """The class debrief of every team that has played a turn (:func:`class_debrief`).
+
+        Raises:
+            RefusedError: no team has played a turn yet.
+            ReplayError: a replay failed or its process died.
+            ClusterError: the dask scheduler cannot be used.
+        """
+        with self._store.reading():
+            teams = self._store.teams()
+            logs = {team.name: self._store.log(team.id) for team in teams}
+        played = {name: log for name, log in logs.items() if log}
+        if not played:
+            raise RefusedError("no team has played a turn yet: close a round first")
+        seed = self._store.klass().seed
+        return class_debrief(
+            self._scenario, seed, played, seeds=seeds, scheduler=scheduler, progress=progress
+        )
 
     def version(self) -> int:
         """A number that changes whenever anything a page shows changes."""

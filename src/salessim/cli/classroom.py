@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -22,9 +23,20 @@ from salessim.classroom.errors import RefusedError
 from salessim.classroom.export import write_csv
 from salessim.classroom.records import Credentials, Status
 from salessim.classroom.room import MAX_TEAMS, Classroom
-from salessim.cli.common import app, cannot_write, fail, finite, path_option, refuse
+from salessim.cli.common import (
+    SchedulerOption,
+    app,
+    cannot_write,
+    fail,
+    finite,
+    path_option,
+    progress_bar,
+    refuse,
+    stderr,
+)
+from salessim.report.format import printable
 from salessim.scenario.errors import ScenarioError
-from salessim.scenario.limits import MAX_SEED
+from salessim.scenario.limits import MAX_LUCK_SEEDS, MAX_SEED
 
 classroom = typer.Typer(
     help="Run an exercise for a class: teams join by link, rounds close on a clock or by hand.",
@@ -181,6 +193,55 @@ def export(
         except OSError as error:
             raise cannot_write("--out", out, error) from None
     print(f"Wrote {len(files)} files to {out}: decisions.csv, scores.csv, saves/ (one per team).")
+
+
+@classroom.command()
+def debrief(
+    db: DbOption,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Write debrief.html, debrief.md and debrief.json here "
+            "(default: CLASS-debrief beside the database).",
+            callback=path_option,
+        ),
+    ] = None,
+    seeds: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=MAX_LUCK_SEEDS,
+            help="Replay each team's decisions on this many other seeds "
+            "(default: the exercise's luck_seeds).",
+        ),
+    ] = None,
+    scheduler: SchedulerOption = None,
+) -> None:
+    """Debrief the class: scores, luck against skill, key decisions, what the best teams did."""
+    from salessim.experiments.cluster import ClusterError
+    from salessim.game.forking import ReplayError
+
+    folder = out or db.with_name(f"{db.stem}-debrief")
+    with _opened(db, workers=0) as room, progress_bar("Class debrief") as progress:
+        try:
+            found = room.debrief(seeds=seeds, scheduler=scheduler, progress=progress)
+        except RefusedError as error:
+            raise refuse(str(error)) from None
+        except ClusterError as error:
+            raise refuse(f"--scheduler: {error}") from None
+        except ReplayError as error:  # not the input's fault: exit 1, with what failed
+            stderr.print(printable(f"the class debrief stopped: {error}"), markup=False)
+            raise typer.Exit(code=1) from None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        found.to_html(folder / "debrief.html")
+        (folder / "debrief.md").write_text(found.to_markdown())
+        (folder / "debrief.json").write_text(json.dumps(found.to_json(), indent=1) + "\n")
+    except OSError as error:
+        raise cannot_write("--out", folder, error) from None
+    print("\n".join(printable(line) for line in found.lines()))
+    print(f"\nWrote debrief.html, debrief.md and debrief.json to {printable(str(folder))}.")
 
 
 @classroom.command()
