@@ -1,0 +1,506 @@
+"""The classroom's facade: one class, its teams and its rounds, as the web app and CLI see it.
+
+A class plays one exercise on one seed; every team plays its own game of it, a turn per
+round. While a round is open a team's members propose, save a draft (it may not apply
+yet: it is kept with its problems) and submit (it must apply); they may withdraw and
+change until the deadline. Closing the round plays every team's turn: its submission,
+else its latest draft that still applies, else the bot the instructor chose (flagged).
+No team waits for another.
+
+Closing is safe to repeat: the round is marked closing first (teams can no longer act),
+each team's turn is recorded once (the store's primary key), and the round moves on
+last. A close stopped half-way by a crash is finished by the next close, or on opening
+the class again; a team whose turn was recorded is not played again, and one whose
+turn was played but not recorded is played again from its log, with the same decisions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from salessim.classroom import standings
+from salessim.classroom.bots import AUTOPILOT, bot_names
+from salessim.classroom.clock import Clock, SystemClock
+from salessim.classroom.errors import RefusedError
+from salessim.classroom.exercise import load_exercise, scenario_of, scenario_text
+from salessim.classroom.games import Candidate
+from salessim.classroom.lock import closing
+from salessim.classroom.records import (
+    Check,
+    Credentials,
+    Proposal,
+    Standing,
+    Status,
+    TeamStatus,
+    TurnRecord,
+)
+from salessim.classroom.runner import Runner
+from salessim.classroom.store import Entry, Kind, Source, Store, TurnRow, to_json
+from salessim.classroom.tokens import hashed, new_token, same
+from salessim.game.briefing import Briefing
+from salessim.game.session import GameSession
+from salessim.scenario.limits import MAX_SEED
+
+__all__ = [
+    "Check",
+    "Classroom",
+    "Credentials",
+    "Proposal",
+    "RefusedError",
+    "Standing",
+    "Status",
+    "TeamStatus",
+    "TurnRecord",
+]
+
+MAX_TEAMS = 200
+MAX_NAME_CHARS = 60  # a team's or a member's name
+MAX_ROUND_MINUTES = 7 * 24 * 60.0  # a round of a week at most
+MAX_DECISIONS_CHARS = 100_000  # a turn's decisions, as JSON: far beyond any real form
+YARDSTICK = 0  # the runner's team id of the class's autopilot game (teams count from 1)
+
+
+class Classroom:
+    """One class, open: make it with :meth:`create`, open it again with :meth:`open`."""
+
+    def __init__(self, store: Store, clock: Clock, workers: int | None) -> None:
+        self._store = store
+        self._clock = clock
+        klass = store.klass()
+        self._turns = klass.turns
+        self._scenario = scenario_of(klass.scenario)
+        count = min(2, os.cpu_count() or 1) if workers is None else workers
+        self._runner = Runner(klass.scenario, klass.seed, count)
+
+    # ------------------------------------------------------------------ making, opening
+    @classmethod
+    def create(
+        cls,
+        db: Path,
+        scenario: Path | str,
+        *,
+        teams: int | list[str],
+        seed: int = 0,
+        round_minutes: float | None = None,
+        clock: Clock | None = None,
+        name: str | None = None,
+        workers: int | None = None,
+    ) -> tuple[Classroom, Credentials]:
+        """A new class of ``teams`` (a count, or their names) playing ``scenario``; round 1 opens.
+
+        Raises:
+            ScenarioError: the scenario cannot be found or loaded.
+            ValueError: it is not a game, ``db`` exists, the teams are 0, more than
+                ``MAX_TEAMS`` or named twice, or the seed or round length is out of range.
+        """
+        db = Path(db)
+        clock = clock or SystemClock()
+        names = team_names(teams)
+        if not 0 <= seed <= MAX_SEED:
+            raise ValueError(f"seed: must be 0 to 2^63 - 1, not {seed}")
+        if round_minutes is not None and not 0 < round_minutes <= MAX_ROUND_MINUTES:
+            raise ValueError(
+                f"round minutes: must be above 0 and at most a week, not {round_minutes}"
+            )
+        if db.exists():
+            raise ValueError(f"{db}: exists already; give a new file for the class")
+        exercise = load_exercise(scenario)
+        turns = GameSession(exercise, seed).turns
+        credentials = Credentials(new_token(), {team: new_token() for team in names})
+        now = clock.now()
+        klass = {
+            "name": name or db.stem,
+            "scenario_name": exercise.meta.name,
+            "scenario": scenario_text(exercise),
+            "seed": seed,
+            "turns": turns,
+            "instructor_hash": hashed(credentials.instructor),
+            "round_minutes": round_minutes,
+            "bot": AUTOPILOT,
+            "round": 1,
+            "deadline": None if round_minutes is None else now + round_minutes * 60,
+            "created_at": now,
+        }
+        try:
+            store = Store.create(
+                db, klass, [(team, hashed(t)) for team, t in credentials.teams.items()]
+            )
+        except FileExistsError:
+            raise ValueError(f"{db}: exists already; give a new file for the class") from None
+        return cls(store, clock, workers), credentials
+
+    @classmethod
+    def open(cls, db: Path, *, clock: Clock | None = None, workers: int | None = None) -> Classroom:
+        """The class in ``db``; a close that a crash stopped half-way is finished first.
+
+        Raises:
+            ValueError: ``db`` is missing or not a class database.
+        """
+        room = cls(Store.open(Path(db)), clock or SystemClock(), workers)
+        if room._store.klass().closing is not None:
+            with contextlib.suppress(RefusedError):  # another process is finishing it
+                room.close_round()
+        return room
+
+    def close(self) -> None:
+        """Stop the worker processes and close the database."""
+        self._runner.close()
+        self._store.close()
+
+    def __enter__(self) -> Classroom:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ who is asking
+    def team_by_token(self, token: str) -> int | None:
+        """The id of the team whose join token this is, or None."""
+        return self._store.team_by_hash(hashed(token))
+
+    def is_instructor(self, token: str) -> bool:
+        """Whether ``token`` is the instructor's."""
+        return same(hashed(token), self._store.klass().instructor_hash)
+
+    # ------------------------------------------------------------------ reading
+    def status(self) -> Status:
+        """The round, its clock and where every team stands."""
+        store = self._store
+        with store.reading():
+            klass = store.klass()
+            teams = store.teams()
+            played = store.turns_played()
+            current = store.standings(klass.round)
+        rows = []
+        for team in teams:
+            entry = current.get(team.id)
+            submitted = entry is not None and entry.kind is Kind.SUBMISSION
+            rows.append(
+                TeamStatus(
+                    team.id,
+                    team.name,
+                    played[team.id],
+                    entry.member if entry is not None and submitted else None,
+                    entry.member if entry is not None and not submitted else None,
+                    played[team.id] >= klass.turns,
+                )
+            )
+        return Status(
+            name=klass.name,
+            scenario=klass.scenario_name,
+            turns=klass.turns,
+            round=klass.round,
+            deadline=klass.deadline,
+            paused=klass.paused,
+            bot=klass.bot,
+            bots=bot_names(),
+            teams=rows,
+            over=klass.round > klass.turns,
+            remaining=klass.remaining,
+        )
+
+    def briefing(self, team_id: int) -> Briefing:
+        """The team's briefing for the turn it decides next (its last, once finished)."""
+        return self._runner.call(team_id, "briefing", self._log(team_id))
+
+    def history(self, team_id: int) -> list[TurnRecord]:
+        """The team's played turns, first first."""
+        self._team(team_id)
+        return [
+            TurnRecord(row.turn, row.decisions, row.source.value, row.bot, row.author)
+            for row in self._store.turns(team_id)
+        ]
+
+    def proposals(self, team_id: int) -> list[Proposal]:
+        """The team's proposals, drafts and submissions of the round open now, newest first."""
+        self._team(team_id)
+        turn = self._store.klass().round
+        return [_proposal(entry) for entry in self._store.entries(team_id, turn)]
+
+    def draft(self, team_id: int) -> Proposal | None:
+        """The team's current draft or submission this round (None: neither)."""
+        self._team(team_id)
+        entry = self._store.standing(team_id, self._store.klass().round)
+        return None if entry is None else _proposal(entry)
+
+    def check(self, team_id: int, decisions: Mapping[str, Any]) -> Check:
+        """What would stop ``decisions`` applying to the team's turn now, and their spend."""
+        return self._runner.call(team_id, "check", self._log(team_id), _plain(decisions))
+
+    # ------------------------------------------------------------------ a team's actions
+    def save_draft(self, team_id: int, member: str, decisions: Mapping[str, Any]) -> Check:
+        """Keep the team's draft (it may not apply yet); its check.
+
+        Raises:
+            RefusedError: the round is not open, or the team has submitted.
+        """
+        return self._enter(team_id, member, decisions, Kind.DRAFT)
+
+    def propose(self, team_id: int, member: str, decisions: Mapping[str, Any]) -> Check:
+        """Show the team a member's proposal (never played); its check.
+
+        Raises:
+            RefusedError: the round is not open.
+        """
+        return self._enter(team_id, member, decisions, Kind.PROPOSAL)
+
+    def submit(self, team_id: int, member: str, decisions: Mapping[str, Any]) -> Check:
+        """Submit the team's decisions for this round's close; they must apply.
+
+        Raises:
+            RefusedError: the round is not open, the team has submitted already, or the
+                decisions do not apply (its ``problems`` say why).
+        """
+        return self._enter(team_id, member, decisions, Kind.SUBMISSION)
+
+    def withdraw(self, team_id: int, member: str) -> None:
+        """Take the team's submission back; it stays as the team's draft.
+
+        Raises:
+            RefusedError: the round is not open, or nothing is submitted.
+        """
+        self._team(team_id)
+        turn = self._store.klass().round
+        self._store.withdraw(team_id, turn, _member(member), self._clock.now())
+
+    def _enter(self, team_id: int, member: str, decisions: Mapping[str, Any], kind: Kind) -> Check:
+        who = _member(member)
+        plain = _plain(decisions)
+        klass = self._store.klass()
+        if klass.round > klass.turns:
+            raise RefusedError("the game is over")
+        check = self._runner.call(team_id, "check", self._log(team_id), plain)
+        if kind is Kind.SUBMISSION and check.problems:
+            raise RefusedError(
+                "these decisions cannot apply: " + "; ".join(check.problems), check.problems
+            )
+        clean = not check.problems
+        self._store.add_entry(team_id, klass.round, who, plain, kind, clean, self._clock.now())
+        return check
+
+    # ------------------------------------------------------------------ the instructor's
+    def close_round(self) -> int:
+        """Play the round open now for every team, then open the next; the round closed.
+
+        Finishes a close that was stopped half-way instead, if there is one.
+
+        Raises:
+            RefusedError: the game is over, or another close is under way.
+        """
+        with closing(self._store.path):
+            klass = self._store.klass()
+            turn = klass.closing or klass.round
+            if turn > klass.turns:
+                raise RefusedError("the game is over: every round is closed")
+            if klass.closing is None:
+                self._store.begin_close(turn)
+            self._play_round(turn, klass.bot)
+            self._yardstick(turn)
+            deadline, remaining = self._next_clock(turn)
+            self._store.finish_close(turn, deadline, remaining)
+        return turn
+
+    def _play_round(self, turn: int, bot: str) -> None:
+        """Play ``turn`` for every team that has not played it, each recorded once played."""
+        store = self._store
+        with store.reading():
+            played = store.turns_played()
+            current = store.standings(turn)
+            teams = [team.id for team in store.teams() if played[team.id] < turn]
+            work = [
+                (team, store.log(team), self._candidates(team, turn, current)) for team in teams
+            ]
+        futures = [
+            (team, self._runner.submit(team, "play", log, candidates, bot))
+            for team, log, candidates in work
+        ]
+        failures: list[BaseException] = []
+        for team, future in futures:
+            try:
+                result = future.result()
+            except Exception as error:  # the others are recorded all the same
+                failures.append(error)
+                continue
+            store.record_turn(
+                TurnRow(
+                    team,
+                    turn,
+                    result.decisions,
+                    result.source,
+                    result.bot,
+                    result.author,
+                    result.fingerprint,
+                    result.measures,
+                    self._clock.now(),
+                )
+            )
+        if failures:
+            raise failures[0]
+
+    def _candidates(self, team: int, turn: int, current: dict[int, Entry]) -> list[Candidate]:
+        """The team's submission, then its clean drafts newest first."""
+        entry = current.get(team)
+        chosen = []
+        if entry is not None and entry.kind is Kind.SUBMISSION:
+            chosen.append(Candidate(entry.decisions, Source.SUBMISSION, entry.member))
+        chosen += [
+            Candidate(draft.decisions, Source.DRAFT, draft.member)
+            for draft in self._store.clean_drafts(team, turn)
+        ]
+        return chosen
+
+    def _yardstick(self, turn: int) -> dict[str, float]:
+        """The autopilot's measures after ``turn`` turns, worked out once for the class."""
+        known = self._store.yardstick(turn)
+        if known is not None:
+            return known
+        measures = self._runner.call(YARDSTICK, "measures", [{}] * turn)
+        self._store.record_yardstick(turn, measures)
+        return measures
+
+    def _next_clock(self, turn: int) -> tuple[float | None, float | None]:
+        """The deadline and paused time left of the round after ``turn``."""
+        klass = self._store.klass()
+        if turn >= klass.turns or klass.round_minutes is None:
+            return None, None
+        length = klass.round_minutes * 60
+        return (None, length) if klass.paused else (self._clock.now() + length, None)
+
+    def tick(self) -> bool:
+        """Close the round if its deadline has passed and it is not paused; whether it closed.
+
+        A close stopped half-way is finished too.
+        """
+        klass = self._store.klass()
+        due = (
+            not klass.paused
+            and klass.deadline is not None
+            and klass.round <= klass.turns
+            and self._clock.now() >= klass.deadline
+        )
+        if klass.closing is None and not due:
+            return False
+        try:
+            self.close_round()
+        except RefusedError:
+            return False
+        return True
+
+    def extend(self, minutes: float) -> None:
+        """Give the round ``minutes`` more (a round without a timer gets one).
+
+        Raises:
+            RefusedError: ``minutes`` is not a positive number, or the game is over.
+        """
+        if not (math.isfinite(minutes) and 0 < minutes <= MAX_ROUND_MINUTES):
+            raise RefusedError(f"extend by more than 0 minutes and at most a week, not {minutes}")
+        klass = self._open_round()
+        seconds = minutes * 60
+        if klass.paused:
+            self._store.update_class(remaining=(klass.remaining or 0.0) + seconds)
+        else:
+            start = self._clock.now() if klass.deadline is None else klass.deadline
+            self._store.update_class(deadline=max(start, self._clock.now()) + seconds)
+
+    def pause(self) -> None:
+        """Stop the round's clock (teams cannot act while paused)."""
+        klass = self._open_round()
+        if klass.paused:
+            return
+        left = None if klass.deadline is None else max(0.0, klass.deadline - self._clock.now())
+        self._store.update_class(paused=1, deadline=None, remaining=left)
+
+    def resume(self) -> None:
+        """Start the round's clock again with the time it had left."""
+        klass = self._open_round()
+        if not klass.paused:
+            return
+        deadline = None if klass.remaining is None else self._clock.now() + klass.remaining
+        self._store.update_class(paused=0, deadline=deadline, remaining=None)
+
+    def choose_bot(self, name: str) -> None:
+        """Choose the bot that plays for teams with nothing to play.
+
+        Raises:
+            RefusedError: no bot has that name.
+        """
+        if name not in bot_names():
+            raise RefusedError(f"no bot is called {name!r}; choose one of {', '.join(bot_names())}")
+        self._store.update_class(bot=name)
+
+    def leaderboard(self) -> list[Standing]:
+        """Every team's score against the autopilot to the same turn, best first."""
+        with self._store.reading():
+            teams, turns = self._store.teams(), self._store.turns()
+        return standings.leaderboard(teams, turns, self._yardstick, self._scenario.game.scoring)
+
+    def version(self) -> int:
+        """A number that changes whenever anything a page shows changes."""
+        return self._store.version()
+
+    # ------------------------------------------------------------------ internals
+    def _team(self, team_id: int) -> None:
+        if not any(team.id == team_id for team in self._store.teams()):
+            raise RefusedError(f"no team has id {team_id}")
+
+    def _log(self, team_id: int) -> list[dict[str, Any]]:
+        self._team(team_id)
+        return self._store.log(team_id)
+
+    def _open_round(self) -> Any:
+        klass = self._store.klass()
+        if klass.round > klass.turns:
+            raise RefusedError("the game is over: every round is closed")
+        return klass
+
+
+def team_names(teams: int | list[str]) -> list[str]:
+    """The teams' names: ``Team 1``... for a count, else the names given, checked.
+
+    Raises:
+        ValueError: no teams, more than ``MAX_TEAMS``, a name blank, too long or twice.
+    """
+    names = [f"Team {i}" for i in range(1, teams + 1)] if isinstance(teams, int) else list(teams)
+    if not 1 <= len(names) <= MAX_TEAMS:
+        raise ValueError(f"teams: a class has 1 to {MAX_TEAMS} teams, not {len(names)}")
+    seen: set[str] = set()
+    for raw in names:
+        team = raw.strip()
+        if not team or len(team) > MAX_NAME_CHARS or not team.isprintable():
+            raise ValueError(f"team name {raw!r}: give 1 to {MAX_NAME_CHARS} printable characters")
+        if team.casefold() in seen:
+            raise ValueError(f"team name {team!r} is given twice")
+        seen.add(team.casefold())
+    return [team.strip() for team in names]
+
+
+def _member(member: str) -> str:
+    name = member.strip() if isinstance(member, str) else ""
+    if not name or len(name) > MAX_NAME_CHARS or not name.isprintable():
+        raise RefusedError(f"give your name: 1 to {MAX_NAME_CHARS} printable characters")
+    return name
+
+
+def _plain(decisions: Mapping[str, Any]) -> Any:
+    """``decisions`` as plain JSON data (what the store keeps and a worker is sent)."""
+    text = to_json(decisions)
+    if len(text) > MAX_DECISIONS_CHARS:
+        raise RefusedError(f"the decisions are too long ({len(text)} characters)")
+    return json.loads(text)
+
+
+def _proposal(entry: Entry) -> Proposal:
+    decisions = entry.decisions if isinstance(entry.decisions, dict) else {}
+    return Proposal(entry.member, decisions, entry.at, entry.kind.value)
