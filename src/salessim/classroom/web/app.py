@@ -43,7 +43,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from salessim.classroom.errors import RefusedError
+from salessim.classroom.room import RefusedError
 from salessim.classroom.web import views
 from salessim.classroom.web.forms import (
     BACKFILLS,
@@ -213,7 +213,7 @@ def _templates() -> Jinja2Templates:
         label=label,
         role=role_label,
         multiple=views.multiple,
-        points=lambda value: MISSING if value is None else f"{value:+.1f}",
+        points=lambda value: MISSING if value is None else f"{value:.1f}",
         clock=views.clock_time,
         words=lambda value: str(value).replace("_", " "),
     )
