@@ -80,14 +80,19 @@ def test_htmx_is_vendored_pinned_and_licensed():
         ({"sec-fetch-site": "same-origin"}, True),
         ({"origin": "https://evil.example"}, False),
         ({"origin": "http://testserver.evil.example"}, False),
-        ({"origin": "null"}, False),
+        ({"origin": "null"}, True),  # plain HTTP to a LAN address: no Sec-Fetch-Site
+        ({"origin": "null", "sec-fetch-site": "cross-site"}, False),
         ({}, False),
         ({"origin": "http://testserver", "sec-fetch-site": "cross-site"}, False),
         ({"origin": "http://testserver", "sec-fetch-site": "same-site"}, False),
     ],
 )
 def test_a_post_must_come_from_this_site(site, headers, allowed):
-    """Origin names this site, or a null/absent Origin comes with Sec-Fetch-Site: same-origin."""
+    """Another site's Origin or Sec-Fetch-Site is refused, and so is a POST with neither.
+
+    ``Origin: null`` is what Chromium sends for this site's own forms under
+    ``Referrer-Policy: no-referrer``, with ``Sec-Fetch-Site`` only on HTTPS or localhost.
+    """
     _, _, ann, _, _ = site
     response = ann.post(
         "/team/draft", {"turn": "1", "recognition": "2"}, origin=None, headers=headers
@@ -184,8 +189,12 @@ def test_a_body_too_large_is_refused(site):
 
 
 def test_bad_numbers_through_the_form_are_named_and_not_saved(site):
-    """NaN, 1e308 and negative counts posted: each refused by name; the draft keeps the rest."""
+    """NaN, 1e308 and negative counts posted: each refused by name; the last draft stands."""
     _, _, ann, _, _ = site
+    assert (
+        "Saved as your team"
+        in ann.post("/team/draft", {"turn": "1", "training_every_months": "3"}).text
+    )
     answer = ann.post(
         "/team/draft",
         {
@@ -193,7 +202,7 @@ def test_bad_numbers_through_the_form_are_named_and_not_saved(site):
             "coaching.hours": "nan",
             "recognition": "1e308",
             "hire.ae.count": "-1",
-            "training_every_months": "3",
+            "training_every_months": "4",
             "routing.ae": "chaos",
         },
     )
@@ -205,9 +214,10 @@ def test_bad_numbers_through_the_form_are_named_and_not_saved(site):
         "AE routing: no choice &#39;chaos&#39;",
     ]:
         assert named in answer.text
+    assert "draft until every field reads: the last draft saved stands" in answer.text
     page = ann.get("/team").text
     assert 'name="training_every_months" value="3"' in page
-    assert 'value="nan"' not in page
+    assert 'value="nan"' not in page and 'value="4"' not in page
 
 
 def test_the_instructors_link_sets_a_cookie_and_drops_the_key(site):

@@ -199,6 +199,7 @@ def _routes() -> list[Route | Mount]:
         Route("/board", board_page),
         Route("/board/live", board_live),
         Route("/events", events),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
@@ -568,9 +569,18 @@ def _same_round(room: Classroom, turn: int | None) -> None:
         )
 
 
-def _save_draft(room: Classroom, team: int, member: str, turn: int | None, decisions: dict) -> Any:
+def _save_draft(
+    room: Classroom, team: int, member: str, turn: int | None, reading: Reading
+) -> tuple[Check, bool]:
+    """Save the form as the team's draft if every field reads; its check, and whether saved.
+
+    A form with a field that cannot be read is only checked: saving the rest would
+    let the close play a draft the team never meant (hires typed as "lots", dropped).
+    """
     _same_round(room, turn)
-    return room.save_draft(team, member, decisions)
+    if reading.problems:
+        return room.check(team, reading.decisions), False
+    return room.save_draft(team, member, reading.decisions), True
 
 
 async def team_draft(request: Request) -> Response:
@@ -581,8 +591,8 @@ async def team_draft(request: Request) -> Response:
     reading = read_form(form)
     context: dict[str, Any] = {"check": None, "refused": None, "saved_by": None}
     try:
-        check = await site.call(
-            _save_draft, site.room, granted.team, granted.member, _turn_of(form), reading.decisions
+        check, saved = await site.call(
+            _save_draft, site.room, granted.team, granted.member, _turn_of(form), reading
         )
     except RefusedError as error:
         context["refused"] = f"Not saved: {error}."
@@ -590,7 +600,8 @@ async def team_draft(request: Request) -> Response:
         context["check"] = CheckView(
             reading.problems + list(check.problems), check.projected_spend, check.budget
         )
-        context["saved_by"] = granted.member
+        context["saved_by"] = granted.member if saved else None
+        context["unsaved"] = not saved
     return _page(request, "_check.html", context)
 
 
@@ -762,6 +773,7 @@ async def _board_context(site: Site) -> dict[str, Any]:
         "over": status.over,
         "standings": standings,
         "indicators": indicators,
+        "penalised": any(getattr(row, "penalty", 0) for row in standings),
     }
 
 

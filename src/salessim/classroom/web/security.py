@@ -3,9 +3,8 @@
 A team member, the instructor and the projector each hold one signed, HttpOnly,
 SameSite=Strict cookie; the team comes from its cookie only, never from a URL or a
 form. Every POST carries the cookie's CSRF token (a hidden field, or the
-``X-CSRF-Token`` header) and must come from this site (``Origin``, or
-``Sec-Fetch-Site`` where ``Referrer-Policy: no-referrer`` makes a browser send
-``Origin: null``). Every response carries the headers of :data:`HEADERS`.
+``X-CSRF-Token`` header) and must not come from another site (:func:`same_origin`).
+Every response carries the headers of :data:`HEADERS`.
 """
 
 from __future__ import annotations
@@ -131,20 +130,25 @@ class Signer:
 
 
 def same_origin(request: Request) -> bool:
-    """Whether a POST comes from a page of this site.
+    """Whether a POST comes from a page of this site, as far as its headers tell.
 
-    ``Origin`` must name this site; a browser that sends ``Origin: null`` (as it must
-    under ``Referrer-Policy: no-referrer``) or none must say ``Sec-Fetch-Site:
-    same-origin``. A request with neither header is refused.
+    Refused: ``Sec-Fetch-Site`` other than ``same-origin``; an ``Origin`` naming another
+    site; neither header (every browser sends ``Origin`` with a POST). ``Origin: null``
+    is allowed unless ``Sec-Fetch-Site`` says otherwise: under ``Referrer-Policy:
+    no-referrer`` a browser sends it for this site's own forms, and over plain HTTP to
+    a machine other than localhost it sends no ``Sec-Fetch-Site`` to vouch for them, so
+    there the CSRF token alone tells this site's forms from others'.
     """
     site = request.headers.get("sec-fetch-site")
     if site is not None and site != "same-origin":
         return False
     origin = request.headers.get("origin")
-    if origin and origin != "null":
-        own = f"{request.url.scheme}://{request.url.netloc}"
-        return hmac.compare_digest(origin.lower(), own.lower())
-    return site == "same-origin"
+    if origin is None:
+        return site == "same-origin"
+    if origin == "null":
+        return True
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    return hmac.compare_digest(origin.lower(), own.lower())
 
 
 def csrf_matches(request: Request, form: Mapping[str, Any], granted: Pass) -> bool:
