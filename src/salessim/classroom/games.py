@@ -74,6 +74,10 @@ class Games:
         """The team's game after ``log``: the one held, played on if it is behind, else rebuilt."""
         wanted = [canonical(decisions) for decisions in log]
         held = self._held.get(team)
+        if held is not None and len(held.log) > len(wanted) and held.log[: len(wanted)] == wanted:
+            # a call sent before a turn was recorded, answered after it was played: answer
+            # it from a rebuilt game, and keep the one that is ahead for the calls to come
+            return replay(self.scenario, self.seed, log)
         if held is None or held.log != wanted[: len(held.log)]:
             self._held.pop(team, None)  # a rebuild that fails leaves nothing stale behind
             held = _Held(replay(self.scenario, self.seed, []), [])
@@ -132,8 +136,8 @@ class Games:
         """Drop the team's live game (the next call rebuilds it from its log)."""
         self._held.pop(team, None)
 
-    def pid(self) -> int:
-        """The id of the process holding these games."""
+    def pid(self, team: int) -> int:
+        """The id of the process holding the team's game."""
         return os.getpid()
 
     def _advanced(self, session: GameSession, candidate: Candidate) -> bool:

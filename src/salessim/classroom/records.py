@@ -58,6 +58,7 @@ class Status:
     teams: list[TeamStatus]
     over: bool
     remaining: float | None = None  # seconds left in the round while paused (None: no timer)
+    closing: bool = False  # the round is being closed: teams wait for their next briefing
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from salessim.classroom.bots import AUTOPILOT, bot_names
 from salessim.classroom.clock import Clock, SystemClock
 from salessim.classroom.errors import RefusedError
 from salessim.classroom.exercise import load_exercise, scenario_of, scenario_text
+from salessim.classroom.export import export
 from salessim.classroom.games import Candidate
 from salessim.classroom.lock import closing
 from salessim.classroom.records import (
@@ -209,6 +210,7 @@ class Classroom:
             teams=rows,
             over=klass.round > klass.turns,
             remaining=klass.remaining,
+            closing=klass.closing is not None,
         )
 
     def briefing(self, team_id: int) -> Briefing:
@@ -445,6 +447,15 @@ class Classroom:
         with self._store.reading():
             teams, turns = self._store.teams(), self._store.turns()
         return standings.leaderboard(teams, turns, self._yardstick, self._scenario.game.scoring)
+
+    def export(self, out: Path) -> list[Path]:
+        """Write decisions.csv, scores.csv and saves/<team>.json into ``out``; the files.
+
+        Raises:
+            OSError: ``out`` cannot be written.
+        """
+        weights = list(self._scenario.game.scoring)
+        return export(self._store, self._runner, self.leaderboard(), weights, Path(out))
 
     def version(self) -> int:
         """A number that changes whenever anything a page shows changes."""

@@ -8,6 +8,7 @@ on stderr with exit code 2, never a traceback.
 from salessim.cli import runs  # noqa: I001, F401
 from salessim.cli import experiments  # noqa: F401
 from salessim.cli import game  # noqa: F401
+from salessim.cli import classroom  # noqa: F401
 from salessim.cli.common import app
 
 
