@@ -265,3 +265,35 @@ def test_the_page_is_drawn_with_the_version_it_shows(tmp_path):
         ann = join(client, links.teams["Red"], "Ann")
         assert re.search(r'<body data-version="\d+">', ann.get("/team").text)
         assert SECRET not in ann.cookies.get("salessim_team", "").encode()
+
+
+def test_after_the_last_round_the_pages_say_the_game_is_over(tmp_path):
+    """Four closes end first_team: no form, four turns played, the board says game over."""
+    room, links, clock = new_site(tmp_path, ["Red"])
+    with served(room, clock) as client:
+        boss = instructor(client, links)
+        ann = join(client, links.teams["Red"], "Ann")
+        for _ in range(4):
+            assert boss.post("/instructor/close").status_code == 303
+        page = ann.get("/team").text
+        assert "The game is over" in page and "Game over · 4 turns played" in page
+        assert 'id="decisions"' not in page
+        assert len(re.findall(r"played by the bot autopilot", page)) == 4
+        late = ann.post("/team/draft", {"turn": "4", "recognition": "2"})
+        assert "Not saved: the game is over" in late.text
+        assert "game over" in boss.get("/board").text
+        again = boss.post("/instructor/close")
+        assert again.status_code == 422 and "the game is over" in again.text
+
+
+def test_a_paused_round_says_so_to_the_team_and_takes_no_submission(tmp_path):
+    """While paused the team sees the time kept for later; a submission is refused."""
+    room, links, clock = new_site(tmp_path, ["Red"], round_minutes=10)
+    with served(room, clock) as client:
+        boss = instructor(client, links)
+        ann = join(client, links.teams["Red"], "Ann")
+        assert boss.post("/instructor/pause").status_code == 303
+        live = ann.get("/team/live?turn=1").text
+        assert "paused by the instructor (10 min 0 s left when it resumes)" in live
+        refused = ann.post("/team/submit", {"turn": "1", "recognition": "2"})
+        assert refused.status_code == 422 and "Not submitted" in refused.text

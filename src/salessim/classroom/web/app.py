@@ -454,6 +454,8 @@ def _round_context(status: Status, now: float) -> dict[str, Any]:
         "turns": status.turns,
         "over": status.over,
         "paused": status.paused,
+        "closing": status.closing,
+        "remaining": None if status.remaining is None else views.time_left(status.remaining, 0),
         "deadline": status.deadline,
         "deadline_at": views.clock_time(status.deadline),
         "seconds_left": 0 if status.deadline is None else max(0, int(status.deadline - now)),
@@ -848,5 +850,6 @@ def serve(db: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         workers=1,
         proxy_headers=False,
         server_header=False,
+        access_log=False,  # its lines would hold the join tokens and the instructor's key
         timeout_graceful_shutdown=3,
     )

@@ -24,6 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 COOKIE_DAYS = 30
 """How long a cookie holds: longer than any class, shorter than forever."""
 SECONDS_PER_DAY = 86_400
+JOINING_SECONDS = 60 * 60
+"""How long a join form stays good."""
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 MEMBER_CHARACTERS = 40
@@ -100,7 +102,7 @@ class Signer:
         if not value:
             return None
         try:
-            data = self._serializers[role].loads(value, max_age=COOKIE_DAYS * SECONDS_PER_DAY)
+            data = self._serializers[role].loads(value, max_age=_lifetime_seconds(role))
         except BadSignature:  # expiry included
             return None
         if not isinstance(data, dict) or not isinstance(data.get("csrf"), str):
@@ -121,12 +123,16 @@ class Signer:
         response.set_cookie(
             granted.role.cookie,
             self.sign(granted),
-            max_age=COOKIE_DAYS * SECONDS_PER_DAY,
+            max_age=_lifetime_seconds(granted.role),
             path="/",
             secure=request.url.scheme == "https",
             httponly=True,
             samesite="strict",
         )
+
+
+def _lifetime_seconds(role: Role) -> int:
+    return JOINING_SECONDS if role is Role.JOINING else COOKIE_DAYS * SECONDS_PER_DAY
 
 
 def same_origin(request: Request) -> bool:
