@@ -5,7 +5,8 @@ drives it through Playwright. The instructor's page and the projector's leaderbo
 update live (server-sent events, htmx) without a reload, nothing breaks the page's CSP,
 and nothing is fetched from anywhere but the app. Skipped only when Playwright cannot
 be imported or no Chromium executable is found. With ``SALESSIM_SCREENSHOTS=DIR`` it
-also saves the team's and the instructor's pages there (``docs/img`` has them).
+also saves the team's page, its decision form, the instructor's page and the board
+there (``docs/img`` has them).
 """
 
 from __future__ import annotations
@@ -126,6 +127,10 @@ def test_a_round_with_an_instructor_and_two_teams_updates_every_page_live(server
             red.fill("input[name=recognition]", "2")
             red.press("input[name=recognition]", "Tab")
             red.wait_for_selector("#check >> text=The game accepts this draft")
+            shots = os.environ.get("SALESSIM_SCREENSHOTS")
+            if shots:
+                red.locator("section.decide").evaluate("section => section.scrollIntoView()")
+                red.screenshot(path=str(Path(shots) / "classroom_decisions.png"))
             blue.fill("input[name='hire.ae.count']", "lots")
             blue.press("input[name='hire.ae.count']", "Tab")
             blue.wait_for_selector("#check >> text='lots' is not a whole number")
@@ -134,7 +139,6 @@ def test_a_round_with_an_instructor_and_two_teams_updates_every_page_live(server
             red.click("text=Submit for the team")
             red.wait_for_selector("text=Submitted for your team")
             boss.wait_for_selector("text=1 of 2 teams submitted")  # live, no reload
-            shots = os.environ.get("SALESSIM_SCREENSHOTS")
             if shots:
                 red.screenshot(path=str(Path(shots) / "classroom_team.png"))
                 boss.screenshot(path=str(Path(shots) / "classroom_instructor.png"))
@@ -148,6 +152,8 @@ def test_a_round_with_an_instructor_and_two_teams_updates_every_page_live(server
                 "Blue",
                 "Red",
             ]
+            if shots:
+                board.screenshot(path=str(Path(shots) / "classroom_board.png"))
             blue.wait_for_selector("text=Turn 2 of 4 · after")  # the page reloads itself
             assert "played by the bot autopilot" in blue.inner_text(".history")
             red.wait_for_selector(".history >> text=submitted by Ann")
