@@ -297,3 +297,17 @@ def test_a_paused_round_says_so_to_the_team_and_takes_no_submission(tmp_path):
         assert "paused by the instructor (10 min 0 s left when it resumes)" in live
         refused = ann.post("/team/submit", {"turn": "1", "recognition": "2"})
         assert refused.status_code == 422 and "Not submitted" in refused.text
+
+
+def test_a_proposal_the_game_would_refuse_is_shared_with_its_problems(tmp_path):
+    """A proposal is never played, so it is shared even if it could not apply, problems shown."""
+    room, links, clock = new_site(tmp_path, ["Red"])
+    with served(room, clock) as client:
+        ann = join(client, links.teams["Red"], "Ann")
+        shared = ann.post("/team/propose", {"turn": "1", "fire": "999"})
+        assert shared.status_code == 200
+        assert "Your proposal is shared with your team, but the game would refuse it" in shared.text
+        assert "fire: no rep 999 on the team" in shared.text
+        live = ann.get("/team/live?turn=1").text
+        assert '<strong>Ann</strong> <span class="kind">proposal</span>' in live
+        assert "Not submitted yet" in live

@@ -279,7 +279,19 @@ async def _team_action(request: Request, action: str) -> Response:
         else:
             if check is None or not check.problems:
                 return RedirectResponse(f"/team?done={DONE[action]}", status_code=303)
-            problems = list(check.problems)
+            view = await site.call(_team_view, site.room, granted.team)
+            context = _team_context(
+                view,
+                granted,
+                site.now(),
+                reading=reading,
+                notice="Your proposal is shared with your team, but the game would refuse it "
+                "as it stands:",
+                problems=list(check.problems),
+            )
+            return draw(
+                request, "team.html", {**context, "problems_heading": "Refused as it stands"}
+            )
     view = await site.call(_team_view, site.room, granted.team)
     stale = _turn_of(form) != view.status.round
     context = _team_context(
