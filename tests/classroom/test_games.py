@@ -1,5 +1,5 @@
 from salessim.classroom.exercise import load_exercise
-from salessim.classroom.games import Candidate, Games
+from salessim.classroom.games import Candidate, Games, canonical
 from salessim.classroom.store import Source
 from salessim.game.session import replay
 
@@ -57,3 +57,24 @@ def test_play_takes_the_first_candidate_that_applies_and_logs_it_as_the_store_re
     session = held.session(1, [played.decisions])  # the store's log: no rebuild
     assert session is live
     assert session.fingerprints == [played.fingerprint]
+
+
+def test_a_turn_played_again_after_it_was_not_recorded_replaces_the_game_ahead():
+    """Played, not recorded, played again: the game held is the one played last, at its turn."""
+    held = games()
+    candidates = [Candidate(VALID, Source.SUBMISSION, "ann")]
+    held.play(1, [], candidates, "autopilot")  # a close that stopped before recording this
+    again = held.play(1, [], candidates, "autopilot")  # the next close plays it again
+    assert again.decisions == VALID
+    session = held.session(1, [VALID, VALID])  # a second turn with the same decisions
+    assert session.turn == 2
+    assert session.briefing() == replay(held.scenario, 0, [VALID, VALID]).briefing()
+    assert held.session(1, [VALID, VALID]) is session
+
+
+def test_decisions_read_back_from_the_store_match_the_game_that_played_them():
+    """Rep ids as numbers (the game's log) and as text (the store's) are the same decisions."""
+    raises = {rep: 1.1 for rep in (2, 10, 1)}
+    assert canonical({"pay_raise": raises}) == canonical(
+        {"pay_raise": {str(rep): level for rep, level in raises.items()}}
+    )

@@ -241,6 +241,28 @@ def test_a_close_stopped_half_way_is_finished_on_reopening_nothing_lost_or_playe
     assert all(again.history(team)[0].source == "submission" for team in range(1, 7))
 
 
+def test_a_close_stopped_half_way_is_finished_by_the_next_close_in_the_same_process(
+    tmp_path, monkeypatch
+):
+    """Closing again after a failure finishes the same round: each team once, as submitted."""
+    room, _, _ = new_class(tmp_path, 5)
+    for team in range(1, 6):
+        room.save_draft(team, f"m{team}", {"recognition": team})
+    crash_after(monkeypatch, 2, CrashError)
+    with pytest.raises(CrashError):
+        room.close_round()
+    monkeypatch.undo()
+    assert room.status().closing
+    assert room.close_round() == 1
+    assert not room.status().closing
+    assert [len(room.history(team)) for team in range(1, 6)] == [1] * 5
+    assert [room.history(team)[0].decisions for team in range(1, 6)] == [
+        {"recognition": team} for team in range(1, 6)
+    ]
+    assert all(sources(room, team) == [("draft", None, f"m{team}")] for team in range(1, 6))
+    assert room.status().round == 2
+
+
 def test_closing_twice_closes_two_rounds_and_the_end_refuses(tmp_path):
     """Each close plays one turn; after the last, the game is over and everything refuses."""
     room, _, _ = new_class(tmp_path, 2)
@@ -319,3 +341,15 @@ def test_members_must_give_a_name_and_decisions_must_be_plain(tmp_path):
         room.save_draft(1, "ann", {"recognition": float("inf")})
     with pytest.raises(RefusedError, match="too long"):
         room.save_draft(1, "ann", {"note": "x" * 200_000})
+
+
+def test_a_class_whose_exercise_no_longer_loads_is_refused_on_opening(tmp_path):
+    """A stored scenario this salessim cannot read is a ValueError naming the file."""
+    room, _, _ = new_class(tmp_path, 1)
+    room.close()
+    raw = sqlite3.connect(tmp_path / "class.sqlite")
+    raw.execute("""UPDATE class SET scenario = '{"no_such_key": 1}'""")
+    raw.commit()
+    raw.close()
+    with pytest.raises(ValueError, match="its exercise does not load here"):
+        Classroom.open(tmp_path / "class.sqlite", workers=0)

@@ -155,6 +155,18 @@ def test_a_members_successive_drafts_keep_one_row_but_others_in_between_stay(tmp
     assert store.entries(2, 1) == []  # another team's entries are its own
 
 
+def test_a_draft_that_does_not_apply_never_replaces_the_last_one_that_does(tmp_path):
+    """An edit that breaks the form is kept beside the member's last clean draft, not over it."""
+    store = small_store(tmp_path / "c.sqlite")
+    store.add_entry(1, 1, "ann", {"recognition": 1}, Kind.DRAFT, True, 1.0)
+    store.add_entry(1, 1, "ann", {"fire": [999]}, Kind.DRAFT, False, 2.0)
+    store.add_entry(1, 1, "ann", {"fire": [998]}, Kind.DRAFT, False, 3.0)
+    assert [e.decisions for e in store.clean_drafts(1, 1)] == [{"recognition": 1}]
+    assert [e.decisions for e in store.entries(1, 1)] == [{"fire": [998]}, {"recognition": 1}]
+    store.add_entry(1, 1, "ann", {"recognition": 3}, Kind.DRAFT, True, 4.0)
+    assert store.clean_drafts(1, 1)[0].decisions == {"recognition": 3}
+
+
 def test_entries_must_be_plain_json(tmp_path):
     """Decisions that JSON cannot hold (NaN, objects) are refused, nothing written."""
     store = small_store(tmp_path / "c.sqlite")

@@ -105,6 +105,9 @@ def test_advance_after_the_last_round_and_during_another_close_refuses(tmp_path)
             ["new", "first_team", "--names", "{tmp}/names.txt", "--db", "{tmp}/c.sqlite"],
             "--names: ",
         ),
+        (["new", "first_team", "--names", "{tmp}/empty.txt", "--db", "{tmp}/c.sqlite"], "names 0"),
+        (["new", "first_team", "--names", "/dev/zero", "--db", "{tmp}/c.sqlite"], "too big"),
+        (["new", "first_team", "--names", "{tmp}", "--db", "{tmp}/c.sqlite"], "cannot read"),
         (["new", "no_such_game", "--teams", "2", "--db", "{tmp}/c.sqlite"], "no_such_game: "),
         (["new", "first_team", "--teams", "2", "--db", "{tmp}/names.txt"], "exists already"),
         (
@@ -116,6 +119,7 @@ def test_advance_after_the_last_round_and_during_another_close_refuses(tmp_path)
 def test_bad_input_is_one_clear_line_and_exit_2(tmp_path, args, message):
     """Missing or wrong databases, non-games, no teams, duplicate names: exit 2, no traceback."""
     (tmp_path / "names.txt").write_text("Red\nBlue\nred\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("\n \n", encoding="utf-8")
     proc = cli("classroom", *(arg.format(tmp=tmp_path) for arg in args))
     assert_refused(proc, message)
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr

@@ -57,8 +57,12 @@ class _Held:
 
 
 def canonical(decisions: Mapping[str, Any]) -> str:
-    """A turn's decisions as JSON text that is the same however they were written."""
-    return json.dumps(decisions, sort_keys=True, allow_nan=False)
+    """A turn's decisions as JSON text that is the same however they were written.
+
+    Read back first, so rep ids as numbers and as text (``{1: ..}``, ``{"1": ..}``) sort alike.
+    """
+    plain = json.loads(json.dumps(decisions, allow_nan=False))
+    return json.dumps(plain, sort_keys=True)
 
 
 class Games:
@@ -151,7 +155,9 @@ class Games:
         self, team: int, session: GameSession, source: Source, bot: str | None, author: str | None
     ) -> Played:
         decisions = json.loads(json.dumps(session.log[-1]))  # as the store will read it back
-        self._held[team].log.append(canonical(decisions))
+        # the game just played is the team's from now on, even if the one held was ahead
+        # of the log (played by a close that stopped before recording it)
+        self._held[team] = _Held(session, [canonical(turn) for turn in session.log])
         return Played(decisions, source, bot, author, session.fingerprints[-1], measured(session))
 
     def _bot(self, name: str) -> Player:

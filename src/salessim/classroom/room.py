@@ -27,7 +27,7 @@ from typing import Any
 
 from salessim.classroom import standings
 from salessim.classroom.bots import AUTOPILOT, bot_names
-from salessim.classroom.clock import Clock, SystemClock
+from salessim.classroom.clock import Clock, FakeClock, SystemClock
 from salessim.classroom.errors import RefusedError
 from salessim.classroom.exercise import load_exercise, scenario_of, scenario_text
 from salessim.classroom.export import export
@@ -52,11 +52,14 @@ from salessim.scenario.limits import MAX_SEED
 __all__ = [
     "Check",
     "Classroom",
+    "Clock",
     "Credentials",
+    "FakeClock",
     "Proposal",
     "RefusedError",
     "Standing",
     "Status",
+    "SystemClock",
     "TeamStatus",
     "TurnRecord",
 ]
@@ -76,7 +79,12 @@ class Classroom:
         self._clock = clock
         klass = store.klass()
         self._turns = klass.turns
-        self._scenario = scenario_of(klass.scenario)
+        try:
+            self._scenario = scenario_of(klass.scenario)
+        except ValueError as error:  # pydantic's ValidationError is one
+            store.close()
+            problem = str(error).splitlines()[0]
+            raise ValueError(f"{store.path}: its exercise does not load here ({problem})") from None
         count = min(2, os.cpu_count() or 1) if workers is None else workers
         self._runner = Runner(klass.scenario, klass.seed, count)
 

@@ -377,7 +377,8 @@ class Store:
         """Write a member's entry for the round open now, if the team may still act.
 
         A submission needs none standing; a draft replaces the same member's draft if it
-        is the team's latest entry (a form saved as it is edited keeps one row).
+        is the team's latest entry (a form saved as it is edited keeps one row), unless
+        that one applies and the new one does not: the round's close may still play it.
 
         Raises:
             RefusedError: the round is not open for it, or the team has submitted.
@@ -397,6 +398,7 @@ class Store:
                 and latest
                 and latest.kind is Kind.DRAFT
                 and latest.member == member
+                and (clean or not latest.clean)  # the last draft that applies always stays
             ):
                 db.execute("DELETE FROM proposals WHERE id = ?", (latest.id,))
             db.execute(

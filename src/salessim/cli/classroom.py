@@ -78,6 +78,10 @@ def new(
     chosen: int | list[str]
     if names is not None:
         chosen = _read_names(names)
+        if not 1 <= len(chosen) <= MAX_TEAMS:
+            raise refuse(
+                f"--names: {names} names {len(chosen)} teams; a class has 1 to {MAX_TEAMS}"
+            )
         if teams is not None and teams != len(chosen):
             raise refuse(f"--names: {names} names {len(chosen)} teams but --teams is {teams}")
     elif teams is None:
@@ -229,9 +233,11 @@ def _opened(db: Path, workers: int | None = None) -> Iterator[Classroom]:
 def _read_names(path: Path) -> list[str]:
     """The team names in a file, one a line, blank lines skipped."""
     try:
-        if path.stat().st_size > NAMES_FILE_BYTES:
+        with path.open("rb") as stream:
+            data = stream.read(NAMES_FILE_BYTES + 1)  # a device or a huge file: only so much
+        if len(data) > NAMES_FILE_BYTES:
             raise refuse(f"--names: {path} is too big for a list of names")
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise refuse(f"--names: {path} is not UTF-8 text") from None
     except OSError as error:
