@@ -30,7 +30,7 @@ ROUTES: list[tuple[str, str, dict[str, str], set[str]]] = [
     ("POST", "/instructor/pause", {}, {BOSS}),
     ("POST", "/instructor/resume", {}, {BOSS}),
     ("POST", "/instructor/bot", {"bot": "autopilot"}, {BOSS}),
-    ("POST", "/instructor/close", {}, {BOSS}),
+    ("POST", "/instructor/close", {"round": "1"}, {BOSS}),
     ("GET", "/board", {}, {BOSS, PROJECTOR}),
     ("GET", "/board/live", {}, {BOSS, PROJECTOR}),
     ("GET", "/events", {}, {MEMBER, BOSS, PROJECTOR}),
@@ -118,7 +118,7 @@ def test_the_projectors_cookie_opens_the_board_only(site):
     assert projector.get("/instructor").status_code == 403
     own = Signer(SECRET).read(Role.VIEWER, projector.cookies.get(Role.VIEWER.cookie))
     assert own is not None
-    assert projector.post("/instructor/close", csrf=own.csrf).status_code == 403
+    assert projector.post("/instructor/close", {"round": "1"}, csrf=own.csrf).status_code == 403
 
 
 def test_a_cookie_of_one_role_is_no_cookie_of_another(site):

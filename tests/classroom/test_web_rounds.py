@@ -174,7 +174,8 @@ def test_a_form_drawn_for_a_closed_round_is_not_played_in_the_next(tmp_path):
     with served(room, clock) as client:
         boss = instructor(client, links)
         ann = join(client, links.teams["Red"], "Ann")
-        assert boss.post("/instructor/close").headers["location"] == "/instructor?done=closed"
+        closed = boss.post("/instructor/close", {"round": "1"})
+        assert closed.headers["location"] == "/instructor?done=closed"
         late = ann.post("/team/submit", {"turn": "1", "recognition": "2"})
         assert late.status_code == 409
         assert "the round you were deciding has closed" in late.text
@@ -236,7 +237,7 @@ def test_the_instructor_extends_pauses_resumes_chooses_the_bot_and_closes(tmp_pa
         assert unknown.status_code == 422 and "no bot is called &#39;skynet&#39;" in unknown.text
         assert boss.post("/instructor/bot", {"bot": "maximal_recognition"}).status_code == 303
         assert "bot: maximal_recognition" in boss.get("/instructor/live").text
-        assert boss.post("/instructor/close").status_code == 303
+        assert boss.post("/instructor/close", {"round": "1"}).status_code == 303
         assert round_of(boss) == 2
         ann = join(client, links.teams["Red"], "Ann")
         assert "played by the bot maximal_recognition" in ann.get("/team").text
@@ -273,8 +274,8 @@ def test_after_the_last_round_the_pages_say_the_game_is_over(tmp_path):
     with served(room, clock) as client:
         boss = instructor(client, links)
         ann = join(client, links.teams["Red"], "Ann")
-        for _ in range(4):
-            assert boss.post("/instructor/close").status_code == 303
+        for closing in range(1, 5):
+            assert boss.post("/instructor/close", {"round": str(closing)}).status_code == 303
         page = ann.get("/team").text
         assert "The game is over" in page and "Game over · 4 turns played" in page
         assert 'id="decisions"' not in page
@@ -282,7 +283,7 @@ def test_after_the_last_round_the_pages_say_the_game_is_over(tmp_path):
         late = ann.post("/team/draft", {"turn": "4", "recognition": "2"})
         assert "Not saved: the game is over" in late.text
         assert "game over" in boss.get("/board").text
-        again = boss.post("/instructor/close")
+        again = boss.post("/instructor/close", {"round": "5"})
         assert again.status_code == 422 and "the game is over" in again.text
 
 
@@ -311,3 +312,15 @@ def test_a_proposal_the_game_would_refuse_is_shared_with_its_problems(tmp_path):
         live = ann.get("/team/live?turn=1").text
         assert '<strong>Ann</strong> <span class="kind">proposal</span>' in live
         assert "Not submitted yet" in live
+
+
+def test_closing_twice_closes_one_round(tmp_path):
+    """A second click on the same page's button (or one after the timer) closes nothing more."""
+    room, links, clock = new_site(tmp_path, ["Red"])
+    with served(room, clock) as client:
+        boss = instructor(client, links)
+        assert boss.post("/instructor/close", {"round": "1"}).status_code == 303
+        twice = boss.post("/instructor/close", {"round": "1"})
+        assert twice.status_code == 422
+        assert "that round is closed already (round 2 is open now)" in twice.text
+        assert round_of(boss) == 2

@@ -76,6 +76,19 @@ async def instructor_live(request: Request) -> Response:
     return draw(request, "_instructor_status.html", _instructor_context(status, site.now()))
 
 
+def _close(room: Classroom, round_: str) -> int:
+    """Close the round the page showed, not the one after it (a second click, the timer)."""
+    status = room.status()
+    if round_ != str(status.round):
+        if status.over:
+            raise RefusedError("the game is over: every round is closed")
+        raise RefusedError(
+            f"that round is closed already (round {status.round} is open now); "
+            "press the button again to close this one"
+        )
+    return room.close_round()
+
+
 async def instructor_action(request: Request) -> Response:
     """Close the round, extend the deadline, pause, resume or choose the bot."""
     site = site_of(request)
@@ -87,7 +100,7 @@ async def instructor_action(request: Request) -> Response:
     room = site.room
     try:
         if action == "close":
-            await site.call(room.close_round)
+            await site.call(_close, room, str(form.get("round", "")))
         elif action == "extend":
             minutes = within(0, MAX_EXTEND_MINUTES, above=True)(str(form.get("minutes", "")))
             await site.call(room.extend, minutes)
