@@ -9,6 +9,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 
 import httpx
@@ -68,6 +69,22 @@ def _wait_until_up(base: str, process: subprocess.Popen[str]) -> None:
     raise AssertionError("the server did not start within a minute")
 
 
+def _listen(base: str, cookies: dict[str, str], heard: list[str]) -> None:
+    """Hold an event stream open as a browser does, noting every line, until it ends."""
+    with (
+        httpx.Client(base_url=base, cookies=cookies, timeout=None) as browser,
+        browser.stream("GET", "/events") as stream,
+    ):
+        heard.extend(stream.iter_lines())
+
+
+def _wait_for(condition, seconds: float = 30.0) -> None:
+    ends = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < ends
+        time.sleep(0.05)
+
+
 def _stop(process: subprocess.Popen[str]) -> str:
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=30)
@@ -76,7 +93,11 @@ def _stop(process: subprocess.Popen[str]) -> str:
 
 
 def test_serve_runs_the_app_stops_on_ctrl_c_and_restarts_with_members_and_drafts(tmp_path):
-    """A member joins and saves a draft; Ctrl-C stops cleanly; after a restart both remain."""
+    """Ctrl-C stops at once, open event streams and all; a restart keeps members and drafts.
+
+    A member joins and saves a draft, then holds an event stream open as the server is
+    stopped; after a restart the member is still joined and the draft is there.
+    """
     db = tmp_path / "class.sqlite"
     room, links = Classroom.create(db, "first_team", teams=["Red"], workers=0)
     room.close()
@@ -100,8 +121,17 @@ def test_serve_runs_the_app_stops_on_ctrl_c_and_restarts_with_members_and_drafts
             )
             assert "Saved as your team" in saved.text
             cookies = dict(ann.cookies)
+        heard: list[str] = []
+        listener = threading.Thread(target=_listen, args=(base, cookies, heard), daemon=True)
+        listener.start()
+        _wait_for(lambda: any(line.startswith("event: changed") for line in heard))
+        started = time.monotonic()
     finally:
         output = _stop(server)
+    assert time.monotonic() - started < 2.5  # the open event stream did not hold it up
+    listener.join(5)
+    assert not listener.is_alive()
+    assert "Traceback" not in output and "ERROR" not in output, output
     assert links.teams["Red"] not in output  # no access log holding the tokens
     server = _start(db, port)
     try:

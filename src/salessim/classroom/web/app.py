@@ -32,7 +32,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -96,6 +96,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        site.loop = asyncio.get_running_loop()
         site.room_ = await lane(open_room)
         await site.hub.poll()
         tasks = [
@@ -210,7 +211,11 @@ def secret_of(db: Path) -> bytes:
 
 
 def serve(db: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the class in ``db`` with uvicorn, one worker, until interrupted."""
+    """Serve the class in ``db`` with uvicorn, one worker, until interrupted.
+
+    On Ctrl-C (or SIGTERM) the event streams end first, so the browsers' open streams
+    do not hold the stop up; the classroom closes with the app.
+    """
     import uvicorn
 
     from salessim.classroom.room import Classroom
@@ -219,7 +224,7 @@ def serve(db: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     if not db.is_file():
         raise FileNotFoundError(f"{db}: no such class (create one with salessim classroom new)")
     app = create_app(lambda: Classroom.open(db), secret=secret_of(db))
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -229,3 +234,12 @@ def serve(db: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         access_log=False,  # its lines would hold the join tokens and the instructor's key
         timeout_graceful_shutdown=3,
     )
+    site: Site = app.state.site
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            site.end_streams()
+            super().handle_exit(sig, frame)
+
+    with suppress(KeyboardInterrupt):  # Ctrl-C is how a server stops: not an error
+        Server(config).run()

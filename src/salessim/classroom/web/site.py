@@ -8,6 +8,7 @@ why (:class:`Refused`), never a traceback.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ class Site:
     stream_seconds: float
     heartbeat_seconds: float
     room_: Classroom | None = None
+    loop: asyncio.AbstractEventLoop | None = None  # the app's, once started
 
     @property
     def room(self) -> Classroom:
@@ -52,6 +54,11 @@ class Site:
     async def call(self, function: Callable[..., Any], *args: Any) -> Any:
         """``function(*args)`` in the classroom's lane."""
         return await self.lane(function, *args)
+
+    def end_streams(self) -> None:
+        """End every event stream (the server is stopping); safe from any thread."""
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self.hub.close)
 
 
 def site_of(request: Request) -> Site:
