@@ -231,3 +231,16 @@ def test_the_instructors_link_sets_a_cookie_and_drops_the_key(site):
     page = boss.get("/instructor")
     assert page.status_code == 200 and links.instructor not in page.text
     assert instructor(client, links).get("/board").status_code == 200
+
+
+def test_names_are_shown_as_text_never_as_markup(site):
+    """A member named like a script is escaped on every page that shows the name."""
+    client, links, _, _, _ = site
+    name = '<script>alert("x")</script>'
+    mallory = join(client, links.teams["Red"], name)
+    mallory.post("/team/propose", {"turn": "1", "recognition": "2"})
+    boss = instructor(client, links)
+    for page in [mallory.get("/team").text, mallory.get("/team/live?turn=1").text,
+                 boss.get("/instructor").text]:  # fmt: skip
+        assert name not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in mallory.get("/team").text
