@@ -47,7 +47,8 @@ if importlib.util.find_spec("salessim") is None:  # a checkout that is not insta
 from figures import Figure, Report, as_json, log, table, timed  # noqa: E402
 
 from salessim.game.along import keep_up  # noqa: E402
-from salessim.game.replays import NO_FORK, PLAYED, forking_allowed  # noqa: E402
+from salessim.game.forking import NO_FORK, forking_allowed  # noqa: E402
+from salessim.game.played import PLAYED  # noqa: E402
 from salessim.game.scoring import debrief, played_ahead  # noqa: E402
 from salessim.game.session import GameSession  # noqa: E402
 from salessim.scenario.load import load_scenario  # noqa: E402

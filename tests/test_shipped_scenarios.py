@@ -7,7 +7,8 @@ import math
 import pytest
 
 from salessim import simulate
-from salessim.scenario.load import bundled_scenarios, load_scenario, resolve_scenario
+from salessim.scenario.bundled import bundled_scenarios, resolve_scenario
+from salessim.scenario.load import load_scenario
 from tests.support import ROOT
 
 SHIPPED = sorted(ROOT.glob("scenarios/**/*.yaml"))

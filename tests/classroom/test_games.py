@@ -1,6 +1,6 @@
 from salessim.classroom.exercise import load_exercise
 from salessim.classroom.games import Candidate, Games, canonical
-from salessim.classroom.store import Source
+from salessim.classroom.rows import Source
 from salessim.game.session import replay
 
 VALID = {"recognition": 2}

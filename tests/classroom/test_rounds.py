@@ -7,7 +7,8 @@ from salessim.classroom.games import Games
 from salessim.classroom.room import Classroom, RefusedError
 from salessim.game.cynics import CYNICS
 from salessim.game.session import GameSession
-from salessim.scenario.load import load_scenario, resolve_scenario
+from salessim.scenario.bundled import resolve_scenario
+from salessim.scenario.load import load_scenario
 from tests.classroom.classes import EXERCISE, INVALID, OTHER_VALID, VALID, new_class, sources
 
 

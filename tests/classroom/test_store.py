@@ -3,7 +3,8 @@ import sqlite3
 import pytest
 
 from salessim.classroom.errors import RefusedError
-from salessim.classroom.store import SCHEMA_VERSION, Kind, Source, Store, TurnRow
+from salessim.classroom.rows import SCHEMA_VERSION, Kind, Source, TurnRow
+from salessim.classroom.store import Store
 from salessim.classroom.tokens import hashed
 from tests.classroom.stores import small_store
 

@@ -30,7 +30,8 @@ from salessim.cli.game_menu import Menu, Outcome
 from salessim.game.briefing import quota_words
 from salessim.game.session import GameSession
 from salessim.report.format import label, money, role_label
-from salessim.scenario.load import load_scenario, resolve_scenario
+from salessim.scenario.bundled import resolve_scenario
+from salessim.scenario.load import load_scenario
 from tests.support import ROOT
 
 TINY = ["calendar.horizon=1y", "calendar.warmup=0"]  # four quarterly turns, ~0.3 s of simulation

@@ -26,14 +26,16 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from salessim.cli import app
-from salessim.cli.game import HUNG_UP, _play_turns, briefing_view
+from salessim.cli.game import briefing_view
 from salessim.cli.game_menu import Menu
+from salessim.cli.game_play import HUNG_UP, _play_turns
 from salessim.cli.hang_up import hang_ups_noted
 from salessim.experiments.files import load_experiment
 from salessim.game.save_file import sealed
 from salessim.game.session import GameSession
+from salessim.scenario.bundled import resolve_scenario
 from salessim.scenario.errors import ScenarioError
-from salessim.scenario.load import load_scenario, resolve_scenario
+from salessim.scenario.load import load_scenario
 from tests.cli_process import assert_refused, cli
 from tests.support import ROOT
 

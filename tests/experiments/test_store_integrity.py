@@ -18,9 +18,10 @@ import pytest
 from salessim.experiments.lock import LOCK_FILE, DirectoryLock, LockHeldError, is_held
 from salessim.experiments.manifest import read_manifest
 from salessim.experiments.naming import file_arm_names, shortest_tails
+from salessim.experiments.result_files import MAX_ROW_BYTES
 from salessim.experiments.runner import Arm, Design, UnknownMetricError
 from salessim.experiments.seeds import replication_seed
-from salessim.experiments.store import MAX_ROW_BYTES, Store
+from salessim.experiments.store import Store
 from salessim.scenario.errors import ScenarioError
 
 MANIFEST = {

@@ -9,7 +9,8 @@ import pytest
 
 from salessim.game import replays
 from salessim.game.along import PlayAlong, keep_up
-from salessim.game.replays import NO_FORK, PLAYED, Variant
+from salessim.game.forking import NO_FORK
+from salessim.game.played import PLAYED, Variant
 from salessim.game.scoring import debrief, played_ahead
 from salessim.game.session import GameSession
 from salessim.scenario.load import load_scenario

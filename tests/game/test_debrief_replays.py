@@ -9,8 +9,10 @@ from collections.abc import Iterator
 import pytest
 
 from salessim.game import replays
+from salessim.game.forking import NO_FORK, ReplayError
+from salessim.game.played import PLAYED, Variant
 from salessim.game.players import play
-from salessim.game.replays import NO_FORK, PLAYED, ReplayError, Variant, replay_all
+from salessim.game.replays import replay_all
 from salessim.game.scoring import debrief, measured, played_ahead
 from salessim.game.session import GameSession
 from salessim.scenario.load import load_scenario

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from salessim.scenario.bundled import bundled_scenarios, resolve_scenario
 from salessim.scenario.errors import ScenarioError
-from salessim.scenario.load import bundled_scenarios, load_scenario, resolve_scenario
+from salessim.scenario.load import load_scenario
 from salessim.scenario.schema import Scenario
 
 EXERCISES = "game/"  # the bundled folder of exercises

@@ -18,7 +18,7 @@ from typing import Any
 
 from salessim.classroom.bots import AUTOPILOT, bot_player
 from salessim.classroom.records import Check
-from salessim.classroom.store import Source
+from salessim.classroom.rows import Source
 from salessim.game.briefing import Briefing
 from salessim.game.decisions import DecisionError
 from salessim.game.players import Player

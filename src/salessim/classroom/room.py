@@ -5,13 +5,9 @@ round. While a round is open a team's members propose, save a draft (it may not 
 yet: it is kept with its problems) and submit (it must apply); they may withdraw and
 change until the deadline. Closing the round plays every team's turn: its submission,
 else its latest draft that still applies, else the bot the instructor chose (flagged).
-No team waits for another.
-
-Closing is safe to repeat: the round is marked closing first (teams can no longer act),
-each team's turn is recorded once (the store's primary key), and the round moves on
-last. A close stopped half-way by a crash is finished by the next close, or on opening
-the class again; a team whose turn was recorded is not played again, and one whose
-turn was played but not recorded is played again from its log, with the same decisions.
+No team waits for another. Closing is safe to repeat (:mod:`salessim.classroom.rounds`):
+a close stopped half-way by a crash is finished by the next close, or on opening the
+class again, with no turn lost or played twice.
 """
 
 from __future__ import annotations
@@ -25,14 +21,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from salessim.classroom import standings
+from salessim.classroom import rounds, standings
 from salessim.classroom.bots import AUTOPILOT, bot_names
 from salessim.classroom.clock import Clock, FakeClock, SystemClock
 from salessim.classroom.errors import RefusedError
 from salessim.classroom.exercise import load_exercise, scenario_of, scenario_text
 from salessim.classroom.export import export
-from salessim.classroom.games import Candidate
-from salessim.classroom.lock import closing
 from salessim.classroom.records import (
     Check,
     Credentials,
@@ -42,8 +36,9 @@ from salessim.classroom.records import (
     TeamStatus,
     TurnRecord,
 )
+from salessim.classroom.rows import Entry, Kind, to_json
 from salessim.classroom.runner import Runner
-from salessim.classroom.store import Entry, Kind, Source, Store, TurnRow, to_json
+from salessim.classroom.store import Store
 from salessim.classroom.tokens import hashed, new_token, same
 from salessim.game.briefing import Briefing
 from salessim.game.session import GameSession
@@ -68,7 +63,6 @@ MAX_TEAMS = 200
 MAX_NAME_CHARS = 60  # a team's or a member's name
 MAX_ROUND_MINUTES = 7 * 24 * 60.0  # a round of a week at most
 MAX_DECISIONS_CHARS = 100_000  # a turn's decisions, as JSON: far beyond any real form
-YARDSTICK = 0  # the runner's team id of the class's autopilot game (teams count from 1)
 
 
 class Classroom:
@@ -304,89 +298,13 @@ class Classroom:
     def close_round(self) -> int:
         """Play the round open now for every team, then open the next; the round closed.
 
-        Finishes a close that was stopped half-way instead, if there is one.
+        Finishes a close that was stopped half-way instead, if there is one
+        (:mod:`salessim.classroom.rounds`).
 
         Raises:
             RefusedError: the game is over, or another close is under way.
         """
-        with closing(self._store.path):
-            klass = self._store.klass()
-            turn = klass.closing or klass.round
-            if turn > klass.turns:
-                raise RefusedError("the game is over: every round is closed")
-            if klass.closing is None:
-                self._store.begin_close(turn)
-            self._play_round(turn, klass.bot)
-            self._yardstick(turn)
-            deadline, remaining = self._next_clock(turn)
-            self._store.finish_close(turn, deadline, remaining)
-        return turn
-
-    def _play_round(self, turn: int, bot: str) -> None:
-        """Play ``turn`` for every team that has not played it, each recorded once played."""
-        store = self._store
-        with store.reading():
-            played = store.turns_played()
-            current = store.standings(turn)
-            teams = [team.id for team in store.teams() if played[team.id] < turn]
-            work = [
-                (team, store.log(team), self._candidates(team, turn, current)) for team in teams
-            ]
-        futures = [
-            (team, self._runner.submit(team, "play", log, candidates, bot))
-            for team, log, candidates in work
-        ]
-        failures: list[BaseException] = []
-        for team, future in futures:
-            try:
-                result = future.result()
-            except Exception as error:  # the others are recorded all the same
-                failures.append(error)
-                continue
-            store.record_turn(
-                TurnRow(
-                    team,
-                    turn,
-                    result.decisions,
-                    result.source,
-                    result.bot,
-                    result.author,
-                    result.fingerprint,
-                    result.measures,
-                    self._clock.now(),
-                )
-            )
-        if failures:
-            raise failures[0]
-
-    def _candidates(self, team: int, turn: int, current: dict[int, Entry]) -> list[Candidate]:
-        """The team's submission, then its clean drafts newest first."""
-        entry = current.get(team)
-        chosen = []
-        if entry is not None and entry.kind is Kind.SUBMISSION:
-            chosen.append(Candidate(entry.decisions, Source.SUBMISSION, entry.member))
-        chosen += [
-            Candidate(draft.decisions, Source.DRAFT, draft.member)
-            for draft in self._store.clean_drafts(team, turn)
-        ]
-        return chosen
-
-    def _yardstick(self, turn: int) -> dict[str, float]:
-        """The autopilot's measures after ``turn`` turns, worked out once for the class."""
-        known = self._store.yardstick(turn)
-        if known is not None:
-            return known
-        measures = self._runner.call(YARDSTICK, "measures", [{}] * turn)
-        self._store.record_yardstick(turn, measures)
-        return measures
-
-    def _next_clock(self, turn: int) -> tuple[float | None, float | None]:
-        """The deadline and paused time left of the round after ``turn``."""
-        klass = self._store.klass()
-        if turn >= klass.turns or klass.round_minutes is None:
-            return None, None
-        length = klass.round_minutes * 60
-        return (None, length) if klass.paused else (self._clock.now() + length, None)
+        return rounds.close_round(self._store, self._runner, self._clock)
 
     def tick(self) -> bool:
         """Close the round if its deadline has passed and it is not paused; whether it closed.
@@ -454,7 +372,11 @@ class Classroom:
         """Every team's score against the autopilot to the same turn, best first."""
         with self._store.reading():
             teams, turns = self._store.teams(), self._store.turns()
-        return standings.leaderboard(teams, turns, self._yardstick, self._scenario.game.scoring)
+        weights = self._scenario.game.scoring
+        return standings.leaderboard(teams, turns, self._yardstick, weights)
+
+    def _yardstick(self, turn: int) -> dict[str, float]:
+        return rounds.yardstick(self._store, self._runner, turn)
 
     def export(self, out: Path) -> list[Path]:
         """Write decisions.csv, scores.csv and saves/<team>.json into ``out``; the files.

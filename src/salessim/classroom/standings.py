@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from salessim.classroom.records import Standing
-from salessim.classroom.store import Source, TeamRow, TurnRow
+from salessim.classroom.rows import Source, TeamRow, TurnRow
 from salessim.game.scoring import scorecard
 
 PAR = 100.0  # the autopilot's score, and every team's before a turn is played

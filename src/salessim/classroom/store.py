@@ -6,12 +6,10 @@ One file per class, read and written with the standard library's ``sqlite3`` in 
 keys on. Every write is one transaction that also moves the class's ``version`` on, so a
 page polling it sees any change.
 
-The ``turns`` table *is* the decision log: one row per (team, turn), its primary key, so
-a turn can be recorded only once; closing a round records with ``INSERT OR IGNORE``, so
-recording it again after a crash changes nothing. Drafts, proposals and submissions of
-the round open now are rows of ``proposals``; the guards that a team may still act (the
-round open, not closing, not paused, before its deadline) are checked in the same
-transaction as the row is written.
+The tables and their rows are in :mod:`salessim.classroom.rows`. Closing a round records
+each team's turn with ``INSERT OR IGNORE``, so recording it again after a crash changes
+nothing. The guards that a team may still act (the round open, not closing, not paused,
+before its deadline) are checked in the same transaction as its entry is written.
 """
 
 from __future__ import annotations
@@ -21,154 +19,26 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from salessim import __version__
 from salessim.classroom.errors import RefusedError
+from salessim.classroom.rows import (
+    SCHEMA,
+    SCHEMA_VERSION,
+    ClassRow,
+    Entry,
+    Kind,
+    TeamRow,
+    TurnRow,
+    entry_of,
+    to_json,
+    turn_of,
+)
 
-SCHEMA_VERSION = 1
 BUSY_MS = 10_000  # how long a write waits for another process's write to finish
 TEAM_ENTRIES_KEPT = 20  # a team's latest clean drafts looked at when a round closes
-
-SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE class (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    name TEXT NOT NULL,
-    scenario_name TEXT NOT NULL,
-    scenario TEXT NOT NULL,
-    seed INTEGER NOT NULL,
-    turns INTEGER NOT NULL CHECK (turns >= 1),
-    instructor_hash TEXT NOT NULL,
-    round_minutes REAL,
-    bot TEXT NOT NULL,
-    paused INTEGER NOT NULL DEFAULT 0,
-    round INTEGER NOT NULL CHECK (round >= 1),
-    deadline REAL,
-    remaining REAL,
-    closing INTEGER,
-    version INTEGER NOT NULL DEFAULT 0,
-    created_at REAL NOT NULL
-);
-CREATE TABLE teams (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    token_hash TEXT NOT NULL UNIQUE
-);
-CREATE TABLE turns (
-    team INTEGER NOT NULL REFERENCES teams (id),
-    turn INTEGER NOT NULL CHECK (turn >= 1),
-    decisions TEXT NOT NULL,
-    source TEXT NOT NULL CHECK (source IN ('submission', 'draft', 'bot')),
-    bot TEXT,
-    author TEXT,
-    fingerprint TEXT NOT NULL,
-    measures TEXT NOT NULL,
-    played_at REAL NOT NULL,
-    PRIMARY KEY (team, turn)
-);
-CREATE TABLE proposals (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    team INTEGER NOT NULL REFERENCES teams (id),
-    turn INTEGER NOT NULL,
-    member TEXT NOT NULL,
-    decisions TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('proposal', 'draft', 'submission')),
-    clean INTEGER NOT NULL,
-    at REAL NOT NULL
-);
-CREATE INDEX proposals_of_a_turn ON proposals (team, turn, id);
-CREATE TABLE yardsticks (turn INTEGER PRIMARY KEY, measures TEXT NOT NULL);
-"""
-
-
-class Kind(StrEnum):
-    """What a team member's entry of the round is."""
-
-    PROPOSAL = "proposal"  # an idea for the team; never played
-    DRAFT = "draft"  # the team's form as it stands; played if nothing is submitted
-    SUBMISSION = "submission"  # the team's answer; played at the close
-
-
-class Source(StrEnum):
-    """Where a played turn's decisions came from."""
-
-    SUBMISSION = "submission"
-    DRAFT = "draft"
-    BOT = "bot"
-
-
-@dataclass(frozen=True)
-class ClassRow:
-    """The class as stored: its exercise, its clock and its round."""
-
-    name: str
-    scenario_name: str
-    scenario: str  # the scenario as validated, JSON
-    seed: int
-    turns: int
-    instructor_hash: str
-    round_minutes: float | None
-    bot: str
-    paused: bool
-    round: int  # the round open now, turns + 1 once the game is over
-    deadline: float | None
-    remaining: float | None  # seconds left in the round while paused
-    closing: int | None  # the round being closed (set until its close finished)
-    version: int
-
-
-@dataclass(frozen=True)
-class TeamRow:
-    """A team: its id, its name and its join token's hash."""
-
-    id: int
-    name: str
-    token_hash: str
-
-
-@dataclass(frozen=True)
-class TurnRow:
-    """One played turn of a team."""
-
-    team: int
-    turn: int
-    decisions: dict[str, Any]
-    source: Source
-    bot: str | None
-    author: str | None
-    fingerprint: str  # of the briefing figures after the turn (game.session.fingerprint)
-    measures: dict[str, float]  # game.scoring.measured after the turn
-    played_at: float
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A member's proposal, draft or submission for a turn."""
-
-    id: int
-    team: int
-    turn: int
-    member: str
-    decisions: Any
-    kind: Kind
-    clean: bool  # it checked clean when it was written
-    at: float
-
-
-def to_json(value: Any) -> str:
-    """``value`` as strict JSON text.
-
-    Raises:
-        RefusedError: it is not plain JSON data.
-    """
-    try:
-        return json.dumps(value, allow_nan=False, sort_keys=True)
-    except (TypeError, ValueError) as error:
-        raise RefusedError(f"the decisions are not plain data: {error}") from None
 
 
 class Store:
@@ -314,7 +184,7 @@ class Store:
         """The played turns of a team (of every team if None), by team and turn."""
         where, args = ("WHERE team = ?", (team,)) if team is not None else ("", ())
         rows = self._rows(f"SELECT * FROM turns {where} ORDER BY team, turn", *args)
-        return [_turn(row) for row in rows]
+        return [turn_of(row) for row in rows]
 
     def log(self, team: int) -> list[dict[str, Any]]:
         """A team's decision log: each played turn's decisions, in order."""
@@ -333,7 +203,7 @@ class Store:
         rows = self._rows(
             "SELECT * FROM proposals WHERE team = ? AND turn = ? ORDER BY id DESC", team, turn
         )
-        return [_entry(row) for row in rows]
+        return [entry_of(row) for row in rows]
 
     def standing(self, team: int, turn: int) -> Entry | None:
         """A team's current draft or submission for ``turn`` (its latest of either)."""
@@ -343,7 +213,7 @@ class Store:
             team,
             turn,
         )
-        return _entry(rows[0]) if rows else None
+        return entry_of(rows[0]) if rows else None
 
     def standings(self, turn: int) -> dict[int, Entry]:
         """Every team's current draft or submission for ``turn``, by team id."""
@@ -352,7 +222,7 @@ class Store:
             "WHERE turn = ? AND kind != 'proposal' GROUP BY team)",
             turn,
         )
-        return {row["team"]: _entry(row) for row in rows}
+        return {row["team"]: entry_of(row) for row in rows}
 
     def clean_drafts(self, team: int, turn: int) -> list[Entry]:
         """A team's latest drafts for ``turn`` that checked clean when written, newest first."""
@@ -363,7 +233,7 @@ class Store:
             turn,
             TEAM_ENTRIES_KEPT,
         )
-        return [_entry(row) for row in rows]
+        return [entry_of(row) for row in rows]
 
     def yardstick(self, turn: int) -> dict[str, float] | None:
         """The autopilot's measures after ``turn`` turns, if worked out."""
@@ -445,7 +315,7 @@ class Store:
             "ORDER BY id DESC LIMIT 1",
             (team, turn),
         ).fetchone()
-        return _entry(row) if row else None
+        return entry_of(row) if row else None
 
     # ------------------------------------------------------------------ the instructor's
     def update_class(self, **values: Any) -> None:
@@ -516,30 +386,3 @@ def _connect(path: Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
-
-
-def _turn(row: sqlite3.Row) -> TurnRow:
-    return TurnRow(
-        team=row["team"],
-        turn=row["turn"],
-        decisions=json.loads(row["decisions"]),
-        source=Source(row["source"]),
-        bot=row["bot"],
-        author=row["author"],
-        fingerprint=row["fingerprint"],
-        measures=json.loads(row["measures"]),
-        played_at=row["played_at"],
-    )
-
-
-def _entry(row: sqlite3.Row) -> Entry:
-    return Entry(
-        id=row["id"],
-        team=row["team"],
-        turn=row["turn"],
-        member=row["member"],
-        decisions=json.loads(row["decisions"]),
-        kind=Kind(row["kind"]),
-        clean=bool(row["clean"]),
-        at=row["at"],
-    )

@@ -1,4 +1,4 @@
-"""What every command shares: the app, error exits, scenario loading and progress bars."""
+"""What every command shares: the app, error exits, scenario loading, progress bars, options."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from salessim import __version__
 from salessim.model.engine import Progress as ProgressCallback
 from salessim.report.format import printable
-from salessim.scenario.limits import MAX_SEED, MAX_YEARS
-from salessim.scenario.load import ScenarioError, load_scenario, resolve_scenario
+from salessim.scenario.bundled import resolve_scenario
+from salessim.scenario.limits import MAX_REPLICATIONS, MAX_SEED, MAX_WORKERS, MAX_YEARS
+from salessim.scenario.load import ScenarioError, load_scenario
 from salessim.scenario.reading import name_problem
 from salessim.scenario.schema import Scenario
 
@@ -65,7 +66,70 @@ YearsOption = Annotated[
         min=0.01,
         max=MAX_YEARS,
         callback=finite,
-        help=f"Simulate this many years (at most {MAX_YEARS:g}) instead of the horizon.",
+        help=f"Simulate this many years after warm-up (at most {MAX_YEARS:g}) instead of "
+        "the horizon.",
+    ),
+]
+
+# The options of the commands over many replications (compare, experiment, sweep, ...).
+ReplicationsOption = Annotated[
+    int,
+    typer.Option(
+        "--replications",
+        "-n",
+        min=2,
+        max=MAX_REPLICATIONS,
+        help=f"Paired replications per arm (at most {MAX_REPLICATIONS:,}).",
+    ),
+]
+WarmupOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="DURATION",
+        help="Simulate this long before measuring (e.g. 6mo), on every arm; "
+        "the report checks it was long enough.",
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Append results here as they finish; run again to resume.", callback=path_option
+    ),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        max=MAX_WORKERS,
+        help=f"Worker processes (default: every core; 1: serial; at most {MAX_WORKERS:,}).",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="tcp://HOST:PORT",
+        help="Run on this dask.distributed scheduler instead of local processes "
+        "(needs pip install 'salessim\\[dist]').",  # help is rich markup: \\[ shows [
+    ),
+]
+ReportOption = Annotated[
+    bool,
+    typer.Option(
+        "--report",
+        help="Also write report.html, report.md and provenance.json to the results directory.",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the results as one JSON object.")]
+MetricsOption = Annotated[
+    list[str] | None, typer.Option("--metric", "-m", help="KPIs to compare (repeatable).")
+]
+ParamOption = Annotated[
+    list[str],
+    typer.Option(
+        "--param",
+        "-p",
+        metavar="KEY=VALUE,VALUE",
+        help="A parameter and its values, e.g. --param roles.ae.headcount=18,20,22.",
     ),
 ]
 

@@ -2,7 +2,7 @@
 
 A closed window or a dropped SSH link reaches a program in two ways, in either order or
 both: SIGHUP, and a terminal whose reads end and whose writes fail with EIO. The game
-treats both as one hang-up: it saves and exits 129 (:mod:`salessim.cli.game`). Nothing
+treats both as one hang-up: it saves and exits 129 (:mod:`salessim.cli.game_play`). Nothing
 here raises from inside a signal handler, so a hang-up never cuts a save short.
 """
 

@@ -25,13 +25,9 @@ from salessim.cli.common import (
 )
 from salessim.report.format import printable
 from salessim.run import RunResult, simulate
-from salessim.scenario.load import (
-    ScenarioError,
-    bundled_scenarios,
-    load_scenario,
-    resolve_scenario,
-    scenario_json_schema,
-)
+from salessim.scenario.bundled import bundled_scenarios, resolve_scenario
+from salessim.scenario.json_schema import scenario_json_schema
+from salessim.scenario.load import ScenarioError, load_scenario
 
 
 @app.command()

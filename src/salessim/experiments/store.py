@@ -13,7 +13,9 @@ end its line, name a known arm, carry its replication's seed (``seeds``) and a n
 and a replication counts only once its completion row follows its metrics. A row cut
 short (a write interrupted by a crash or a full disk) or spoiled is torn: it is dropped,
 with its replication, which then runs again. A line longer than any row salessim writes
-is torn too, so a hostile file costs what it weighs, never its length in memory.
+is torn too, so a hostile file costs what it weighs, never its length in memory. What
+is found torn is told by :mod:`salessim.experiments.damage`; the lines are read and
+written by :mod:`salessim.experiments.result_files`.
 """
 
 from __future__ import annotations
@@ -23,11 +25,20 @@ import io
 import json
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from salessim.experiments.damage import Damage, Key
 from salessim.experiments.manifest import MANIFEST, read_manifest
+from salessim.experiments.result_files import (
+    MAX_ROW_BYTES,
+    csv_fields,
+    cut_torn_tail,
+    is_header,
+    is_number,
+    read_lines,
+    write_atomically,
+)
 from salessim.experiments.seeds import replication_seed
 from salessim.scenario.limits import MAX_REPLICATIONS, MAX_SAVE_BYTES
 from salessim.scenario.reading import exists
@@ -35,58 +46,12 @@ from salessim.scenario.reading import exists
 RESULT_FIELDS = ("arm", "replication", "seed", "metric", "value")
 COMPLETE = "_complete"  # the last row of a replication: an interrupted write leaves none
 FAILURE_FIELDS = ("arm", "replication", "seed", "error")
-MAX_ROW_BYTES = 64 * 1024
-"""The longest results or failures row read (salessim writes rows of about 100 bytes)."""
 MAX_ERROR_CHARS = 2_000
 """A failed replication's error is kept to this many characters, on one line."""
 MAX_METRICS = 10_000
 """The most metric rows one replication may have (salessim's KPIs are about 100)."""
 MAX_SERIES_LINE_BYTES = MAX_SAVE_BYTES
 """The longest ``series.jsonl`` line read (a century of weekly bookings is ~100 KB)."""
-SHOWN_REPLICATIONS = 5  # a message names this many lost replications, then counts the rest
-
-Key = tuple[str, int]  # (arm, replication)
-
-
-@dataclass
-class Damage:
-    """What reading a results directory found cut short or spoiled."""
-
-    torn: dict[str, int] = field(default_factory=dict)
-    """Rows (lines) dropped, by file name."""
-    lost: set[Key] = field(default_factory=set)
-    """Replications whose rows were cut short or spoiled, and not finished since."""
-    stray_results: bool = False
-    """``results.csv`` holds rows that do not count (torn, or of an unfinished replication)."""
-
-    def notes(self, directory: Path, seed_of: Any, resuming: bool) -> list[str]:
-        """What was found, in a line: resuming, what is recomputed; reading, what is not counted.
-
-        ``seed_of`` gives a replication's seed, to name it by.
-        """
-        if not self.torn and not self.lost:
-            return []
-        parts = []
-        if self.torn:
-            counts = [
-                f"{n} torn {'row' if n == 1 else 'rows'} of {name}" for name, n in self.torn.items()
-            ]
-            verb = "dropped" if resuming else "skipped"
-            parts.append(f"{verb} {', '.join(counts)} (a write cut short or spoiled)")
-        if self.lost:
-            which = _replications(sorted(self.lost, key=lambda k: (k[1], k[0])), seed_of)
-            if resuming:
-                parts.append(f"recomputing {which}")
-            else:
-                parts.append(f"{which} not counted: run the same command again to recompute")
-        return [f"{directory}: {'; '.join(parts)}"]
-
-
-def _replications(keys: list[Key], seed_of: Any) -> str:
-    shown = [f"{r} of {arm} (seed {seed_of(r)})" for arm, r in keys[:SHOWN_REPLICATIONS]]
-    more = len(keys) - len(shown)
-    listed = ", ".join(shown) + (f" and {more} more" if more else "")
-    return f"replication{'s' if len(keys) > 1 else ''} {listed}"
 
 
 class Store:
@@ -141,7 +106,7 @@ class Store:
         }
 
     def _write_manifest(self) -> None:
-        _write_atomically(self.path, json.dumps(self.manifest, indent=2, sort_keys=True) + "\n")
+        write_atomically(self.path, json.dumps(self.manifest, indent=2, sort_keys=True) + "\n")
 
     def note(self, **fields: Any) -> None:
         """Record ``fields`` in ``experiment.json`` (replications run, how a run stopped)."""
@@ -171,7 +136,7 @@ class Store:
         path = self.scenario_file(self.directory, digest)
         if not path.exists():
             path.parent.mkdir(exist_ok=True)
-            _write_atomically(path, text)
+            write_atomically(path, text)
 
     def seed_of(self, replication: int) -> int:
         """The seed of ``replication`` under this experiment's root seed."""
@@ -204,7 +169,7 @@ class Store:
         if damage.stray_results:
             self._rewrite_results()
         for path in (self.failures, self.series_path):
-            _cut_torn_tail(path)
+            cut_torn_tail(path)
         return damage
 
     def _rewrite_results(self) -> None:
@@ -257,10 +222,10 @@ class Store:
         key: Key | None = None
         metrics: dict[str, float] = {}
         spoiled = False
-        for line in _lines(self.results, MAX_ROW_BYTES):
+        for line in read_lines(self.results, MAX_ROW_BYTES):
             row = self._result_row(line)
             if row is None:
-                if not _is_header(line, RESULT_FIELDS):
+                if not is_header(line, RESULT_FIELDS):
                     damage.torn["results.csv"] = damage.torn.get("results.csv", 0) + 1
                     damage.stray_results = spoiled = True
                     if (where := self._key_of(line)) is not None:
@@ -292,7 +257,7 @@ class Store:
 
     def _result_row(self, line: bytes) -> tuple[str, int, int, str, float] | None:
         """A sound results row, or None (cut short, or any field wrong)."""
-        fields = _fields(line, len(RESULT_FIELDS))
+        fields = csv_fields(line, len(RESULT_FIELDS))
         if fields is None:
             return None
         arm, replication, seed, metric, value = fields
@@ -346,11 +311,11 @@ class Store:
             yield row
 
     def _failure_rows(self, damage: Damage) -> Iterator[tuple[Key, dict[str, str]]]:
-        for line in _lines(self.failures, MAX_ROW_BYTES):
-            fields = _fields(line, len(FAILURE_FIELDS))
+        for line in read_lines(self.failures, MAX_ROW_BYTES):
+            fields = csv_fields(line, len(FAILURE_FIELDS))
             found = None if fields is None else self._replication(*fields[:3])
             if fields is None or found is None:
-                if not _is_header(line, FAILURE_FIELDS):
+                if not is_header(line, FAILURE_FIELDS):
                     damage.torn["failures.csv"] = damage.torn.get("failures.csv", 0) + 1
                     if (where := self._key_of(line)) is not None:
                         damage.lost.add(where)
@@ -367,7 +332,7 @@ class Store:
 
     def _series(self, damage: Damage) -> Iterator[tuple[str, int, dict[str, list[float]]]]:
         seen: set[Key] = set()
-        for line in _lines(self.series_path, MAX_SERIES_LINE_BYTES):
+        for line in read_lines(self.series_path, MAX_SERIES_LINE_BYTES):
             entry = self._series_entry(line)
             if entry is None:
                 damage.torn["series.jsonl"] = damage.torn.get("series.jsonl", 0) + 1
@@ -393,7 +358,7 @@ class Store:
         if not 0 <= replication < MAX_REPLICATIONS or not isinstance(series, dict):
             return None
         for values in series.values():
-            if not isinstance(values, list) or not all(_is_number(v) for v in values):
+            if not isinstance(values, list) or not all(is_number(v) for v in values):
                 return None
         return arm, replication, series
 
@@ -443,77 +408,3 @@ class Store:
         with path.open("a", newline="") as handle:
             handle.write(buffer.getvalue())  # one write: a replication lands whole or not
             handle.flush()
-
-
-# ---------------------------------------------------------------------- files
-def _lines(path: Path, limit: int) -> Iterator[bytes]:
-    """The lines of ``path``, each with its line break, one at a time.
-
-    A line longer than ``limit`` comes back cut, without its line break (so it reads as
-    torn), and the rest of it is skipped: a long file is never held in memory whole.
-    """
-    if not path.exists():
-        return
-    with path.open("rb") as handle:
-        while line := handle.readline(limit + 1):
-            if len(line) > limit:
-                while (rest := handle.readline(limit)) and not rest.endswith(b"\n"):
-                    pass
-                yield line[:limit]
-                continue
-            yield line
-
-
-def _fields(line: bytes, count: int) -> list[str] | None:
-    """The CSV fields of a whole line when there are ``count`` of them, or None."""
-    if not line.endswith(b"\n"):
-        return None
-    try:
-        text = line.decode("utf-8")
-        # A quoted field (a sweep's arm "ae=18, sdr=6") needs the csv module; most rows do not.
-        quoted = '"' in text
-        fields = next(csv.reader([text])) if quoted else text.rstrip("\r\n").split(",")
-    except (UnicodeDecodeError, csv.Error, StopIteration):
-        return None
-    return fields if len(fields) == count else None
-
-
-def _is_header(line: bytes, names: tuple[str, ...]) -> bool:
-    return line.rstrip(b"\r\n") == ",".join(names).encode()
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _cut_torn_tail(path: Path) -> None:
-    """Cut ``path`` back to its last line break: a last line without one was cut short."""
-    if not path.exists():
-        return
-    with path.open("r+b") as handle:
-        end = handle.seek(0, os.SEEK_END)
-        if end == 0:
-            return
-        handle.seek(end - 1)
-        if handle.read(1) == b"\n":
-            return
-        position = end
-        while position > 0:
-            start = max(0, position - MAX_ROW_BYTES)
-            handle.seek(start)
-            found = handle.read(position - start).rfind(b"\n")
-            if found >= 0:
-                handle.truncate(start + found + 1)
-                return
-            position = start
-        handle.truncate(0)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file: a reader sees old or new, whole."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -6,7 +6,7 @@ is played, a forked process per seed keeps its own game at the player's turn, pl
 each turn as soon as the player has (:meth:`PlayAlong.feed`). On the game's own seed,
 where a decision will be left out, the process forks a child at that turn boundary that
 plays the turn without it and then follows the game. At the end each process measures
-its game; :data:`~salessim.game.replays.PLAYED` takes the results, so the debrief
+its game; :data:`~salessim.game.played.PLAYED` takes the results, so the debrief
 replays only what is missing (nothing, if the game was fed to the end).
 
 The processes run at a low priority, hold a slot (one per core) only while playing a
@@ -24,21 +24,16 @@ import signal
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
-from salessim.game.replays import (
+from salessim.game.forking import (
     FRAME,
-    PLAYED,
-    QUARTER_FIGURES,
-    Measure,
-    Result,
     Slots,
-    Variant,
-    elsewhere,
     forking_allowed,
     in_background,
-    lenient,
     send_message,
     stop_group,
 )
+from salessim.game.played import PLAYED, Measure, Result, Variant
+from salessim.game.replays import QUARTER_FIGURES, elsewhere, lenient
 from salessim.game.session import GameSession
 from salessim.scenario.schema import Scenario
 

@@ -2,17 +2,16 @@
 
 A variant is a seed and a decision log (one entry per turn), replayed leniently: what
 cannot apply on that seed is dropped (:func:`lenient`), and an empty entry is the
-autopilot's turn. Its result is a measure of the finished game (``measure``) and, when
-asked for, each turn's figures.
+autopilot's turn. Its result is a measure of the finished game (``measure``), or of the
+game after its first ``turns`` (a class that stopped early), and, when asked for, each
+turn's figures.
 
 A SimPy run cannot be copied, so a snapshot of a run at a turn boundary is a forked
 process. Per seed, one process plays the first variant's turns; where another variant
-departs from them it forks a child that plays that variant's own turns from there. The
-variants' results come back over one pipe, a small message each (written whole, so they
-never interleave). A slot pipe holds one byte per core: a process plays only while it
-holds a byte, so at most ``os.cpu_count()`` play at once, and none waits while holding
-one. Where fork is unavailable (not POSIX, ``SALESSIM_NO_FORK`` set, or under a debugger)
-every variant is replayed from the start instead, with identical results.
+departs from them it forks a child that plays that variant's own turns from there
+(:mod:`salessim.game.forking` has the slots, the pipe and the reaping). At most
+``os.cpu_count()`` play at once. Where fork is unavailable every variant is replayed from
+the start instead, with identical results.
 """
 
 from __future__ import annotations
@@ -20,55 +19,33 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import hashlib
-import json
 import os
 import pickle
-import select
 import signal
-import struct
-import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor
-from dataclasses import dataclass, field
-from typing import Any, NoReturn, Protocol
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor, as_completed
+from typing import Any, NoReturn
 
 from salessim.game.decisions import Decisions, parse
+from salessim.game.forking import (
+    Inbox,
+    Progress,
+    ReplayError,
+    Slots,
+    ended_badly,
+    forking_allowed,
+    in_background,
+    reap,
+    reason,
+    run_child,
+    send_message,
+    stop_group,
+)
+from salessim.game.played import PLAYED, Measure, Result, Variant
 from salessim.game.session import GameSession
 from salessim.scenario.schema import Scenario
 
-NO_FORK = "SALESSIM_NO_FORK"  # set (not empty) to replay every variant from the start
 QUARTER_FIGURES = ("bookings_new_arr", "churned_arr", "people_spend", "ending_arr")
-FRAME = struct.Struct("!I")  # a message's length, before its pickle
-MESSAGE_BYTES = getattr(select, "PIPE_BUF", 512)  # a write this long is never interleaved
-POLL_SECONDS = 0.1  # how often a waiting process looks for children that died
-CANCEL_SECONDS = 5.0  # how long autopilots played ahead have to stop before being killed
-AHEAD_NICENESS = 5  # replays in the background give way to the game being played
-
-Measure = Callable[[GameSession], dict[str, float]]
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Variant:
-    """A game to replay: a seed, one decision entry per turn, a name for errors."""
-
-    seed: int
-    log: tuple[Mapping[str, Any], ...]
-    name: str
-    quarterly: bool = False  # also keep each turn's figures (:data:`QUARTER_FIGURES`)
-
-
-@dataclass(frozen=True)
-class Result:
-    """A replayed variant: its measure at the end and, if asked for, each turn's figures."""
-
-    outcome: dict[str, float]
-    quarters: list[dict[str, float]] = field(default_factory=list)
-
-
-class ReplayError(RuntimeError):
-    """A replay failed or its process died."""
 
 
 OWN_GAME_ONLY = ("forecast",)  # decisions about this game's own future, meaningless on another seed
@@ -102,13 +79,6 @@ def lenient(session: GameSession, decisions: Mapping[str, Any]) -> Decisions:
     return Decisions() if session.check(kept) else kept
 
 
-def forking_allowed() -> bool:
-    """Whether variants may be forked from snapshots (POSIX, not disabled, no debugger)."""
-    if not hasattr(os, "fork") or os.environ.get(NO_FORK):
-        return False
-    return not _debugger_attached()
-
-
 def replay_all(
     scenario: Scenario,
     variants: Sequence[Variant],
@@ -116,11 +86,13 @@ def replay_all(
     *,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    fork: bool = True,
 ) -> list[Result]:
     """Every variant's result, in order.
 
-    Forked from snapshots where :func:`forking_allowed`; otherwise each variant is
-    replayed from the start, on ``executor`` if given.
+    Forked from snapshots where :func:`forking_allowed` (and ``fork``); otherwise each
+    variant is replayed from the start, on ``executor`` if given (a process pool, a dask
+    cluster), progress counted as each comes back.
 
     Raises:
         ReplayError: a replay failed or its process died; the message names the variant.
@@ -137,16 +109,11 @@ def replay_all(
         if index not in known
     ]
     counted = _counting(progress, len(known), len(variants))
-    if forking_allowed():
+    if fork and forking_allowed():
         found = _forked(scenario, todo, measure, counted)
     else:
         jobs = [(scenario, variant, measure) for variant in todo]
-        mapped = executor.map(_from_start, jobs) if executor is not None else map(_from_start, jobs)
-        found = []
-        for done, result in enumerate(mapped, start=1):
-            found.append(result)
-            if counted is not None:
-                counted(done, len(jobs))
+        found = _from_starts(jobs, executor, counted)
     for variant, result in zip(todo, found, strict=True):
         if _autopilot(variant):
             PLAYED.keep(scenario, variant, measure, result)
@@ -158,96 +125,22 @@ def replay_all(
     ]
 
 
-class Pending(Protocol):
-    """Replays under way in the background, whose results a :class:`Played` will take."""
+def play_ahead(
+    scenario: Scenario, seeds: Sequence[int], measure: Measure, slots: Slots | None = None
+) -> None:
+    """Start playing the autopilot on ``seeds`` in the background, at a low priority.
 
-    def collect(self) -> list[tuple[Scenario, Variant, Measure, Result]]:
-        """Wait for the replays and return what they played (nothing if they failed)."""
-        ...
-
-    def cancel(self) -> None:
-        """Stop the replays and wait for their processes to end."""
-        ...
-
-
-class Played:
-    """Results of replays already played in this process, per scenario, seed, log and measure.
-
-    The autopilot plays no decisions, so its game depends on nothing the player does:
-    every debrief of a scenario and seed (and every player's luck seeds) shares it, and
-    :func:`replay_all` keeps it here. Replays played in the background while the game is
-    played (:meth:`expect`) are kept too. The oldest go beyond ``size`` entries.
+    A forked process plays them (as :func:`replay_all` would, in ``slots`` if given)
+    while the game goes on; :data:`PLAYED` takes its results when they are asked for, and
+    ``PLAYED.cancel()`` stops it. Without fork, nothing.
     """
-
-    def __init__(self, size: int = 1024) -> None:
-        self.size = size
-        self._results: dict[tuple[str, int, str, str], Result] = {}
-        self._pending: list[Pending] = []
-
-    def get(self, scenario: Scenario, variant: Variant, measure: Measure) -> Result | None:
-        """``variant``'s result if it has been played; replays under way are waited for."""
-        while self._pending:
-            for played in self._pending.pop().collect():
-                self.keep(*played)
-        return self._results.get(_key(scenario, variant, measure))
-
-    def known(self, scenario: Scenario, variant: Variant, measure: Measure) -> bool:
-        """Whether ``variant``'s result is here already (without waiting for any)."""
-        return _key(scenario, variant, measure) in self._results
-
-    def keep(self, scenario: Scenario, variant: Variant, measure: Measure, result: Result) -> None:
-        """Remember a result."""
-        self._results[_key(scenario, variant, measure)] = result
-        while len(self._results) > self.size:
-            del self._results[next(iter(self._results))]
-
-    def under_way(self) -> list[Pending]:
-        """The replays under way in the background."""
-        return list(self._pending)
-
-    def expect(self, pending: Pending) -> None:
-        """Take the results of ``pending`` when they are next asked for."""
-        self._pending.append(pending)
-
-    def play_ahead(
-        self,
-        scenario: Scenario,
-        seeds: Sequence[int],
-        measure: Measure,
-        slots: Slots | None = None,
-    ) -> None:
-        """Start playing the autopilot on ``seeds`` in the background, at a low priority.
-
-        A forked process plays them (as :func:`replay_all` would, in ``slots`` if given)
-        while the game goes on; :meth:`get` takes its results, :meth:`cancel` stops it.
-        Without fork, nothing.
-        """
-        variants = [
-            Variant(seed, (), f"the autopilot on seed {seed}", quarterly=True)
-            for seed in dict.fromkeys(seeds)
-            if not self.known(scenario, Variant(seed, (), ""), measure)
-        ]
-        if variants and forking_allowed():
-            self.expect(_Ahead(scenario, variants, measure, slots))
-
-    def cancel(self) -> None:
-        """Stop every replay under way in the background."""
-        while self._pending:
-            self._pending.pop().cancel()
-
-    def clear(self) -> None:
-        """Forget every result (and stop what is under way)."""
-        self.cancel()
-        self._results.clear()
-
-
-def _key(scenario: Scenario, variant: Variant, measure: Measure) -> tuple[str, int, str, str]:
-    digest = hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
-    log = list(variant.log)
-    while log and not log[-1]:
-        log.pop()  # an empty turn at the end is the autopilot's turn
-    decided = json.dumps(log, sort_keys=True)
-    return digest, variant.seed, decided, f"{measure.__module__}.{measure.__qualname__}"
+    variants = [
+        Variant(seed, (), f"the autopilot on seed {seed}", quarterly=True)
+        for seed in dict.fromkeys(seeds)
+        if not PLAYED.known(scenario, Variant(seed, (), ""), measure)
+    ]
+    if variants and forking_allowed():
+        PLAYED.expect(_Ahead(scenario, variants, measure, slots))
 
 
 class _Ahead:
@@ -289,20 +182,6 @@ class _Ahead:
         os.close(self.fd)
 
 
-def stop_group(pid: int, how: signal.Signals) -> None:
-    """Signal ``pid``'s process group; wait for ``pid``, killing the group if it lingers."""
-    with contextlib.suppress(OSError):
-        os.killpg(pid, how)
-    with contextlib.suppress(ChildProcessError):  # reaped already
-        for _ in range(int(CANCEL_SECONDS / POLL_SECONDS)):
-            if os.waitpid(pid, os.WNOHANG)[0]:
-                return
-            select.select([], [], [], POLL_SECONDS)
-        with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-
-
 def _play_ahead(
     scenario: Scenario,
     variants: list[Variant],
@@ -326,27 +205,6 @@ def _play_ahead(
         os._exit(code)
 
 
-def in_background(*, stop: bool) -> None:
-    """In a forked child: its own process group, a low priority, the default signals.
-
-    Away from the terminal's signals and the game's handlers, stopped as a group; with
-    ``stop``, SIGTERM unwinds (so that the child stops its own children).
-    """
-    os.setpgid(0, 0)
-    os.nice(AHEAD_NICENESS)  # the game being played comes first
-    for number in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
-        signal.signal(number, signal.SIG_DFL)
-    if stop:
-        signal.signal(signal.SIGTERM, _stop)
-
-
-def _stop(number: int, frame: object) -> None:
-    raise SystemExit(1)  # unwinds through _forked, which stops its own children
-
-
-PLAYED = Played()  # results of pure functions: the same in every process
-
-
 def _autopilot(variant: Variant) -> bool:
     return not any(variant.log)
 
@@ -366,10 +224,36 @@ def _from_start(job: tuple[Scenario, Variant, Measure]) -> Result:
     scenario, variant, measure = job
     try:
         session = GameSession(scenario, variant.seed)
-        quarters = _play(session, variant, 0)
+        quarters = _play(session, variant, 0, variant.turns)
         return Result(measure(session), quarters)
     except Exception as error:
-        raise ReplayError(f"the replay of {variant.name} failed ({_reason(error)})") from error
+        raise ReplayError(f"the replay of {variant.name} failed ({reason(error)})") from error
+
+
+def _from_starts(
+    jobs: list[tuple[Scenario, Variant, Measure]],
+    executor: Executor | None,
+    progress: Progress | None,
+) -> list[Result]:
+    """Each job's :func:`_from_start`, in order: on ``executor`` as they finish, else here."""
+    if executor is None:
+        found = []
+        for done, job in enumerate(jobs, start=1):
+            found.append(_from_start(job))
+            if progress is not None:
+                progress(done, len(jobs))
+        return found
+    futures = {executor.submit(_from_start, job): index for index, job in enumerate(jobs)}
+    results: dict[int, Result] = {}
+    try:
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, len(jobs))
+    finally:
+        for future in futures:  # a replay failed or progress raised: the rest are not wanted
+            future.cancel()
+    return [results[index] for index in range(len(jobs))]
 
 
 def _play(
@@ -401,10 +285,10 @@ def _forked(
 
     The processes play in ``shared`` slots if given, in slots of their own otherwise.
     """
-    by_seed: dict[int, list[int]] = {}
+    by_seed: dict[tuple[int, int | None], list[int]] = {}
     for index, variant in enumerate(variants):
-        by_seed.setdefault(variant.seed, []).append(index)
-    inbox = _Inbox(variants, progress)
+        by_seed.setdefault((variant.seed, variant.turns), []).append(index)
+    inbox = Inbox([variant.name for variant in variants], progress)
     read_end, write_end = os.pipe()
     slots = shared or Slots(os.cpu_count() or 1)
     spines: dict[int, list[int]] = {}
@@ -457,7 +341,7 @@ def _spine(
     """Play the first member's turns, forking a child for each member where it departs."""
     first, main = members[0], variants[members[0]]
     session = GameSession(scenario, main.seed)
-    turns = session.turns
+    turns = session.turns if main.turns is None else main.turns  # the same for every member
     along = [i for i in members[1:] if any(_differ(variants[i], main, t) for t in range(turns))]
     same = [i for i in members[1:] if i not in along]  # the main's turns exactly
     if any(variants[i].quarterly for i in same):
@@ -480,200 +364,23 @@ def _spine(
                     )
                 children[pid] = index
                 slots.passed()
-                slots.take(lambda: _reap(children, channel, slots, block=False))
+                slots.take(lambda: reap(children, channel, slots, block=False))
             quarters += _play(session, main, turn, turn + 1)
         result = Result(measure(session), quarters)
         for index in [first, *same]:
             send_message(channel, ("done", index, result))
     finally:
         slots.give()  # done playing: wait for the children without a slot
-        _reap(children, channel, slots, block=True)
+        reap(children, channel, slots, block=True)
 
 
 def _finish(
     session: GameSession, variant: Variant, index: int, turn: int, measure: Measure, channel: int
 ) -> None:
     """In a forked child: play ``variant`` from ``turn`` to the end and send its result."""
-    quarters = _play(session, variant, turn)
+    quarters = _play(session, variant, turn, variant.turns)
     send_message(channel, ("done", index, Result(measure(session), quarters)))
 
 
 def _differ(variant: Variant, main: Variant, turn: int) -> bool:
     return _entry(variant, turn) != _entry(main, turn)
-
-
-def run_child(work: Callable[[], None], channel: int, slots: Slots, index: int) -> NoReturn:
-    """Run ``work`` in a forked child, report a failure, and leave without cleaning up."""
-    code = 1
-    try:
-        work()
-        code = 0
-    except BaseException as error:  # any failure is the parent's to report
-        with contextlib.suppress(BaseException):
-            send_message(channel, ("failed", index, _reason(error)))
-    finally:
-        with contextlib.suppress(BaseException):
-            slots.give_all()
-        os._exit(code)
-
-
-def _reap(children: dict[int, int], channel: int, slots: Slots, *, block: bool) -> None:
-    """Wait for children that ended (all of them if ``block``); report those that died."""
-    for pid, index in list(children.items()):
-        done, status = os.waitpid(pid, 0 if block else os.WNOHANG)
-        if not done:
-            continue
-        del children[pid]
-        if os.WIFSIGNALED(status):
-            slots.put_back()  # it died holding its slot
-        if ended_badly(status):
-            send_message(channel, ("died", index, how_it_ended(status)))
-
-
-def send_message(channel: int, message: tuple[str, Any, Any]) -> None:
-    """Write one message whole (short enough never to interleave with another)."""
-    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    framed = FRAME.pack(len(payload)) + payload
-    if len(framed) > MESSAGE_BYTES:
-        raise ReplayError(f"a replay's result takes {len(framed)} bytes, over {MESSAGE_BYTES}")
-    os.write(channel, framed)
-
-
-def _reason(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"[:300]
-
-
-def ended_badly(status: int) -> bool:
-    """Whether a child's wait status is anything but a clean exit."""
-    return not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
-
-
-def how_it_ended(status: int) -> str:
-    """A child's wait status in words: the signal that killed it or its exit code."""
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        with contextlib.suppress(ValueError):
-            return f"killed by {signal.Signals(number).name}"
-        return f"killed by signal {number}"
-    return f"exit code {os.WEXITSTATUS(status)}"
-
-
-def _debugger_attached() -> bool:
-    if any(name in sys.modules for name in ("pydevd", "debugpy")):
-        return True
-    trace = sys.gettrace()
-    owner = getattr(trace, "__self__", None)
-    return owner is not None and type(owner).__module__ in ("bdb", "pdb")
-
-
-class Slots:
-    """One byte per core in a pipe: a process takes one to play and gives it back when done.
-
-    ``held`` counts the slots this process holds; a forked child inherits its parent's.
-    """
-
-    def __init__(self, count: int) -> None:
-        self._read, self._write = os.pipe()
-        os.write(self._write, b"x" * count)
-        os.set_blocking(self._read, False)  # shared by every process: never toggled
-        self.held = 0
-
-    def take(self, waiting: Callable[[], object]) -> None:
-        """Take a slot, calling ``waiting`` every so often until one is free."""
-        while True:
-            ready, _, _ = select.select([self._read], [], [], POLL_SECONDS)
-            if ready:
-                try:
-                    os.read(self._read, 1)
-                except BlockingIOError:  # another process took it first
-                    pass
-                else:
-                    self.held += 1
-                    return
-            waiting()
-
-    def passed(self) -> None:
-        """The slot just taken went to a forked child."""
-        self.held -= 1
-
-    def give(self) -> None:
-        """Give a slot back."""
-        if self.held > 0:
-            self.held -= 1
-            self.put_back()
-
-    def give_all(self) -> None:
-        """Give back every slot this process holds."""
-        while self.held > 0:
-            self.give()
-
-    def put_back(self) -> None:
-        """Return a slot that a dead process held."""
-        os.write(self._write, b"x")
-
-    def close(self) -> None:
-        """Close both ends."""
-        os.close(self._read)
-        os.close(self._write)
-
-
-class _Inbox:
-    """The results as they arrive, with progress, failures and deaths."""
-
-    def __init__(self, variants: list[Variant], progress: Progress | None) -> None:
-        self._variants = variants
-        self._progress = progress
-        self._results: dict[int, Result] = {}
-        self._problems: dict[int, str] = {}
-        self._buffer = b""
-
-    def read(self, fd: int, timeout: float | None) -> bool:
-        """Read what has arrived (waiting up to ``timeout``); False at the end of input."""
-        ready, _, _ = select.select([fd], [], [], timeout)
-        if not ready:
-            return True
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            return False
-        self._buffer += chunk
-        for message in self._messages():
-            self._take(message)
-        return True
-
-    def _messages(self) -> Iterator[tuple[str, int, Any]]:
-        while len(self._buffer) >= FRAME.size:
-            (length,) = FRAME.unpack_from(self._buffer)
-            if len(self._buffer) < FRAME.size + length:
-                return
-            payload = self._buffer[FRAME.size : FRAME.size + length]
-            self._buffer = self._buffer[FRAME.size + length :]
-            yield pickle.loads(payload)
-
-    def _take(self, message: tuple[str, int, Any]) -> None:
-        kind, index, body = message
-        if kind == "done":
-            self._results[index] = body
-            if self._progress is not None:
-                self._progress(len(self._results), len(self._variants))
-        else:
-            self._problems.setdefault(index, f"{kind} ({body})")
-
-    def died(self, members: list[int], status: int) -> None:
-        """A seed's process ended: if it died, its unfinished variants are lost."""
-        if ended_badly(status):
-            for index in members:
-                if index not in self._results:
-                    self._problems.setdefault(index, f"died ({how_it_ended(status)})")
-
-    def results(self) -> list[Result]:
-        """Every variant's result, in order.
-
-        Raises:
-            ReplayError: a variant failed, died or never reported.
-        """
-        for index, variant in enumerate(self._variants):
-            if index in self._problems:
-                raise ReplayError(f"the replay of {variant.name} {self._problems[index]}")
-            if index not in self._results:
-                raise ReplayError(f"the replay of {variant.name} ended without a result")
-        return [self._results[i] for i in range(len(self._variants))]

@@ -20,6 +20,7 @@ departs from the game (forked from a snapshot), and while a game is being played
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,17 +30,10 @@ from typing import Any
 
 from salessim.game.along import play_along
 from salessim.game.forecasting import accuracy
+from salessim.game.forking import Slots, forking_allowed
+from salessim.game.played import PLAYED, Result, Variant
 from salessim.game.players import autopilot, play
-from salessim.game.replays import (
-    PLAYED,
-    QUARTER_FIGURES,
-    Slots,
-    Variant,
-    elsewhere,
-    forking_allowed,
-    lenient,
-    replay_all,
-)
+from salessim.game.replays import QUARTER_FIGURES, elsewhere, lenient, play_ahead, replay_all
 from salessim.game.session import GameSession
 from salessim.game.wording import decision_lines, joined
 from salessim.metrics.value import book_and_pipeline
@@ -72,7 +66,7 @@ class Line:
     @property
     def gap(self) -> float:
         """The player's relative gap to the autopilot, signed so that positive is better."""
-        return _gap(self.indicator, self.value, self.autopilot)
+        return relative_gap(self.indicator, self.value, self.autopilot)
 
 
 @dataclass(frozen=True)
@@ -189,9 +183,10 @@ class Debrief:
         card = self.scorecard
         said = [f"Score {card.total:.0f} (the autopilot scores 100)."]
         for line in card.lines:
+            name = line.indicator
             said.append(
-                f"{_label(line.indicator)}: {_show(line.indicator, line.value)} against "
-                f"{_show(line.indicator, line.autopilot)} on autopilot "
+                f"{indicator_label(name)}: {indicator_text(name, line.value)} against "
+                f"{indicator_text(name, line.autopilot)} on autopilot "
                 f"({line.gap:+.0%}), weight {line.weight:.0%}: {line.points:.1f} points."
             )
         if card.penalty > 0:
@@ -283,7 +278,9 @@ def scorecard(
     lines = []
     for name, weight in weights.items():
         share = weight / total
-        ratio = min(MAX_POINTS_RATIO, max(0.0, 1 + _gap(name, player[name], yardstick[name])))
+        ratio = min(
+            MAX_POINTS_RATIO, max(0.0, 1 + relative_gap(name, player[name], yardstick[name]))
+        )
         lines.append(Line(name, share, player[name], yardstick[name], 100 * share * ratio))
     over = player.get("overspend", 0.0) - yardstick.get("overspend", 0.0)
     return Scorecard(lines, OVERSPEND_POINTS * 100 * max(0.0, over))
@@ -328,46 +325,92 @@ def debrief(
     """
     if not session.finished:
         raise ValueError(f"the game is not over: {session.turn} of {session.turns} turns played")
-    scenario, seed = session.scenario, session.seed
-    log = tuple(session.log)
-    empty: tuple[Mapping[str, Any], ...] = tuple({} for _ in log)
+    scenario = session.scenario
+    planned = debrief_replays(scenario, session.seed, session.log, seeds)
+    results = replay_all(scenario, planned.variants, measured, executor=executor, progress=progress)
+    return planned.debrief(results, scenario.game.scoring, mine=measured(session))
+
+
+@dataclass(frozen=True)
+class DebriefReplays:
+    """The replays a game's debrief needs, in order, and how to read their results.
+
+    Made by :func:`debrief_replays`; :func:`debrief` plays them for one game, and a class
+    debrief plays those of many games at once.
+    """
+
+    variants: list[Variant]  # the game, the autopilot, each left out, then the luck seeds
+    left_out: list[tuple[int, dict[str, Any]]]  # (turn index, the decisions left out)
+    seeds: list[int]  # the luck seeds
+
+    def debrief(
+        self,
+        results: Sequence[Result],
+        weights: Mapping[str, float],
+        *,
+        mine: Mapping[str, float] | None = None,
+    ) -> Debrief:
+        """The debrief from each variant's result (in :attr:`variants`' order).
+
+        ``mine`` is the game's own measure if it was played live (the replay of its log
+        measures the same).
+        """
+        game, base = results[0], results[1].outcome
+        card = scorecard(game.outcome if mine is None else mine, base, weights)
+        count, gone = len(self.seeds), len(self.left_out)
+        key = [
+            KeyDecision(t + 1, part, card.total - scorecard(result.outcome, base, weights).total)
+            for (t, part), result in zip(self.left_out, results[2 : 2 + gone], strict=True)
+        ]
+        key.sort(key=lambda k: -abs(k.impact))
+        played = results[2 + gone : 2 + gone + count]
+        yardsticks = results[2 + gone + count :]
+        margins = [
+            scorecard(p.outcome, y.outcome, weights).total - 100
+            for p, y in zip(played, yardsticks, strict=True)
+        ]
+        luck = Luck(margins, card.total - 100) if count else None
+        quarters = [
+            Quarter(turn, player, autopilot)
+            for turn, (player, autopilot) in enumerate(
+                zip(game.quarters, results[1].quarters, strict=True), start=1
+            )
+        ]
+        profit = (Profit.of(game.outcome if mine is None else mine), Profit.of(base))
+        return Debrief(card, key[:3], luck, quarters, profit)
+
+
+def debrief_replays(
+    scenario: Scenario,
+    seed: int,
+    log: Sequence[Mapping[str, Any]],
+    seeds: int | None = None,
+    *,
+    turns: int | None = None,
+) -> DebriefReplays:
+    """What the debrief of a game of ``log`` on ``seed`` replays (see :func:`debrief`).
+
+    ``seeds`` is how many luck seeds (the scenario's ``luck_seeds`` by default); ``turns``
+    scores the game after that many turns (the whole game by default).
+    """
+    played = tuple(log)
+    empty: tuple[Mapping[str, Any], ...] = tuple({} for _ in played)
     count = scenario.game.luck_seeds if seeds is None else seeds
     others = luck_seeds(seed, count)
-    left_out = [(t, part) for t, decisions in enumerate(log) for part in _parts(decisions)]
+    left_out = [(t, part) for t, decisions in enumerate(played) for part in _parts(decisions)]
     variants = [
-        Variant(seed, log, "your game", quarterly=True),
+        Variant(seed, played, "your game", quarterly=True),
         Variant(seed, empty, f"the autopilot on seed {seed}", quarterly=True),
         *[
-            Variant(seed, _without(log, t, part), f"your game without {_named(t, part, log)}")
+            Variant(seed, _without(played, t, part), f"your game without {_named(t, part, played)}")
             for t, part in left_out
         ],
-        *[Variant(s, elsewhere(log), f"your decisions on seed {s}") for s in others],
+        *[Variant(s, elsewhere(played), f"your decisions on seed {s}") for s in others],
         *[Variant(s, empty, f"the autopilot on seed {s}") for s in others],
     ]
-    results = replay_all(scenario, variants, measured, executor=executor, progress=progress)
-    weights = scenario.game.scoring
-    mine, base = measured(session), results[1].outcome
-    card = scorecard(mine, base, weights)
-    key = [
-        KeyDecision(t + 1, part, card.total - scorecard(result.outcome, base, weights).total)
-        for (t, part), result in zip(left_out, results[2 : 2 + len(left_out)], strict=True)
-    ]
-    key.sort(key=lambda k: -abs(k.impact))
-    played = results[2 + len(left_out) : 2 + len(left_out) + count]
-    yardsticks = results[2 + len(left_out) + count :]
-    margins = [
-        scorecard(p.outcome, y.outcome, weights).total - 100
-        for p, y in zip(played, yardsticks, strict=True)
-    ]
-    luck = Luck(margins, card.total - 100) if count else None
-    quarters = [
-        Quarter(turn, player, autopilot)
-        for turn, (player, autopilot) in enumerate(
-            zip(results[0].quarters, results[1].quarters, strict=True), start=1
-        )
-    ]
-    profit = (Profit.of(mine), Profit.of(base))
-    return Debrief(card, key[:3], luck, quarters, profit)
+    if turns is not None:
+        variants = [dataclasses.replace(variant, turns=turns) for variant in variants]
+    return DebriefReplays(variants, left_out, others)
 
 
 def luck_seeds(seed: int, count: int) -> list[int]:
@@ -388,7 +431,7 @@ def played_ahead(session: GameSession, *, seeds: int | None = None) -> Iterator[
     count = session.scenario.game.luck_seeds if seeds is None else seeds
     others = luck_seeds(session.seed, count)
     slots = Slots(os.cpu_count() or 1) if forking_allowed() else None  # one per core, for all
-    PLAYED.play_ahead(session.scenario, [session.seed, *others], measured, slots)
+    play_ahead(session.scenario, [session.seed, *others], measured, slots)
     play_along(session, others, measured, _parts, slots)
     try:
         yield
@@ -440,7 +483,7 @@ def _named(turn: int, part: Mapping[str, Any], log: Sequence[Mapping[str, Any]])
     return f"turn {turn + 1}" if whole else f"turn {turn + 1}'s {', '.join(part)}"
 
 
-def _gap(name: str, value: float, yardstick: float) -> float:
+def relative_gap(name: str, value: float, yardstick: float) -> float:
     """The difference over the mean size of the two, signed so that positive is better.
 
     Symmetric, so luck that moves a small figure (a regretted exit or none) scores as
@@ -460,7 +503,8 @@ def _win_rate(session: GameSession) -> float:
     return won / (won + lost) if won + lost else 0.0
 
 
-def _label(name: str) -> str:
+def indicator_label(name: str) -> str:
+    """An indicator's name as the debrief says it."""
     return {
         "profit": "Profit",
         "ending_arr": "Ending ARR",
@@ -470,7 +514,8 @@ def _label(name: str) -> str:
     }.get(name, name.replace("_", " ").capitalize())
 
 
-def _show(name: str, value: float) -> str:
+def indicator_text(name: str, value: float) -> str:
+    """An indicator's value as the debrief shows it (a share in percent, money abbreviated)."""
     if name == "team_health":
         return f"{value:.2f}"
     if name in ("nrr", "regretted_attrition", "forecast_accuracy"):

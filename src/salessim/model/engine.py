@@ -21,6 +21,7 @@ from salessim.model.control import Change, apply_changes, check_changes, org_vie
 from salessim.model.customers import CustomerBook
 from salessim.model.events import Bus, MonthEnded, QuarterEnded, Source, YearEnded
 from salessim.model.funnel import Funnel
+from salessim.model.kernel.collection import sparing_collections
 from salessim.model.kernel.schedule import schedule
 from salessim.model.offers import CompetingOffers
 from salessim.model.organisation import Organisation
@@ -134,14 +135,15 @@ class Simulation:
             raise ValueError(f"cannot go back in time: now is day {self.env.now:g}, asked {day:g}")
         if day == self.env.now:
             return
-        if progress is None:
-            self.env.run(until=day)
-            return
-        start = self.env.now
-        step = 7.0
-        while self.env.now < day:
-            self.env.run(until=min(day, self.env.now + step))
-            progress(self.env.now - start, day - start)
+        with sparing_collections():
+            if progress is None:
+                self.env.run(until=day)
+                return
+            start = self.env.now
+            step = 7.0
+            while self.env.now < day:
+                self.env.run(until=min(day, self.env.now + step))
+                progress(self.env.now - start, day - start)
 
     def month_ends(self, until: float | None = None) -> Iterator[float]:
         """Advance a month at a time to ``until`` (the horizon), yielding each month end's day.

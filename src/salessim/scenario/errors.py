@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 from pydantic import ValidationError
@@ -58,6 +58,11 @@ class ScenarioError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)
+
+
+def fail(file: str, message: str, line: int | None = None, key: str = "") -> NoReturn:
+    """Raise a :class:`ScenarioError` with one problem: in ``file`` at ``line``, ``key``."""
+    raise ScenarioError([Problem(file, line, key, message)])
 
 
 _EXPECTED = {

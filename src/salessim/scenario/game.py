@@ -59,6 +59,11 @@ class ExerciseBriefing(Frozen):
         default_factory=list,
         description="What the exercise teaches; none: the scenario's meta.learning_goals.",
     )
+    questions: list[str] = Field(
+        default_factory=list,
+        description="Questions for the class to discuss after the game (the class debrief "
+        "ends with them).",
+    )
 
 
 HIGHER_IS_BETTER = frozenset(

@@ -7,22 +7,69 @@ otherwise be reported where the file holds the key the check names. Such a probl
 looked for again with only the first overrides applied: if the file alone has it, it
 stays the file's; otherwise the override after which it appears takes it, found by
 bisection, so a long command line costs a few checks (a check is about a millisecond).
+
+Overrides are read here too: ``key.path=value`` strings, each value read as YAML, or a
+mapping of key paths to values, applied in order to a scenario's data.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
-from salessim.scenario.errors import Problem, problems_from
-from salessim.scenario.keys import SET, Origin, set_path
+from salessim.scenario.errors import Problem, problems_from, quoted
+from salessim.scenario.keys import SET, Origin, Origins, dotted, set_path
+from salessim.scenario.reading import load_yaml
 from salessim.scenario.schema import Scenario
 
 Override = tuple[list[str], Any]
 """An override as applied: its key path as written, split at the dots, and its value."""
+
+
+def _parse_override(text: str) -> tuple[list[str], Any] | Problem:
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        message = f"cannot read {text!r}: expected key.path=value, e.g. roles.ae.headcount=12"
+        return Problem(SET, None, "", message)
+    try:
+        value = load_yaml(raw) if raw.strip() else None
+    except (yaml.YAMLError, ValueError) as exc:
+        problem = getattr(exc, "problem", None) or exc
+        return Problem(SET, None, key, f"cannot read the value {quoted(raw)}: {problem}")
+    return key.split("."), value
+
+
+def apply_to_data(
+    data: dict[str, Any], origins: Origins, overrides: Mapping[str, object] | Sequence[str]
+) -> tuple[list[Problem], list[Override]]:
+    """Apply overrides to ``data`` in order: the problems found, and the overrides applied."""
+    if isinstance(overrides, str):
+        overrides = [overrides]
+    items: list[tuple[list[str], Any] | Problem]
+    if isinstance(overrides, Mapping):
+        items = [(str(k).split("."), copy.deepcopy(v)) for k, v in overrides.items()]
+    else:
+        items = [_parse_override(text) for text in overrides]
+    problems: list[Problem] = []
+    applied: list[Override] = []
+    for item in items:
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        parts, value = item
+        kept = copy.deepcopy(value)  # a later override may change the value in place
+        if "" in parts:
+            problems.append(Problem(SET, None, ".".join(parts), "empty part in the key path"))
+        elif failed := set_path(data, parts, value, origins, Origin(SET, None)):
+            problems.append(Problem(SET, None, dotted(failed[0]), failed[1]))
+        else:
+            applied.append((parts, kept))
+    return problems, applied
 
 
 def blame_overrides(

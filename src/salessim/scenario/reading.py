@@ -15,21 +15,17 @@ from __future__ import annotations
 import errno
 import json
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import yaml
 
-from salessim.scenario.errors import Problem, ScenarioError
+from salessim.scenario.errors import fail
 from salessim.scenario.limits import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_SAVE_BYTES,
     MAX_VALUES,
 )
-
-
-def _fail(file: str, message: str, line: int | None = None) -> NoReturn:
-    raise ScenarioError([Problem(file, line, "", message)])
 
 
 def _size(limit: int) -> str:
@@ -67,22 +63,22 @@ def read_text(path: Path, file: str, limit: int = MAX_FILE_BYTES) -> str:
     """
     problem = name_problem(path)
     if problem is not None:
-        _fail(file, problem)
+        fail(file, problem)
     if path.is_dir():
-        _fail(file, "is a directory, not a scenario file")
+        fail(file, "is a directory, not a scenario file")
     if not path.exists():
-        _fail(file, "no such file")
+        fail(file, "no such file")
     try:
         with path.open("rb") as stream:
             data = stream.read(limit + 1)
     except OSError as exc:
-        _fail(file, f"cannot read the file: {exc.strerror or exc}")
+        fail(file, f"cannot read the file: {exc.strerror or exc}")
     if len(data) > limit:
-        _fail(file, f"the file is larger than {_size(limit)}, the most salessim reads")
+        fail(file, f"the file is larger than {_size(limit)}, the most salessim reads")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        _fail(file, f"cannot read the file: {exc}")
+        fail(file, f"cannot read the file: {exc}")
 
 
 # ----------------------------------------------------------------------------- YAML
@@ -172,13 +168,13 @@ def read_json(path: Path, file: str, limit: int = MAX_SAVE_BYTES) -> Any:
     try:
         data = json.loads(text)
     except RecursionError:
-        _fail(file, f"the file is nested deeper than {MAX_DEPTH} levels")
+        fail(file, f"the file is nested deeper than {MAX_DEPTH} levels")
     except ValueError as exc:  # JSONDecodeError, or an integer too long to read
         line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
         message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-        _fail(file, f"invalid JSON: {message}", line)
+        fail(file, f"invalid JSON: {message}", line)
     if _depth(data) > MAX_DEPTH:
-        _fail(file, f"the file is nested deeper than {MAX_DEPTH} levels")
+        fail(file, f"the file is nested deeper than {MAX_DEPTH} levels")
     return data
 
 

@@ -6,7 +6,7 @@ import pytest
 import typer
 from pydantic_core import PydanticSerializationError
 
-from salessim.cli import experiments
+from salessim.cli import replications
 from salessim.experiments import runner
 from tests.support import small_design
 
@@ -22,7 +22,9 @@ def test_an_interrupt_wrapped_by_pydantic_exits_130_and_says_what_was_kept(
     """The run stops as after any Ctrl-C: exit 130."""
     monkeypatch.setattr(runner, "run", wrapped_interrupt)
     with pytest.raises(typer.Exit) as stopped:
-        experiments._run(small_design(small_org), tmp_path / "out", workers=1, scheduler=None)
+        replications.run_replications(
+            small_design(small_org), tmp_path / "out", workers=1, scheduler=None
+        )
     assert stopped.value.exit_code == 130
 
 
@@ -36,4 +38,6 @@ def test_another_serialization_error_is_not_taken_for_an_interrupt(
 
     monkeypatch.setattr(runner, "run", broken)
     with pytest.raises(PydanticSerializationError):
-        experiments._run(small_design(small_org), tmp_path / "out", workers=1, scheduler=None)
+        replications.run_replications(
+            small_design(small_org), tmp_path / "out", workers=1, scheduler=None
+        )

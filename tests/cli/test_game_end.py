@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from salessim.cli import game
+from salessim.cli import game_end
 from salessim.game.players import play
 from salessim.game.session import GameSession
 from salessim.scenario.load import load_scenario
@@ -28,7 +28,7 @@ def test_the_debrief_screen_says_everything_in_one_panel():
     session = GameSession(scenario, 3)
     play(session, coach_then_train)
     out = io.StringIO()
-    game._finish(session, Console(file=out, width=160), Path("first-seed3.game.json"))
+    game_end.finish(session, Console(file=out, width=160), Path("first-seed3.game.json"))
     text = out.getvalue()
     assert "your game with each decision left out, and your decisions on 2 other seeds" in text
     said = ("Debrief", "Score ", "Turn by turn, yours / the autopilot's:", "Profit, yours:",
