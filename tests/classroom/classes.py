@@ -27,6 +27,7 @@ def new_class(
         workers=options.pop("workers", 0),
         **options,
     )
+    room.resume()  # a clock waits for the instructor: start it, as the instructor would
     return room, credentials, clock
 
 

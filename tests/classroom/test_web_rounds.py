@@ -331,12 +331,12 @@ def test_the_instructors_page_reloads_when_the_round_or_the_clock_moves(tmp_path
     room, links, clock = new_site(tmp_path, ["Red"], round_minutes=10)
     with served(room, clock) as client:
         boss = instructor(client, links)
-        current = boss.get("/instructor/live?turn=1&paused=False")
+        current = boss.get("/instructor/live?turn=1&clock=False-True")
         assert current.status_code == 200 and "hx-refresh" not in current.headers
-        assert 'hx-get="/instructor/live?turn=1&amp;paused=False"' in current.text
+        assert 'hx-get="/instructor/live?turn=1&amp;clock=False-True"' in current.text
         boss.get("/instructor")
         boss.post("/instructor/pause")
-        assert boss.get("/instructor/live?turn=1&paused=False").headers["hx-refresh"] == "true"
+        assert boss.get("/instructor/live?turn=1&clock=False-True").headers["hx-refresh"] == "true"
         boss.get("/instructor")
         boss.post("/instructor/close", {"round": "1"})
-        assert boss.get("/instructor/live?turn=1&paused=True").headers["hx-refresh"] == "true"
+        assert boss.get("/instructor/live?turn=1&clock=True-True").headers["hx-refresh"] == "true"

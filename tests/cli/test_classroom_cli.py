@@ -10,6 +10,7 @@ import stat
 import pytest
 from typer.testing import CliRunner
 
+from salessim.classroom.errors import RefusedError
 from salessim.classroom.lock import closing
 from salessim.classroom.room import Classroom
 from salessim.cli import app
@@ -53,8 +54,16 @@ def test_new_prints_the_links_and_writes_them_beside_the_database_privately(tmp_
 
 def test_status_advance_and_export_run_a_class(tmp_path):
     """Status shows who submitted; advance closes a round and says how; export replays."""
-    make_class(tmp_path, "--round-minutes", "30")
+    made = make_class(tmp_path, "--round-minutes", "30")
+    assert "Round 1's clock waits for you" in made
     db = str(tmp_path / "class.sqlite")
+    waiting = invoke("classroom", "status", "--db", db)
+    assert "Round 1 of 4 is open but waiting for its clock to start, 30 min left" in waiting.output
+    refused = pytest.raises(RefusedError, match="clock waits for the instructor")
+    with Classroom.open(tmp_path / "class.sqlite", workers=0) as room, refused:
+        room.submit(1, "ann", {"recognition": 2})
+    started = invoke("classroom", "start", "--db", db)
+    assert started.exit_code == 0 and "Round 1 of 4 is open until" in started.output
     with Classroom.open(tmp_path / "class.sqlite", workers=0) as room:
         room.submit(1, "ann", {"recognition": 2})
     shown = invoke("classroom", "status", "--db", db)

@@ -59,6 +59,12 @@ class Status:
     over: bool
     remaining: float | None = None  # seconds left in the round while paused (None: no timer)
     closing: bool = False  # the round is being closed: teams wait for their next briefing
+    started: bool = True  # the instructor has started the clock (a new class waits for it)
+
+    @property
+    def waiting_to_start(self) -> bool:
+        """The class's clock waits for the instructor to start it."""
+        return not self.started
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,10 @@ class Classroom:
             "round_minutes": round_minutes,
             "bot": AUTOPILOT,
             "round": 1,
-            "deadline": None if round_minutes is None else now + round_minutes * 60,
+            # a clock waits for the instructor: a class made the day before must not close
+            # its first round before anyone has played it
+            "started": round_minutes is None,
+            "remaining": None if round_minutes is None else round_minutes * 60,
             "created_at": now,
         }
         try:
@@ -214,6 +217,7 @@ class Classroom:
             teams=rows,
             over=klass.round > klass.turns,
             remaining=klass.remaining,
+            started=klass.started,
             closing=klass.closing is not None,
         )
 
@@ -338,7 +342,7 @@ class Classroom:
             raise RefusedError(f"extend by more than 0 minutes and at most a week, not {minutes}")
         klass = self._open_round()
         seconds = minutes * 60
-        if klass.paused:
+        if klass.paused or not klass.started:
             self._store.update_class(remaining=(klass.remaining or 0.0) + seconds)
         else:
             start = self._clock.now() if klass.deadline is None else klass.deadline
@@ -349,16 +353,17 @@ class Classroom:
         klass = self._open_round()
         if klass.paused:
             return
-        left = None if klass.deadline is None else max(0.0, klass.deadline - self._clock.now())
+        now = self._clock.now()
+        left = klass.remaining if klass.deadline is None else max(0.0, klass.deadline - now)
         self._store.update_class(paused=1, deadline=None, remaining=left)
 
     def resume(self) -> None:
-        """Start the round's clock again with the time it had left."""
+        """Start the round's clock (a new class waits for it), or again after a pause."""
         klass = self._open_round()
-        if not klass.paused:
+        if klass.started and not klass.paused:
             return
         deadline = None if klass.remaining is None else self._clock.now() + klass.remaining
-        self._store.update_class(paused=0, deadline=deadline, remaining=None)
+        self._store.update_class(paused=0, started=1, deadline=deadline, remaining=None)
 
     def choose_bot(self, name: str) -> None:
         """Choose the bot that plays for teams with nothing to play.

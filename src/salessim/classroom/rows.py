@@ -33,6 +33,7 @@ CREATE TABLE class (
     round INTEGER NOT NULL CHECK (round >= 1),
     deadline REAL,
     remaining REAL,
+    started INTEGER NOT NULL DEFAULT 1,
     closing INTEGER,
     version INTEGER NOT NULL DEFAULT 0,
     created_at REAL NOT NULL
@@ -101,6 +102,7 @@ class ClassRow:
     round: int  # the round open now, turns + 1 once the game is over
     deadline: float | None
     remaining: float | None  # seconds left in the round while paused
+    started: bool  # the instructor has started the clock (a class without one: always)
     closing: int | None  # the round being closed (set until its close finished)
     version: int
 

@@ -162,6 +162,7 @@ class Store:
             round=row["round"],
             deadline=row["deadline"],
             remaining=row["remaining"],
+            started=bool(row["started"]),
             closing=row["closing"],
             version=row["version"],
         )
@@ -298,11 +299,15 @@ class Store:
 
     def _guard(self, db: sqlite3.Connection, turn: int, at: float) -> None:
         """Refuse unless the round of ``turn`` is open for a team to act at ``at``."""
-        row = db.execute("SELECT round, turns, paused, deadline, closing FROM class").fetchone()
+        row = db.execute(
+            "SELECT round, turns, paused, started, deadline, closing FROM class"
+        ).fetchone()
         if row["round"] > row["turns"]:
             raise RefusedError("the game is over")
         if row["round"] != turn or row["closing"] is not None:
             raise RefusedError(f"round {turn} is closed")
+        if not row["started"]:
+            raise RefusedError("the round has not started: its clock waits for the instructor")
         if row["paused"]:
             raise RefusedError("the instructor has paused the round")
         if row["deadline"] is not None and at >= row["deadline"]:
@@ -320,7 +325,7 @@ class Store:
     # ------------------------------------------------------------------ the instructor's
     def update_class(self, **values: Any) -> None:
         """Set some of the class's fields (the bot, the clock) in one write."""
-        allowed = {"bot", "paused", "deadline", "remaining"}
+        allowed = {"bot", "paused", "started", "deadline", "remaining"}
         unknown = set(values) - allowed
         if unknown:
             raise ValueError(f"not a field the instructor sets: {sorted(unknown)}")
@@ -366,7 +371,8 @@ class Store:
         """Open the round after ``turn`` with its clock; False if ``turn`` was not closing."""
         with self._write() as db:
             done = db.execute(
-                "UPDATE class SET round = round + 1, closing = NULL, deadline = ?, remaining = ? "
+                "UPDATE class SET round = round + 1, closing = NULL, started = 1, deadline = ?, "
+                "remaining = ? "
                 "WHERE round = ? AND closing = ?",
                 (deadline, remaining, turn, turn),
             )

@@ -125,6 +125,23 @@ def new(
     if links is not None:
         print(f"The links are in {links} (keep it private: each link lets its holder in).")
     print(f"Serve the class with: salessim classroom serve --db {db}")
+    if round_minutes:
+        print(
+            "Round 1's clock waits for you: start it on the instructor's page, or with "
+            f"salessim classroom start --db {db}, when the class is ready."
+        )
+
+
+@classroom.command()
+def start(db: DbOption) -> None:
+    """Start the round's clock (a new class waits for it), or resume it after a pause."""
+    with _opened(db) as room:
+        try:
+            room.resume()
+        except RefusedError as error:
+            raise refuse(str(error)) from None
+        status = room.status()
+    print(_round_line(status))
 
 
 @classroom.command()
@@ -328,9 +345,10 @@ def _round_line(status: Status) -> str:
     opened = f"Round {status.round} of {status.turns} is open"
     submitted = sum(1 for team in status.teams if team.submitted_by)
     count = f"{submitted} of {len(status.teams)} teams submitted"
-    if status.paused:
+    if status.paused or status.waiting_to_start:
         left = "" if status.remaining is None else f", {status.remaining / 60:.0f} min left"
-        return f"{opened} but paused{left}; {count}."
+        said = "waiting for its clock to start" if status.waiting_to_start else "paused"
+        return f"{opened} but {said}{left} (salessim classroom start); {count}."
     if status.deadline is None:
         return f"{opened} until closed by hand; {count}."
     when = dt.datetime.fromtimestamp(status.deadline).strftime("%Y-%m-%d %H:%M:%S")

@@ -143,6 +143,7 @@ def round_context(status: Status, now: float) -> dict[str, Any]:
         "turns": status.turns,
         "over": status.over,
         "paused": status.paused,
+        "waiting": status.waiting_to_start,
         "closing": status.closing,
         "remaining": None if status.remaining is None else views.time_left(status.remaining, 0),
         "deadline": status.deadline,

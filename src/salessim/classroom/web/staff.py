@@ -31,7 +31,7 @@ NOTICES = {
     "closed": "The round is closed: every team's turn is played.",
     "extended": "The deadline is extended.",
     "paused": "The round's clock is paused: no round closes and teams cannot submit.",
-    "resumed": "The round's clock runs again.",
+    "resumed": "The round's clock runs.",
     "bot": "The bot is chosen for the teams that do not decide.",
 }
 
@@ -71,14 +71,15 @@ async def instructor_page(request: Request) -> Response:
 async def instructor_live(request: Request) -> Response:
     """Who submitted, the deadline: the instructor's live status.
 
-    A page drawn for another round, or before a pause or a resume, is told to reload,
-    so its buttons act on the round and the clock as they are.
+    A page drawn for another round, or before the clock started, paused or resumed, is
+    told to reload, so its buttons act on the round and the clock as they are.
     """
     site = site_of(request)
     staff_pass(request)
     status = await site.call(site.room.status)
-    drawn = (request.query_params.get("turn"), request.query_params.get("paused"))
-    if "turn" in request.query_params and drawn != (str(status.round), str(status.paused)):
+    clock = f"{status.paused}-{status.started}"
+    drawn = (request.query_params.get("turn"), request.query_params.get("clock"))
+    if "turn" in request.query_params and drawn != (str(status.round), clock):
         return Response(status_code=204, headers={"HX-Refresh": "true"})
     return draw(request, "_instructor_status.html", _instructor_context(status, site.now()))
 
