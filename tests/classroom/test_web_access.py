@@ -30,6 +30,9 @@ ROUTES: list[tuple[str, str, dict[str, str], set[str]]] = [
     ("POST", "/instructor/pause", {}, {BOSS}),
     ("POST", "/instructor/resume", {}, {BOSS}),
     ("POST", "/instructor/bot", {"bot": "autopilot"}, {BOSS}),
+    ("GET", "/instructor/debrief", {}, {BOSS}),
+    ("GET", "/instructor/debrief/page", {}, {BOSS}),
+    ("POST", "/instructor/debrief", {}, {BOSS}),  # before any close: refused, nothing made
     ("POST", "/instructor/close", {"round": "1"}, {BOSS}),
     ("GET", "/board", {}, {BOSS, PROJECTOR}),
     ("GET", "/board/live", {}, {BOSS, PROJECTOR}),

@@ -150,9 +150,35 @@ class ClassDebrief:
         path.write_text(debrief_report.html(self))
         return path
 
+    def write(self, folder: Path) -> list[Path]:
+        """Write debrief.html, debrief.md and debrief.json into ``folder``, each whole.
+
+        Raises:
+            OSError: ``folder`` cannot be written.
+        """
+        folder.mkdir(parents=True, exist_ok=True)
+        texts = {
+            "debrief.html": debrief_report.html(self),
+            "debrief.md": self.to_markdown(),
+            "debrief.json": json.dumps(self.to_json(), indent=1) + "\n",
+        }
+        written = []
+        for name, text in texts.items():
+            target = folder / name
+            partial = target.with_name(f".{name}.partial")
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(target)  # a reader never sees half a file
+            written.append(target)
+        return written
+
     def to_json(self) -> dict[str, Any]:
         """The debrief as plain data (NaN as None), for ``json.dumps``."""
         return debrief_report.as_data(self)
+
+
+def debrief_folder(db: Path) -> Path:
+    """Where a class's debrief is written by default: ``CLASS-debrief/`` beside its database."""
+    return db.with_name(f"{db.stem}-debrief")
 
 
 def class_debrief(

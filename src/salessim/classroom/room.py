@@ -419,6 +419,11 @@ class Classroom:
             self._scenario, seed, played, seeds=seeds, scheduler=scheduler, progress=progress
         )
 
+    @property
+    def path(self) -> Path:
+        """The class's database file."""
+        return Path(self._store.path)
+
     def version(self) -> int:
         """A number that changes whenever anything a page shows changes."""
         return self._store.version()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from typing import Annotated
 
 import typer
 
+from salessim.classroom.debrief import debrief_folder
 from salessim.classroom.errors import RefusedError
 from salessim.classroom.export import write_csv
 from salessim.classroom.records import Credentials, Status
@@ -239,7 +239,7 @@ def debrief(
     from salessim.experiments.cluster import ClusterError
     from salessim.game.forking import ReplayError
 
-    folder = out or db.with_name(f"{db.stem}-debrief")
+    folder = out or debrief_folder(db)
     with _opened(db, workers=0) as room, progress_bar("Class debrief") as progress:
         try:
             found = room.debrief(seeds=seeds, scheduler=scheduler, progress=progress)
@@ -251,10 +251,7 @@ def debrief(
             stderr.print(printable(f"the class debrief stopped: {error}"), markup=False)
             raise typer.Exit(code=1) from None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        found.to_html(folder / "debrief.html")
-        (folder / "debrief.md").write_text(found.to_markdown())
-        (folder / "debrief.json").write_text(json.dumps(found.to_json(), indent=1) + "\n")
+        found.write(folder)
     except OSError as error:
         raise cannot_write("--out", folder, error) from None
     print("\n".join(printable(line) for line in found.lines()))

@@ -10,6 +10,7 @@
 ``POST /team/withdraw``  withdraws the team's submission
 ``GET /instructor``      with ``?key=``: sets the instructor's cookie; else the round's page
 ``POST /instructor/*``   ``close``, ``extend`` (minutes), ``pause``, ``resume``, ``bot``
+``/instructor/debrief``  the class debrief: POST makes it, GET shows where it stands
 ``GET /board``           the leaderboard for the projector (``?key=`` sets its cookie)
 ``GET /events``          server-sent events: ``changed`` whenever anything visible moves
 =======================  ==============================================================
@@ -109,6 +110,8 @@ def create_app(
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if site.debriefing_ is not None:
+                await asyncio.to_thread(site.debriefing_.stop)
             await lane(site.room.close)
             lane.close()
 
@@ -138,6 +141,9 @@ def _routes() -> list[Route | Mount]:
         Route("/team/withdraw", team.withdraw, methods=["POST"]),
         Route("/instructor", staff.instructor_page),
         Route("/instructor/live", staff.instructor_live),
+        Route("/instructor/debrief", staff.debrief_page),
+        Route("/instructor/debrief", staff.debrief_start, methods=["POST"]),
+        Route("/instructor/debrief/page", staff.debrief_view),
         Route("/instructor/{action}", staff.instructor_action, methods=["POST"]),
         Route("/board", staff.board_page),
         Route("/board/live", staff.board_live),

@@ -43,6 +43,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "base-uri 'none'",
     ]
 )
+DEBRIEF_PAGE = "/instructor/debrief/page"
+REPORT_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",  # the report's one <style>; no script may run at all
+        "img-src data:",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
+)
+"""For the class debrief's page: a self-contained report with its style inline, no script."""
 HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "referrer-policy": "no-referrer",
@@ -192,6 +204,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         static = scope["path"].startswith(self.static_prefix)
+        report = scope["path"] == DEBRIEF_PAGE
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -201,7 +214,9 @@ class SecurityHeaders:
                     for name, value in message.get("headers", [])
                     if name.decode("latin-1").lower() not in replaced
                 ]
-                headers += [(name.encode(), value.encode()) for name, value in HEADERS.items()]
+                own = {"content-security-policy": REPORT_POLICY} if report else {}
+                sent = HEADERS | own
+                headers += [(name.encode(), value.encode()) for name, value in sent.items()]
                 if not static:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers

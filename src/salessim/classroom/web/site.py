@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from salessim.classroom.web import views
+from salessim.classroom.web.debriefing import Debriefing
 from salessim.classroom.web.live import Hub, Lane
 from salessim.classroom.web.security import Pass, Role, Signer, csrf_matches, same_origin
 
@@ -43,6 +44,14 @@ class Site:
     heartbeat_seconds: float
     room_: Classroom | None = None
     loop: asyncio.AbstractEventLoop | None = None  # the app's, once started
+    debriefing_: Debriefing | None = None  # the class debrief, once started
+
+    @property
+    def debriefing(self) -> Debriefing:
+        """The class debrief of the classroom's database."""
+        if self.debriefing_ is None:
+            self.debriefing_ = Debriefing(self.room.path)
+        return self.debriefing_
 
     @property
     def room(self) -> Classroom:

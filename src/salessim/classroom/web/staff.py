@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from salessim.classroom.room import RefusedError
 from salessim.classroom.web.forms import within
@@ -128,6 +129,54 @@ async def instructor_action(request: Request) -> Response:
         return draw(request, "instructor.html", context, status_code=422)
     done = {"close": "closed", "extend": "extended", "pause": "paused", "resume": "resumed"}
     return RedirectResponse(f"/instructor?done={done.get(action, action)}", status_code=303)
+
+
+# ----------------------------------------------------------------------------- the debrief
+async def debrief_page(request: Request) -> Response:
+    """Where the class debrief stands, a button to make it, and a link to it once made."""
+    site = site_of(request)
+    granted = staff_pass(request)
+    return await _debrief_page(request, site, granted.csrf, [])
+
+
+async def _debrief_page(
+    request: Request, site: Site, csrf: str, problems: list[str], status_code: int = 200
+) -> Response:
+    status = await site.call(site.room.status)
+    context = {
+        "class_name": status.name,
+        "turn": status.round,
+        "turns": status.turns,
+        "over": status.over,
+        "played": max((team.turn for team in status.teams), default=0),
+        "progress": site.debriefing.progress(),
+        "csrf": csrf,
+        "problems": problems,
+    }
+    return draw(request, "debrief.html", context, status_code=status_code)
+
+
+async def debrief_start(request: Request) -> Response:
+    """Start making the class debrief (in a process of its own); back to its page."""
+    site = site_of(request)
+    granted = staff_pass(request)
+    await posted(request, granted)
+    status = await site.call(site.room.status)
+    if not any(team.turn for team in status.teams):
+        problem = "Not done: no team has played a turn yet: close a round first."
+        return await _debrief_page(request, site, granted.csrf, [problem], status_code=422)
+    await asyncio.to_thread(site.debriefing.start)
+    return RedirectResponse("/instructor/debrief", status_code=303)
+
+
+async def debrief_view(request: Request) -> Response:
+    """The class debrief's page, as made (a self-contained report; no script runs in it)."""
+    site = site_of(request)
+    staff_pass(request)
+    page = await asyncio.to_thread(site.debriefing.page)
+    if page is None:
+        raise Refused(409, "No class debrief yet", "Make it from the class debrief page first.")
+    return HTMLResponse(page)
 
 
 # ----------------------------------------------------------------------------- the board
