@@ -16,7 +16,10 @@ its page and, by turns, saves two drafts and submits, saves one draft and submit
 a draft only, or does nothing (the bot plays); then the instructor closes the round, as
 the page's button does. Figures (``benchmarks/README.md`` explains them):
 
-1. ``page``, ``draft``, ``submit`` and ``briefing``: request latency, p50 and p95.
+1. ``page``, ``draft``, ``submit`` and ``briefing`` (a team's page polled after a
+   close): request latency, p50 and p95. With ``--live`` every team also keeps its page
+   open, listening to the event stream and fetching its live panel on every change as a
+   browser does (``live``), beyond the bound on clients.
 2. ``round_close``: from the instructor's close request until every team's page shows
    the next turn's briefing (each team's page polled), the longest over the rounds.
    Target: 15 seconds.
@@ -73,7 +76,7 @@ CLOSE_REQUEST_SECONDS = 600.0
 READY_SECONDS = 120.0  # a briefing not ready this long after a close is an error
 POLL_SECONDS = 0.2
 DEBRIEF_SECONDS = 1800.0
-KINDS = ("page", "draft", "submit", "briefing")
+KINDS = ("page", "draft", "submit", "briefing", "live")
 FOCUSES = ("even", "laggards", "stars", "new_hires", "core", "lowest_attainment")
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 TURNS = re.compile(r"<h2>Turn (\d+) of (\d+)</h2>")
@@ -105,6 +108,7 @@ class Browser:
         self.base = base
         self.tally = tally
         self.csrf: str | None = None
+        self.turn = 0  # the turn of the team page it saw last
         self.client = httpx.AsyncClient(base_url=base, timeout=timeout, follow_redirects=False)
 
     async def call(
@@ -129,6 +133,9 @@ class Browser:
         found = CSRF.search(response.text)
         if found:
             self.csrf = found.group(1)
+        shown = TURNS.search(response.text) if path.startswith("/team") else None
+        if shown:
+            self.turn = int(shown.group(1))
         return response
 
     def expect(self, response: httpx.Response | None, text: str, what: str) -> bool:
@@ -228,6 +235,34 @@ async def briefing_ready(
         await asyncio.sleep(POLL_SECONDS)
 
 
+async def listen(browser: Browser) -> None:
+    """An open team page: its event stream, its live panel fetched on every change.
+
+    As the page's script does: on each ``changed`` with a version it has not seen, it
+    fetches ``/team/live`` for the turn it shows, and reloads the page when told to
+    (the turn moved on). It listens again when the stream ends, until cancelled.
+    """
+    seen = None
+    while True:
+        try:
+            async with browser.client.stream("GET", "/events", timeout=None) as stream:
+                if stream.status_code != 200:
+                    browser.tally.error(f"{browser.name}: GET /events: HTTP {stream.status_code}")
+                    return
+                async for line in stream.aiter_lines():
+                    if not line.startswith("data: ") or line[6:] == seen:
+                        continue
+                    seen = line[6:]
+                    live = await browser.call("live", "GET", f"/team/live?turn={browser.turn}")
+                    if live is not None and live.headers.get("hx-refresh") == "true":
+                        await browser.call("page", "GET", "/team")
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # every exception is an error, whatever it is
+            browser.tally.error(f"{browser.name}: GET /events: {type(error).__name__}: {error}")
+            return
+
+
 # ----------------------------------------------------------------------------- the class
 @dataclass
 class Rounds:
@@ -239,9 +274,16 @@ class Rounds:
     turns: int = 0
 
 
-async def drive(base: str, links: dict[str, str], key: str, clients: int, tally: Tally) -> Rounds:
-    """Every team joins, then plays every round; the instructor closes each."""
+async def drive(
+    base: str, links: dict[str, str], key: str, clients: int, live: bool, tally: Tally
+) -> Rounds:
+    """Every team joins, then plays every round; the instructor closes each.
+
+    With ``live``, every team also keeps its page open (:func:`listen`) from joining to
+    the end, outside the bound on concurrent clients.
+    """
     gate = asyncio.Semaphore(clients)
+    listeners: list[asyncio.Task[None]] = []
     teams = [Browser(base, name, tally) for name in links]
     instructor = Browser(base, "instructor", tally, timeout=CLOSE_REQUEST_SECONDS)
     rounds = Rounds()
@@ -259,6 +301,8 @@ async def drive(base: str, links: dict[str, str], key: str, clients: int, tally:
             )
         )
         rounds.join_seconds = time.perf_counter() - started
+        if live:
+            listeners = [asyncio.create_task(listen(browser)) for browser in teams]
         await instructor.call("instructor", "GET", f"/instructor?key={key}")
         first = await instructor.call("instructor", "GET", "/instructor")
         page = await teams[0].call("page", "GET", "/team")
@@ -288,6 +332,9 @@ async def drive(base: str, links: dict[str, str], key: str, clients: int, tally:
             rounds.ready_seconds.append(max(waits))
             log(f"round {turn} closed and every briefing ready in {max(waits):.1f} s")
     finally:
+        for listener in listeners:
+            listener.cancel()
+        await asyncio.gather(*listeners, return_exceptions=True)
         for browser in [*teams, instructor]:
             await browser.client.aclose()
     return rounds
@@ -418,6 +465,8 @@ def percentile(values: list[float], share: float) -> float | None:
 def figures(report: Report, tally: Tally, rounds: Rounds, debriefed: float | None) -> None:
     """The report's rows from what was measured."""
     for kind in KINDS:
+        if kind == "live" and not report.settings["live"]:
+            continue
         ms = [seconds * 1e3 for seconds in tally.seconds.get(kind, [])]
         for name, share in (("p50", 0.5), ("p95", 0.95)):
             report.figures.append(
@@ -484,15 +533,14 @@ def measure(args: argparse.Namespace, seeds: int | None, report: Report) -> None
         try:
             with served(db, port, tally, report.notes) as base:
                 log(f"served at {base}; {args.teams} teams join with {args.clients} clients ...")
-                rounds = asyncio.run(drive(base, links, key, args.clients, tally))
+                rounds = asyncio.run(drive(base, links, key, args.clients, args.live, tally))
                 log("the class debrief ...")
                 debriefed = debrief(db, seeds, tally)
         except Exception as error:  # the run stopped: say why, as an error
             tally.error(f"{type(error).__name__}: {error}")
     report.notes.append(
         f"{args.teams} teams joined in {rounds.join_seconds:.1f} s; {rounds.turns} rounds; "
-        f"{tally.refused_drafts} drafts the game would refuse (a hire over budget), "
-        "followed by one without the hire"
+        f"{tally.refused_drafts} drafts the game would refuse (a hire over budget)"
     )
     figures(report, tally, rounds, debriefed)
 
@@ -507,6 +555,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_LUCK_SEEDS} luck seeds")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target fails")
+    parser.add_argument(
+        "--live", action="store_true", help="every team's page also listens for changes"
+    )
     parser.add_argument("--host", default=HOST, help=f"where to serve: {HOST} only")
     parser.add_argument("--port", type=int, help="the server's port (default: a free one)")
     args = parser.parse_args(argv)
@@ -523,6 +574,7 @@ def main(argv: list[str] | None = None) -> int:
         "exercise": args.exercise,
         "teams": args.teams,
         "clients": args.clients,
+        "live": args.live,
         "luck_seeds": seeds if seeds is not None else "the exercise's",
     }
     report = Report("quick" if args.quick else "full", settings)
