@@ -12,7 +12,7 @@ import pytest
 from tests.support import ROOT
 
 SCRIPT = str(ROOT / "benchmarks" / "bench_classroom.py")
-KINDS = ("page", "draft", "submit", "briefing")
+KINDS = ("page", "draft", "submit", "briefing", "live")
 
 
 def bench(*options: str) -> subprocess.CompletedProcess[str]:
@@ -29,12 +29,13 @@ def bench(*options: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.slow
 def test_a_tiny_class_is_served_played_through_and_debriefed_with_no_error():
-    """``--quick --json`` with 3 teams exits 0, measures every figure and counts 0 errors.
+    """``--quick --live --json`` with 3 teams exits 0, measures every figure, counts 0 errors.
 
-    Every kind of request was made and timed, every round was closed and its
-    briefings seen, the class debrief ran, and the server stopped on Ctrl-C.
+    Every kind of request was made and timed (the open pages' live panels too), every
+    round was closed and its briefings seen, the class debrief ran, and the server
+    stopped on Ctrl-C.
     """
-    run = bench("--quick", "--json", "--teams", "3", "--clients", "2")
+    run = bench("--quick", "--live", "--json", "--teams", "3", "--clients", "2")
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
     figures = report["figures"]
@@ -53,6 +54,7 @@ def test_a_tiny_class_is_served_played_through_and_debriefed_with_no_error():
         "exercise": "first_team",
         "teams": 3,
         "clients": 2,
+        "live": True,
         "luck_seeds": 2,
     }
     assert any("stopped on Ctrl-C with exit code 0" in note for note in report["notes"])
