@@ -14,7 +14,9 @@ address) and drives it with ``--clients`` concurrent HTTP clients at most (20), 
 client per team with its own cookies: every team joins, and each round every team loads
 its page and, by turns, saves two drafts and submits, saves one draft and submits, saves
 a draft only, or does nothing (the bot plays); then the instructor closes the round, as
-the page's button does. Figures (``benchmarks/README.md`` explains them):
+the page's button does. At the end every team's page must list each turn as played
+from what the team left: its submission, its draft, or the bot. Figures
+(``benchmarks/README.md`` explains them):
 
 1. ``page``, ``draft``, ``submit`` and ``briefing`` (a team's page polled after a
    close): request latency, p50 and p95. With ``--live`` every team also keeps its page
@@ -26,8 +28,8 @@ the page's button does. Figures (``benchmarks/README.md`` explains them):
 3. ``class_debrief``: ``salessim classroom debrief`` of the class, run as a command
    (the exercise's luck seeds; 2 with ``--quick``). Target: 2 minutes.
 4. ``errors``: responses other than 2xx or 3xx, exceptions, pages that did not say what
-   they should, errors in the server's log, a command that failed, a server that did not
-   stop on Ctrl-C. Target: 0.
+   they should (a turn played from elsewhere too), errors in the server's log, a command
+   that failed, a server that did not stop on Ctrl-C. Target: 0.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +85,10 @@ TURNS = re.compile(r"<h2>Turn (\d+) of (\d+)</h2>")
 ACCEPTED = "The game accepts this draft."
 SAVED = "Saved as your team's draft"
 OVER = "The game is over"
+BOT, DRAFT, SUBMITTED = "played by the bot", "the last draft", "submitted"
+PLAYED = re.compile(
+    r'<li value="(\d+)">(?:<span class="bot">)?(played by the bot|the last draft|submitted)'
+)
 
 
 # ----------------------------------------------------------------------------- tallies
@@ -109,6 +115,7 @@ class Browser:
         self.tally = tally
         self.csrf: str | None = None
         self.turn = 0  # the turn of the team page it saw last
+        self.sources: dict[int, str] = {}  # where each turn should come from, as the page says
         self.client = httpx.AsyncClient(base_url=base, timeout=timeout, follow_redirects=False)
 
     async def call(
@@ -200,6 +207,7 @@ async def play_round(browser: Browser, team: int, turn: int) -> None:
     if not browser.expect(page, f"<h2>Turn {turn} of", f"page of turn {turn}"):
         return
     plan = (team + turn) % 4
+    browser.sources[turn] = BOT
     if plan == 3:
         return  # nothing: the bot plays for the team
     form = decisions(team, turn, hire=plan == 0)
@@ -207,15 +215,31 @@ async def play_round(browser: Browser, team: int, turn: int) -> None:
     if plan == 0:
         form = decisions(team, turn + 1, hire=accepted)  # a second thought
         accepted = await save_draft(browser, turn, form)
-    if plan == 2 or not accepted:
-        return  # the draft stands (or, refused, the bot plays)
+    if not accepted:
+        return  # refused: the bot plays
+    browser.sources[turn] = DRAFT
+    if plan == 2:
+        return  # the draft stands
     submitted = await browser.call("submit", "POST", "/team/submit", {"turn": str(turn), **form})
     if submitted is None:
         return
     if submitted.headers.get("location") != "/team?done=submitted":
         browser.tally.error(f"{browser.name}: the submission of turn {turn} was not taken")
         return
+    browser.sources[turn] = SUBMITTED
     await browser.call("page", "GET", "/team?done=submitted")
+
+
+def check_history(browser: Browser, page: httpx.Response | None) -> None:
+    """Every turn on the team's page was played from what the team left: an error if not."""
+    if page is None:
+        return
+    played = {int(turn): source for turn, source in PLAYED.findall(page.text)}
+    for turn, source in browser.sources.items():
+        if played.get(turn) != source:
+            browser.tally.error(
+                f"{browser.name}: turn {turn} was played from {played.get(turn)!r}, not {source!r}"
+            )
 
 
 async def briefing_ready(
@@ -272,6 +296,7 @@ class Rounds:
     ready_seconds: list[float] = field(default_factory=list)
     join_seconds: float = 0.0
     turns: int = 0
+    sources: Counter[str] = field(default_factory=Counter)  # turns by where they came from
 
 
 async def drive(
@@ -331,6 +356,14 @@ async def drive(
             waits = await asyncio.gather(*(briefing_ready(b, marker, started, gate) for b in teams))
             rounds.ready_seconds.append(max(waits))
             log(f"round {turn} closed and every briefing ready in {max(waits):.1f} s")
+
+        async def checked(browser: Browser) -> None:
+            async with gate:
+                check_history(browser, await browser.call("page", "GET", "/team"))
+
+        await asyncio.gather(*(checked(browser) for browser in teams))
+        for browser in teams:
+            rounds.sources.update(browser.sources.values())
     finally:
         for listener in listeners:
             listener.cancel()
@@ -540,7 +573,9 @@ def measure(args: argparse.Namespace, seeds: int | None, report: Report) -> None
             tally.error(f"{type(error).__name__}: {error}")
     report.notes.append(
         f"{args.teams} teams joined in {rounds.join_seconds:.1f} s; {rounds.turns} rounds; "
-        f"{tally.refused_drafts} drafts the game would refuse (a hire over budget)"
+        f"{tally.refused_drafts} drafts the game would refuse (a hire over budget); turns "
+        f"played: {rounds.sources[SUBMITTED]} submitted, {rounds.sources[DRAFT]} from a draft, "
+        f"{rounds.sources[BOT]} by the bot, each as the team's page says"
     )
     figures(report, tally, rounds, debriefed)
 
