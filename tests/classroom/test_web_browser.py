@@ -124,6 +124,10 @@ def test_a_round_with_an_instructor_and_two_teams_updates_every_page_live(server
                 page.wait_for_url(f"{base}/team")
                 page.wait_for_selector(f"text=Team {team} · {member}")
 
+            deadline = red.locator("#status time[data-epoch]")
+            sync_api.expect(deadline).not_to_contain_text("UTC")  # in the browser's own time
+            red.wait_for_selector("#status >> text=19 min 5")  # the countdown ticks
+
             red.fill("input[name=recognition]", "2")
             red.press("input[name=recognition]", "Tab")
             red.wait_for_selector("#check >> text=The game accepts this draft")

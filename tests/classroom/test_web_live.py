@@ -52,32 +52,37 @@ def test_the_timer_keeps_ticking_after_a_failing_tick():
 
 
 def test_a_stream_says_changed_at_once_and_whenever_the_version_moves():
-    """The stream opens with the version, says each move once, keeps alive, then ends."""
+    """The stream opens with the version, says each move once, and keeps alive between."""
     version = [7]
 
     async def read():
         return version[0]
 
+    async def until(condition):
+        while not condition():
+            await asyncio.sleep(0.005)
+
     async def main():
         hub = Hub(read, every_seconds=0.01)
         poller = asyncio.create_task(hub.run())
-        await asyncio.sleep(0.03)
         said = []
 
         async def listen():
-            async for event in stream(hub, lifetime_seconds=0.5, heartbeat_seconds=0.08):
+            async for event in stream(hub, lifetime_seconds=60, heartbeat_seconds=0.03):
                 said.append(event)
 
         listener = asyncio.create_task(listen())
-        await asyncio.sleep(0.1)
-        version[0] = 8
-        await asyncio.sleep(0.1)
-        version[0] = 9
-        await asyncio.wait_for(listener, 2)
+        await until(lambda: "event: changed\ndata: 7\n\n" in said)
+        await until(lambda: ": still here\n\n" in said)
+        for moved in (8, 9):
+            version[0] = moved
+            await until(lambda: f"event: changed\ndata: {version[0]}\n\n" in said)
+        hub.close()
+        await listener
         poller.cancel()
         return said
 
-    said = asyncio.run(main())
+    said = asyncio.run(asyncio.wait_for(main(), 20))
     changes = [event for event in said if event.startswith("event: changed")]
     assert said[0].startswith("retry: ")
     assert changes == [
@@ -85,7 +90,21 @@ def test_a_stream_says_changed_at_once_and_whenever_the_version_moves():
         "event: changed\ndata: 8\n\n",
         "event: changed\ndata: 9\n\n",
     ]
-    assert ": still here\n\n" in said
+
+
+def test_a_stream_ends_when_its_lifetime_is_up():
+    """After its lifetime the stream ends by itself (the browser reconnects)."""
+
+    async def read():
+        return 1
+
+    async def main():
+        hub = Hub(read)
+        await hub.poll()
+        return [event async for event in stream(hub, lifetime_seconds=0.05, heartbeat_seconds=10)]
+
+    said = asyncio.run(asyncio.wait_for(main(), 20))
+    assert said == ["retry: 2000\n\n", "event: changed\ndata: 1\n\n"]
 
 
 def test_closing_the_hub_ends_every_stream():

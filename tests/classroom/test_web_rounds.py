@@ -324,3 +324,19 @@ def test_closing_twice_closes_one_round(tmp_path):
         assert twice.status_code == 422
         assert "that round is closed already (round 2 is open now)" in twice.text
         assert round_of(boss) == 2
+
+
+def test_the_instructors_page_reloads_when_the_round_or_the_clock_moves(tmp_path):
+    """Drawn for round 1, the live status asks for a reload once round 2 opens or on a pause."""
+    room, links, clock = new_site(tmp_path, ["Red"], round_minutes=10)
+    with served(room, clock) as client:
+        boss = instructor(client, links)
+        current = boss.get("/instructor/live?turn=1&paused=False")
+        assert current.status_code == 200 and "hx-refresh" not in current.headers
+        assert 'hx-get="/instructor/live?turn=1&amp;paused=False"' in current.text
+        boss.get("/instructor")
+        boss.post("/instructor/pause")
+        assert boss.get("/instructor/live?turn=1&paused=False").headers["hx-refresh"] == "true"
+        boss.get("/instructor")
+        boss.post("/instructor/close", {"round": "1"})
+        assert boss.get("/instructor/live?turn=1&paused=True").headers["hx-refresh"] == "true"

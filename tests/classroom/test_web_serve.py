@@ -125,10 +125,9 @@ def test_serve_runs_the_app_stops_on_ctrl_c_and_restarts_with_members_and_drafts
         listener = threading.Thread(target=_listen, args=(base, cookies, heard), daemon=True)
         listener.start()
         _wait_for(lambda: any(line.startswith("event: changed") for line in heard))
-        started = time.monotonic()
     finally:
         output = _stop(server)
-    assert time.monotonic() - started < 2.5  # the open event stream did not hold it up
+    assert "graceful shutdown exceeded" not in output  # the open stream did not hold it up
     listener.join(5)
     assert not listener.is_alive()
     assert "Traceback" not in output and "ERROR" not in output, output

@@ -147,6 +147,7 @@ def round_context(status: Status, now: float) -> dict[str, Any]:
         "remaining": None if status.remaining is None else views.time_left(status.remaining, 0),
         "deadline": status.deadline,
         "deadline_at": views.clock_time(status.deadline),
+        "deadline_iso": views.iso_time(status.deadline),
         "seconds_left": 0 if status.deadline is None else max(0, int(status.deadline - now)),
         "left": views.time_left(status.deadline, now),
     }

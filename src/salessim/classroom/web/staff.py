@@ -69,10 +69,17 @@ async def instructor_page(request: Request) -> Response:
 
 
 async def instructor_live(request: Request) -> Response:
-    """Who submitted, the deadline: the instructor's live status."""
+    """Who submitted, the deadline: the instructor's live status.
+
+    A page drawn for another round, or before a pause or a resume, is told to reload,
+    so its buttons act on the round and the clock as they are.
+    """
     site = site_of(request)
     staff_pass(request)
     status = await site.call(site.room.status)
+    drawn = (request.query_params.get("turn"), request.query_params.get("paused"))
+    if "turn" in request.query_params and drawn != (str(status.round), str(status.paused)):
+        return Response(status_code=204, headers={"HX-Refresh": "true"})
     return draw(request, "_instructor_status.html", _instructor_context(status, site.now()))
 
 

@@ -184,6 +184,13 @@ def clock_time(epoch_seconds: float | None) -> str:
     return moment.strftime("%H:%M UTC")
 
 
+def iso_time(epoch_seconds: float | None) -> str:
+    """A moment in ISO 8601, UTC (``2027-01-05T14:05:00+00:00``); empty when unknown."""
+    if epoch_seconds is None:
+        return ""
+    return dt.datetime.fromtimestamp(epoch_seconds, dt.UTC).isoformat(timespec="seconds")
+
+
 def time_left(deadline: float | None, now: float) -> str:
     """``12 min 5 s left``, ``closing`` once past, or ``no deadline``."""
     if deadline is None:

@@ -27,6 +27,18 @@
     }
   }
 
+  // Deadlines come in UTC; each browser shows them in its own time too.
+  function localTimes(root) {
+    var times = root.querySelectorAll("time[data-epoch]");
+    for (var i = 0; i < times.length; i++) {
+      var at = new Date(parseFloat(times[i].dataset.epoch) * 1000);
+      if (isNaN(at.getTime())) { continue; }
+      times[i].textContent = at.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+      times[i].title = times[i].dateTime;
+    }
+  }
+
   listen();
+  htmx.onLoad(localTimes);
   setInterval(countDown, 1000);
 })();
