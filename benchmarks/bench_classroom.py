@@ -300,9 +300,15 @@ class Rounds:
 
 
 async def drive(
-    base: str, links: dict[str, str], key: str, clients: int, live: bool, tally: Tally
-) -> Rounds:
-    """Every team joins, then plays every round; the instructor closes each.
+    base: str,
+    links: dict[str, str],
+    key: str,
+    clients: int,
+    live: bool,
+    tally: Tally,
+    rounds: Rounds,
+) -> None:
+    """Every team joins, then plays every round; the instructor closes each (into ``rounds``).
 
     With ``live``, every team also keeps its page open (:func:`listen`) from joining to
     the end, outside the bound on concurrent clients.
@@ -311,7 +317,6 @@ async def drive(
     listeners: list[asyncio.Task[None]] = []
     teams = [Browser(base, name, tally) for name in links]
     instructor = Browser(base, "instructor", tally, timeout=CLOSE_REQUEST_SECONDS)
-    rounds = Rounds()
     try:
 
         async def joined(browser: Browser, token: str, n: int) -> None:
@@ -370,7 +375,6 @@ async def drive(
         await asyncio.gather(*listeners, return_exceptions=True)
         for browser in [*teams, instructor]:
             await browser.client.aclose()
-    return rounds
 
 
 # ----------------------------------------------------------------------------- processes
@@ -562,11 +566,13 @@ def measure(args: argparse.Namespace, seeds: int | None, report: Report) -> None
     port = args.port or free_port()
     with tempfile.TemporaryDirectory(prefix="bench-classroom-") as folder:
         log(f"making a class of {args.teams} teams of {args.exercise} ...")
-        db, links, key = new_class(Path(folder), args.exercise, args.teams, f"http://{HOST}:{port}")
         try:
+            db, links, key = new_class(
+                Path(folder), args.exercise, args.teams, f"http://{HOST}:{port}"
+            )
             with served(db, port, tally, report.notes) as base:
                 log(f"served at {base}; {args.teams} teams join with {args.clients} clients ...")
-                rounds = asyncio.run(drive(base, links, key, args.clients, args.live, tally))
+                asyncio.run(drive(base, links, key, args.clients, args.live, tally, rounds))
                 log("the class debrief ...")
                 debriefed = debrief(db, seeds, tally)
         except Exception as error:  # the run stopped: say why, as an error
