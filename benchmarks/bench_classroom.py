@@ -62,6 +62,7 @@ if importlib.util.find_spec("salessim") is None:  # a checkout that is not insta
 from figures import Figure, Report, as_json, log, table  # noqa: E402
 
 import salessim  # noqa: E402
+from salessim.classroom.web.forms import FOCUSES  # noqa: E402
 
 HOST = "127.0.0.1"
 EXERCISE = "first_team"
@@ -79,7 +80,6 @@ READY_SECONDS = 120.0  # a briefing not ready this long after a close is an erro
 POLL_SECONDS = 0.2
 DEBRIEF_SECONDS = 1800.0
 KINDS = ("page", "draft", "submit", "briefing", "live")
-FOCUSES = ("even", "laggards", "stars", "new_hires", "core", "lowest_attainment")
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 TURNS = re.compile(r"<h2>Turn (\d+) of (\d+)</h2>")
 ACCEPTED = "The game accepts this draft."
@@ -140,9 +140,9 @@ class Browser:
         found = CSRF.search(response.text)
         if found:
             self.csrf = found.group(1)
-        shown = TURNS.search(response.text) if path.startswith("/team") else None
-        if shown:
-            self.turn = int(shown.group(1))
+        turn = TURNS.search(response.text) if path.startswith("/team") else None
+        if turn:
+            self.turn = int(turn.group(1))
         return response
 
     def expect(self, response: httpx.Response | None, text: str, what: str) -> bool:
