@@ -544,7 +544,9 @@ def figures(report: Report, tally: Tally, rounds: Rounds, debriefed: float | Non
         detail=f"classroom debrief of {report.settings['teams']} teams, {seeds} luck seeds",
     )
     report.figures.append(done.judge() if debriefed is not None else done)
-    if debriefed is None:
+    if not report.settings["debrief"]:
+        done.status, done.detail = "SKIP", "--no-debrief"
+    elif debriefed is None:
         done.status = "ERROR"
     errors = Figure("errors", "errors", "", float(len(tally.errors)), target="= 0")
     errors.status = "PASS" if not tally.errors else "FAIL"
@@ -573,8 +575,9 @@ def measure(args: argparse.Namespace, seeds: int | None, report: Report) -> None
             with served(db, port, tally, report.notes) as base:
                 log(f"served at {base}; {args.teams} teams join with {args.clients} clients ...")
                 asyncio.run(drive(base, links, key, args.clients, args.live, tally, rounds))
-                log("the class debrief ...")
-                debriefed = debrief(db, seeds, tally)
+                if not args.no_debrief:
+                    log("the class debrief ...")
+                    debriefed = debrief(db, seeds, tally)
         except Exception as error:  # the run stopped: say why, as an error
             tally.error(f"{type(error).__name__}: {error}")
     report.notes.append(
@@ -594,6 +597,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=CLIENTS, help="concurrent clients at most")
     parser.add_argument("--exercise", default=EXERCISE, help="the exercise the class plays")
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_LUCK_SEEDS} luck seeds")
+    parser.add_argument("--no-debrief", action="store_true", help="skip the class debrief")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target fails")
     parser.add_argument(
@@ -616,6 +620,7 @@ def main(argv: list[str] | None = None) -> int:
         "teams": args.teams,
         "clients": args.clients,
         "live": args.live,
+        "debrief": not args.no_debrief,
         "luck_seeds": seeds if seeds is not None else "the exercise's",
     }
     report = Report("quick" if args.quick else "full", settings)

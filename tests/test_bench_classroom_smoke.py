@@ -55,6 +55,7 @@ def test_a_tiny_class_is_served_played_through_and_debriefed_with_no_error():
         "teams": 3,
         "clients": 2,
         "live": True,
+        "debrief": True,
         "luck_seeds": 2,
     }
     assert any("stopped on Ctrl-C with exit code 0" in note for note in report["notes"])
