@@ -346,6 +346,7 @@ def _spine(
     same = [i for i in members[1:] if i not in along]  # the main's turns exactly
     if any(variants[i].quarterly for i in same):
         main = dataclasses.replace(main, quarterly=True)
+    figures = dataclasses.replace(main, quarterly=True)  # a child departing later needs them
     children: dict[int, int] = {}
     try:
         quarters: list[dict[str, float]] = []
@@ -356,7 +357,14 @@ def _spine(
                 if pid == 0:
                     run_child(
                         functools.partial(
-                            _finish, session, variants[index], index, turn, measure, channel
+                            _finish,
+                            session,
+                            variants[index],
+                            index,
+                            turn,
+                            measure,
+                            channel,
+                            list(quarters),
                         ),
                         channel,
                         slots,
@@ -365,8 +373,8 @@ def _spine(
                 children[pid] = index
                 slots.passed()
                 slots.take(lambda: reap(children, channel, slots, block=False))
-            quarters += _play(session, main, turn, turn + 1)
-        result = Result(measure(session), quarters)
+            quarters += _play(session, figures, turn, turn + 1)
+        result = Result(measure(session), quarters if main.quarterly else [])
         for index in [first, *same]:
             send_message(channel, ("done", index, result))
     finally:
@@ -375,10 +383,20 @@ def _spine(
 
 
 def _finish(
-    session: GameSession, variant: Variant, index: int, turn: int, measure: Measure, channel: int
+    session: GameSession,
+    variant: Variant,
+    index: int,
+    turn: int,
+    measure: Measure,
+    channel: int,
+    before: list[dict[str, float]],
 ) -> None:
-    """In a forked child: play ``variant`` from ``turn`` to the end and send its result."""
-    quarters = _play(session, variant, turn, variant.turns)
+    """In a forked child: play ``variant`` from ``turn`` to the end and send its result.
+
+    ``before`` holds the figures of the turns it shared with its spine, which it keeps
+    if it wants each turn's figures.
+    """
+    quarters = (before if variant.quarterly else []) + _play(session, variant, turn, variant.turns)
     send_message(channel, ("done", index, Result(measure(session), quarters)))
 
 
