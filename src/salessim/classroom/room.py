@@ -28,6 +28,7 @@ from salessim.classroom.debrief import ClassDebrief, class_debrief
 from salessim.classroom.errors import RefusedError
 from salessim.classroom.exercise import load_exercise, scenario_of, scenario_text
 from salessim.classroom.export import export
+from salessim.classroom.names import member_name, team_names
 from salessim.classroom.records import (
     Check,
     Credentials,
@@ -61,8 +62,6 @@ __all__ = [
     "TurnRecord",
 ]
 
-MAX_TEAMS = 200
-MAX_NAME_CHARS = 60  # a team's or a member's name
 MAX_ROUND_MINUTES = 7 * 24 * 60.0  # a round of a week at most
 MAX_DECISIONS_CHARS = 100_000  # a turn's decisions, as JSON: far beyond any real form
 
@@ -283,10 +282,10 @@ class Classroom:
         """
         self._team(team_id)
         turn = self._store.klass().round
-        self._store.withdraw(team_id, turn, _member(member), self._clock.now())
+        self._store.withdraw(team_id, turn, member_name(member), self._clock.now())
 
     def _enter(self, team_id: int, member: str, decisions: Mapping[str, Any], kind: Kind) -> Check:
-        who = _member(member)
+        who = member_name(member)
         plain = _plain(decisions)
         klass = self._store.klass()
         if klass.round > klass.turns:
@@ -442,33 +441,6 @@ class Classroom:
         if klass.round > klass.turns:
             raise RefusedError("the game is over: every round is closed")
         return klass
-
-
-def team_names(teams: int | list[str]) -> list[str]:
-    """The teams' names: ``Team 1``... for a count, else the names given, checked.
-
-    Raises:
-        ValueError: no teams, more than ``MAX_TEAMS``, a name blank, too long or twice.
-    """
-    names = [f"Team {i}" for i in range(1, teams + 1)] if isinstance(teams, int) else list(teams)
-    if not 1 <= len(names) <= MAX_TEAMS:
-        raise ValueError(f"teams: a class has 1 to {MAX_TEAMS} teams, not {len(names)}")
-    seen: set[str] = set()
-    for raw in names:
-        team = raw.strip()
-        if not team or len(team) > MAX_NAME_CHARS or not team.isprintable():
-            raise ValueError(f"team name {raw!r}: give 1 to {MAX_NAME_CHARS} printable characters")
-        if team.casefold() in seen:
-            raise ValueError(f"team name {team!r} is given twice")
-        seen.add(team.casefold())
-    return [team.strip() for team in names]
-
-
-def _member(member: str) -> str:
-    name = member.strip() if isinstance(member, str) else ""
-    if not name or len(name) > MAX_NAME_CHARS or not name.isprintable():
-        raise RefusedError(f"give your name: 1 to {MAX_NAME_CHARS} printable characters")
-    return name
 
 
 def _plain(decisions: Mapping[str, Any]) -> Any:

@@ -21,8 +21,9 @@ import typer
 from salessim.classroom.debrief import debrief_folder
 from salessim.classroom.errors import RefusedError
 from salessim.classroom.export import write_csv
+from salessim.classroom.names import MAX_TEAMS
 from salessim.classroom.records import Credentials, Status
-from salessim.classroom.room import MAX_TEAMS, Classroom
+from salessim.classroom.room import Classroom
 from salessim.cli.common import (
     SchedulerOption,
     app,
