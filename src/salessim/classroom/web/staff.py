@@ -52,11 +52,7 @@ async def instructor_page(request: Request) -> Response:
     site = site_of(request)
     key = request.query_params.get("key")
     if key is not None:
-        if len(key) > 200 or not await site.call(site.room.is_instructor, key):
-            raise Refused(403, "Not the instructor's link", "This key is not this class's.")
-        response = RedirectResponse("/instructor", status_code=303)
-        site.signer.grant(response, request, site.signer.issue(Role.INSTRUCTOR))
-        return response
+        return await _signed_in(request, site, key, "/instructor", Role.INSTRUCTOR)
     granted = staff_pass(request)
     status = await site.call(site.room.status)
     context = {
@@ -67,6 +63,15 @@ async def instructor_page(request: Request) -> Response:
         "problems": [],
     }
     return draw(request, "instructor.html", context)
+
+
+async def _signed_in(request: Request, site: Site, key: str, page: str, role: Role) -> Response:
+    """The instructor's ``key`` checked: ``role``'s cookie set, and on to ``page`` without it."""
+    if len(key) > 200 or not await site.call(site.room.is_instructor, key):
+        raise Refused(403, "Not the instructor's link", "This key is not this class's.")
+    response = RedirectResponse(page, status_code=303)
+    site.signer.grant(response, request, site.signer.issue(role))
+    return response
 
 
 async def instructor_live(request: Request) -> Response:
@@ -204,11 +209,7 @@ async def board_page(request: Request) -> Response:
     site = site_of(request)
     key = request.query_params.get("key")
     if key is not None:
-        if len(key) > 200 or not await site.call(site.room.is_instructor, key):
-            raise Refused(403, "Not the instructor's link", "This key is not this class's.")
-        response = RedirectResponse("/board", status_code=303)
-        site.signer.grant(response, request, site.signer.issue(Role.VIEWER))
-        return response
+        return await _signed_in(request, site, key, "/board", Role.VIEWER)
     staff_pass(request, board=True)
     return draw(request, "board.html", {**await _board_context(site), "live": True})
 
