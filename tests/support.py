@@ -6,6 +6,8 @@ Import them as ``from tests.support import ROOT``; fixtures (``small_org``) live
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from salessim.experiments import runner
@@ -15,6 +17,15 @@ from salessim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 """The repository root: ``docs/``, ``scenarios/``, ``benchmarks/`` and ``src/`` are below it."""
+
+
+def chromium() -> str | None:
+    """Debian's chromium for the browser tests: on the PATH, else at /usr/bin/chromium."""
+    found = shutil.which("chromium")
+    if found:
+        return found
+    fallback = Path("/usr/bin/chromium")
+    return str(fallback) if os.access(fallback, os.X_OK) else None
 
 
 # ---------------------------------------------------------------------- experiments

@@ -12,7 +12,6 @@ there (``docs/img`` has them).
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
@@ -24,6 +23,7 @@ import pytest
 
 from salessim.classroom.web.app import create_app
 from tests.classroom.sites import SECRET, new_site
+from tests.support import chromium
 
 sync_api = pytest.importorskip(
     "playwright.sync_api",
@@ -33,15 +33,7 @@ sync_api = pytest.importorskip(
 uvicorn = pytest.importorskip("uvicorn")
 
 
-def _chromium() -> str | None:
-    found = shutil.which("chromium")
-    if found:
-        return found
-    fallback = Path("/usr/bin/chromium")
-    return str(fallback) if os.access(fallback, os.X_OK) else None
-
-
-CHROMIUM = _chromium()
+CHROMIUM = chromium()
 if CHROMIUM is None:
     pytest.skip(
         "no chromium executable (not on PATH, no /usr/bin/chromium): apt-get install chromium",

@@ -7,8 +7,6 @@ cannot be imported or no Chromium executable is found.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salessim.cli import app
-from tests.support import ROOT
+from tests.support import ROOT, chromium
 
 sync_api = pytest.importorskip(
     "playwright.sync_api",
@@ -27,16 +25,7 @@ sync_api = pytest.importorskip(
 )
 
 
-def _chromium() -> str | None:
-    """Debian's chromium: on the PATH, else at /usr/bin/chromium."""
-    found = shutil.which("chromium")
-    if found:
-        return found
-    fallback = Path("/usr/bin/chromium")
-    return str(fallback) if os.access(fallback, os.X_OK) else None
-
-
-CHROMIUM = _chromium()
+CHROMIUM = chromium()
 if CHROMIUM is None:
     pytest.skip(
         "no chromium executable (not on PATH, no /usr/bin/chromium): apt-get install chromium; "
