@@ -15,7 +15,7 @@ from typing import Any
 
 from salessim.classroom.errors import RefusedError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the class keeps whether its clock was started
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
