@@ -9,8 +9,6 @@ segments) cannot drive the terminal.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TypeVar
 
@@ -18,44 +16,19 @@ from rich.console import Console
 from rich.text import Text
 
 from salessim.report.format import printable_lines
-from salessim.scenario.units import parse_money
+from salessim.scenario.units import parse_typed_amount
 
 T = TypeVar("T")
-THOUSANDS = re.compile(r"^\s*\$?\d{1,3}(,\d{3})+(\.\d*)?\s*[A-Za-z]*\s*$")  # 10,000 or $1,500.5k
 Parser = Callable[[str], T]
 
 
 # ----------------------------------------------------------------------------- answers
-def number_typed(text: str) -> float:
-    """A number as a player types it: ``12``, ``1.5``, ``10k``, ``1.5M``, ``$10,000``.
-
-    Read by the scenario files' own parser of amounts (:func:`parse_money`).
-
-    Raises:
-        ValueError: a polite reason, naming what was typed.
-    """
-    if "," in text and not THOUSANDS.match(text):
-        raise ValueError(
-            f"{text!r} is not a number (a comma only groups thousands, as in $10,000; "
-            "decimals take a point, as in 1.5)"
-        )
-    try:
-        value = parse_money(text)
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is not a number (amounts like 12, 1.5, 10k, 1.5M or $10,000 are fine)"
-        ) from None
-    if not math.isfinite(value):
-        raise ValueError(f"{text!r} is not a number")
-    return value
-
-
 def whole(low: int, high: int | None = None) -> Parser[int]:
     """A whole number from ``low`` to ``high`` (no upper bound when ``None``)."""
 
     def parse(text: str) -> int:
         try:
-            value = number_typed(text)
+            value = parse_typed_amount(text)
         except ValueError:
             raise ValueError(f"{text!r} is not a whole number") from None
         if not value.is_integer():
@@ -71,7 +44,7 @@ def amount(low: float, high: float | None = None, *, above: bool = False) -> Par
     """A number from ``low`` (or above it, if ``above``) to ``high``; ``10k`` and the like too."""
 
     def parse(text: str) -> float:
-        value = number_typed(text)
+        value = parse_typed_amount(text)
         if value < low or (above and value == low) or (high is not None and value > high):
             if not above:
                 raise ValueError(_range(low, high))
@@ -99,7 +72,7 @@ def share(high: float) -> Parser[float]:
     def parse(text: str) -> float:
         stripped = text.strip()
         typed_percent = stripped.endswith("%")
-        value = number_typed(stripped.removesuffix("%").strip())
+        value = parse_typed_amount(stripped.removesuffix("%").strip())
         if typed_percent:
             value /= 100
         elif 1 < value <= 100:

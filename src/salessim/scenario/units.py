@@ -114,6 +114,33 @@ def parse_money(value: object) -> float:
     return number * MONEY_UNITS[unit]
 
 
+TYPED_THOUSANDS = re.compile(r"^\s*\$?\d{1,3}(,\d{3})+(\.\d*)?\s*[A-Za-z]*\s*$")  # $1,500.5k
+
+
+def parse_typed_amount(text: str) -> float:
+    """A finite amount as a person types it: ``12``, ``1.5``, ``10k``, ``1.5M``, ``$10,000``.
+
+    Read by :func:`parse_money`, with a comma taken only as a thousands separator.
+
+    Raises:
+        ValueError: a polite reason, naming what was typed.
+    """
+    if "," in text and not TYPED_THOUSANDS.match(text):
+        raise ValueError(
+            f"{text!r} is not a number (a comma only groups thousands, as in $10,000; "
+            "decimals take a point, as in 1.5)"
+        )
+    try:
+        value = parse_money(text)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a number (amounts like 12, 1.5, 10k, 1.5M or $10,000 are fine)"
+        ) from None
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a number that can be used: it is too large")
+    return value
+
+
 def parse_number(value: object) -> float:
     """Return a number from a plain number or any duration or money string.
 

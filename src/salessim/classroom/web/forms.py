@@ -10,7 +10,6 @@ be read is checked against the game by the classroom (reps that exist, bounds, b
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from salessim.scenario.base import WORKING_ROLES
 from salessim.scenario.limits import MAX_COUNT, MAX_MONEY, MAX_MULTIPLE, MAX_NUMBER
 from salessim.scenario.people import Backfill, CoachingFocus
 from salessim.scenario.policies import Routing
-from salessim.scenario.units import parse_money
+from salessim.scenario.units import TYPED_THOUSANDS, parse_typed_amount
 
 ROLES = [role.value for role in WORKING_ROLES]
 FOCUSES = [focus.value for focus in CoachingFocus]
@@ -32,7 +31,6 @@ MAX_HOURS_PER_MONTH = 744.0  # every hour of a month
 MAX_MONTHS = 1200.0
 MAX_FIELD_CHARACTERS = 2000
 MAX_PRIZES = 5
-THOUSANDS = re.compile(r"^\s*\$?\d{1,3}(,\d{3})+(\.\d*)?\s*[A-Za-z]*\s*$")  # 10,000 or $1,500.5k
 PAIR = re.compile(r"^\s*([^=:]+?)\s*[=:]\s*(.+?)\s*$")
 NOT_FIELDS = frozenset({"csrf", "turn"})
 """Posted with the form but not decisions: the CSRF token and the turn it was drawn for."""
@@ -41,25 +39,6 @@ Reader = Callable[[str], Any]
 
 
 # ----------------------------------------------------------------------------- readers
-def number(text: str) -> float:
-    """A finite number as typed: ``12``, ``1.5``, ``10k``, ``1.5M``, ``$10,000``.
-
-    Raises:
-        ValueError: the reason, naming what was typed.
-    """
-    if "," in text and not THOUSANDS.match(text):
-        raise ValueError(f"{text!r} is not a number (a comma only groups thousands, as in 10,000)")
-    try:
-        value = parse_money(text)
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is not a number (12, 1.5, 10k, 1.5M or $10,000 are fine)"
-        ) from None
-    if not math.isfinite(value):
-        raise ValueError(f"{text!r} is too large a number")
-    return value
-
-
 def within(low: float, high: float, *, above: bool = False, suffix: str = "") -> Reader:
     """A number from ``low`` (above it, if ``above``) to ``high``; ``suffix`` may end it."""
 
@@ -67,7 +46,7 @@ def within(low: float, high: float, *, above: bool = False, suffix: str = "") ->
         typed = text.strip()
         if suffix and typed.lower().endswith(suffix):
             typed = typed[: -len(suffix)]
-        value = number(typed)
+        value = parse_typed_amount(typed)
         if value < low or (above and value == low) or value > high:
             bounds = f"above {low:g} and at most" if above else f"from {low:g} to"
             raise ValueError(f"{text.strip()!r} is out of range: pick a number {bounds} {high:g}")
@@ -81,7 +60,7 @@ def whole(low: int, high: int) -> Reader:
 
     def read(text: str) -> int:
         try:
-            value = number(text)
+            value = parse_typed_amount(text)
         except ValueError:
             raise ValueError(f"{text.strip()!r} is not a whole number") from None
         if not value.is_integer():
@@ -97,9 +76,9 @@ def share(text: str) -> float:
     """A share of the list price: ``15%`` or ``0.15`` (a bare ``15`` is refused)."""
     typed = text.strip()
     if typed.endswith("%"):
-        value = number(typed[:-1]) / 100
+        value = parse_typed_amount(typed[:-1]) / 100
     else:
-        value = number(typed)
+        value = parse_typed_amount(typed)
         if value > 1:
             raise ValueError(f"{typed!r}: type {typed}% or {value / 100:g} for {value:g}%")
     if not 0 <= value <= 1:
@@ -158,7 +137,7 @@ def pairs(key: Reader, value: Reader) -> Reader:
 def amounts(text: str) -> list[float]:
     """Amounts separated by semicolons or spaces: ``10k 5k``, ``10,000; 5,000``."""
     parts = re.split(r"[\s;]+", text.strip())
-    if "," in text and not any(THOUSANDS.match(p) for p in parts):
+    if "," in text and not any(TYPED_THOUSANDS.match(p) for p in parts):
         parts = re.split(r"[\s,;]+", text.strip())
     found = [within(0, MAX_MONEY)(p) for p in parts if p]
     if not 1 <= len(found) <= MAX_PRIZES:
@@ -360,7 +339,7 @@ def _amount(value: float) -> str:
     for unit, size in (("M", 1e6), ("k", 1e3)):
         if value >= size:
             text = f"{_plain(round(value / size, 6))}{unit}"
-            if number(text) == value:
+            if parse_typed_amount(text) == value:
                 return text
     return _plain(value)
 
