@@ -1,6 +1,8 @@
-"""Amounts as a person types them, read the same at the game's prompts and in the classroom's form."""
+"""Amounts as a person types them, read alike at the game's prompts and in the classroom's form."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -22,11 +24,11 @@ def test_the_usual_ways_of_writing_an_amount_are_read(typed, value):
         ("1,5", "a comma only groups thousands"),
         ("lots", "is not a number (amounts like"),
         ("1e999", "too large"),
-        ("inf", "too large"),
+        ("inf", "is not a number"),
     ],
 )
 def test_what_cannot_be_read_is_refused_with_the_reason(typed, reason):
     """A decimal comma, a word or a number too large: refused, naming what was typed."""
-    with pytest.raises(ValueError, match=reason) as refused:
+    with pytest.raises(ValueError, match=re.escape(reason)) as refused:
         parse_typed_amount(typed)
     assert repr(typed) in str(refused.value)
